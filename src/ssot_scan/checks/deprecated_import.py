@@ -1,0 +1,168 @@
+"""SSOT001 deprecated-import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Optional
+
+from ssot_scan.checks.base import Check
+from ssot_scan.discover import SourceFile
+from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
+from ssot_scan.findings import Finding, at_site, import_statement
+from ssot_scan.index.deprecations import Deprecation
+from ssot_scan.index.symbols import DEFINITION, MODULE, is_reexport
+
+if TYPE_CHECKING:
+    from ssot_scan.config import Config
+    from ssot_scan.index import Index
+
+
+def _is_within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+class DeprecatedImport(Check):
+    """An import of a deprecated module or symbol.
+
+    Deprecated means: declared in a rule pack (``[[deprecated]] module = ...`` or
+    ``symbol = ...``), or deprecated by the code itself — a module-level
+    ``warnings.warn(..., DeprecationWarning)`` (also PendingDeprecationWarning,
+    FutureWarning and project subclasses) deprecates its module, ``@deprecated(...)``
+    its class or function. A symbol is matched by resolution, so a re-export of a
+    deprecated function is caught wherever it is imported from.
+
+    Why it matters: every import of a deprecated path is one more place to migrate
+    before the old path can be deleted, and a count that should only go down.
+
+    Not reported: importing a submodule of a deprecated package (``import pkg.sub``
+    when only ``pkg`` is deprecated), imports made by a deprecated module, and imports
+    between modules inside one deprecated package.
+
+    Example::
+
+        from app.websocket_core.manager import WebSocketManager
+        # SSOT001 `app.websocket_core.manager` is deprecated; import from
+        # `app.websocket_core.websocket_manager` instead
+    """
+
+    code = "SSOT001"
+    name = "deprecated-import"
+
+    def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
+        deprecations = index.deprecations
+        if not (
+            deprecations.modules or deprecations.definitions or deprecations.external_symbols
+        ):
+            return
+        for source, facts in index.files:
+            if source.module is None:
+                continue
+            own = deprecations.inside_deprecated(source.module)
+            for site in facts.imports:
+                if site.target is None:
+                    continue
+                yield from self._site(index, source, facts, own, site)
+
+    def _site(
+        self,
+        index: Index,
+        source: SourceFile,
+        facts: ModuleFacts,
+        own: Optional[str],
+        site: ImportSite,
+    ) -> Iterator[Finding]:
+        deprecations = index.deprecations
+        path, is_package = source.rel, source.is_package
+        assert site.target is not None
+
+        def exempt(module: str) -> bool:
+            # A deprecated module's own imports, and imports inside a deprecated package.
+            return own is not None and _is_within(module, own)
+
+        if site.kind == "import":
+            found = deprecations.module(site.target)
+            if found is not None and not exempt(site.target):
+                yield self._module_finding(path, site, site.target, found, None)
+            return
+        module_dep = deprecations.module(site.target)
+        if site.is_star:
+            if module_dep is not None and not exempt(site.target):
+                yield self._module_finding(path, site, site.target, module_dep, None)
+            return
+        for imported in site.names:
+            if module_dep is not None and not exempt(site.target):
+                yield self._module_finding(path, site, site.target, module_dep, imported)
+                continue
+            resolution = index.symbols.resolve(site.target, imported.name)
+            if resolution.kind == MODULE:
+                found = deprecations.module(resolution.target)
+                if found is not None and not exempt(resolution.target):
+                    yield self._module_finding(path, site, resolution.target, found, imported)
+                continue
+            found = None
+            symbol = f"{site.target}.{imported.name}"
+            if resolution.kind == DEFINITION:
+                found = deprecations.definitions.get(resolution.target)
+                symbol = resolution.target if found else symbol
+            if found is None:
+                found = deprecations.external_symbols.get(f"{site.target}.{imported.name}")
+            if found is None or exempt(symbol.rsplit(".", 1)[0]):
+                continue
+            # Re-exporting a deprecated symbol runs nothing; each use is reported.
+            if is_reexport(facts, is_package, imported):
+                continue
+            yield self._symbol_finding(path, site, symbol, found, imported)
+
+    def _module_finding(
+        self,
+        path: str,
+        site: ImportSite,
+        module: str,
+        dep: Deprecation,
+        imported: Optional[ImportedName],
+    ) -> Finding:
+        message = f"`{module}` is deprecated"
+        if dep.target != module:
+            message += f" (all of `{dep.target}` is)"
+        message += _advice(dep)
+        return at_site(
+            self.code,
+            self.name,
+            self.severity,
+            path,
+            site,
+            message,
+            symbol=module if imported is None else f"{site.target}.{imported.name}",
+            imported_from=site.target,
+            canonical=dep.replacement,
+            statement=import_statement(site, [imported] if imported else None),
+            group=dep.target,
+        )
+
+    def _symbol_finding(
+        self, path: str, site: ImportSite, symbol: str, dep: Deprecation, imported: ImportedName
+    ) -> Finding:
+        via = f"{site.target}.{imported.name}"
+        shown = f"`{imported.name}` (`{symbol}`)" if via != symbol else f"`{symbol}`"
+        return at_site(
+            self.code,
+            self.name,
+            self.severity,
+            path,
+            site,
+            f"{shown} is deprecated" + _advice(dep),
+            symbol=symbol,
+            imported_from=site.target,
+            canonical=dep.replacement,
+            statement=import_statement(site, [imported]),
+            group=symbol,
+        )
+
+
+def _advice(dep: Deprecation) -> str:
+    text = f"; use `{dep.replacement}` instead" if dep.replacement else ""
+    reason = dep.reason.strip().splitlines()[0] if dep.reason.strip() else ""
+    if reason and len(reason) > 120:
+        reason = reason[:117] + "..."
+    detail = f"{reason}; {dep.origin}" if reason else dep.origin
+    return f"{text} ({detail})"

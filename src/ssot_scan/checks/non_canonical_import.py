@@ -1,0 +1,92 @@
+"""SSOT002 non-canonical-import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ssot_scan.checks.base import Check
+from ssot_scan.findings import Finding, at_site, import_statement
+from ssot_scan.fragmentation import Fragment, fragmentation
+
+if TYPE_CHECKING:
+    from ssot_scan.config import Config
+    from ssot_scan.index import Index
+
+
+class NonCanonicalImport(Check):
+    """A symbol exported by several module paths, imported here through the wrong one.
+
+    The canonical path is declared (``[[canonical]]`` in a rule pack or the config) or
+    derived by ``canonical-policy``: ``most-used`` (default: the non-deprecated path
+    most import sites use, ties to the shortest), ``definition`` (the defining
+    module) or ``shortest-public`` (the shortest path without a ``_private`` part).
+
+    Why it matters: every extra path is a place the symbol can silently fork — a
+    compat shim rebinds it, a re-export goes stale — and a reader cannot tell that
+    two imports name the same thing.
+
+    Re-export sites build paths but are not usage: imports in a package
+    ``__init__``, of names the module lists in ``__all__``, in the ``X as X`` form,
+    star imports, and imports a module-level ``Y = X`` alias republishes. Imports
+    inside a canonical *package* may use its submodules (that avoids cycles).
+
+    Example::
+
+        from app.websocket_core import UnifiedWebSocketManager
+        # SSOT002 import `UnifiedWebSocketManager` from
+        # `app.websocket_core.websocket_manager` (declared canonical; ...)
+    """
+
+    code = "SSOT002"
+    name = "non-canonical-import"
+
+    def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
+        reported = {(f.path, f.line, f.statement) for f in earlier if f.code == "SSOT001"}
+        for fragment in fragmentation(index, config):
+            for usage in fragment.sites:
+                if usage.path == fragment.canonical or not _actionable(index, fragment, usage):
+                    continue
+                statement = import_statement(usage.site, [usage.imported])
+                if (usage.file, usage.site.line, statement) in reported:
+                    continue
+                yield at_site(
+                    self.code,
+                    self.name,
+                    self.severity,
+                    usage.file,
+                    usage.site,
+                    _message(fragment, usage.name, usage.path),
+                    symbol=fragment.symbol,
+                    imported_from=usage.path,
+                    canonical=fragment.canonical,
+                    statement=statement,
+                    group=fragment.symbol,
+                )
+
+
+def _actionable(index: Index, fragment: Fragment, usage: Fragment.Usage) -> bool:
+    importer = usage.importer
+    canonical = fragment.canonical
+    if importer == canonical or index.deprecations.inside_deprecated(importer):
+        return False
+    # Inside a canonical package, importing from its submodules is how cycles are
+    # avoided: `pkg/a.py` must not import from `pkg/__init__.py`.
+    return not (
+        canonical in index.symbols.packages
+        and importer.startswith(canonical + ".")
+        and usage.path.startswith(canonical + ".")
+    )
+
+
+def _message(fragment: Fragment, name: str, path: str) -> str:
+    exported = fragment.names.get(fragment.canonical, [])
+    new_name = name if name in exported or not exported else exported[0]
+    shown = name if new_name == name else f"{name}` as `{new_name}"
+    counts = fragment.counts
+    how = "declared canonical" if fragment.declared else f"canonical by {fragment.policy}"
+    return (
+        f"import `{shown}` from `{fragment.canonical}`, not `{path}` "
+        f"({how}: {counts.get(fragment.canonical, 0)} sites; this path: {counts.get(path, 0)};"
+        f" {len(fragment.paths)} paths export `{fragment.symbol}`)"
+    )

@@ -1,0 +1,159 @@
+"""Configuration: ``[tool.ssot-scan]`` in pyproject.toml, or ssot-scan.toml.
+
+The project root is the nearest folder, walking up from the first scanned path, that
+holds ``ssot-scan.toml``, ``.ssot-scan.toml`` or ``pyproject.toml``. Every relative
+path in the config (roots, rule packs) is relative to it, and so are the paths in the
+output, so a report reads the same wherever CI runs it from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ssot_scan.checks.registry import ALL_CODES, expand_codes
+from ssot_scan.errors import UsageError
+from ssot_scan.rulepacks import RULE_TABLES, Rules, load_pack, parse_rules
+from ssot_scan.tomlcompat import load_toml
+from ssot_scan.validate import (
+    check_keys,
+    expect_bool,
+    expect_int,
+    expect_str,
+    expect_str_list,
+)
+
+CONFIG_FILES = ("ssot-scan.toml", ".ssot-scan.toml", "pyproject.toml")
+CANONICAL_POLICIES = ("most-used", "definition", "shortest-public")
+ENGINES = ("auto", "ast", "libcst")
+
+KEYS = (
+    "roots",
+    "include",
+    "exclude",
+    "respect-gitignore",
+    "rule-packs",
+    "select",
+    "ignore",
+    "max-warnings",
+    "canonical-policy",
+    "engine",
+    *RULE_TABLES,
+)
+
+
+@dataclass
+class Config:
+    project_root: Optional[Path] = None  # None: no config file found anywhere above
+    config_file: Optional[Path] = None
+    roots: Optional[list[str]] = None
+    include: list[str] = field(default_factory=lambda: ["*.py"])
+    exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True
+    rule_packs: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=lambda: list(ALL_CODES))
+    ignore: list[str] = field(default_factory=list)
+    max_warnings: Optional[int] = None
+    canonical_policy: str = "most-used"
+    engine: str = "auto"
+    rules: Rules = field(default_factory=Rules)
+
+    @property
+    def enabled_codes(self) -> list[str]:
+        ignored = set(self.ignore)
+        return [code for code in ALL_CODES if code in self.select and code not in ignored]
+
+
+def find_config_file(start: Path) -> Optional[Path]:
+    """The nearest config (or pyproject) walking up from ``start``."""
+    folder = start if start.is_dir() else start.parent
+    for candidate_dir in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            path = candidate_dir / name
+            if path.is_file():
+                return path
+    return None
+
+
+def _table(path: Path, label: str) -> dict[str, Any]:
+    data = load_toml(path, label)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("ssot-scan", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise UsageError(f"{label}: [tool.ssot-scan] must be a table")
+        return table
+    return data
+
+
+def load_config(paths: list[Path], explicit: Optional[Path] = None) -> Config:
+    """Find and read the project's configuration; raise ``UsageError`` on any flaw."""
+    if explicit is not None:
+        config_file: Optional[Path] = explicit.resolve()
+        if not explicit.is_file():
+            raise UsageError(f"{explicit}: config file not found")
+    else:
+        start = (paths[0] if paths else Path(".")).resolve()
+        config_file = find_config_file(start)
+    config = Config()
+    if config_file is None:
+        return config
+    config.config_file = config_file
+    config.project_root = config_file.parent
+    label = config_file.name if explicit is None else str(explicit)
+    table = _table(config_file, label)
+    prefix = f"{label}: [tool.ssot-scan]" if config_file.name == "pyproject.toml" else label
+    apply_table(config, table, prefix)
+    return config
+
+
+def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
+    check_keys(table, KEYS, where)
+    if "roots" in table:
+        config.roots = expect_str_list(table["roots"], f"{where}.roots")
+    if "include" in table:
+        config.include = expect_str_list(table["include"], f"{where}.include")
+    if "exclude" in table:
+        config.exclude = expect_str_list(table["exclude"], f"{where}.exclude")
+    if "respect-gitignore" in table:
+        config.respect_gitignore = expect_bool(
+            table["respect-gitignore"], f"{where}.respect-gitignore"
+        )
+    if "rule-packs" in table:
+        config.rule_packs = expect_str_list(table["rule-packs"], f"{where}.rule-packs")
+    if "select" in table:
+        config.select = codes(table["select"], f"{where}.select")
+    if "ignore" in table:
+        config.ignore = codes(table["ignore"], f"{where}.ignore")
+    if "max-warnings" in table:
+        config.max_warnings = expect_int(table["max-warnings"], f"{where}.max-warnings")
+    if "canonical-policy" in table:
+        config.canonical_policy = choice(
+            table["canonical-policy"], CANONICAL_POLICIES, f"{where}.canonical-policy"
+        )
+    if "engine" in table:
+        config.engine = choice(table["engine"], ENGINES, f"{where}.engine")
+    config.rules.extend(parse_rules(table, where))
+
+
+def codes(value: Any, where: str) -> list[str]:
+    """Rule codes or prefixes (``SSOT00``), each checked against the registry."""
+    items = expect_str_list(value, where) if not isinstance(value, str) else [value]
+    return expand_codes(items, where)
+
+
+def choice(value: Any, options: tuple[str, ...], where: str) -> str:
+    text = expect_str(value, where)
+    if text not in options:
+        raise UsageError(f"{where}: {text!r} is not one of {', '.join(options)}")
+    return text
+
+
+def load_rule_packs(config: Config, cli_packs: list[str]) -> None:
+    """Load the config's packs (relative to the project root) then the CLI's (to cwd)."""
+    base = config.project_root or Path.cwd()
+    for spec in config.rule_packs:
+        config.rules.extend(load_pack(spec, base))
+    for spec in cli_packs:
+        config.rules.extend(load_pack(spec, Path.cwd()))

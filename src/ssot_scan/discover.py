@@ -1,0 +1,237 @@
+"""Discovery: from the paths a user gives to ``SourceFile``s with dotted module names.
+
+Module names come from source roots: the configured ``roots``, else ``src/`` when the
+project has one, else the project root. A file outside every root (or a scan with no
+project at all, e.g. a package inside site-packages) is named the way Python would
+find it: by walking up while folders hold ``__init__.py``.
+
+A package shadows a module of the same name (``pkg/`` beats ``pkg.py`` on import), so
+the shadowed file is kept, for parse errors, but gets no module name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Optional
+
+import pathspec
+
+from ssot_scan.config import Config
+
+# Folders no one wants scanned by default (explicitly named paths are always scanned).
+DEFAULT_EXCLUDES = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".ssot_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+
+
+@dataclass
+class SourceFile:
+    path: Path  # absolute
+    rel: str  # relative to the project base, "/"-separated: what reports show
+    module: Optional[str]  # None when shadowed by a package of the same name
+    is_package: bool
+    shadowed_by: Optional[str] = None  # rel path of the package that wins
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    base: Path = field(default_factory=Path.cwd)  # what ``rel`` paths are relative to
+    first_party: set[str] = field(default_factory=set)
+    notices: list[str] = field(default_factory=list)  # one line each, for stderr
+
+
+class _Ignores:
+    """Exclude globs (gitignore syntax, from the project root) and .gitignore files."""
+
+    def __init__(self, base: Path, excludes: list[str], respect_gitignore: bool) -> None:
+        self.base = base
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
+        self.respect_gitignore = respect_gitignore
+        self._gitignores: dict[Path, Optional[pathspec.GitIgnoreSpec]] = {}
+
+    def _gitignore(self, folder: Path) -> Optional[pathspec.GitIgnoreSpec]:
+        if folder not in self._gitignores:
+            spec = None
+            path = folder / ".gitignore"
+            if path.is_file():
+                try:
+                    spec = pathspec.GitIgnoreSpec.from_lines(
+                        path.read_text(encoding="utf-8", errors="replace").splitlines()
+                    )
+                except (OSError, ValueError):
+                    spec = None
+            self._gitignores[folder] = spec
+        return self._gitignores[folder]
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        suffix = "/" if is_dir else ""
+        try:
+            rel = path.relative_to(self.base).as_posix()
+        except ValueError:
+            rel = None
+        if rel and self.exclude is not None and self.exclude.match_file(rel + suffix):
+            return True
+        if not self.respect_gitignore:
+            return False
+        folder = path.parent
+        while True:
+            spec = self._gitignore(folder)
+            if spec is not None and spec.match_file(path.relative_to(folder).as_posix() + suffix):
+                return True
+            if folder == self.base or folder.parent == folder or rel is None:
+                return False
+            folder = folder.parent
+
+
+def _crawl_root(path: Path) -> Path:
+    """The folder Python would need on sys.path to import ``path`` by its full name."""
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def _module_name(path: Path, root: Path) -> tuple[str, bool]:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package
+
+
+def source_roots(config: Config) -> list[Path]:
+    if config.project_root is None:
+        return []
+    if config.roots is not None:
+        return [(config.project_root / r).resolve() for r in config.roots]
+    src = config.project_root / "src"
+    return [src.resolve()] if src.is_dir() else [config.project_root.resolve()]
+
+
+def _walk(top: Path, ignores: _Ignores, include: list[str], notices: list[str]) -> Iterator[Path]:
+    """Files under ``top``; follows folder links once each, so link loops end."""
+    seen: set[Path] = set()
+
+    def onerror(exc: OSError) -> None:
+        notices.append(f"{exc.filename}: cannot read folder: {exc.strerror}")
+
+    for folder, dirnames, filenames in os.walk(top, onerror=onerror, followlinks=True):
+        here = Path(folder)
+        real = here.resolve()
+        if real in seen:
+            notices.append(f"{here}: symlink loop, skipped")
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        kept = []
+        for name in sorted(dirnames):
+            child = here / name
+            if name in DEFAULT_EXCLUDES or ignores.ignored(child, is_dir=True):
+                continue
+            if child.is_symlink() and not child.exists():
+                notices.append(f"{child}: broken symlink or symlink loop, skipped")
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if not any(fnmatch(name, pattern) for pattern in include):
+                continue
+            child = here / name
+            if ignores.ignored(child, is_dir=False):
+                continue
+            if child.is_symlink() and not child.exists():
+                notices.append(f"{child}: broken symlink or symlink loop, skipped")
+                continue
+            yield child
+
+
+def discover(paths: list[Path], config: Config) -> Discovery:
+    """Every file to scan, named, with the first-party top-level names."""
+    result = Discovery()
+    roots = source_roots(config)
+    scan_paths = [p.absolute() for p in (paths or [Path(".")])]
+    if config.project_root is not None:
+        result.base = config.project_root.resolve()
+    else:
+        crawl = [_crawl_root(p if p.is_file() else p / "__init__.py") for p in scan_paths]
+        result.base = Path(os.path.commonpath([str(c) for c in crawl]))
+
+    ignores = _Ignores(result.base, config.exclude, config.respect_gitignore)
+    found: dict[Path, None] = {}
+    for given in scan_paths:
+        if given.is_symlink() and not given.exists():
+            result.notices.append(f"{given}: broken symlink or symlink loop, skipped")
+        elif given.is_file():
+            found.setdefault(given.resolve() if given.is_symlink() else given, None)
+        elif given.is_dir():
+            for path in _walk(given, ignores, config.include, result.notices):
+                found.setdefault(path, None)
+        else:
+            result.notices.append(f"{given}: no such file or folder")
+
+    named: dict[str, SourceFile] = {}
+    for path in found:
+        real = path.resolve()
+        root = _root_for(real, roots) or _crawl_root(real)
+        module, is_package = _module_name(real, root)
+        try:
+            rel = path.relative_to(result.base).as_posix()
+        except ValueError:
+            rel = real.as_posix()
+        source = SourceFile(path=path, rel=rel, module=module or None, is_package=is_package)
+        if not module:  # an __init__.py directly in a root: not importable by name
+            source.module = None
+        elif module in named:
+            winner, loser = _precedence(named[module], source)
+            loser.shadowed_by = winner.rel
+            loser.module = None
+            named[module] = winner
+        else:
+            named[module] = source
+        result.files.append(source)
+    result.files.sort(key=lambda f: f.rel)
+    result.first_party = {name.split(".")[0] for name in named}
+    return result
+
+
+def _root_for(path: Path, roots: list[Path]) -> Optional[Path]:
+    best: Optional[Path] = None
+    for root in roots:
+        if path.is_relative_to(root) and (best is None or len(root.parts) > len(best.parts)):
+            best = root
+    return best
+
+
+def _precedence(a: SourceFile, b: SourceFile) -> tuple[SourceFile, SourceFile]:
+    """Which of two files with one dotted name Python imports: package, then .py."""
+
+    def rank(f: SourceFile) -> tuple[int, str]:
+        return (0 if f.is_package else 1 if f.path.suffix == ".py" else 2, f.rel)
+
+    return (a, b) if rank(a) <= rank(b) else (b, a)

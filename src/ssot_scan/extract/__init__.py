@@ -1,0 +1,86 @@
+"""Extraction: ``(module, bytes) -> ModuleFacts``, a pure function.
+
+The fast path is CPython's ``ast``; libcst takes over where the running interpreter
+cannot parse the file (newer syntax) or when forced with ``--engine libcst``. A file
+that neither can read yields facts carrying a ``ParseError`` instead of an exception:
+the scan goes on and the file is reported as SSOT000.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+from ssot_scan.extract.comments import find_suppressions
+from ssot_scan.extract.decode import DecodeError, decode_source
+from ssot_scan.facts import ModuleFacts, ParseError
+
+ENGINES = ("auto", "ast", "libcst")
+
+# Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
+EXTRACTOR_VERSION = "1"
+
+
+def _ast_error(exc: BaseException) -> ParseError:
+    if isinstance(exc, SyntaxError):
+        return ParseError(
+            message=f"{type(exc).__name__}: {exc.msg}",
+            line=exc.lineno or 1,
+            column=exc.offset or 1,
+        )
+    if isinstance(exc, RecursionError):
+        return ParseError("too deeply nested for the parser", 1, 1)
+    return ParseError(f"{type(exc).__name__}: {exc}", 1, 1)
+
+
+def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
+    """Parse with libcst; a ``ParseError`` fact if it cannot."""
+    import libcst  # imported lazily: the fast path never pays for it
+
+    from ssot_scan.extract.cst_frontend import extract_with_libcst
+
+    try:
+        tree = libcst.parse_module(text)
+    except libcst.ParserSyntaxError as exc:
+        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+        return ModuleFacts(
+            parse_error=ParseError(f"SyntaxError: {message}", exc.raw_line, exc.raw_column + 1),
+            engine="libcst",
+        )
+    except RecursionError as exc:
+        return ModuleFacts(parse_error=_ast_error(exc), engine="libcst")
+    return extract_with_libcst(tree, module, is_package)
+
+
+def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") -> ModuleFacts:
+    """Everything the index needs from one file's bytes.
+
+    ``module`` is the file's dotted name (needed to resolve relative imports) and
+    ``is_package`` whether it is an ``__init__`` file.
+    """
+    try:
+        text = decode_source(data)
+    except DecodeError as exc:
+        return ModuleFacts(parse_error=ParseError(exc.message, exc.line, exc.column))
+
+    if engine == "libcst":
+        facts = _libcst_facts(text, module, is_package)
+    else:
+        from ssot_scan.extract.ast_frontend import extract_with_ast
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
+                tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            if engine == "ast":
+                facts = ModuleFacts(parse_error=_ast_error(exc))
+            else:
+                facts = _libcst_facts(text, module, is_package)
+                if facts.parse_error is not None:
+                    # Neither can read it: CPython's message is the one users know.
+                    facts = ModuleFacts(parse_error=_ast_error(exc), engine="ast")
+        else:
+            facts = extract_with_ast(tree, text, module, is_package)
+    facts.suppressions = find_suppressions(text)
+    return facts

@@ -1,0 +1,254 @@
+"""The fast front end: CPython's ``ast``.
+
+It walks statements only (never expressions beyond the few it needs), which keeps it
+an order of magnitude cheaper than a full visitor. Columns are converted from UTF-8
+byte offsets to 1-based character columns so they agree with libcst's.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterable
+from typing import Optional
+
+from ssot_scan.extract.builder import (
+    IMPORT_GUARDS,
+    TYPE_CHECKING_NAMES,
+    Context,
+    FactsBuilder,
+    is_deprecated_decorator,
+)
+from ssot_scan.facts import ModuleFacts
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def dotted(node: ast.AST) -> Optional[str]:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def string_value(node: Optional[ast.AST]) -> Optional[str]:
+    """A message as written: literals, f-strings (``{...}`` for fields), ``+``."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{...}"
+            for v in node.values
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = string_value(node.left), string_value(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
+
+
+def string_list(node: ast.AST) -> Optional[list[str]]:
+    """A list/tuple literal of strings (``__all__``), else None."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        values = [string_value(e) for e in node.elts]
+        if all(isinstance(e, ast.Constant) for e in node.elts) and all(
+            v is not None for v in values
+        ):
+            return [v for v in values if v is not None]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = string_list(node.left), string_list(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
+
+
+def _guard_names(handlers: list[ast.ExceptHandler]) -> set[str]:
+    names: set[str] = set()
+    for handler in handlers:
+        if handler.type is None:
+            names.add("*bare*")
+        elif isinstance(handler.type, ast.Tuple):
+            names.update(filter(None, (dotted(e) for e in handler.type.elts)))
+        else:
+            name = dotted(handler.type)
+            if name:
+                names.add(name)
+    return {n.rsplit(".", 1)[-1] if n != "*bare*" else n for n in names}
+
+
+class _Walker:
+    def __init__(self, builder: FactsBuilder, text: str) -> None:
+        self.b = builder
+        self._text = text
+        self._lines: Optional[list[str]] = None
+
+    def col(self, line: int, byte_offset: int) -> int:
+        """1-based character column of a UTF-8 byte offset on ``line``."""
+        if self._text.isascii():
+            return byte_offset + 1
+        if self._lines is None:
+            self._lines = _NEWLINE.split(self._text)
+        text = self._lines[line - 1] if line - 1 < len(self._lines) else ""
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+    def span(self, node: ast.stmt) -> tuple[int, int, int, int]:
+        end_line = node.end_lineno or node.lineno
+        end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        return (
+            node.lineno,
+            self.col(node.lineno, node.col_offset),
+            end_line,
+            self.col(end_line, end_col),
+        )
+
+    def body(self, stmts: Iterable[ast.stmt], ctx: Context) -> None:
+        for stmt in stmts:
+            self.stmt(stmt, ctx)
+
+    def stmt(self, node: ast.stmt, ctx: Context) -> None:  # noqa: C901 - a dispatch table
+        b = self.b
+        if isinstance(node, ast.Import):
+            b.add_import(ctx, [(a.name, a.asname) for a in node.names], self.span(node))
+        elif isinstance(node, ast.ImportFrom):
+            b.add_import_from(
+                ctx,
+                node.level or 0,
+                node.module or "",
+                [(a.name, a.asname) for a in node.names],
+                self.span(node),
+            )
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            b.add_definition(
+                ctx,
+                node.name,
+                "function",
+                node.lineno,
+                self.col(node.lineno, node.col_offset),
+                deprecated=self.deprecation(node.decorator_list),
+            )
+            self.body(node.body, ctx.entering(in_function=True))
+        elif isinstance(node, ast.ClassDef):
+            b.add_definition(
+                ctx,
+                node.name,
+                "class",
+                node.lineno,
+                self.col(node.lineno, node.col_offset),
+                bases=[d for d in (dotted(x) for x in node.bases) if d],
+                deprecated=self.deprecation(node.decorator_list),
+            )
+            self.body(node.body, ctx.entering(in_class=True))
+        elif isinstance(node, ast.Assign):
+            self.assign(node.targets, node.value, ctx)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.assign([node.target], node.value, ctx)
+        elif isinstance(node, ast.AugAssign):
+            if ctx.top_level and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+                if node.target.id == "__all__":
+                    b.extend_all(string_list(node.value))
+        elif isinstance(node, ast.Expr):
+            self.expression_statement(node.value, ctx)
+        elif isinstance(node, ast.If):
+            if dotted(node.test) in TYPE_CHECKING_NAMES:
+                self.body(node.body, ctx.entering(type_checking=True))
+                self.body(node.orelse, ctx.entering(conditional=True))
+            else:
+                self.body(node.body, ctx.entering(conditional=True))
+                self.body(node.orelse, ctx.entering(conditional=True))
+        elif isinstance(node, ast.Try) or (
+            sys.version_info >= (3, 11) and isinstance(node, ast.TryStar)
+        ):
+            guards = _guard_names(node.handlers)  # type: ignore[attr-defined]
+            try_ctx = ctx.entering(guarded=True) if guards & IMPORT_GUARDS else ctx
+            self.body(node.body, try_ctx)  # type: ignore[attr-defined]
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                self.body(handler.body, ctx.entering(conditional=True))
+            self.body(node.orelse, ctx.entering(conditional=True))  # type: ignore[attr-defined]
+            self.body(node.finalbody, ctx)  # type: ignore[attr-defined]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            self.body(node.body, ctx)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            self.body(node.body, ctx.entering(conditional=True))
+            self.body(node.orelse, ctx.entering(conditional=True))
+        elif sys.version_info >= (3, 10) and isinstance(node, ast.Match):
+            for case in node.cases:
+                self.body(case.body, ctx.entering(conditional=True))
+
+    def assign(self, targets: list[ast.expr], value: ast.expr, ctx: Context) -> None:
+        for target in targets:
+            if isinstance(target, ast.Name):
+                if target.id == "__all__":
+                    if ctx.top_level:
+                        self.b.set_all(string_list(value))
+                    continue
+                self.b.add_definition(
+                    ctx,
+                    target.id,
+                    "assign",
+                    target.lineno,
+                    self.col(target.lineno, target.col_offset),
+                    alias_of=dotted(value),
+                )
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                for element in target.elts:
+                    if isinstance(element, ast.Starred):
+                        element = element.value
+                    if isinstance(element, ast.Name):
+                        self.b.add_definition(
+                            ctx,
+                            element.id,
+                            "assign",
+                            element.lineno,
+                            self.col(element.lineno, element.col_offset),
+                        )
+
+    def expression_statement(self, value: ast.expr, ctx: Context) -> None:
+        if not isinstance(value, ast.Call):
+            return
+        callee = dotted(value.func)
+        if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
+            arg = value.args[0] if value.args else None
+            if callee == "__all__.append":
+                single = string_value(arg)
+                self.b.extend_all([single] if single is not None else None)
+            else:
+                self.b.extend_all(string_list(arg) if arg is not None else None)
+            return
+        keywords = {k.arg: k.value for k in value.keywords if k.arg}
+        message = value.args[0] if value.args else keywords.get("message")
+        category = value.args[1] if len(value.args) > 1 else keywords.get("category")
+        self.b.add_warning_call(
+            ctx,
+            callee,
+            string_value(message),
+            dotted(category) if category is not None else None,
+            value.lineno,
+        )
+
+    def deprecation(self, decorators: list[ast.expr]) -> Optional[str]:
+        for decorator in decorators:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            if not is_deprecated_decorator(dotted(call.func if call else decorator)):
+                continue
+            if call is None:
+                return ""
+            keywords = {k.arg: k.value for k in call.keywords if k.arg}
+            arg = call.args[0] if call.args else keywords.get("reason", keywords.get("message"))
+            return string_value(arg) or ""
+        return None
+
+
+def extract_with_ast(tree: ast.Module, text: str, module: str, is_package: bool) -> ModuleFacts:
+    """Facts from an already parsed tree (parsing is the caller's, to time and guard)."""
+    builder = FactsBuilder(module, is_package, engine="ast")
+    _Walker(builder, text).body(tree.body, Context())
+    return builder.facts

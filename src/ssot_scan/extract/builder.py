@@ -1,0 +1,208 @@
+"""The front-end independent half of extraction.
+
+Each parser front end walks its own tree and calls into ``FactsBuilder`` with plain
+values; every decision about *what* is a fact (which ``try`` guards an import, which
+call is a deprecation warning, how ``__all__`` is read, how relative imports resolve)
+lives here once, so the two front ends cannot drift apart on meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts, Warning_
+
+# Exception names whose handler makes the ``try`` body an import guard.
+IMPORT_GUARDS = frozenset(
+    {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "*bare*"}
+)
+TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
+WARN_CALLEES = frozenset({"warn", "warnings.warn", "_warnings.warn"})
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a statement sits; immutable so nested blocks derive their own."""
+
+    in_function: bool = False
+    in_class: bool = False
+    type_checking: bool = False
+    guarded: bool = False
+    conditional: bool = False
+
+    @property
+    def top_level(self) -> bool:
+        """A statement that binds a module attribute when the module runs."""
+        return not (self.in_function or self.in_class)
+
+    def entering(self, **changes: bool) -> Context:
+        return replace(self, **changes)
+
+
+def resolve_relative(
+    module: str, is_package: bool, level: int, raw_module: str
+) -> Optional[str]:
+    """Absolute module name of ``from <level dots><raw_module> import ...``.
+
+    Returns None when the dots climb above the top-level package, which is an
+    ImportError at run time.
+    """
+    if level == 0:
+        return raw_module
+    parts = module.split(".") if module else []
+    package_parts = parts if is_package else parts[:-1]
+    if level > len(package_parts):
+        return None
+    base = package_parts[: len(package_parts) - level + 1]
+    if raw_module:
+        base = [*base, raw_module]
+    return ".".join(base)
+
+
+def is_deprecated_decorator(callee: Optional[str]) -> bool:
+    """``@deprecated``, ``@typing_extensions.deprecated``, ``@warnings.deprecated``..."""
+    return callee is not None and (callee == "deprecated" or callee.endswith(".deprecated"))
+
+
+class FactsBuilder:
+    """Accumulates facts as a front end reports statements."""
+
+    def __init__(self, module: str, is_package: bool, engine: str) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.facts = ModuleFacts(engine=engine)
+        self._all_dynamic = False
+
+    # imports -------------------------------------------------------------------
+    def add_import(
+        self,
+        ctx: Context,
+        modules: list[tuple[str, Optional[str]]],
+        span: tuple[int, int, int, int],
+    ) -> None:
+        """``import a.b [as c], d`` — one site per module."""
+        for name, asname in modules:
+            self.facts.imports.append(
+                ImportSite(
+                    kind="import",
+                    target=name,
+                    raw_module=name,
+                    level=0,
+                    names=[],
+                    asname=asname,
+                    line=span[0],
+                    column=span[1],
+                    end_line=span[2],
+                    end_column=span[3],
+                    **self._flags(ctx),
+                )
+            )
+
+    def add_import_from(
+        self,
+        ctx: Context,
+        level: int,
+        raw_module: str,
+        names: list[tuple[str, Optional[str]]],
+        span: tuple[int, int, int, int],
+    ) -> None:
+        star = len(names) == 1 and names[0][0] == "*"
+        self.facts.imports.append(
+            ImportSite(
+                kind="from",
+                target=resolve_relative(self.module, self.is_package, level, raw_module),
+                raw_module=raw_module,
+                level=level,
+                names=[] if star else [ImportedName(n, a) for n, a in names],
+                asname=None,
+                line=span[0],
+                column=span[1],
+                end_line=span[2],
+                end_column=span[3],
+                is_star=star,
+                **self._flags(ctx),
+            )
+        )
+
+    @staticmethod
+    def _flags(ctx: Context) -> dict[str, bool]:
+        return {
+            "in_function": ctx.in_function,
+            "in_class": ctx.in_class,
+            "type_checking": ctx.type_checking,
+            "guarded": ctx.guarded,
+            "conditional": ctx.conditional,
+        }
+
+    # definitions ---------------------------------------------------------------
+    def add_definition(
+        self,
+        ctx: Context,
+        name: str,
+        kind: str,
+        line: int,
+        column: int,
+        *,
+        alias_of: Optional[str] = None,
+        bases: Optional[list[str]] = None,
+        deprecated: Optional[str] = None,
+    ) -> None:
+        if not ctx.top_level:
+            return
+        if kind == "function" and name == "__getattr__":
+            self.facts.has_getattr = True
+        if name == "__all__":
+            return
+        self.facts.definitions.append(
+            Definition(
+                name=name,
+                kind=kind,
+                line=line,
+                column=column,
+                alias_of=alias_of,
+                bases=bases or [],
+                deprecated=deprecated,
+                conditional=ctx.conditional or ctx.guarded or ctx.type_checking,
+            )
+        )
+
+    # __all__ -------------------------------------------------------------------
+    def set_all(self, names: Optional[list[str]]) -> None:
+        """``__all__ = [...]``; None when the value is not a literal of strings."""
+        if names is None:
+            self._all_dynamic = True
+            self.facts.all_names = None
+            return
+        self._all_dynamic = False
+        self.facts.all_names = list(names)
+
+    def extend_all(self, names: Optional[list[str]]) -> None:
+        """``__all__ += [...]``, ``.extend([...])``, ``.append("x")``."""
+        if self._all_dynamic:
+            return
+        if names is None:
+            self.set_all(None)
+            return
+        self.facts.all_names = [*(self.facts.all_names or []), *names]
+
+    # warnings ------------------------------------------------------------------
+    def add_warning_call(
+        self,
+        ctx: Context,
+        callee: Optional[str],
+        message: Optional[str],
+        category: Optional[str],
+        line: int,
+    ) -> None:
+        """Keep ``warnings.warn`` calls that run when the module is imported."""
+        if not ctx.top_level or callee not in WARN_CALLEES:
+            return
+        self.facts.warnings.append(
+            Warning_(
+                message=message or "",
+                category=category or "UserWarning",
+                line=line,
+                conditional=ctx.conditional or ctx.guarded,
+            )
+        )

@@ -1,0 +1,325 @@
+"""The fallback front end: libcst, for files the running interpreter cannot parse.
+
+libcst's native parser reads Python 3.0 to 3.14 syntax (PEP 701 f-strings included),
+so a scan on 3.11 still sees a 3.12 file's imports. It mirrors ``ast_frontend``
+statement for statement; the differential test over every fixture holds them equal.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+from typing import Optional, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ssot_scan.extract.builder import (
+    IMPORT_GUARDS,
+    TYPE_CHECKING_NAMES,
+    Context,
+    FactsBuilder,
+    is_deprecated_decorator,
+)
+from ssot_scan.facts import ModuleFacts
+
+Block = Union[cst.BaseSuite, cst.SimpleStatementLine]
+
+
+def dotted(node: Optional[cst.CSTNode]) -> Optional[str]:
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _fstring_text(node: cst.FormattedString, raw: str) -> str:
+    """Decode the text part of an f-string the way the compiler would."""
+    prefix = "".join(c for c in node.prefix if c not in "fF")
+    quote = node.end
+    text = raw.replace("{{", "{").replace("}}", "}")
+    try:
+        value = ast.literal_eval(f"{prefix}{quote}{text}{quote}")
+    except (SyntaxError, ValueError):
+        return text
+    return value if isinstance(value, str) else text
+
+
+def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
+    if node is None:
+        return None
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.FormattedString):
+        return "".join(
+            _fstring_text(node, p.value) if isinstance(p, cst.FormattedStringText) else "{...}"
+            for p in node.parts
+        )
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = string_value(node.left), string_value(node.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        left, right = string_value(node.left), string_value(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
+
+
+def _is_plain_string(node: cst.CSTNode) -> bool:
+    """What ``ast`` would fold into one ``Constant`` str."""
+    if isinstance(node, cst.SimpleString):
+        return isinstance(node.evaluated_value, str)
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_plain_string(node.left) and _is_plain_string(node.right)
+    return False
+
+
+def string_list(node: Optional[cst.CSTNode]) -> Optional[list[str]]:
+    if isinstance(node, (cst.List, cst.Tuple)):
+        values: list[str] = []
+        for element in node.elements:
+            if not isinstance(element, cst.Element) or not _is_plain_string(element.value):
+                return None
+            value = string_value(element.value)
+            if value is None:
+                return None
+            values.append(value)
+        return values
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        left, right = string_list(node.left), string_list(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
+
+
+def _call_arguments(
+    call: cst.Call,
+) -> tuple[list[Optional[cst.BaseExpression]], dict[str, cst.BaseExpression]]:
+    """Positional values (None for ``*args``) and keyword values, as ``ast`` splits them."""
+    positional: list[Optional[cst.BaseExpression]] = []
+    keywords: dict[str, cst.BaseExpression] = {}
+    for arg in call.args:
+        if arg.keyword is not None:
+            keywords[arg.keyword.value] = arg.value
+        elif arg.star == "*":
+            positional.append(None)
+        elif arg.star == "":
+            positional.append(arg.value)
+    return positional, keywords
+
+
+def _guard_names(handlers: Sequence[Union[cst.ExceptHandler, cst.ExceptStarHandler]]) -> set[str]:
+    names: set[str] = set()
+    for handler in handlers:
+        if handler.type is None:
+            names.add("*bare*")
+        elif isinstance(handler.type, cst.Tuple):
+            for element in handler.type.elements:
+                name = dotted(element.value)
+                if name:
+                    names.add(name)
+        else:
+            name = dotted(handler.type)
+            if name:
+                names.add(name)
+    return {n.rsplit(".", 1)[-1] if n != "*bare*" else n for n in names}
+
+
+def _statements(block: Optional[Block]) -> Iterable[cst.CSTNode]:
+    """Every statement of a block, simple statements of a line flattened out."""
+    if block is None:
+        return
+    items: Sequence[cst.CSTNode]
+    if isinstance(block, (cst.IndentedBlock, cst.Module)):
+        items = block.body
+    elif isinstance(block, (cst.SimpleStatementSuite, cst.SimpleStatementLine)):
+        items = block.body
+    else:
+        items = ()
+    for item in items:
+        if isinstance(item, cst.SimpleStatementLine):
+            yield from item.body
+        else:
+            yield item
+
+
+class _Walker:
+    def __init__(self, builder: FactsBuilder, wrapper: MetadataWrapper) -> None:
+        self.b = builder
+        self.positions = wrapper.resolve(PositionProvider)
+
+    def start(self, node: cst.CSTNode) -> tuple[int, int]:
+        pos = self.positions[node].start
+        return pos.line, pos.column + 1
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        rng = self.positions[node]
+        return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
+
+    def body(self, statements: Iterable[cst.CSTNode], ctx: Context) -> None:
+        for statement in statements:
+            self.stmt(statement, ctx)
+
+    def stmt(self, node: cst.CSTNode, ctx: Context) -> None:  # noqa: C901 - a dispatch table
+        b = self.b
+        if isinstance(node, cst.Import):
+            modules = [
+                (dotted(a.name) or "", dotted(a.asname.name) if a.asname else None)
+                for a in node.names
+            ]
+            b.add_import(ctx, modules, self.span(node))
+        elif isinstance(node, cst.ImportFrom):
+            if isinstance(node.names, cst.ImportStar):
+                names: list[tuple[str, Optional[str]]] = [("*", None)]
+            else:
+                names = [
+                    (dotted(a.name) or "", dotted(a.asname.name) if a.asname else None)
+                    for a in node.names
+                ]
+            b.add_import_from(
+                ctx,
+                len(node.relative),
+                dotted(node.module) or "",
+                names,
+                self.span(node),
+            )
+        elif isinstance(node, cst.FunctionDef):
+            line, column = self.start(node)
+            b.add_definition(
+                ctx,
+                node.name.value,
+                "function",
+                line,
+                column,
+                deprecated=self.deprecation(node.decorators),
+            )
+            self.body(_statements(node.body), ctx.entering(in_function=True))
+        elif isinstance(node, cst.ClassDef):
+            line, column = self.start(node)
+            b.add_definition(
+                ctx,
+                node.name.value,
+                "class",
+                line,
+                column,
+                bases=[d for d in (dotted(a.value) for a in node.bases) if d],
+                deprecated=self.deprecation(node.decorators),
+            )
+            self.body(_statements(node.body), ctx.entering(in_class=True))
+        elif isinstance(node, cst.Assign):
+            self.assign([t.target for t in node.targets], node.value, ctx)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                self.assign([node.target], node.value, ctx)
+        elif isinstance(node, cst.AugAssign):
+            if (
+                ctx.top_level
+                and isinstance(node.target, cst.Name)
+                and isinstance(node.operator, cst.AddAssign)
+                and node.target.value == "__all__"
+            ):
+                b.extend_all(string_list(node.value))
+        elif isinstance(node, cst.Expr):
+            self.expression_statement(node.value, ctx)
+        elif isinstance(node, cst.If):
+            self.if_statement(node, ctx)
+        elif isinstance(node, (cst.Try, cst.TryStar)):
+            guards = _guard_names(node.handlers)
+            try_ctx = ctx.entering(guarded=True) if guards & IMPORT_GUARDS else ctx
+            self.body(_statements(node.body), try_ctx)
+            for handler in node.handlers:
+                self.body(_statements(handler.body), ctx.entering(conditional=True))
+            if node.orelse is not None:
+                self.body(_statements(node.orelse.body), ctx.entering(conditional=True))
+            if node.finalbody is not None:
+                self.body(_statements(node.finalbody.body), ctx)
+        elif isinstance(node, cst.With):
+            self.body(_statements(node.body), ctx)
+        elif isinstance(node, (cst.For, cst.While)):
+            self.body(_statements(node.body), ctx.entering(conditional=True))
+            if node.orelse is not None:
+                self.body(_statements(node.orelse.body), ctx.entering(conditional=True))
+        elif isinstance(node, cst.Match):
+            for case in node.cases:
+                self.body(_statements(case.body), ctx.entering(conditional=True))
+
+    def if_statement(self, node: cst.If, ctx: Context) -> None:
+        if dotted(node.test) in TYPE_CHECKING_NAMES:
+            self.body(_statements(node.body), ctx.entering(type_checking=True))
+        else:
+            self.body(_statements(node.body), ctx.entering(conditional=True))
+        orelse = node.orelse
+        if isinstance(orelse, cst.If):
+            self.if_statement(orelse, ctx.entering(conditional=True))
+        elif isinstance(orelse, cst.Else):
+            self.body(_statements(orelse.body), ctx.entering(conditional=True))
+
+    def assign(
+        self, targets: Sequence[cst.BaseExpression], value: cst.BaseExpression, ctx: Context
+    ) -> None:
+        for target in targets:
+            if isinstance(target, cst.Name):
+                if target.value == "__all__":
+                    if ctx.top_level:
+                        self.b.set_all(string_list(value))
+                    continue
+                line, column = self.start(target)
+                self.b.add_definition(
+                    ctx, target.value, "assign", line, column, alias_of=dotted(value)
+                )
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    if isinstance(element.value, cst.Name):
+                        line, column = self.start(element.value)
+                        self.b.add_definition(ctx, element.value.value, "assign", line, column)
+
+    def expression_statement(self, value: cst.BaseExpression, ctx: Context) -> None:
+        if not isinstance(value, cst.Call):
+            return
+        callee = dotted(value.func)
+        positional, keywords = _call_arguments(value)
+        if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
+            arg = positional[0] if positional else None
+            if callee == "__all__.append":
+                single = string_value(arg)
+                self.b.extend_all([single] if single is not None else None)
+            else:
+                self.b.extend_all(string_list(arg))
+            return
+        message = positional[0] if positional else keywords.get("message")
+        category = positional[1] if len(positional) > 1 else keywords.get("category")
+        line, _ = self.start(value)
+        self.b.add_warning_call(
+            ctx,
+            callee,
+            string_value(message),
+            dotted(category) if category is not None else None,
+            line,
+        )
+
+    def deprecation(self, decorators: Sequence[cst.Decorator]) -> Optional[str]:
+        for decorator in decorators:
+            expr = decorator.decorator
+            call = expr if isinstance(expr, cst.Call) else None
+            if not is_deprecated_decorator(dotted(call.func if call else expr)):
+                continue
+            if call is None:
+                return ""
+            positional, keywords = _call_arguments(call)
+            arg = positional[0] if positional else keywords.get("reason", keywords.get("message"))
+            return string_value(arg) or ""
+        return None
+
+
+def extract_with_libcst(
+    module_node: cst.Module, module: str, is_package: bool
+) -> ModuleFacts:
+    builder = FactsBuilder(module, is_package, engine="libcst")
+    wrapper = MetadataWrapper(module_node, unsafe_skip_copy=True)
+    _Walker(builder, wrapper).body(_statements(module_node), Context())
+    return builder.facts

@@ -1,0 +1,161 @@
+"""What extraction learns about one module: plain, serialisable records.
+
+``ModuleFacts`` is the only thing that crosses from the extract stage to the index
+stage. Both parser front ends (CPython ``ast`` and libcst) must build identical
+facts, so everything here is plain data with a canonical JSON form: that is what the
+differential test compares and what a cache can store without pickling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+# Import contexts, from the most to the least specific. An import nested in several
+# of these gets every flag; ``ImportSite.context`` names the dominant one.
+CTX_MODULE = "module"
+CTX_FUNCTION = "function"
+CTX_TYPE_CHECKING = "type_checking"
+CTX_TRY_IMPORT_ERROR = "try_import_error"
+CTX_CONDITIONAL = "conditional"
+
+
+@dataclass
+class ImportedName:
+    """One ``name [as alias]`` of a ``from M import ...`` statement."""
+
+    name: str
+    asname: Optional[str] = None
+
+    @property
+    def bound(self) -> str:
+        return self.asname or self.name
+
+
+@dataclass
+class ImportSite:
+    """One import statement (``import a.b`` of several modules yields one site each).
+
+    ``target`` is the absolute module the statement imports from (relative imports
+    already resolved); it is ``None`` when a relative import climbs above the top
+    package, in which case ``raw_module`` and ``level`` say what was written.
+    """
+
+    kind: str  # "import" or "from"
+    target: Optional[str]
+    raw_module: str
+    level: int
+    names: list[ImportedName]
+    asname: Optional[str]  # for ``import a.b as c``
+    line: int
+    column: int  # 1-based, in characters
+    end_line: int
+    end_column: int
+    in_function: bool = False
+    in_class: bool = False
+    type_checking: bool = False
+    guarded: bool = False  # inside ``try:`` whose handlers catch ImportError
+    conditional: bool = False  # inside another ``if``/``try``/``with``/loop
+    is_star: bool = False
+
+    @property
+    def context(self) -> str:
+        """The dominant context, as reported to users."""
+        if self.type_checking:
+            return CTX_TYPE_CHECKING
+        if self.in_function:
+            return CTX_FUNCTION
+        if self.guarded:
+            return CTX_TRY_IMPORT_ERROR
+        if self.conditional or self.in_class:
+            return CTX_CONDITIONAL
+        return CTX_MODULE
+
+    @property
+    def module_level(self) -> bool:
+        """Runs when the module is imported (what import cycles are made of)."""
+        return not (self.in_function or self.type_checking)
+
+
+@dataclass
+class Definition:
+    """A module-level binding made by a ``class``, ``def`` or assignment.
+
+    ``alias_of`` holds the dotted expression of an ``X = Y`` / ``X = a.b.Y`` alias,
+    as written (resolved later, in the index). ``bases`` are a class's base
+    expressions, as written, so the index can tell which classes are warnings.
+    """
+
+    name: str
+    kind: str  # "class", "function" or "assign"
+    line: int
+    column: int
+    alias_of: Optional[str] = None
+    bases: list[str] = field(default_factory=list)
+    deprecated: Optional[str] = None  # the @deprecated(...) message ("" when none)
+    conditional: bool = False
+
+
+@dataclass
+class Warning_:
+    """A module-level ``warnings.warn(message, Category)`` call."""
+
+    message: str
+    category: str  # the category expression as written, e.g. "DeprecationWarning"
+    line: int
+    conditional: bool = False
+
+
+@dataclass
+class ParseError:
+    message: str
+    line: int
+    column: int
+
+
+@dataclass
+class ModuleFacts:
+    """Everything the checks need to know about one file, and nothing they don't."""
+
+    imports: list[ImportSite] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    all_names: Optional[list[str]] = None  # ``__all__``, when statically known
+    has_getattr: bool = False  # a module-level ``def __getattr__``
+    warnings: list[Warning_] = field(default_factory=list)
+    # line -> codes; an empty list means every code (a bare ``# ssot: ignore``)
+    suppressions: dict[int, list[str]] = field(default_factory=dict)
+    parse_error: Optional[ParseError] = None
+    engine: str = "ast"  # which front end produced these facts
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["suppressions"] = {str(k): v for k, v in sorted(self.suppressions.items())}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ModuleFacts:
+        return cls(
+            imports=[
+                ImportSite(**{**i, "names": [ImportedName(**n) for n in i["names"]]})
+                for i in data["imports"]
+            ],
+            definitions=[Definition(**d) for d in data["definitions"]],
+            all_names=data["all_names"],
+            has_getattr=data["has_getattr"],
+            warnings=[Warning_(**w) for w in data["warnings"]],
+            suppressions={int(k): v for k, v in data["suppressions"].items()},
+            parse_error=ParseError(**data["parse_error"]) if data["parse_error"] else None,
+            engine=data["engine"],
+        )
+
+    def suppressed_codes(self, first_line: int, last_line: int) -> Optional[list[str]]:
+        """Codes suppressed on any line of a statement; ``[]`` means all, None none."""
+        found: Optional[list[str]] = None
+        for line in range(first_line, last_line + 1):
+            codes = self.suppressions.get(line)
+            if codes is None:
+                continue
+            if not codes:
+                return []
+            found = (found or []) + codes
+        return found

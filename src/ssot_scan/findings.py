@@ -1,0 +1,68 @@
+"""Finding: one thing a maintainer should fix, located at an import or a file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ssot_scan.facts import ImportedName, ImportSite
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    severity: str  # "error" or "warning"
+    path: str  # relative, "/"-separated
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    symbol: Optional[str] = None  # dotted definition (or module) the finding is about
+    imported_from: Optional[str] = None  # absolute module the site imports from
+    canonical: Optional[str] = None  # where it should come from instead
+    statement: str = ""  # the normalised import, for fingerprints
+    group: str = ""  # findings with one group read together in text output
+    fingerprint: str = ""
+    suppressed: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def sort_key(self) -> tuple[str, str, str, int, int, str]:
+        return (self.code, self.group, self.path, self.line, self.column, self.message)
+
+
+def import_statement(site: ImportSite, names: Optional[list[ImportedName]] = None) -> str:
+    """The import normalised to one line: what a fingerprint may rely on."""
+    if site.kind == "import":
+        text = f"import {site.raw_module}"
+        return f"{text} as {site.asname}" if site.asname else text
+    module = "." * site.level + site.raw_module
+    if site.is_star:
+        return f"from {module} import *"
+    chosen = names if names is not None else site.names
+    listed = ", ".join(f"{n.name} as {n.asname}" if n.asname else n.name for n in chosen)
+    return f"from {module} import {listed}"
+
+
+def at_site(
+    code: str,
+    name: str,
+    severity: str,
+    path: str,
+    site: ImportSite,
+    message: str,
+    **kwargs: Any,
+) -> Finding:
+    return Finding(
+        code=code,
+        name=name,
+        severity=severity,
+        path=path,
+        line=site.line,
+        column=site.column,
+        end_line=site.end_line,
+        end_column=site.end_column,
+        message=message,
+        **kwargs,
+    )

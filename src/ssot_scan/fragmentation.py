@@ -1,0 +1,144 @@
+"""The fragmentation table: each definition, the paths it is imported through, and
+which of them is canonical.
+
+Computed once per scan and shared by SSOT002 (which reports the non-canonical sites)
+and the reports (which print the table). Only *usage* sites are counted; re-export
+sites build the paths (see ``is_reexport``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+from ssot_scan.facts import ImportedName, ImportSite
+from ssot_scan.index.symbols import DEFINITION, is_reexport
+
+if TYPE_CHECKING:
+    from ssot_scan.config import Config
+    from ssot_scan.index import Index
+
+
+@dataclass
+class Fragment:
+    @dataclass
+    class Usage:
+        file: str  # rel path of the importing file
+        importer: str  # its module
+        site: ImportSite
+        imported: ImportedName
+        path: str  # the module it imports from
+        name: str  # the name it imports
+
+    symbol: str  # the definition's dotted name
+    paths: list[str]  # every module that exports it, sorted
+    names: dict[str, list[str]]  # module -> names it exports the definition under
+    canonical: str
+    declared: bool
+    policy: str
+    sites: list[Fragment.Usage] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.paths, 0)
+        for usage in self.sites:
+            counts[usage.path] = counts.get(usage.path, 0) + 1
+        return counts
+
+
+def _shortness(module: str) -> tuple[int, int, str]:
+    return (module.count("."), len(module), module)
+
+
+def fragmentation(index: Index, config: Config) -> list[Fragment]:
+    cached = index.cache.get("fragmentation")
+    if cached is not None:
+        return list(cached)
+    exports = index.symbols.exports()
+    usages: dict[str, list[Fragment.Usage]] = {}
+    for source, facts in index.files:
+        if source.module is None:
+            continue
+        for site in facts.imports:
+            if site.kind != "from" or site.is_star or site.target is None:
+                continue
+            for imported in site.names:
+                if is_reexport(facts, source.is_package, imported):
+                    continue
+                resolution = index.symbols.resolve(site.target, imported.name)
+                if resolution.kind != DEFINITION:
+                    continue
+                usages.setdefault(resolution.target, []).append(
+                    Fragment.Usage(
+                        source.rel, source.module, site, imported, site.target, imported.name
+                    )
+                )
+    declared = _declared(index, config)
+    fragments: list[Fragment] = []
+    for symbol, sites in sorted(usages.items()):
+        exporters = {m: list(n) for m, n in exports.get(symbol, {}).items()}
+        for usage in sites:  # a path in use is a path, published on purpose or not
+            names = exporters.setdefault(usage.path, [])
+            if usage.name not in names:
+                names.append(usage.name)
+        if len(exporters) < 2:
+            continue
+        canonical = declared.get(symbol)
+        policy = "declared" if canonical else config.canonical_policy
+        if canonical is None:
+            canonical = _derive(index, symbol, sorted(exporters), sites, config.canonical_policy)
+        fragment = Fragment(
+            symbol=symbol,
+            paths=sorted(exporters),
+            names={m: sorted(n) for m, n in exporters.items()},
+            canonical=canonical,
+            declared=symbol in declared,
+            policy=policy,
+            sites=sorted(sites, key=lambda u: (u.file, u.site.line, u.site.column, u.name)),
+        )
+        if canonical not in fragment.paths:
+            fragment.paths = sorted({*fragment.paths, canonical})
+        used = {u.path for u in sites} | {canonical}
+        if len(used) >= 2:
+            fragments.append(fragment)
+    index.cache["fragmentation"] = fragments
+    return list(fragments)
+
+
+def _declared(index: Index, config: Config) -> dict[str, str]:
+    declared: dict[str, str] = {}
+    for rule in config.rules.canonical:
+        resolution = index.symbols.resolve_dotted(rule.symbol)
+        if resolution.kind == DEFINITION:
+            declared.setdefault(resolution.target, rule.path)
+        else:
+            index.notices.append(
+                f"{rule.source}: canonical symbol {rule.symbol!r} does not resolve to a "
+                f"definition in the scanned code ({resolution.kind}); rule not applied"
+            )
+    return declared
+
+
+def _derive(
+    index: Index,
+    symbol: str,
+    paths: list[str],
+    sites: list[Fragment.Usage],
+    policy: str,
+) -> str:
+    defining = symbol.rsplit(".", 1)[0]
+    live = [p for p in paths if index.deprecations.inside_deprecated(p) is None] or paths
+    if policy == "definition":
+        return defining
+    if policy == "shortest-public":
+        public = [p for p in live if not any(part.startswith("_") for part in p.split("."))]
+        return min(public or live, key=_shortness)
+    counts: dict[str, int] = dict.fromkeys(live, 0)
+    for usage in sites:
+        if usage.path in counts:
+            counts[usage.path] += 1
+    best: Optional[str] = None
+    for path in sorted(live, key=_shortness):
+        if best is None or counts[path] > counts[best]:
+            best = path
+    return best or defining

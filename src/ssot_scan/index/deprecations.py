@@ -1,0 +1,146 @@
+"""Which modules and definitions are deprecated, by rule pack or by the code itself.
+
+The code deprecates a module with a module-level ``warnings.warn(msg, Category)``
+whose category is DeprecationWarning, PendingDeprecationWarning, FutureWarning, or a
+project class derived from them (or named ``*Deprecat*``, since projects do subclass
+``UserWarning`` for deprecations); it deprecates a class or function with
+``@deprecated(...)``. A warning raised inside a function is a call-time deprecation
+of that function, not of the module, and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ssot_scan.discover import SourceFile
+from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, SymbolTable
+from ssot_scan.rulepacks import Rules
+
+DEPRECATION_CATEGORIES = frozenset(
+    {"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"}
+)
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    target: str  # module, or definition qualname, or external dotted symbol
+    replacement: Optional[str]
+    reason: str  # the rule pack's reason or the warning's message
+    origin: str  # where it is declared: "rule pack <file>" or "<path>:<line>"
+    submodules: bool = False
+
+
+class Deprecations:
+    def __init__(self, symbols: SymbolTable, rules: Rules, paths: dict[str, SourceFile]) -> None:
+        self.symbols = symbols
+        self.modules: dict[str, Deprecation] = {}
+        self.definitions: dict[str, Deprecation] = {}  # resolved first-party definitions
+        self.external_symbols: dict[str, Deprecation] = {}  # literal dotted paths
+        self._from_rules(rules)
+        self._from_code(paths)
+
+    # -- sources --------------------------------------------------------------------
+    def _from_rules(self, rules: Rules) -> None:
+        for rule in rules.deprecated:
+            origin = f"rule pack ({rule.source.split(':')[0]})"
+            entry = Deprecation(
+                target=rule.target,
+                replacement=rule.replacement,
+                reason=rule.reason or "",
+                origin=origin,
+                submodules=rule.submodules,
+            )
+            if rule.module is not None:
+                self.modules.setdefault(rule.module, entry)
+                continue
+            resolved = self.symbols.resolve_dotted(rule.target)
+            if resolved.kind == DEFINITION:
+                self.definitions.setdefault(resolved.target, entry)
+            elif resolved.kind == MODULE:
+                self.modules.setdefault(resolved.target, entry)
+            self.external_symbols.setdefault(rule.target, entry)
+
+    def _from_code(self, paths: dict[str, SourceFile]) -> None:
+        for module, facts in self.symbols.modules.items():
+            for warning in facts.warnings:
+                if self.modules.get(module) is not None:
+                    break
+                if self.is_deprecation_category(module, warning.category):
+                    self.modules[module] = Deprecation(
+                        target=module,
+                        replacement=self.replacement_in(warning.message, module),
+                        reason=warning.message,
+                        origin=f"{paths[module].rel}:{warning.line}",
+                    )
+            for definition in facts.definitions:
+                if definition.deprecated is None or definition.kind == "assign":
+                    continue
+                qualname = f"{module}.{definition.name}"
+                self.definitions.setdefault(
+                    qualname,
+                    Deprecation(
+                        target=qualname,
+                        replacement=self.replacement_in(definition.deprecated, qualname),
+                        reason=definition.deprecated,
+                        origin=f"{paths[module].rel}:{definition.line}",
+                    ),
+                )
+
+    def is_deprecation_category(self, module: str, category: str, depth: int = 0) -> bool:
+        """Does ``category`` (as written in ``module``) name a deprecation warning?"""
+        if depth > 20:
+            return False
+        head = category.split(".")[0]
+        resolved = None
+        if head in self.symbols.bindings(module):
+            resolved = self.symbols._resolve_expression(module, category, frozenset())
+        if resolved is None or resolved.kind == EXTERNAL:
+            last = category.rsplit(".", 1)[-1]
+            return last in DEPRECATION_CATEGORIES
+        if resolved.kind != DEFINITION:
+            return False
+        definition = self.symbols.definition(resolved.target)
+        if definition is None or definition.kind != "class":
+            return False
+        if "Deprecat" in definition.name and definition.bases:
+            return True
+        return any(
+            self.is_deprecation_category(resolved.module, base, depth + 1)
+            for base in definition.bases
+        )
+
+    def replacement_in(self, message: str, deprecated: str) -> Optional[str]:
+        """The first dotted path in a message that names scanned code (not itself)."""
+        for match in _DOTTED.finditer(message):
+            candidate = match.group(0)
+            if candidate == deprecated or not self.symbols.is_first_party(candidate):
+                continue
+            resolved = self.symbols.resolve_dotted(candidate)
+            if resolved.kind in (MODULE, DEFINITION):
+                return candidate
+        return None
+
+    # -- queries --------------------------------------------------------------------
+    def module(self, name: str) -> Optional[Deprecation]:
+        """The deprecation covering importing ``name`` itself (not its submodules)."""
+        found = self.modules.get(name)
+        if found is not None:
+            return found
+        parts = name.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            parent = self.modules.get(".".join(parts[:i]))
+            if parent is not None and parent.submodules:
+                return parent
+        return None
+
+    def inside_deprecated(self, name: str) -> Optional[str]:
+        """The deprecated module ``name`` is, or lies inside (a package), if any."""
+        parts = name.split(".")
+        for i in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:i])
+            if prefix in self.modules:
+                return prefix
+        return None

@@ -1,0 +1,333 @@
+"""SymbolTable: what ``from M import N`` finally names, and every path that exports it.
+
+Resolution follows what Python would do at run time, statically: a module's
+bindings (``def``/``class``/assignments, ``from x import Y [as Z]``, ``import a.b
+[as c]``, ``X = Y`` aliases), then its submodules, then its star imports, then a
+module-level ``__getattr__`` (undecidable). Chains that loop or leave the scanned
+code stop there and say so; nothing here raises on odd code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts
+
+DEFINITION = "definition"  # target: "pkg.mod.Name", a class/function/value defined there
+MODULE = "module"  # target: "pkg.mod"
+EXTERNAL = "external"  # target: the dotted path outside the scanned code
+UNRESOLVED = "unresolved"  # detail: "module" (no such module) or "name"
+UNDECIDABLE = "undecidable"  # module __getattr__ or a star import of external code
+LOOP = "loop"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    kind: str
+    target: str
+    detail: str = ""
+
+    @property
+    def module(self) -> str:
+        """For a definition, the module that defines it."""
+        return self.target.rsplit(".", 1)[0] if self.kind == DEFINITION else self.target
+
+    @property
+    def name(self) -> str:
+        return self.target.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class _FromBinding:
+    module: Optional[str]
+    name: str
+    publishes: bool  # a re-export (see ``is_reexport``), not an import for own use
+
+
+@dataclass(frozen=True)
+class _ModuleBinding:
+    module: str
+
+
+Binding = Union[Definition, _FromBinding, _ModuleBinding]
+
+
+def is_reexport(facts: ModuleFacts, is_package: bool, imported: ImportedName) -> bool:
+    """An import that publishes a name rather than uses it.
+
+    In a package ``__init__``; in the explicit ``X as X`` form; listed in the
+    module's ``__all__``; or republished by a module-level ``Y = X`` alias.
+    """
+    if is_package:
+        return True
+    if imported.asname is not None and imported.asname == imported.name:
+        return True
+    bound = imported.bound
+    if facts.all_names is not None and bound in facts.all_names:
+        return True
+    return any(
+        d.alias_of is not None and (d.alias_of == bound or d.alias_of.startswith(bound + "."))
+        for d in facts.definitions
+    )
+_WEIGHT_TYPE_CHECKING = 2
+
+
+def _binding_order(site_or_def: Union[ImportSite, Definition]) -> int:
+    """0 = runs unconditionally, 1 = conditional/guarded, 2 = TYPE_CHECKING only."""
+    if isinstance(site_or_def, ImportSite):
+        if site_or_def.type_checking:
+            return _WEIGHT_TYPE_CHECKING
+        return 1 if (site_or_def.conditional or site_or_def.guarded) else 0
+    return 1 if site_or_def.conditional else 0
+
+
+class SymbolTable:
+    """Resolves names across the scanned modules; results are memoised."""
+
+    def __init__(
+        self,
+        modules: dict[str, ModuleFacts],
+        first_party: set[str],
+        package_modules: Optional[set[str]] = None,
+    ) -> None:
+        self.modules = modules
+        self.first_party = first_party
+        self.package_modules = package_modules or set()  # modules that are __init__ files
+        self.packages: set[str] = set()
+        for name in modules:
+            parts = name.split(".")
+            for i in range(1, len(parts)):
+                self.packages.add(".".join(parts[:i]))
+        self._bindings: dict[str, dict[str, Binding]] = {}
+        self._memo: dict[tuple[str, str], Resolution] = {}
+        self._public: dict[str, Optional[list[str]]] = {}
+        self._definitions: dict[str, Definition] = {}
+        for module, facts in modules.items():
+            for definition in facts.definitions:
+                self._definitions.setdefault(f"{module}.{definition.name}", definition)
+
+    # -- basic facts ----------------------------------------------------------------
+    def is_first_party(self, module: str) -> bool:
+        return module.split(".")[0] in self.first_party
+
+    def module_exists(self, module: str) -> bool:
+        """A scanned module, or a package folder (namespace packages included)."""
+        return module in self.modules or module in self.packages
+
+    def definition(self, qualname: str) -> Optional[Definition]:
+        return self._definitions.get(qualname)
+
+    def bindings(self, module: str) -> dict[str, Binding]:
+        """Module-level names bound by ``module``, the winning binding for each.
+
+        Python keeps the last binding that ran; statically, an unconditional binding
+        beats a guarded or conditional one, and TYPE_CHECKING-only ones come last.
+        """
+        cached = self._bindings.get(module)
+        if cached is not None:
+            return cached
+        facts = self.modules.get(module)
+        table: dict[str, tuple[int, Binding]] = {}
+        if facts is not None:
+            events: list[tuple[int, int, int, str, Binding]] = []
+            for site in facts.imports:
+                if site.in_function or site.in_class:
+                    continue
+                weight = _binding_order(site)
+                if site.kind == "import" and site.target:
+                    if site.asname:
+                        bound, binding = site.asname, _ModuleBinding(site.target)
+                    else:
+                        top = site.target.split(".")[0]
+                        bound, binding = top, _ModuleBinding(top)
+                    events.append((weight, site.line, site.column, bound, binding))
+                elif site.kind == "from" and not site.is_star:
+                    for imported in site.names:
+                        events.append(
+                            (
+                                weight,
+                                site.line,
+                                site.column,
+                                imported.bound,
+                                _FromBinding(
+                                    site.target,
+                                    imported.name,
+                                    is_reexport(facts, module in self.package_modules, imported),
+                                ),
+                            )
+                        )
+            for definition in facts.definitions:
+                events.append(
+                    (
+                        _binding_order(definition),
+                        definition.line,
+                        definition.column,
+                        definition.name,
+                        definition,
+                    )
+                )
+            # Sort so that the binding that should win comes last: by weight
+            # descending (TYPE_CHECKING first), then unconditional in source order;
+            # among conditional ones, the *first* (a try-body beats its fallback).
+            events.sort(key=lambda e: (-e[0], e[1] if e[0] == 0 else -e[1], e[2]))
+            for weight, _, _, bound, binding in events:
+                table[bound] = (weight, binding)
+        result = {name: binding for name, (_, binding) in table.items()}
+        self._bindings[module] = result
+        return result
+
+    def public_names(self, module: str, _seen: Optional[set[str]] = None) -> Optional[list[str]]:
+        """What ``from module import *`` binds; None when it cannot be known."""
+        if module in self._public:
+            return self._public[module]
+        facts = self.modules.get(module)
+        if facts is None:
+            return None if not self.module_exists(module) else []
+        if facts.all_names is not None:
+            names: Optional[list[str]] = list(facts.all_names)
+        else:
+            seen = (_seen or set()) | {module}
+            collected = [n for n in self.bindings(module) if not n.startswith("_")]
+            for site in facts.imports:
+                if site.is_star and site.module_level and site.target and site.target not in seen:
+                    extra = self.public_names(site.target, seen)
+                    collected.extend(n for n in extra or [] if n not in collected)
+            names = collected
+        self._public[module] = names
+        return names
+
+    def exported_names(self, module: str) -> list[str]:
+        """Names ``module`` publishes: its definitions, re-exports and star imports.
+
+        A name it merely imports for its own use can be imported from it too, but
+        that is an accident, not a path; it becomes one only when someone uses it.
+        """
+        names = [
+            name
+            for name, binding in self.bindings(module).items()
+            if isinstance(binding, Definition)
+            or (isinstance(binding, _FromBinding) and binding.publishes)
+        ]
+        facts = self.modules.get(module)
+        if facts is not None:
+            for site in facts.imports:
+                if site.is_star and site.module_level and site.target:
+                    for name in self.public_names(site.target) or []:
+                        if name not in names:
+                            names.append(name)
+        return names
+
+    # -- resolution -----------------------------------------------------------------
+    def resolve(self, module: str, name: str) -> Resolution:
+        """What ``from module import name`` names."""
+        return self._resolve(module, name, frozenset())
+
+    def resolve_dotted(self, dotted: str) -> Resolution:
+        """A dotted path as a rule pack writes it: a module, or module.name."""
+        if self.module_exists(dotted):
+            return Resolution(MODULE, dotted)
+        if "." not in dotted:
+            if self.is_first_party(dotted):
+                return Resolution(UNRESOLVED, dotted, "module")
+            return Resolution(EXTERNAL, dotted)
+        module, name = dotted.rsplit(".", 1)
+        if not self.module_exists(module) and "." in module:
+            owner = self.resolve_dotted(module)
+            if owner.kind == DEFINITION:
+                return Resolution(DEFINITION, f"{owner.target}.{name}", "attribute")
+            if owner.kind != MODULE:
+                return owner
+            module = owner.target
+        return self.resolve(module, name)
+
+    def _resolve(self, module: str, name: str, seen: frozenset[tuple[str, str]]) -> Resolution:
+        key = (module, name)
+        if key in self._memo:
+            return self._memo[key]
+        if key in seen:
+            return Resolution(LOOP, f"{module}.{name}")
+        result = self._resolve_uncached(module, name, seen | {key})
+        self._memo[key] = result
+        return result
+
+    def _resolve_uncached(
+        self, module: str, name: str, seen: frozenset[tuple[str, str]]
+    ) -> Resolution:
+        if not self.module_exists(module):
+            if self.is_first_party(module):
+                return Resolution(UNRESOLVED, module, "module")
+            return Resolution(EXTERNAL, f"{module}.{name}")
+        binding = self.bindings(module).get(name)
+        if binding is not None:
+            return self._follow(module, name, binding, seen)
+        submodule = f"{module}.{name}"
+        if self.module_exists(submodule):
+            return Resolution(MODULE, submodule)
+        facts = self.modules.get(module)
+        undecidable: Optional[str] = None
+        if facts is not None:
+            for site in reversed(facts.imports):
+                if not (site.is_star and site.module_level and site.target):
+                    continue
+                provided = self.public_names(site.target)
+                if provided is None:
+                    undecidable = undecidable or f"star import of {site.target}"
+                elif name in provided:
+                    return self._resolve(site.target, name, seen)
+            if facts.has_getattr:
+                return Resolution(UNDECIDABLE, f"{module}.{name}", "module __getattr__")
+        if undecidable:
+            return Resolution(UNDECIDABLE, f"{module}.{name}", undecidable)
+        return Resolution(UNRESOLVED, f"{module}.{name}", "name")
+
+    def _follow(
+        self, module: str, name: str, binding: Binding, seen: frozenset[tuple[str, str]]
+    ) -> Resolution:
+        if isinstance(binding, _ModuleBinding):
+            if self.module_exists(binding.module):
+                return Resolution(MODULE, binding.module)
+            if self.is_first_party(binding.module):
+                return Resolution(UNRESOLVED, binding.module, "module")
+            return Resolution(EXTERNAL, binding.module)
+        if isinstance(binding, _FromBinding):
+            if binding.module is None:
+                return Resolution(UNRESOLVED, f"{module}.{name}", "module")
+            return self._resolve(binding.module, binding.name, seen)
+        if binding.alias_of:
+            aliased = self._resolve_expression(module, binding.alias_of, seen)
+            if aliased is not None:
+                return aliased
+        return Resolution(DEFINITION, f"{module}.{name}")
+
+    def _resolve_expression(
+        self, module: str, expression: str, seen: frozenset[tuple[str, str]]
+    ) -> Optional[Resolution]:
+        """``Y`` or ``a.b.Y`` evaluated in ``module``'s namespace; None if not a name."""
+        head, *rest = expression.split(".")
+        if (module, head) in seen:
+            return Resolution(LOOP, f"{module}.{head}")
+        binding = self.bindings(module).get(head)
+        if binding is None:
+            return None  # a builtin or something dynamic: the alias is its own definition
+        current = self._follow(module, head, binding, seen | {(module, head)})
+        for attribute in rest:
+            if current.kind == MODULE:
+                current = self._resolve(current.target, attribute, seen)
+            elif current.kind == EXTERNAL:
+                current = Resolution(EXTERNAL, f"{current.target}.{attribute}")
+            else:
+                return None  # an attribute of a class or value: not a re-export
+        return current
+
+    # -- exports --------------------------------------------------------------------
+    def exports(self, modules: Optional[Iterable[str]] = None) -> dict[str, dict[str, list[str]]]:
+        """definition -> {module that exports it: [names it is exported under]}."""
+        result: dict[str, dict[str, list[str]]] = {}
+        for module in sorted(modules if modules is not None else self.modules):
+            for name in self.exported_names(module):
+                resolution = self.resolve(module, name)
+                if resolution.kind == DEFINITION:
+                    result.setdefault(resolution.target, {}).setdefault(module, []).append(name)
+        return result

@@ -1,0 +1,69 @@
+"""JSON output: stable, versioned, documented in the README.
+
+Bump ``SCHEMA_VERSION`` on any change a consumer could notice; adding a key is a
+minor change, renaming or removing one a major one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ssot_scan import __version__
+from ssot_scan.findings import Finding
+from ssot_scan.result import ScanResult
+
+SCHEMA_VERSION = "1.0"
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "message": finding.message,
+        "symbol": finding.symbol,
+        "imported_from": finding.imported_from,
+        "canonical": finding.canonical,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def result_json(result: ScanResult) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ssot-scan", "version": __version__},
+        "summary": {
+            "files_scanned": result.files_scanned,
+            "modules": result.modules,
+            "parse_errors": result.parse_errors,
+            "total": result.total,
+            "by_code": result.by_code,
+            "suppressed": len(result.suppressed),
+            "fragmented_symbols": len(result.fragments),
+            "files_with_findings": result.files_with_findings,
+            "compliance_pct": result.compliance_pct,
+            "max_warnings": result.max_warnings,
+            "over_budget": result.over_budget,
+        },
+        "findings": [finding_json(f) for f in result.findings],
+        "suppressed": [finding_json(f) for f in result.suppressed],
+        "fragmentation": [
+            {
+                "symbol": fragment.symbol,
+                "canonical": fragment.canonical,
+                "canonical_source": "declared" if fragment.declared else "derived",
+                "paths": fragment.counts,
+            }
+            for fragment in result.fragments
+        ],
+    }
+
+
+def render_json(result: ScanResult, quiet: bool = False) -> str:
+    return json.dumps(result_json(result), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,63 @@
+"""Human-readable output: ``path:line:col: CODE message``, grouped, then a summary.
+
+Findings of one group (a deprecated target, a fragmented symbol) are printed
+together with a blank line between groups, so one symbol's sites read as a block.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ssot_scan.result import ScanResult
+
+_SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
+
+
+def render_text(result: ScanResult, quiet: bool = False) -> str:
+    lines: list[str] = []
+    previous = None
+    for finding in result.findings:
+        group = (finding.code, finding.group)
+        if previous is not None and group != previous:
+            lines.append("")
+        previous = group
+        location = click.style(
+            f"{finding.path}:{finding.line}:{finding.column}:", bold=True
+        )
+        code = click.style(finding.code, fg=_SEVERITY_COLOUR.get(finding.severity), bold=True)
+        lines.append(f"{location} {code} {finding.message}")
+    if quiet:
+        return "\n".join(lines) + ("\n" if lines else "")
+    if lines:
+        lines.append("")
+    lines.extend(_summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(result: ScanResult) -> list[str]:
+    per_code = ", ".join(f"{code} {n}" for code, n in result.by_code.items() if n)
+    noun = "finding" if result.total == 1 else "findings"
+    head = f"Found {result.total} {noun}" + (f" ({per_code})" if per_code else "")
+    if result.suppressed:
+        head += f"; {len(result.suppressed)} suppressed"
+    lines = [
+        click.style(head + ".", bold=True),
+        f"Scanned {result.files_scanned} files ({result.modules} modules, "
+        f"{result.parse_errors} unparseable); {result.compliance_pct}% of files clean.",
+    ]
+    if result.fragments:
+        lines.append(f"Fragmented symbols: {len(result.fragments)}")
+        ranked = sorted(result.fragments, key=lambda f: (-len(f.sites), f.symbol))
+        for fragment in ranked[:10]:
+            counts = fragment.counts
+            used = {p: n for p, n in counts.items() if n or p == fragment.canonical}
+            lines.append(
+                f"  {fragment.symbol}: {len(used)} paths, {len(fragment.sites)} sites;"
+                f" canonical {fragment.canonical} ({counts.get(fragment.canonical, 0)})"
+            )
+        if len(ranked) > 10:
+            lines.append(f"  ... and {len(ranked) - 10} more (see --output-format json)")
+    if result.max_warnings is not None:
+        verdict = "over" if result.over_budget else "within"
+        lines.append(f"Budget: {result.total} of at most {result.max_warnings}: {verdict} budget.")
+    return lines

@@ -1,0 +1,149 @@
+"""Rule packs: TOML files declaring deprecated modules/symbols and canonical paths.
+
+A pack is named by path, or by the stem of a pack shipped with ssot-scan
+(``--rules python-stdlib``). The same tables may also sit inline in the project's
+``[tool.ssot-scan]`` config, so both are read by ``parse_rules``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ssot_scan.errors import UsageError
+from ssot_scan.tomlcompat import load_toml
+from ssot_scan.validate import (
+    check_keys,
+    expect_bool,
+    expect_dotted,
+    expect_str,
+    expect_table_list,
+)
+
+
+@dataclass(frozen=True)
+class DeprecatedRule:
+    """``module`` or ``symbol`` (exactly one) is deprecated; use ``replacement``."""
+
+    module: Optional[str]
+    symbol: Optional[str]
+    replacement: Optional[str]
+    reason: Optional[str]
+    submodules: bool
+    source: str  # "<file>: deprecated[i]", for messages
+
+    @property
+    def target(self) -> str:
+        return self.module or self.symbol or ""
+
+
+@dataclass(frozen=True)
+class CanonicalRule:
+    """Import ``symbol`` (a dotted path that resolves to a definition) from ``path``."""
+
+    symbol: str
+    path: str
+    source: str
+
+
+@dataclass
+class Rules:
+    deprecated: list[DeprecatedRule] = field(default_factory=list)
+    canonical: list[CanonicalRule] = field(default_factory=list)
+    packs: list[str] = field(default_factory=list)  # names/paths loaded, in order
+
+    def extend(self, other: Rules) -> None:
+        self.deprecated.extend(other.deprecated)
+        self.canonical.extend(other.canonical)
+        self.packs.extend(other.packs)
+
+
+RULE_TABLES = ("deprecated", "canonical")
+PACK_KEYS = ("name", "description", *RULE_TABLES)
+
+
+def shipped_packs_dir() -> Path:
+    """Where packs shipped with ssot-scan live: inside the wheel, or the repo's rules/."""
+    installed = Path(__file__).resolve().parent / "rules"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def shipped_pack_names() -> list[str]:
+    folder = shipped_packs_dir()
+    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def parse_rules(data: dict[str, Any], label: str) -> Rules:
+    """Read ``[[deprecated]]`` and ``[[canonical]]`` tables out of ``data``."""
+    rules = Rules()
+    for index, entry in enumerate(expect_table_list(data.get("deprecated", []), f"{label}: deprecated")):
+        where = f"{label}: deprecated[{index}]"
+        check_keys(entry, ("module", "symbol", "replacement", "reason", "submodules"), where)
+        if ("module" in entry) == ("symbol" in entry):
+            raise UsageError(f"{where}: give exactly one of 'module' or 'symbol'")
+        module = expect_dotted(entry["module"], f"{where}.module") if "module" in entry else None
+        symbol = expect_dotted(entry["symbol"], f"{where}.symbol") if "symbol" in entry else None
+        if symbol is not None and "." not in symbol:
+            raise UsageError(f"{where}.symbol: {symbol!r} needs a module part (module.name)")
+        submodules = expect_bool(entry.get("submodules", False), f"{where}.submodules")
+        if submodules and module is None:
+            raise UsageError(f"{where}.submodules: only applies to a 'module' entry")
+        rules.deprecated.append(
+            DeprecatedRule(
+                module=module,
+                symbol=symbol,
+                replacement=expect_dotted(entry["replacement"], f"{where}.replacement")
+                if "replacement" in entry
+                else None,
+                reason=expect_str(entry["reason"], f"{where}.reason") if "reason" in entry else None,
+                submodules=submodules,
+                source=where,
+            )
+        )
+    for index, entry in enumerate(expect_table_list(data.get("canonical", []), f"{label}: canonical")):
+        where = f"{label}: canonical[{index}]"
+        check_keys(entry, ("symbol", "path"), where)
+        for key in ("symbol", "path"):
+            if key not in entry:
+                raise UsageError(f"{where}: missing key {key!r}")
+        rules.canonical.append(
+            CanonicalRule(
+                symbol=expect_dotted(entry["symbol"], f"{where}.symbol"),
+                path=expect_dotted(entry["path"], f"{where}.path"),
+                source=where,
+            )
+        )
+    return rules
+
+
+def locate_pack(spec: str, base: Path) -> Path:
+    """A pack given as a path (relative to ``base``) or as a shipped pack's name."""
+    candidate = Path(spec)
+    if not candidate.is_absolute():
+        candidate = base / candidate
+    if candidate.is_file():
+        return candidate
+    if "/" not in spec and "\\" not in spec and not spec.endswith(".toml"):
+        shipped = shipped_packs_dir() / f"{spec}.toml"
+        if shipped.is_file():
+            return shipped
+        names = ", ".join(shipped_pack_names()) or "none"
+        raise UsageError(f"rule pack {spec!r}: no such file, and no shipped pack by that name "
+                         f"(shipped: {names})")
+    raise UsageError(f"rule pack {spec!r}: file not found ({candidate})")
+
+
+def load_pack(spec: str, base: Path) -> Rules:
+    path = locate_pack(spec, base)
+    label = spec if not Path(spec).is_absolute() else str(path)
+    data = load_toml(path, label)
+    check_keys(data, PACK_KEYS, label)
+    for key in ("name", "description"):
+        if key in data:
+            expect_str(data[key], f"{label}: {key}")
+    rules = parse_rules(data, label)
+    rules.packs.append(spec)
+    return rules

@@ -1,0 +1,57 @@
+"""The pipeline, in order: discover, extract, index, check, then tally.
+
+Each stage is its own module; this one only wires them and owns no logic of its own
+beyond reading files (where an unreadable file becomes a parse-error fact).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Optional
+
+from ssot_scan.checks import all_checks
+from ssot_scan.config import Config
+from ssot_scan.discover import SourceFile, discover
+from ssot_scan.extract import extract
+from ssot_scan.facts import ModuleFacts, ParseError
+from ssot_scan.findings import Finding
+from ssot_scan.fragmentation import fragmentation
+from ssot_scan.index import build_index
+from ssot_scan.result import ScanResult, tally
+
+Progress = Callable[[int, int], None]
+
+
+def read_and_extract(source: SourceFile, engine: str) -> ModuleFacts:
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return ModuleFacts(parse_error=ParseError(f"cannot read: {exc.strerror or exc}", 1, 1))
+    return extract(data, source.module or "", source.is_package, engine)
+
+
+def run_scan(
+    paths: list[Path], config: Config, progress: Optional[Progress] = None
+) -> ScanResult:
+    found = discover(paths, config)
+    files: list[tuple[SourceFile, ModuleFacts]] = []
+    for number, source in enumerate(found.files, start=1):
+        files.append((source, read_and_extract(source, config.engine)))
+        if progress is not None:
+            progress(number, len(found.files))
+    index = build_index(files, found.first_party, config.rules)
+    enabled = set(config.enabled_codes)
+    findings: list[Finding] = []
+    for check in all_checks():
+        produced = list(check.run(index, config, findings))
+        findings.extend(produced)
+    findings = [f for f in findings if f.code in enabled]
+    fragments = fragmentation(index, config) if "SSOT002" in enabled else []
+    notices = [*found.notices, *index.notices]
+    for source in found.files:
+        if source.shadowed_by is not None:
+            notices.append(
+                f"{source.rel}: never imported: shadowed by the package {source.shadowed_by}"
+            )
+    return tally(findings, index, fragments, notices, config)

@@ -1,0 +1,29 @@
+"""``tomllib`` where the interpreter has it, ``tomli`` below Python 3.11."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from ssot_scan.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on old interpreters only
+    import tomli as tomllib
+
+
+def load_toml(path: Path, label: str) -> dict[str, Any]:
+    """Read a TOML file or fail with a one-line error naming it."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise UsageError(f"{label}: file not found") from None
+    except OSError as exc:
+        raise UsageError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{label}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{label}: invalid TOML: not UTF-8") from None

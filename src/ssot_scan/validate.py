@@ -1,0 +1,72 @@
+"""Strict reading of TOML tables: a typo is an error, never a silent default.
+
+Shared by the config loader and the rule-pack loader so both speak the same way:
+``<file>: <table>.<key>: <problem>``, with a "did you mean" where one is close.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ssot_scan.errors import UsageError
+
+
+def check_keys(table: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+    allowed = list(allowed)
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(f"{where}: unknown key {key!r}{hint}")
+
+
+def expect_str(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise UsageError(f"{where}: expected a string, got {_kind(value)}")
+    return value
+
+
+def expect_bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise UsageError(f"{where}: expected true or false, got {_kind(value)}")
+    return value
+
+
+def expect_int(value: Any, where: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UsageError(f"{where}: expected a whole number, got {_kind(value)}")
+    if value < minimum:
+        raise UsageError(f"{where}: must be at least {minimum}, got {value}")
+    return value
+
+
+def expect_str_list(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{where}: expected a list of strings, got {_kind(value)}")
+    return list(value)
+
+
+def expect_table_list(value: Any, where: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise UsageError(f"{where}: expected an array of tables ([[{where.rsplit('.', 1)[-1]}]])")
+    return list(value)
+
+
+def expect_dotted(value: Any, where: str) -> str:
+    text = expect_str(value, where)
+    if not text or not all(part.isidentifier() for part in text.split(".")):
+        raise UsageError(f"{where}: {text!r} is not a dotted Python path")
+    return text
+
+
+def _kind(value: Any) -> str:
+    return {
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
