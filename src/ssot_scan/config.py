@@ -39,8 +39,10 @@ KEYS = (
     "max-warnings",
     "canonical-policy",
     "engine",
+    "non-canonical",
     *RULE_TABLES,
 )
+NON_CANONICAL_KEYS = ("report-published",)
 
 
 @dataclass
@@ -57,6 +59,9 @@ class Config:
     max_warnings: Optional[int] = None
     canonical_policy: str = "most-used"
     engine: str = "auto"
+    # SSOT002 with a derived canonical path: also report imports through other paths
+    # that publish the symbol (re-exports), not only through accidental ones.
+    report_published: bool = False
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -134,6 +139,15 @@ def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
         )
     if "engine" in table:
         config.engine = choice(table["engine"], ENGINES, f"{where}.engine")
+    if "non-canonical" in table:
+        sub = table["non-canonical"]
+        if not isinstance(sub, dict):
+            raise UsageError(f"{where}.non-canonical: expected a table")
+        check_keys(sub, NON_CANONICAL_KEYS, f"{where}.non-canonical")
+        if "report-published" in sub:
+            config.report_published = expect_bool(
+                sub["report-published"], f"{where}.non-canonical.report-published"
+            )
     config.rules.extend(parse_rules(table, where))
 
 

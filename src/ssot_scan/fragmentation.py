@@ -36,7 +36,22 @@ class Fragment:
     canonical: str
     declared: bool
     policy: str
+    published: set[str]  # modules that publish it on purpose (definition, re-exports)
     sites: list[Fragment.Usage] = field(default_factory=list)
+
+    @property
+    def hierarchy(self) -> set[str]:
+        """The defining module and the packages above it that export the symbol."""
+        defining = self.symbol.rsplit(".", 1)[0]
+        parts = defining.split(".")
+        above = {".".join(parts[:i]) for i in range(1, len(parts))}
+        return {defining} | (above & set(self.paths))
+
+    @property
+    def tolerated(self) -> set[str]:
+        """Paths that are not a finding: the canonical one, and with a derived
+        canonical path the package-facade hierarchy too (see SSOT002's docs)."""
+        return {self.canonical} | (set() if self.declared else self.hierarchy)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -76,6 +91,7 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
     declared = _declared(index, config)
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):
+        published = set(exports.get(symbol, {}))
         exporters = {m: list(n) for m, n in exports.get(symbol, {}).items()}
         for usage in sites:  # a path in use is a path, published on purpose or not
             names = exporters.setdefault(usage.path, [])
@@ -94,12 +110,12 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
             canonical=canonical,
             declared=symbol in declared,
             policy=policy,
+            published=published,
             sites=sorted(sites, key=lambda u: (u.file, u.site.line, u.site.column, u.name)),
         )
         if canonical not in fragment.paths:
             fragment.paths = sorted({*fragment.paths, canonical})
-        used = {u.path for u in sites} | {canonical}
-        if len(used) >= 2:
+        if {u.path for u in sites} - fragment.tolerated:
             fragments.append(fragment)
     index.cache["fragmentation"] = fragments
     return list(fragments)

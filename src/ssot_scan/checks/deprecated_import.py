@@ -161,7 +161,7 @@ class DeprecatedImport(Check):
 
 def _advice(dep: Deprecation) -> str:
     text = f"; use `{dep.replacement}` instead" if dep.replacement else ""
-    reason = dep.reason.strip().splitlines()[0] if dep.reason.strip() else ""
+    reason = " ".join(dep.reason.split())
     if reason and len(reason) > 120:
         reason = reason[:117] + "..."
     detail = f"{reason}; {dep.origin}" if reason else dep.origin

@@ -26,6 +26,15 @@ class NonCanonicalImport(Check):
     compat shim rebinds it, a re-export goes stale — and a reader cannot tell that
     two imports name the same thing.
 
+    A declared canonical path is strict: every other path is reported. A derived
+    one is cautious, because a maintainer must agree with every finding: only
+    *accidental* paths are reported — modules that merely import the name for their
+    own use and are imported from anyway. Paths the code publishes on purpose
+    (package re-exports, ``__all__``, ``X as X``, aliases) are reported too with
+    ``[tool.ssot-scan.non-canonical] report-published = true``, except the
+    package-facade idiom: the defining module and the packages above it that
+    re-export it (``django.db.models`` for ``django.db.models.fields.Field``).
+
     Re-export sites build paths but are not usage: imports in a package
     ``__init__``, of names the module lists in ``__all__``, in the ``X as X`` form,
     star imports, and imports a module-level ``Y = X`` alias republishes. Imports
@@ -45,7 +54,7 @@ class NonCanonicalImport(Check):
         reported = {(f.path, f.line, f.statement) for f in earlier if f.code == "SSOT001"}
         for fragment in fragmentation(index, config):
             for usage in fragment.sites:
-                if usage.path == fragment.canonical or not _actionable(index, fragment, usage):
+                if not _actionable(index, config, fragment, usage):
                     continue
                 statement = import_statement(usage.site, [usage.imported])
                 if (usage.file, usage.site.line, statement) in reported:
@@ -65,10 +74,22 @@ class NonCanonicalImport(Check):
                 )
 
 
-def _actionable(index: Index, fragment: Fragment, usage: Fragment.Usage) -> bool:
+def _actionable(
+    index: Index, config: Config, fragment: Fragment, usage: Fragment.Usage
+) -> bool:
     importer = usage.importer
     canonical = fragment.canonical
     if importer == canonical or index.deprecations.inside_deprecated(importer):
+        return False
+    # A derived canonical path tolerates the package-facade idiom: the defining
+    # module and the packages above it that re-export it are one path, not rivals.
+    # Declaring a canonical path makes the rule strict.
+    if usage.path in fragment.tolerated:
+        return False
+    # With a derived canonical path, a path the code publishes on purpose is a
+    # choice the maintainers made; only accidental paths (modules that merely
+    # import the name) are reported, unless `non-canonical.report-published`.
+    if not (fragment.declared or config.report_published) and usage.path in fragment.published:
         return False
     # Inside a canonical package, importing from its submodules is how cycles are
     # avoided: `pkg/a.py` must not import from `pkg/__init__.py`.
@@ -87,6 +108,10 @@ def _message(fragment: Fragment, name: str, path: str) -> str:
     how = "declared canonical" if fragment.declared else f"canonical by {fragment.policy}"
     return (
         f"import `{shown}` from `{fragment.canonical}`, not `{path}` "
-        f"({how}: {counts.get(fragment.canonical, 0)} sites; this path: {counts.get(path, 0)};"
-        f" {len(fragment.paths)} paths export `{fragment.symbol}`)"
+        f"({how}: {_sites(counts.get(fragment.canonical, 0))}; this path: "
+        f"{_sites(counts.get(path, 0))}; {len(fragment.paths)} paths export `{fragment.symbol}`)"
     )
+
+
+def _sites(count: int) -> str:
+    return f"{count} site" if count == 1 else f"{count} sites"

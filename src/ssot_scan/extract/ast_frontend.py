@@ -45,7 +45,7 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
         return node.value
     if isinstance(node, ast.JoinedStr):
         return "".join(
-            v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{...}"
+            v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else _field(v)
             for v in node.values
         )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -53,6 +53,13 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
         if left is not None and right is not None:
             return left + right
     return None
+
+
+def _field(node: ast.expr) -> str:
+    """An f-string field: ``{name}`` for a plain name (``{__name__}`` matters), else ``{...}``."""
+    if isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Name):
+        return "{" + node.value.id + "}"
+    return "{...}"
 
 
 def string_list(node: ast.AST) -> Optional[list[str]]:

@@ -49,6 +49,13 @@ def _fstring_text(node: cst.FormattedString, raw: str) -> str:
     return value if isinstance(value, str) else text
 
 
+def _field(part: cst.BaseFormattedStringContent) -> str:
+    """Mirror of the ast front end: ``{name}`` for a plain name, else ``{...}``."""
+    if isinstance(part, cst.FormattedStringExpression) and isinstance(part.expression, cst.Name):
+        return "{" + part.expression.value + "}"
+    return "{...}"
+
+
 def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
     if node is None:
         return None
@@ -57,7 +64,7 @@ def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
         return value if isinstance(value, str) else None
     if isinstance(node, cst.FormattedString):
         return "".join(
-            _fstring_text(node, p.value) if isinstance(p, cst.FormattedStringText) else "{...}"
+            _fstring_text(node, p.value) if isinstance(p, cst.FormattedStringText) else _field(p)
             for p in node.parts
         )
     if isinstance(node, cst.ConcatenatedString):

@@ -1,6 +1,7 @@
 """Which modules and definitions are deprecated, by rule pack or by the code itself.
 
 The code deprecates a module with a module-level ``warnings.warn(msg, Category)``
+(one under a module-level ``if``/``try`` only when its message names the module)
 whose category is DeprecationWarning, PendingDeprecationWarning, FutureWarning, or a
 project class derived from them (or named ``*Deprecat*``, since projects do subclass
 ``UserWarning`` for deprecations); it deprecates a class or function with
@@ -21,7 +22,16 @@ from ssot_scan.rulepacks import Rules
 DEPRECATION_CATEGORIES = frozenset(
     {"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"}
 )
+_POINTER = re.compile(r"\b(use|using|moved to|replaced by|in favou?r of|instead|see)\b[^.]*$")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
+def names_module(message: str, module: str) -> bool:
+    """Does a warning's message speak of the module itself?"""
+    if module in message or "{__name__}" in message or "this module" in message.lower():
+        return True
+    last = module.rsplit(".", 1)[-1]
+    return re.search(rf"(?<![\w.]){re.escape(last)}(?![\w])", message) is not None
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,10 @@ class Deprecations:
             for warning in facts.warnings:
                 if self.modules.get(module) is not None:
                     break
+                if warning.conditional and not names_module(warning.message, module):
+                    # A warning under `if`/`except` that names something else (Django's
+                    # "cx_Oracle is deprecated" fallback) deprecates that, not the module.
+                    continue
                 if self.is_deprecation_category(module, warning.category):
                     self.modules[module] = Deprecation(
                         target=module,
@@ -113,15 +127,27 @@ class Deprecations:
         )
 
     def replacement_in(self, message: str, deprecated: str) -> Optional[str]:
-        """The first dotted path in a message that names scanned code (not itself)."""
+        """The dotted path a message points to instead, if it names scanned code.
+
+        Paths after "use", "moved to", "replaced by", "in favo(u)r of" win over the
+        others; the deprecated thing itself and the modules containing it never
+        count ("Importing X from a.b is deprecated" does not recommend ``a.b``).
+        """
+        preferred: Optional[str] = None
+        fallback: Optional[str] = None
         for match in _DOTTED.finditer(message):
-            candidate = match.group(0)
-            if candidate == deprecated or not self.symbols.is_first_party(candidate):
+            candidate = match.group(0).rstrip(".")
+            if deprecated == candidate or deprecated.startswith(candidate + "."):
                 continue
-            resolved = self.symbols.resolve_dotted(candidate)
-            if resolved.kind in (MODULE, DEFINITION):
-                return candidate
-        return None
+            if not self.symbols.is_first_party(candidate):
+                continue
+            if self.symbols.resolve_dotted(candidate).kind not in (MODULE, DEFINITION):
+                continue
+            before = message[max(0, match.start() - 30) : match.start()].lower()
+            if preferred is None and _POINTER.search(before):
+                preferred = candidate
+            fallback = fallback or candidate
+        return preferred or fallback
 
     # -- queries --------------------------------------------------------------------
     def module(self, name: str) -> Optional[Deprecation]:

@@ -1,0 +1,788 @@
+"""Extraction: ``extract(bytes, module, is_package, engine) -> ModuleFacts``.
+
+The two front ends (CPython ``ast`` and libcst) must agree on every fact; the
+differential tests hold them together on every fixture file and on a hand-written
+source that packs in the constructs most likely to make them drift apart.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ssot_scan.extract import extract
+from ssot_scan.facts import (
+    CTX_CONDITIONAL,
+    CTX_FUNCTION,
+    CTX_MODULE,
+    CTX_TRY_IMPORT_ERROR,
+    CTX_TYPE_CHECKING,
+    ImportSite,
+    ModuleFacts,
+)
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _facts(source: str | bytes, module: str = "pkg.mod", is_package: bool = False,
+           engine: str = "auto") -> ModuleFacts:
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    return extract(data, module, is_package, engine=engine)
+
+
+def _without_engine(facts: ModuleFacts) -> dict[str, Any]:
+    data = facts.to_json()
+    data.pop("engine")
+    return data
+
+
+def _ast_parses(text: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _import(facts: ModuleFacts, target: str | None, raw_module: str | None = None) -> ImportSite:
+    sites = [
+        i
+        for i in facts.imports
+        if i.target == target and (raw_module is None or i.raw_module == raw_module)
+    ]
+    assert len(sites) == 1, (target, raw_module, facts.imports)
+    return sites[0]
+
+
+def _definition(facts: ModuleFacts, name: str) -> Any:
+    found = [d for d in facts.definitions if d.name == name]
+    assert len(found) == 1, (name, facts.definitions)
+    return found[0]
+
+
+# --------------------------------------------------------------------------------------
+# Differential: ast and libcst agree
+# --------------------------------------------------------------------------------------
+
+
+def _fixture_files() -> list[Path]:
+    return sorted(FIXTURES.rglob("*.py"))
+
+
+def _fixture_module(path: Path) -> tuple[str, bool]:
+    """Dotted name relative to the fixture project, so relative imports resolve."""
+    project = path.relative_to(FIXTURES).parts[0]
+    parts = list(path.relative_to(FIXTURES / project).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package
+
+
+def test_fixture_tree_has_python_files() -> None:
+    # Guards the parametrised test below against silently collecting nothing.
+    assert len(_fixture_files()) >= 20
+
+
+@pytest.mark.parametrize(
+    "path", _fixture_files(), ids=lambda p: p.relative_to(FIXTURES).as_posix()
+)
+def test_ast_and_libcst_front_ends_agree_on_fixture(path: Path) -> None:
+    data = path.read_bytes()
+    module, is_package = _fixture_module(path)
+    via_ast = extract(data, module, is_package, engine="ast")
+    via_libcst = extract(data, module, is_package, engine="libcst")
+    if via_ast.parse_error is None:
+        assert via_ast.engine == "ast"
+        assert via_libcst.engine == "libcst"
+        assert _without_engine(via_ast) == _without_engine(via_libcst)
+    elif via_libcst.parse_error is None:
+        # Newer syntax than this interpreter reads: auto mode must fall back to libcst
+        # and give exactly libcst's facts.
+        auto = extract(data, module, is_package, engine="auto")
+        assert auto.to_json() == via_libcst.to_json()
+        assert auto.engine == "libcst"
+    else:
+        pytest.skip("no front end parses this file (an SSOT000 fixture)")
+
+
+TRICKY_SOURCE = '''\
+"""Tricky module: the constructs where two front ends could drift apart."""
+café = "naïve ünïcödé"; import os.path as osp  # ssot: ignore
+ñ = "日本語 😀"; from .sibling import (
+\talpha,  # tab-indented
+\tbeta as b2,
+)
+from ..parent_pkg import thing as t  # ssot: ignore[SSOT002, ssot001]
+from ... import grand
+from . import *
+import a.b.c, d as dd
+from typing import TYPE_CHECKING
+import typing
+import warnings
+import typing_extensions
+from typing_extensions import deprecated
+
+msg = "# ssot: ignore"
+other = 'not a comment # ssot: ignore[SSOT001]'
+
+if TYPE_CHECKING:
+    from tc.only import TCType
+else:
+    from runtime.only import TCType
+
+if typing.TYPE_CHECKING:
+    import tc.dotted
+
+try:
+    import fast_json as json
+except ImportError:
+    import json
+
+try:
+    from opt.mod import Optional1
+except (ImportError, AttributeError):
+    Optional1 = fallback.Optional1
+
+try:
+    import notguarded
+except KeyError:
+    pass
+else:
+    import in_else
+finally:
+    import in_finally
+
+if os.environ.get("X"):
+    import cond.mod
+elif os.environ.get("Y"):
+    import cond.elif_mod
+else:
+    import cond.else_mod
+
+for _i in range(2):
+    import loop.mod
+else:
+    import loop.else_mod
+
+while False:
+    import while_mod
+
+with open(__file__) as fh:
+    import with_mod
+
+match os.name:
+    case "posix":
+        import posix_only
+    case _:
+        from nt_only import nt_thing
+
+
+def func():
+    import inside_func
+    from .rel_in_func import helper
+    warnings.warn("inside a function", DeprecationWarning)
+    return helper
+
+
+async def afunc():
+    import inside_async
+
+
+class Klass(Base, pkg.mod.Mixin):
+    import in_class
+    inner = 1
+
+    def method(self):
+        import in_method
+
+
+@deprecated("Use NewThing instead")
+class OldThing:
+    pass
+
+
+@typing_extensions.deprecated("old function, " "use new_function")
+def old_function():
+    pass
+
+
+@deprecated
+def bare_deprecated():
+    pass
+
+
+@some.other_decorator
+def not_deprecated():
+    pass
+
+
+__all__ = ["café", "OldThing"]
+__all__ += ["old_function"]
+__all__.extend(["bare_deprecated"])
+__all__.append("Alias")
+
+Alias = OldThing
+DeepAlias = a.b.c.Thing
+first, second, *rest = 1, 2, 3, 4
+[lx, ly] = 5, 6
+annotated: int = 3
+annotated_alias: type = OldThing
+annotated_only: int
+chained = also_chained = typing.Any
+NotAlias = call()
+tab_var\t= 1
+
+warnings.warn("module is deprecated", DeprecationWarning)
+warnings.warn(message="keyword form", category=PendingDeprecationWarning)
+warnings.warn(f"f-string {café!r:>{width}} message", FutureWarning, stacklevel=2)
+warnings.warn("concat " "implicit" + " plus", category=app.warnings.SSOTDeprecationWarning)
+warnings.warn("no category")
+if os.environ.get("Z"):
+    warnings.warn("conditional warn", DeprecationWarning)
+
+
+def __getattr__(name):
+    raise AttributeError(name)
+'''
+
+
+def test_front_ends_agree_on_tricky_source() -> None:
+    data = TRICKY_SOURCE.encode("utf-8")
+    via_ast = extract(data, "pkg.sub.tricky", False, engine="ast")
+    via_libcst = extract(data, "pkg.sub.tricky", False, engine="libcst")
+    assert via_ast.parse_error is None
+    assert via_libcst.parse_error is None
+    assert (via_ast.engine, via_libcst.engine) == ("ast", "libcst")
+    assert _without_engine(via_ast) == _without_engine(via_libcst)
+    # ...and what they agree on is not empty.
+    assert len(via_ast.imports) == 35
+    assert len(via_ast.warnings) == 5
+    assert via_ast.has_getattr
+
+
+def test_columns_count_characters_not_utf8_bytes() -> None:
+    # ``café = "naïve ünïcödé"; `` is 24 characters but 29 UTF-8 bytes.
+    for engine in ("ast", "libcst"):
+        facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
+        site = _import(facts, "os.path")
+        assert (site.line, site.column, site.end_line, site.end_column) == (2, 25, 2, 46)
+        # a multi-line parenthesised import after a non-ASCII string (with an emoji,
+        # 4 bytes, one character) ends on the line of its closing parenthesis
+        sibling = _import(facts, "pkg.sub.sibling")
+        assert (sibling.line, sibling.column, sibling.end_line, sibling.end_column) == (
+            3,
+            15,
+            6,
+            2,
+        )
+        assert [(n.name, n.asname) for n in sibling.names] == [("alpha", None), ("beta", "b2")]
+
+
+def test_columns_agree_with_crlf_and_lone_cr_line_endings() -> None:
+    for source in (
+        b"s = '\xc3\xa9'; import x\r\nimport y\r\n",
+        b"s = '\xc3\xa9'\rimport x; import y\r",
+    ):
+        via_ast = extract(source, "m", False, engine="ast")
+        via_libcst = extract(source, "m", False, engine="libcst")
+        assert via_ast.imports, source
+        assert _without_engine(via_ast) == _without_engine(via_libcst)
+
+
+def test_front_ends_agree_on_literal_constant_assignment() -> None:
+    # BUG: ``X = None`` (or True/False) gives alias_of=None through ast (a Constant)
+    # but alias_of="None" through libcst (where None/True/False are Name nodes), so
+    # the front ends disagree on e.g. ``try: import x except ImportError: x = None``,
+    # a pattern all over real code (json/decoder.py, asyncio/base_events.py...).
+    # Fix: cst_frontend.dotted (or assign) should not treat None/True/False as names.
+    for source in ("X = None\n", "X = True\n", "flag = False\n"):
+        via_ast = _facts(source, engine="ast")
+        via_libcst = _facts(source, engine="libcst")
+        assert via_ast.definitions[0].alias_of is None
+        assert _without_engine(via_ast) == _without_engine(via_libcst), source
+
+
+def test_front_ends_agree_on_form_feed_before_statement() -> None:
+    # BUG: a form feed (^L, allowed in Python source) before a statement on the same
+    # line: ast gives the import column 2 (the ^L counts as a character), libcst
+    # gives column 1 and end_column one short (libcst drops the ^L altogether:
+    # ``libcst.parse_module("\x0cimport x\n").code == "import x\n"``).
+    source = "\x0cimport x\n"
+    via_ast = _facts(source, engine="ast")
+    via_libcst = _facts(source, engine="libcst")
+    assert _without_engine(via_ast) == _without_engine(via_libcst)
+
+
+# --------------------------------------------------------------------------------------
+# Relative imports
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+@pytest.mark.parametrize(
+    ("module", "is_package", "statement", "target"),
+    [
+        ("pkg", True, "from . import x", "pkg"),
+        ("pkg.mod", False, "from . import x", "pkg"),
+        ("pkg.sub", True, "from . import x", "pkg.sub"),
+        ("pkg.sub", True, "from .a import b", "pkg.sub.a"),
+        ("pkg.sub.mod", False, "from ..a import b", "pkg.a"),
+        ("pkg.sub", True, "from ..a import b", "pkg.a"),
+        ("pkg.sub.deep.mod", False, "from ...a.b import c", "pkg.sub.a.b"),
+        ("pkg.mod", False, "from .. import x", None),
+        ("pkg", True, "from .. import x", None),
+        ("mod", False, "from . import x", None),
+        ("pkg.sub.mod", False, "from .... import x", None),
+    ],
+)
+def test_relative_import_resolves_to_absolute_target(
+    engine: str, module: str, is_package: bool, statement: str, target: str | None
+) -> None:
+    facts = _facts(statement + "\n", module, is_package, engine=engine)
+    (site,) = facts.imports
+    assert site.target == target
+    assert site.level == statement.split()[1].count(".") - site.raw_module.count(".")
+
+
+def test_relative_import_above_top_package_keeps_what_was_written() -> None:
+    (site,) = _facts("from ...up import x\n", "pkg.mod", False).imports
+    assert site.target is None
+    assert (site.raw_module, site.level) == ("up", 3)
+    assert [n.name for n in site.names] == ["x"]
+
+
+def test_absolute_imports_record_aliases_and_one_site_per_module() -> None:
+    facts = _facts("import a.b as c, d\nfrom e import f as g, h\n")
+    assert [(i.kind, i.target, i.asname) for i in facts.imports] == [
+        ("import", "a.b", "c"),
+        ("import", "d", None),
+        ("from", "e", None),
+    ]
+    assert [(n.name, n.asname, n.bound) for n in facts.imports[2].names] == [
+        ("f", "g", "g"),
+        ("h", None, "h"),
+    ]
+
+
+def test_star_import_is_flagged_with_no_names() -> None:
+    (site,) = _facts("from .helpers import *\n", "pkg.mod", False).imports
+    assert site.is_star
+    assert site.names == []
+    assert site.target == "pkg.helpers"
+
+
+# --------------------------------------------------------------------------------------
+# Import contexts
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+@pytest.mark.parametrize(
+    ("target", "context"),
+    [
+        ("os.path", CTX_MODULE),
+        ("a.b.c", CTX_MODULE),
+        ("tc.only", CTX_TYPE_CHECKING),
+        ("tc.dotted", CTX_TYPE_CHECKING),
+        ("runtime.only", CTX_CONDITIONAL),  # the ``else:`` of ``if TYPE_CHECKING``
+        ("fast_json", CTX_TRY_IMPORT_ERROR),
+        ("json", CTX_CONDITIONAL),  # the ``except ImportError:`` fallback
+        ("opt.mod", CTX_TRY_IMPORT_ERROR),  # except (ImportError, AttributeError)
+        ("notguarded", CTX_MODULE),  # except KeyError does not guard an import
+        ("in_else", CTX_CONDITIONAL),
+        ("in_finally", CTX_MODULE),
+        ("cond.mod", CTX_CONDITIONAL),
+        ("cond.elif_mod", CTX_CONDITIONAL),
+        ("cond.else_mod", CTX_CONDITIONAL),
+        ("loop.mod", CTX_CONDITIONAL),
+        ("loop.else_mod", CTX_CONDITIONAL),
+        ("while_mod", CTX_CONDITIONAL),
+        ("posix_only", CTX_CONDITIONAL),
+        ("nt_only", CTX_CONDITIONAL),
+        ("inside_func", CTX_FUNCTION),
+        ("pkg.sub.rel_in_func", CTX_FUNCTION),
+        ("inside_async", CTX_FUNCTION),
+        ("in_class", CTX_CONDITIONAL),
+        ("in_method", CTX_FUNCTION),
+    ],
+)
+def test_import_context(engine: str, target: str, context: str) -> None:
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
+    assert _import(facts, target).context == context
+
+
+def test_type_checking_dominates_function_and_guard() -> None:
+    source = (
+        "def f():\n"
+        "    if TYPE_CHECKING:\n"
+        "        import a\n"
+        "try:\n"
+        "    if TYPE_CHECKING:\n"
+        "        import b\n"
+        "except ImportError:\n"
+        "    pass\n"
+    )
+    facts = _facts(source)
+    a, b = facts.imports
+    assert (a.context, a.in_function, a.type_checking) == (CTX_TYPE_CHECKING, True, True)
+    assert (b.context, b.guarded, b.type_checking) == (CTX_TYPE_CHECKING, True, True)
+    assert not a.module_level
+    assert not b.module_level
+
+
+def test_module_level_excludes_function_and_type_checking_imports() -> None:
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky")
+    assert _import(facts, "fast_json").module_level
+    assert _import(facts, "cond.mod").module_level
+    assert not _import(facts, "inside_func").module_level
+    assert not _import(facts, "tc.only").module_level
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_bare_except_and_except_exception_guard_imports(engine: str) -> None:
+    source = (
+        "try:\n    import a\nexcept:\n    pass\n"
+        "try:\n    import b\nexcept Exception:\n    pass\n"
+        "try:\n    import c\nexcept builtins.ModuleNotFoundError:\n    pass\n"
+    )
+    facts = _facts(source, engine=engine)
+    assert [i.context for i in facts.imports] == [CTX_TRY_IMPORT_ERROR] * 3
+
+
+# --------------------------------------------------------------------------------------
+# Definitions, __all__, aliases, deprecations, warnings, __getattr__
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('__all__ = ["a", "b"]\n', ["a", "b"]),
+        ('__all__ = ("a",)\n', ["a"]),
+        ('__all__: list[str] = ["a"]\n', ["a"]),
+        ('__all__ = ["a"] + ["b"]\n', ["a", "b"]),
+        ('__all__ = ["a", "b" "c"]\n', ["a", "bc"]),
+        ('__all__ = ["a"]\n__all__ += ["b"]\n', ["a", "b"]),
+        ('__all__ = ["a"]\n__all__.extend(["b", "c"])\n', ["a", "b", "c"]),
+        ('__all__ = ["a"]\n__all__.append("b")\n', ["a", "b"]),
+        ('__all__ = ["a"]\n__all__ = ["b"]\n', ["b"]),
+        ("__all__ = []\n", []),
+        ('__all__ = ["a"]\ndef f():\n    __all__.append("x")\n', ["a"]),
+        ('__all__ = ["a"]\nclass C:\n    __all__ = ["z"]\n', ["a"]),
+        ("x = 1\n", None),
+        ("__all__ = [*other]\n", None),
+        ('__all__ = [f"a"]\n', None),
+        ("__all__ = list(names)\n", None),
+        ('__all__ = [b"a"]\n', None),
+        ('__all__ = names\n__all__ += ["b"]\n', None),  # dynamic stays dynamic
+        ('__all__ = ["a"]\n__all__.extend(more)\n', None),
+        ('__all__ = ["a"]\n__all__.append(name)\n', None),
+    ],
+)
+def test_dunder_all(engine: str, source: str, expected: list[str] | None) -> None:
+    facts = _facts(source, engine=engine)
+    assert facts.all_names == expected
+    assert all(d.name != "__all__" for d in facts.definitions)
+
+
+def test_dunder_all_from_tricky_source() -> None:
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky")
+    assert facts.all_names == ["café", "OldThing", "old_function", "bare_deprecated", "Alias"]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_definitions_and_aliases(engine: str) -> None:
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
+    assert _definition(facts, "Alias").alias_of == "OldThing"
+    assert _definition(facts, "DeepAlias").alias_of == "a.b.c.Thing"
+    assert _definition(facts, "annotated_alias").alias_of == "OldThing"
+    assert _definition(facts, "chained").alias_of == "typing.Any"
+    assert _definition(facts, "also_chained").alias_of == "typing.Any"
+    assert _definition(facts, "NotAlias").alias_of is None
+    assert _definition(facts, "annotated").alias_of is None
+    for name in ("first", "second", "rest", "lx", "ly"):
+        definition = _definition(facts, name)
+        assert (definition.kind, definition.alias_of) == ("assign", None)
+    # an annotation without a value binds nothing
+    assert not [d for d in facts.definitions if d.name == "annotated_only"]
+    # names bound inside functions and classes are not module attributes
+    assert not [d for d in facts.definitions if d.name in ("inner", "method", "helper")]
+    klass = _definition(facts, "Klass")
+    assert (klass.kind, klass.bases) == ("class", ["Base", "pkg.mod.Mixin"])
+    assert _definition(facts, "func").kind == "function"
+    assert _definition(facts, "afunc").kind == "function"
+    # a fallback binding in an except handler is conditional
+    assert _definition(facts, "Optional1").conditional
+    assert not _definition(facts, "Alias").conditional
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_deprecated_decorator_message(engine: str) -> None:
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
+    assert _definition(facts, "OldThing").deprecated == "Use NewThing instead"
+    assert _definition(facts, "old_function").deprecated == "old function, use new_function"
+    assert _definition(facts, "bare_deprecated").deprecated == ""
+    assert _definition(facts, "not_deprecated").deprecated is None
+    assert _definition(facts, "func").deprecated is None
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_deprecated_decorator_keyword_and_dotted_forms(engine: str) -> None:
+    source = (
+        '@warnings.deprecated(message="use g")\nclass C: pass\n'
+        '@deprecated(reason="use k")\nasync def f(): pass\n'
+        "@deprecated(msg_variable)\ndef h(): pass\n"
+    )
+    facts = _facts(source, engine=engine)
+    assert [(d.name, d.deprecated) for d in facts.definitions] == [
+        ("C", "use g"),
+        ("f", "use k"),
+        ("h", ""),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_module_level_warnings_record_message_and_category(engine: str) -> None:
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
+    assert [(w.message, w.category, w.conditional) for w in facts.warnings] == [
+        ("module is deprecated", "DeprecationWarning", False),
+        ("keyword form", "PendingDeprecationWarning", False),
+        ("f-string {...} message", "FutureWarning", False),
+        ("concat implicit plus", "app.warnings.SSOTDeprecationWarning", False),
+        ("no category", "UserWarning", False),
+        ("conditional warn", "DeprecationWarning", True),
+    ]
+    assert all("inside a function" not in w.message for w in facts.warnings)
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_warn_inside_def_or_class_is_not_recorded(engine: str) -> None:
+    source = (
+        "import warnings\n"
+        "def f():\n    warnings.warn('in f', DeprecationWarning)\n"
+        "class C:\n    warnings.warn('in class', DeprecationWarning)\n"
+        "warnings.warn('top', DeprecationWarning)\n"
+    )
+    facts = _facts(source, engine=engine)
+    assert [(w.message, w.line) for w in facts.warnings] == [("top", 6)]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_has_getattr_only_for_module_level_def(engine: str) -> None:
+    assert _facts("def __getattr__(name):\n    pass\n", engine=engine).has_getattr
+    assert not _facts(
+        "class C:\n    def __getattr__(self, name):\n        pass\n", engine=engine
+    ).has_getattr
+    assert not _facts("__getattr__ = 1\n", engine=engine).has_getattr
+    assert not _facts("def f():\n    def __getattr__(n): pass\n", engine=engine).has_getattr
+
+
+# --------------------------------------------------------------------------------------
+# Suppression comments
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_suppression_map_from_tricky_source(engine: str) -> None:
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
+    # line 2: bare; line 7: codes upper-cased and sorted; lines 17-18: inside strings
+    assert facts.suppressions == {2: [], 7: ["SSOT001", "SSOT002"]}
+
+
+def test_suppression_comment_forms() -> None:
+    source = (
+        "import a  # ssot: ignore\n"
+        "import b  # noqa: E402  # ssot: ignore[SSOT002,SSOT001]\n"
+        "import c  # SSOT: IGNORE[ssot001]\n"
+        "import d  # ssot:ignore[SSOT001, SSOT001]\n"
+        "import e  # ssot: ignored\n"
+        's = "# ssot: ignore"\n'
+        "t = '''\n# ssot: ignore\n'''\n"
+    )
+    assert _facts(source).suppressions == {
+        1: [],
+        2: ["SSOT001", "SSOT002"],
+        3: ["SSOT001"],
+        4: ["SSOT001"],
+    }
+
+
+def test_suppressed_codes_over_a_statement_span() -> None:
+    facts = _facts("from x import (  # ssot: ignore[SSOT001]\n    a,  # ssot: ignore[SSOT002]\n)\n")
+    assert facts.suppressed_codes(1, 3) == ["SSOT001", "SSOT002"]
+    assert facts.suppressed_codes(3, 3) is None
+    assert _facts("import a  # ssot: ignore\n").suppressed_codes(1, 1) == []
+
+
+# --------------------------------------------------------------------------------------
+# Parse failures
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["auto", "ast", "libcst"])
+def test_unparseable_file_gives_parse_error_with_position(engine: str) -> None:
+    source = "import os\n\ndef broken(:\n    pass\n"
+    facts = _facts(source, engine=engine)
+    assert facts.parse_error is not None
+    assert facts.parse_error.message.startswith("SyntaxError")
+    assert facts.parse_error.line >= 1
+    assert facts.parse_error.column >= 1
+    assert facts.imports == []
+    assert facts.definitions == []
+
+
+def test_unparseable_file_in_auto_mode_reports_cpython_position() -> None:
+    facts = _facts("import os\n\ndef broken(:\n    pass\n", engine="auto")
+    assert facts.parse_error is not None
+    assert (facts.parse_error.line, facts.parse_error.column) == (3, 12)
+
+
+def test_unparseable_fixture_does_not_stop_the_scan(tmp_path: Path) -> None:
+    from ssot_scan.config import load_config
+    from ssot_scan.scan import run_scan
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "bad.py").write_text("def f(:\n")
+    (tmp_path / "pkg" / "good.py").write_text("import pkg.bad\n")
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert result.files_scanned == 3
+    assert [(f.code, f.path) for f in result.findings] == [("SSOT000", "pkg/bad.py")]
+
+
+PEP701_SOURCE = 'import os\nfrom .sibling import thing\nx = f"{"a"}"\nimport json\n'
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="ast reads PEP 701 from 3.12 on")
+def test_pep701_file_parses_via_libcst_in_auto_mode() -> None:
+    facts = _facts(PEP701_SOURCE, "pkg.mod")
+    assert facts.parse_error is None
+    assert facts.engine == "libcst"
+    assert [i.target for i in facts.imports] == ["os", "pkg.sibling", "json"]
+    assert [d.name for d in facts.definitions] == ["x"]
+
+
+def test_pep701_file_extracts_imports_in_auto_mode() -> None:
+    facts = _facts(PEP701_SOURCE, "pkg.mod")
+    assert facts.parse_error is None
+    assert [i.target for i in facts.imports] == ["os", "pkg.sibling", "json"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="ast reads PEP 701 from 3.12 on")
+def test_pep701_file_with_ast_engine_is_a_parse_error() -> None:
+    facts = _facts(PEP701_SOURCE, "pkg.mod", engine="ast")
+    assert facts.parse_error is not None
+    assert facts.parse_error.line == 3
+    assert facts.imports == []
+
+
+# --------------------------------------------------------------------------------------
+# Encodings and odd bytes
+# --------------------------------------------------------------------------------------
+
+
+def test_latin1_file_with_coding_line_decodes() -> None:
+    data = '# -*- coding: latin-1 -*-\nGREETING = "Bienvenue, café"\nfrom a import b\n'.encode(
+        "latin-1"
+    )
+    assert b"\xe9" in data
+    for engine in ("ast", "libcst"):
+        facts = extract(data, "m", False, engine=engine)
+        assert facts.parse_error is None
+        assert [i.target for i in facts.imports] == ["a"]
+        assert [d.name for d in facts.definitions] == ["GREETING"]
+
+
+def test_latin1_fixture_extracts() -> None:
+    data = (FIXTURES / "websocket_app" / "app" / "latin1_module.py").read_bytes()
+    facts = extract(data, "app.latin1_module", False)
+    assert facts.parse_error is None
+    assert [i.target for i in facts.imports] == ["app.websocket_core"]
+
+
+def test_invalid_utf8_without_coding_line_is_a_decode_parse_error() -> None:
+    data = b"import os\n\nname = 'caf\xe9'\n"
+    facts = extract(data, "m", False)
+    assert facts.parse_error is not None
+    assert "cannot decode" in facts.parse_error.message
+    assert "utf-8" in facts.parse_error.message
+    assert facts.parse_error.line == 3
+    assert facts.parse_error.column == 12
+    assert facts.imports == []
+
+
+def test_utf8_bom_file_extracts() -> None:
+    data = b"\xef\xbb\xbfimport os\nname = '\xc3\xa9'; import sys\n"
+    for engine in ("ast", "libcst"):
+        facts = extract(data, "m", False, engine=engine)
+        assert facts.parse_error is None
+        assert [(i.target, i.line, i.column) for i in facts.imports] == [
+            ("os", 1, 1),
+            ("sys", 2, 13),
+        ]
+
+
+def test_unknown_coding_line_is_a_parse_error() -> None:
+    facts = extract(b"# coding: no-such-codec\nimport os\n", "m", False)
+    assert facts.parse_error is not None
+    assert "no-such-codec" in facts.parse_error.message
+
+
+@pytest.mark.parametrize("engine", ["auto", "ast", "libcst"])
+def test_empty_file_gives_empty_facts(engine: str) -> None:
+    facts = extract(b"", "pkg.empty", False, engine=engine)
+    assert facts.parse_error is None
+    assert _without_engine(facts) == _without_engine(ModuleFacts())
+
+
+@pytest.mark.parametrize("engine", ["auto", "ast", "libcst"])
+def test_nul_byte_gives_parse_error_not_exception(engine: str) -> None:
+    facts = extract(b"import os\nx = 1\x00\n", "m", False, engine=engine)
+    assert facts.parse_error is not None
+    assert facts.imports == []
+
+
+def test_deeply_nested_expression_gives_parse_error_not_exception() -> None:
+    facts = extract(b"x = " + b"(" * 5000 + b")" * 5000 + b"\n", "m", False)
+    assert facts.parse_error is not None
+
+
+# --------------------------------------------------------------------------------------
+# Serialisation
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_module_facts_json_round_trip(engine: str) -> None:
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
+    data = facts.to_json()
+    again = ModuleFacts.from_json(data)
+    assert again.to_json() == data
+    assert again == facts
+
+
+def test_module_facts_json_round_trip_with_parse_error() -> None:
+    import json
+
+    facts = _facts("def f(:\n")
+    assert facts.parse_error is not None
+    data = json.loads(json.dumps(facts.to_json()))  # through real JSON: int keys become str
+    assert ModuleFacts.from_json(data).to_json() == facts.to_json()
+
+
+def test_module_facts_json_round_trip_through_json_text() -> None:
+    import json
+
+    facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky")
+    data = json.loads(json.dumps(facts.to_json()))
+    assert ModuleFacts.from_json(data) == facts
