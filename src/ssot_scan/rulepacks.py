@@ -79,7 +79,9 @@ def shipped_pack_names() -> list[str]:
 def parse_rules(data: dict[str, Any], label: str) -> Rules:
     """Read ``[[deprecated]]`` and ``[[canonical]]`` tables out of ``data``."""
     rules = Rules()
-    for index, entry in enumerate(expect_table_list(data.get("deprecated", []), f"{label}: deprecated")):
+    for index, entry in enumerate(
+        expect_table_list(data.get("deprecated", []), f"{label}: deprecated")
+    ):
         where = f"{label}: deprecated[{index}]"
         check_keys(entry, ("module", "symbol", "replacement", "reason", "submodules"), where)
         if ("module" in entry) == ("symbol" in entry):
@@ -98,12 +100,16 @@ def parse_rules(data: dict[str, Any], label: str) -> Rules:
                 replacement=expect_dotted(entry["replacement"], f"{where}.replacement")
                 if "replacement" in entry
                 else None,
-                reason=expect_str(entry["reason"], f"{where}.reason") if "reason" in entry else None,
+                reason=expect_str(entry["reason"], f"{where}.reason")
+                if "reason" in entry
+                else None,
                 submodules=submodules,
                 source=where,
             )
         )
-    for index, entry in enumerate(expect_table_list(data.get("canonical", []), f"{label}: canonical")):
+    for index, entry in enumerate(
+        expect_table_list(data.get("canonical", []), f"{label}: canonical")
+    ):
         where = f"{label}: canonical[{index}]"
         check_keys(entry, ("symbol", "path"), where)
         for key in ("symbol", "path"):
@@ -131,8 +137,10 @@ def locate_pack(spec: str, base: Path) -> Path:
         if shipped.is_file():
             return shipped
         names = ", ".join(shipped_pack_names()) or "none"
-        raise UsageError(f"rule pack {spec!r}: no such file, and no shipped pack by that name "
-                         f"(shipped: {names})")
+        raise UsageError(
+            f"rule pack {spec!r}: no such file, and no shipped pack by that name "
+            f"(shipped: {names})"
+        )
     raise UsageError(f"rule pack {spec!r}: file not found ({candidate})")
 
 

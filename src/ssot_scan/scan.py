@@ -31,9 +31,7 @@ def read_and_extract(source: SourceFile, engine: str) -> ModuleFacts:
     return extract(data, source.module or "", source.is_package, engine)
 
 
-def run_scan(
-    paths: list[Path], config: Config, progress: Optional[Progress] = None
-) -> ScanResult:
+def run_scan(paths: list[Path], config: Config, progress: Optional[Progress] = None) -> ScanResult:
     found = discover(paths, config)
     files: list[tuple[SourceFile, ModuleFacts]] = []
     for number, source in enumerate(found.files, start=1):

@@ -50,9 +50,7 @@ class DeprecatedImport(Check):
 
     def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
         deprecations = index.deprecations
-        if not (
-            deprecations.modules or deprecations.definitions or deprecations.external_symbols
-        ):
+        if not (deprecations.modules or deprecations.definitions or deprecations.external_symbols):
             return
         for source, facts in index.files:
             if source.module is None:

@@ -74,9 +74,7 @@ class NonCanonicalImport(Check):
                 )
 
 
-def _actionable(
-    index: Index, config: Config, fragment: Fragment, usage: Fragment.Usage
-) -> bool:
+def _actionable(index: Index, config: Config, fragment: Fragment, usage: Fragment.Usage) -> bool:
     importer = usage.importer
     canonical = fragment.canonical
     if importer == canonical or index.deprecations.inside_deprecated(importer):

@@ -23,6 +23,10 @@ from ssot_scan.extract.builder import (
 from ssot_scan.facts import ModuleFacts
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# ``try``/``except*`` (3.11+) share one shape; on older Pythons only ``ast.Try`` exists.
+_TRY_NODES: tuple[type[ast.Try], ...] = (
+    (ast.Try, ast.TryStar) if sys.version_info >= (3, 11) else (ast.Try,)  # type: ignore[assignment]
+)
 
 
 def dotted(node: ast.AST) -> Optional[str]:
@@ -120,7 +124,7 @@ class _Walker:
         for stmt in stmts:
             self.stmt(stmt, ctx)
 
-    def stmt(self, node: ast.stmt, ctx: Context) -> None:  # noqa: C901 - a dispatch table
+    def stmt(self, node: ast.stmt, ctx: Context) -> None:
         b = self.b
         if isinstance(node, ast.Import):
             b.add_import(ctx, [(a.name, a.asname) for a in node.names], self.span(node))
@@ -159,9 +163,13 @@ class _Walker:
             if node.value is not None:
                 self.assign([node.target], node.value, ctx)
         elif isinstance(node, ast.AugAssign):
-            if ctx.top_level and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
-                if node.target.id == "__all__":
-                    b.extend_all(string_list(node.value))
+            if (
+                ctx.top_level
+                and isinstance(node.target, ast.Name)
+                and isinstance(node.op, ast.Add)
+                and node.target.id == "__all__"
+            ):
+                b.extend_all(string_list(node.value))
         elif isinstance(node, ast.Expr):
             self.expression_statement(node.value, ctx)
         elif isinstance(node, ast.If):
@@ -171,16 +179,14 @@ class _Walker:
             else:
                 self.body(node.body, ctx.entering(conditional=True))
                 self.body(node.orelse, ctx.entering(conditional=True))
-        elif isinstance(node, ast.Try) or (
-            sys.version_info >= (3, 11) and isinstance(node, ast.TryStar)
-        ):
-            guards = _guard_names(node.handlers)  # type: ignore[attr-defined]
+        elif isinstance(node, _TRY_NODES):
+            guards = _guard_names(node.handlers)
             try_ctx = ctx.entering(guarded=True) if guards & IMPORT_GUARDS else ctx
-            self.body(node.body, try_ctx)  # type: ignore[attr-defined]
-            for handler in node.handlers:  # type: ignore[attr-defined]
+            self.body(node.body, try_ctx)
+            for handler in node.handlers:
                 self.body(handler.body, ctx.entering(conditional=True))
-            self.body(node.orelse, ctx.entering(conditional=True))  # type: ignore[attr-defined]
-            self.body(node.finalbody, ctx)  # type: ignore[attr-defined]
+            self.body(node.orelse, ctx.entering(conditional=True))
+            self.body(node.finalbody, ctx)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self.body(node.body, ctx)
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):

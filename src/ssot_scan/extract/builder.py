@@ -40,9 +40,7 @@ class Context:
         return replace(self, **changes)
 
 
-def resolve_relative(
-    module: str, is_package: bool, level: int, raw_module: str
-) -> Optional[str]:
+def resolve_relative(module: str, is_package: bool, level: int, raw_module: str) -> Optional[str]:
     """Absolute module name of ``from <level dots><raw_module> import ...``.
 
     Returns None when the dots climb above the top-level package, which is an

@@ -27,9 +27,7 @@ def _edge_targets(site: ImportSite, symbols: SymbolTable) -> Iterator[str]:
     plain = False
     for imported in site.names:
         submodule = f"{site.target}.{imported.name}"
-        if symbols.module_exists(submodule) and imported.name not in symbols.bindings(
-            site.target
-        ):
+        if symbols.module_exists(submodule) and imported.name not in symbols.bindings(site.target):
             yield submodule
         else:
             plain = True

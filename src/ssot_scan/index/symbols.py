@@ -71,6 +71,8 @@ def is_reexport(facts: ModuleFacts, is_package: bool, imported: ImportedName) ->
         d.alias_of is not None and (d.alias_of == bound or d.alias_of.startswith(bound + "."))
         for d in facts.definitions
     )
+
+
 _WEIGHT_TYPE_CHECKING = 2
 
 
@@ -136,6 +138,7 @@ class SymbolTable:
                 if site.in_function or site.in_class:
                     continue
                 weight = _binding_order(site)
+                binding: Binding
                 if site.kind == "import" and site.target:
                     if site.asname:
                         bound, binding = site.asname, _ModuleBinding(site.target)

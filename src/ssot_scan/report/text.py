@@ -21,9 +21,7 @@ def render_text(result: ScanResult, quiet: bool = False) -> str:
         if previous is not None and group != previous:
             lines.append("")
         previous = group
-        location = click.style(
-            f"{finding.path}:{finding.line}:{finding.column}:", bold=True
-        )
+        location = click.style(f"{finding.path}:{finding.line}:{finding.column}:", bold=True)
         code = click.style(finding.code, fg=_SEVERITY_COLOUR.get(finding.severity), bold=True)
         lines.append(f"{location} {code} {finding.message}")
     if quiet:
