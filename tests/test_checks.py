@@ -134,9 +134,7 @@ def test_rule_pack_symbol_is_matched_through_a_reexport_chain(tmp_path: Path) ->
         'warnings.warn(message="pkg.dep is deprecated", category=FutureWarning)',
     ],
 )
-def test_module_level_deprecation_warning_deprecates_the_module(
-    tmp_path: Path, call: str
-) -> None:
+def test_module_level_deprecation_warning_deprecates_the_module(tmp_path: Path, call: str) -> None:
     result = scan(
         tmp_path,
         {

@@ -123,9 +123,7 @@ def test_star_import_without_all_binds_public_names_only(tmp_path: Path) -> None
         },
     ).symbols
     assert symbols.resolve("pkg.b", "Y") == definition("pkg.a.Y")
-    assert symbols.resolve("pkg.b", "_hidden") == Resolution(
-        "unresolved", "pkg.b._hidden", "name"
-    )
+    assert symbols.resolve("pkg.b", "_hidden") == Resolution("unresolved", "pkg.b._hidden", "name")
 
 
 def test_star_import_chain_reaches_the_definition(tmp_path: Path) -> None:

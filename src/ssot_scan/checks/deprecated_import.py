@@ -119,7 +119,10 @@ class DeprecatedImport(Check):
         dep: Deprecation,
         imported: Optional[ImportedName],
     ) -> Finding:
-        message = f"`{module}` is deprecated"
+        if imported is None or f"{site.target}.{imported.name}" == module:
+            message = f"`{module}` is deprecated"
+        else:
+            message = f"`{imported.name}` is imported from deprecated module `{module}`"
         if dep.target != module:
             message += f" (all of `{dep.target}` is)"
         message += _advice(dep)
@@ -158,9 +161,16 @@ class DeprecatedImport(Check):
 
 
 def _advice(dep: Deprecation) -> str:
+    """Where to go instead, and why: the rule's reason, or where the code warns."""
     text = f"; use `{dep.replacement}` instead" if dep.replacement else ""
-    reason = " ".join(dep.reason.split())
-    if reason and len(reason) > 120:
-        reason = reason[:117] + "..."
-    detail = f"{reason}; {dep.origin}" if reason else dep.origin
-    return f"{text} ({detail})"
+    if dep.origin.startswith("rule pack"):
+        reason = " ".join(dep.reason.split())
+        if len(reason) > 160:
+            reason = reason[:157] + "..."
+        return f"{text} ({dep.origin}{': ' + reason if reason else ''})"
+    if not dep.replacement and dep.reason.strip():
+        # No pointer found in the message: quote it, it is the best advice there is.
+        reason = " ".join(dep.reason.split())
+        reason = reason if len(reason) <= 160 else reason[:157] + "..."
+        return f" ({reason!r}, {dep.origin})"
+    return f"{text} (deprecated at {dep.origin})"

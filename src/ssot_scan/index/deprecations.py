@@ -55,7 +55,7 @@ class Deprecations:
     # -- sources --------------------------------------------------------------------
     def _from_rules(self, rules: Rules) -> None:
         for rule in rules.deprecated:
-            origin = f"rule pack ({rule.source.split(':')[0]})"
+            origin = f"rule pack {rule.source.split(':')[0]}"
             entry = Deprecation(
                 target=rule.target,
                 replacement=rule.replacement,

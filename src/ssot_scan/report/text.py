@@ -50,7 +50,7 @@ def _summary(result: ScanResult) -> list[str]:
             counts = fragment.counts
             used = {p: n for p, n in counts.items() if n or p == fragment.canonical}
             lines.append(
-                f"  {fragment.symbol}: {len(used)} paths, {len(fragment.sites)} sites;"
+                f"  {fragment.symbol}: {len(used)} paths in use, {len(fragment.sites)} sites;"
                 f" canonical {fragment.canonical} ({counts.get(fragment.canonical, 0)})"
             )
         if len(ranked) > 10:

@@ -1,0 +1,74 @@
+"""The websocket_app fixture end to end: the JSON report against expected.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "fixtures" / "websocket_app"
+FINDING_KEYS = ("code", "path", "line", "column", "symbol", "imported_from", "canonical")
+
+
+def reduce(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{key: finding[key] for key in FINDING_KEYS} for finding in findings]
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture
+def scanned(run_cli: RunCli) -> tuple[int, dict[str, Any]]:
+    code, out, _ = run_cli(["fixtures/websocket_app", "-f", "json"], REPO)
+    report: dict[str, Any] = json.loads(out)
+    return code, report
+
+
+def test_fixture_exits_1(scanned: tuple[int, dict[str, Any]]) -> None:
+    assert scanned[0] == 1
+
+
+def test_fixture_findings_match_expected(
+    scanned: tuple[int, dict[str, Any]], expected: dict[str, Any]
+) -> None:
+    assert reduce(scanned[1]["findings"]) == expected["findings"]
+
+
+def test_fixture_suppressed_match_expected(
+    scanned: tuple[int, dict[str, Any]], expected: dict[str, Any]
+) -> None:
+    assert reduce(scanned[1]["suppressed"]) == expected["suppressed"]
+
+
+def test_fixture_summary_matches_expected(
+    scanned: tuple[int, dict[str, Any]], expected: dict[str, Any]
+) -> None:
+    summary = scanned[1]["summary"]
+    assert {key: summary[key] for key in expected["summary"]} == expected["summary"]
+
+
+def test_fixture_fragmentation_matches_expected(
+    scanned: tuple[int, dict[str, Any]], expected: dict[str, Any]
+) -> None:
+    assert scanned[1]["fragmentation"] == expected["fragmentation"]
+
+
+def test_excluded_and_gitignored_files_give_no_findings(
+    scanned: tuple[int, dict[str, Any]],
+) -> None:
+    report = scanned[1]
+    paths = {f["path"] for f in report["findings"] + report["suppressed"]}
+    assert paths  # the scan did report findings, just none from these folders
+    assert (FIXTURE / "build" / "stale_copy.py").is_file()
+    assert (FIXTURE / "generated" / "junk.py").is_file()
+    for path in paths:
+        assert "build/" not in path
+        assert "generated/" not in path
