@@ -27,11 +27,33 @@ _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
 def names_module(message: str, module: str) -> bool:
-    """Does a warning's message speak of the module itself?"""
-    if module in message or "{__name__}" in message or "this module" in message.lower():
-        return True
-    last = module.rsplit(".", 1)[-1]
-    return re.search(rf"(?<![\w.]){re.escape(last)}(?![\w])", message) is not None
+    """Is the module itself the subject of a warning's "... is deprecated"?
+
+    It must be named (its dotted name, a dotted tail of it such as
+    ``urllib3.contrib.pyopenssl`` for a vendored copy, the last part of a top-level
+    or package name, ``{__name__}`` or "this module") shortly before "deprecat" in
+    the same sentence. "'urllib3[secure]' extra is deprecated" is about an extra,
+    "cx_Oracle is deprecated" about a driver: neither deprecates the module.
+    """
+    parts = module.split(".")
+    names = {".".join(parts[i:]) for i in range(len(parts))} | {"{__name__}", "this module"}
+    lowered = message.lower()
+    for name in sorted(names, key=len, reverse=True):
+        for match in re.finditer(re.escape(name.lower()), lowered):
+            before = lowered[match.start() - 1] if match.start() else " "
+            after = lowered[match.end() : match.end() + 40]
+            if (
+                before.isalnum()
+                or before in "._"
+                or after[:1] in ("[", "_")
+                or (after[:1].isalnum())
+            ):
+                continue
+            if after[:1] == "." and after[1:2].isalpha():
+                continue
+            if re.match(r"^[^.;!?]{0,30}?deprecat", after):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
