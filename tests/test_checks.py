@@ -438,6 +438,25 @@ def test_stdlib_rule_pack_by_name(tmp_path: Path) -> None:
     assert by_path["pkg/old_abc.py"].canonical == "collections.abc.Mapping"
 
 
+def test_reexported_stdlib_deprecated_symbol_is_caught_at_its_uses(tmp_path: Path) -> None:
+    # BUG: the re-export in pkg/compat.py is (by design) not a finding, but the use in
+    # pkg/user.py is not one either: for a symbol outside the scanned code,
+    # DeprecatedImport looks up only the literal `pkg.compat.Mapping`, never the
+    # resolved `collections.Mapping` (SymbolTable resolves it to external
+    # `collections.Mapping`). So the deprecated import escapes entirely.
+    # Reproduction: this project, with rule-packs = ["python-stdlib"], gives no finding.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/compat.py": '__all__ = ["Mapping"]\nfrom collections import Mapping\n',
+            "pkg/user.py": "from pkg.compat import Mapping\n",
+        },
+        'rule-packs = ["python-stdlib"]\n',
+    )
+    assert located(result) == {("pkg/user.py", 1, "SSOT001")}
+
+
 def test_module_shadowed_by_a_package_is_not_deprecated(tmp_path: Path) -> None:
     result = scan(
         tmp_path,

@@ -287,6 +287,7 @@ def test_text_output_keeps_a_fragmented_symbols_sites_together(
             "pkg/helpers.py": "from pkg.core import A, B\n\nDEFAULT = (A(), B())\n",
             "pkg/canon1.py": "from pkg.core import A\n",
             "pkg/canon2.py": "from pkg.core import B\n",
+            "pkg/canon3.py": "from pkg.core import A, B\n",
             "pkg/f1.py": "from pkg.helpers import A\n",
             "pkg/f2.py": "from pkg.helpers import B\n",
             "pkg/f3.py": "from pkg.helpers import A\n",

@@ -193,6 +193,22 @@ def test_reexport_loop_resolves_to_loop_without_recursion_error(tmp_path: Path) 
     assert symbols.resolve("pkg.b", "Y").kind == "loop"
 
 
+def test_self_rebinding_alias_resolves_through_the_earlier_import(tmp_path: Path) -> None:
+    # BUG: `Thing = Thing` after `from pkg.a import Thing` evaluates its right-hand
+    # side against the import, so it names pkg.a.Thing; SymbolTable resolves the
+    # alias in the module's final namespace, where `Thing` is the alias itself, and
+    # reports a loop: resolve("pkg.m", "Thing") == Resolution("loop", "pkg.m.Thing").
+    symbols = build(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "class Thing:\n    pass\n",
+            "pkg/m.py": "from pkg.a import Thing\n\nThing = Thing\n",
+        },
+    ).symbols
+    assert symbols.resolve("pkg.m", "Thing") == definition("pkg.a.Thing")
+
+
 def test_alias_loop_resolves_to_loop_without_recursion_error(tmp_path: Path) -> None:
     symbols = build(
         tmp_path,

@@ -118,10 +118,14 @@ def _crawl_root(path: Path) -> Path:
 
 
 def _module_name(path: Path, root: Path) -> tuple[str, bool]:
-    parts = list(path.relative_to(root).with_suffix("").parts)
+    """The dotted name, or "" when no import statement can spell it."""
+    parts = list(path.relative_to(root).parts)
+    parts[-1] = parts[-1].rsplit(".", 1)[0]  # a.gen.py -> a.gen: not an identifier
     is_package = parts[-1] == "__init__"
     if is_package:
         parts = parts[:-1]
+    if not all(part.isidentifier() for part in parts):
+        return "", is_package
     return ".".join(parts), is_package
 
 
@@ -197,15 +201,22 @@ def discover(paths: list[Path], config: Config) -> Discovery:
 
     named: dict[str, SourceFile] = {}
     for path in found:
-        real = path.resolve()
-        root = _root_for(real, roots) or _crawl_root(real)
-        module, is_package = _module_name(real, root)
+        # Name a file by where it sits (a symlinked file is imported under the link's
+        # name), with the folders above it resolved so that roots compare equal.
+        located = path.parent.resolve() / path.name
+        root = _root_for(located, roots) or _crawl_root(located)
+        module, is_package = _module_name(located, root)
         try:
             rel = path.relative_to(result.base).as_posix()
         except ValueError:
-            rel = real.as_posix()
+            try:
+                rel = located.relative_to(result.base).as_posix()
+            except ValueError:
+                rel = located.as_posix()
         source = SourceFile(path=path, rel=rel, module=module or None, is_package=is_package)
-        if not module:  # an __init__.py directly in a root: not importable by name
+        if not module:
+            # An __init__.py directly in a root, or a path no import can spell
+            # (``my-script.py``, ``a.gen.py``): scanned, but not a module.
             source.module = None
         elif module in named:
             winner, loser = _precedence(named[module], source)

@@ -72,7 +72,7 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
     exports = index.symbols.exports()
     usages: dict[str, list[Fragment.Usage]] = {}
     for source, facts in index.files:
-        if source.module is None:
+        if source.shadowed_by is not None:
             continue
         for site in facts.imports:
             if site.kind != "from" or site.is_star or site.target is None:
@@ -85,7 +85,7 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
                     continue
                 usages.setdefault(resolution.target, []).append(
                     Fragment.Usage(
-                        source.rel, source.module, site, imported, site.target, imported.name
+                        source.rel, source.module or "", site, imported, site.target, imported.name
                     )
                 )
     declared = _declared(index, config)

@@ -10,7 +10,7 @@ from ssot_scan.discover import SourceFile
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
 from ssot_scan.findings import Finding, at_site, import_statement
 from ssot_scan.index.deprecations import Deprecation
-from ssot_scan.index.symbols import DEFINITION, MODULE, is_reexport
+from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, is_reexport
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
@@ -53,9 +53,9 @@ class DeprecatedImport(Check):
         if not (deprecations.modules or deprecations.definitions or deprecations.external_symbols):
             return
         for source, facts in index.files:
-            if source.module is None:
-                continue
-            own = deprecations.inside_deprecated(source.module)
+            if source.shadowed_by is not None or source.module in deprecations.modules:
+                continue  # never imported, or a deprecated module (its imports go with it)
+            own = deprecations.inside_deprecated(source.module) if source.module else None
             for site in facts.imports:
                 if site.target is None:
                     continue
@@ -101,6 +101,10 @@ class DeprecatedImport(Check):
             symbol = f"{site.target}.{imported.name}"
             if resolution.kind == DEFINITION:
                 found = deprecations.definitions.get(resolution.target)
+                symbol = resolution.target if found else symbol
+            elif resolution.kind == EXTERNAL:
+                # A deprecated name outside the scanned code, maybe via a re-export.
+                found = deprecations.external_symbols.get(resolution.target)
                 symbol = resolution.target if found else symbol
             if found is None:
                 found = deprecations.external_symbols.get(f"{site.target}.{imported.name}")

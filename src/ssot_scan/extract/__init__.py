@@ -33,8 +33,31 @@ def _ast_error(exc: BaseException) -> ParseError:
     return ParseError(f"{type(exc).__name__}: {exc}", 1, 1)
 
 
+# libcst's native parser overflows its stack (a segfault, not an exception) on very
+# deep nesting; CPython itself refuses more than 200 nested brackets.
+MAX_BRACKET_DEPTH = 200
+
+
+def _bracket_depth(text: str) -> int:
+    """Deepest bracket nesting, strings ignored roughly: a guard, not a parser."""
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
     """Parse with libcst; a ``ParseError`` fact if it cannot."""
+    if _bracket_depth(text) > MAX_BRACKET_DEPTH:
+        return ModuleFacts(
+            parse_error=ParseError("too deeply nested for the libcst parser", 1, 1),
+            engine="libcst",
+        )
     import libcst  # imported lazily: the fast path never pays for it
 
     from ssot_scan.extract.cst_frontend import extract_with_libcst
@@ -42,6 +65,14 @@ def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
     try:
         tree = libcst.parse_module(text)
     except libcst.ParserSyntaxError as exc:
+        try:  # CPython's position is the one users know, when it sees the error too
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text)
+        except (SyntaxError, ValueError) as ast_exc:
+            return ModuleFacts(parse_error=_ast_error(ast_exc), engine="libcst")
+        except (RecursionError, MemoryError):
+            pass
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
         return ModuleFacts(
             parse_error=ParseError(f"SyntaxError: {message}", exc.raw_line, exc.raw_column + 1),
@@ -49,7 +80,14 @@ def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
         )
     except RecursionError as exc:
         return ModuleFacts(parse_error=_ast_error(exc), engine="libcst")
-    return extract_with_libcst(tree, module, is_package)
+    return extract_with_libcst(tree, text, module, is_package)
+
+
+def _newer_syntax_possible(exc: BaseException) -> bool:
+    """Could libcst read what ``ast`` refused? Not when the file is just too deep."""
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return False
+    return not (isinstance(exc, SyntaxError) and "too many nested" in str(exc.msg))
 
 
 def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") -> ModuleFacts:
@@ -73,7 +111,7 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
                 warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
                 tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            if engine == "ast":
+            if engine == "ast" or not _newer_syntax_possible(exc):
                 facts = ModuleFacts(parse_error=_ast_error(exc))
             else:
                 facts = _libcst_facts(text, module, is_package)

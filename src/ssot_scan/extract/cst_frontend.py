@@ -8,6 +8,7 @@ statement for statement; the differential test over every fixture holds them equ
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Sequence
 from typing import Optional, Union
 
@@ -23,6 +24,11 @@ from ssot_scan.extract.builder import (
 )
 from ssot_scan.facts import ModuleFacts
 
+# Names libcst parses as ``Name`` but ``ast`` as ``Constant``.
+_CONSTANT_NAMES = frozenset({"None", "True", "False"})
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
 Block = Union[cst.BaseSuite, cst.SimpleStatementLine, cst.Module]
 
 
@@ -31,7 +37,7 @@ def dotted(node: Optional[cst.CSTNode]) -> Optional[str]:
     while isinstance(node, cst.Attribute):
         parts.append(node.attr.value)
         node = node.value
-    if isinstance(node, cst.Name):
+    if isinstance(node, cst.Name) and node.value not in _CONSTANT_NAMES:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None
@@ -156,17 +162,32 @@ def _statements(block: Optional[Block]) -> Iterable[cst.CSTNode]:
 
 
 class _Walker:
-    def __init__(self, builder: FactsBuilder, wrapper: MetadataWrapper) -> None:
+    def __init__(self, builder: FactsBuilder, wrapper: MetadataWrapper, text: str) -> None:
         self.b = builder
         self.positions = wrapper.resolve(PositionProvider)
+        # libcst drops a form feed that precedes a module-level statement from its
+        # positions; ``ast`` counts it. Only files with a form feed pay for this.
+        self._lines = _NEWLINE.split(text) if "\x0c" in text else None
+        self._shifts: dict[int, int] = {}
+
+    def _shift(self, line: int, column: int) -> int:
+        if self._lines is None or line > len(self._lines):
+            return 0
+        if line not in self._shifts:
+            text = self._lines[line - 1]
+            indent = len(text) - len(text.lstrip(" \t\x0c"))
+            self._shifts[line] = indent - column if column < indent else 0
+        return self._shifts[line]
 
     def start(self, node: cst.CSTNode) -> tuple[int, int]:
         pos = self.positions[node].start
-        return pos.line, pos.column + 1
+        return pos.line, pos.column + 1 + self._shift(pos.line, pos.column)
 
     def span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         rng = self.positions[node]
-        return rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1
+        line, column = self.start(node)
+        end_shift = self._shifts.get(rng.end.line, 0)
+        return line, column, rng.end.line, rng.end.column + 1 + end_shift
 
     def body(self, statements: Iterable[cst.CSTNode], ctx: Context) -> None:
         for statement in statements:
@@ -323,8 +344,11 @@ class _Walker:
         return None
 
 
-def extract_with_libcst(module_node: cst.Module, module: str, is_package: bool) -> ModuleFacts:
+def extract_with_libcst(
+    module_node: cst.Module, text: str, module: str, is_package: bool
+) -> ModuleFacts:
+    """Facts from a parsed module; ``text`` is the source it was parsed from."""
     builder = FactsBuilder(module, is_package, engine="libcst")
     wrapper = MetadataWrapper(module_node, unsafe_skip_copy=True)
-    _Walker(builder, wrapper).body(_statements(module_node), Context())
+    _Walker(builder, wrapper, text).body(_statements(module_node), Context())
     return builder.facts

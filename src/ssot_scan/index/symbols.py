@@ -103,6 +103,7 @@ class SymbolTable:
             for i in range(1, len(parts)):
                 self.packages.add(".".join(parts[:i]))
         self._bindings: dict[str, dict[str, Binding]] = {}
+        self._previous: dict[str, dict[str, Binding]] = {}
         self._memo: dict[tuple[str, str], Resolution] = {}
         self._public: dict[str, Optional[list[str]]] = {}
         self._definitions: dict[str, Definition] = {}
@@ -132,6 +133,7 @@ class SymbolTable:
             return cached
         facts = self.modules.get(module)
         table: dict[str, tuple[int, Binding]] = {}
+        previous: dict[str, Binding] = {}  # what ``X = X`` reads on its right-hand side
         if facts is not None:
             events: list[tuple[int, int, int, str, Binding]] = []
             for site in facts.imports:
@@ -176,9 +178,12 @@ class SymbolTable:
             # among conditional ones, the *first* (a try-body beats its fallback).
             events.sort(key=lambda e: (-e[0], e[1] if e[0] == 0 else -e[1], e[2]))
             for weight, _, _, bound, binding in events:
+                if bound in table:
+                    previous[bound] = table[bound][1]
                 table[bound] = (weight, binding)
         result = {name: binding for name, (_, binding) in table.items()}
         self._bindings[module] = result
+        self._previous[module] = previous
         return result
 
     def public_names(self, module: str, _seen: Optional[set[str]] = None) -> Optional[list[str]]:
@@ -225,7 +230,10 @@ class SymbolTable:
     # -- resolution -----------------------------------------------------------------
     def resolve(self, module: str, name: str) -> Resolution:
         """What ``from module import name`` names."""
-        return self._resolve(module, name, frozenset())
+        try:
+            return self._resolve(module, name, frozenset())
+        except RecursionError:  # a re-export chain hundreds of modules long
+            return Resolution(UNDECIDABLE, f"{module}.{name}", "re-export chain too long")
 
     def resolve_dotted(self, dotted: str) -> Resolution:
         """A dotted path as a rule pack writes it: a module, or module.name."""
@@ -299,19 +307,31 @@ class SymbolTable:
                 return Resolution(UNRESOLVED, f"{module}.{name}", "module")
             return self._resolve(binding.module, binding.name, seen)
         if binding.alias_of:
-            aliased = self._resolve_expression(module, binding.alias_of, seen)
+            aliased = self._resolve_expression(module, binding.alias_of, seen, own=name)
             if aliased is not None:
                 return aliased
         return Resolution(DEFINITION, f"{module}.{name}")
 
     def _resolve_expression(
-        self, module: str, expression: str, seen: frozenset[tuple[str, str]]
+        self,
+        module: str,
+        expression: str,
+        seen: frozenset[tuple[str, str]],
+        own: Optional[str] = None,
     ) -> Optional[Resolution]:
-        """``Y`` or ``a.b.Y`` evaluated in ``module``'s namespace; None if not a name."""
+        """``Y`` or ``a.b.Y`` evaluated in ``module``'s namespace; None if not a name.
+
+        ``own`` is the name the expression is being assigned to: in ``X = X`` the
+        right-hand side reads the binding ``X`` had before this statement.
+        """
         head, *rest = expression.split(".")
-        if (module, head) in seen:
-            return Resolution(LOOP, f"{module}.{head}")
-        binding = self.bindings(module).get(head)
+        if head == own:
+            self.bindings(module)
+            binding = self._previous.get(module, {}).get(head)
+        else:
+            if (module, head) in seen:
+                return Resolution(LOOP, f"{module}.{head}")
+            binding = self.bindings(module).get(head)
         if binding is None:
             return None  # a builtin or something dynamic: the alias is its own definition
         current = self._follow(module, head, binding, seen | {(module, head)})

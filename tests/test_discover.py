@@ -1,0 +1,477 @@
+"""Discovery: paths to ``SourceFile``s with dotted module names, and what is skipped."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Optional
+
+import pytest
+
+from ssot_scan.config import find_config_file, load_config
+from ssot_scan.discover import Discovery, SourceFile, discover
+from ssot_scan.scan import run_scan
+
+MakeProject = Callable[..., Path]
+
+
+def _discover(paths: list[Path]) -> Discovery:
+    return discover(paths, load_config(paths))
+
+
+def _modules(found: Discovery) -> dict[str, Optional[str]]:
+    """rel path -> module name."""
+    return {f.rel: f.module for f in found.files}
+
+
+def _file(found: Discovery, rel: str) -> SourceFile:
+    matches = [f for f in found.files if f.rel == rel]
+    assert len(matches) == 1, (rel, [f.rel for f in found.files])
+    return matches[0]
+
+
+# --------------------------------------------------------------------------------------
+# Source roots and module names
+# --------------------------------------------------------------------------------------
+
+
+def test_src_folder_is_the_default_root(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "src/pkg/__init__.py": "",
+            "src/pkg/mod.py": "",
+            "src/pkg/sub/__init__.py": "",
+            "src/pkg/sub/deep.py": "",
+        },
+    )
+    found = _discover([tmp_path / "src"])
+    assert found.base == tmp_path.resolve()
+    assert _modules(found) == {
+        "src/pkg/__init__.py": "pkg",
+        "src/pkg/mod.py": "pkg.mod",
+        "src/pkg/sub/__init__.py": "pkg.sub",
+        "src/pkg/sub/deep.py": "pkg.sub.deep",
+    }
+    assert _file(found, "src/pkg/__init__.py").is_package
+    assert not _file(found, "src/pkg/mod.py").is_package
+    assert found.first_party == {"pkg"}
+
+
+def test_project_root_is_the_root_without_src(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/mod.py": "", "script.py": ""},
+    )
+    found = _discover([tmp_path])
+    assert _modules(found) == {
+        "pkg/__init__.py": "pkg",
+        "pkg/mod.py": "pkg.mod",
+        "script.py": "script",
+    }
+    assert found.first_party == {"pkg", "script"}
+
+
+def test_relative_scan_path_is_named_from_the_project_root(
+    tmp_path: Path, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_project(tmp_path, {"pyproject.toml": "", "src/pkg/__init__.py": "", "src/pkg/m.py": ""})
+    monkeypatch.chdir(tmp_path / "src" / "pkg")
+    found = _discover([Path("m.py")])
+    assert _modules(found) == {"src/pkg/m.py": "pkg.m"}
+
+
+def test_configured_roots(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.ssot-scan]\nroots = ["lib", "plugins"]\n',
+            "lib/pkg/__init__.py": "",
+            "lib/pkg/mod.py": "",
+            "plugins/extra/__init__.py": "",
+            "plugins/extra/hook.py": "",
+            # src/ exists but is not a configured root
+            "src/other/__init__.py": "",
+        },
+    )
+    found = _discover([tmp_path / "lib", tmp_path / "plugins"])
+    assert _modules(found) == {
+        "lib/pkg/__init__.py": "pkg",
+        "lib/pkg/mod.py": "pkg.mod",
+        "plugins/extra/__init__.py": "extra",
+        "plugins/extra/hook.py": "extra.hook",
+    }
+    assert found.first_party == {"pkg", "extra"}
+
+
+def test_nested_roots_pick_the_deepest(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.ssot-scan]\nroots = [".", "services/api"]\n',
+            "services/api/apipkg/__init__.py": "",
+            "services/api/apipkg/views.py": "",
+        },
+    )
+    found = _discover([tmp_path / "services"])
+    assert _modules(found)["services/api/apipkg/views.py"] == "apipkg.views"
+
+
+def test_without_any_config_names_come_from_init_folders(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    if find_config_file(tmp_path) is not None:
+        pytest.skip("a config file above the temporary folder would be found")
+    make_project(
+        tmp_path,
+        {
+            "site/pkg/__init__.py": "",
+            "site/pkg/sub/__init__.py": "",
+            "site/pkg/sub/mod.py": "",
+        },
+    )
+    config = load_config([tmp_path / "site" / "pkg"])
+    assert config.project_root is None
+    found = discover([tmp_path / "site" / "pkg"], config)
+    # ``rel`` paths are relative to the package's parent folder
+    assert found.base == tmp_path / "site"
+    assert _modules(found) == {
+        "pkg/__init__.py": "pkg",
+        "pkg/sub/__init__.py": "pkg.sub",
+        "pkg/sub/mod.py": "pkg.sub.mod",
+    }
+    assert found.first_party == {"pkg"}
+
+
+def test_without_any_config_a_single_file_is_named_by_its_packages(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    if find_config_file(tmp_path) is not None:
+        pytest.skip("a config file above the temporary folder would be found")
+    make_project(
+        tmp_path,
+        {"site/pkg/__init__.py": "", "site/pkg/sub/__init__.py": "", "site/pkg/sub/mod.py": ""},
+    )
+    found = _discover([tmp_path / "site" / "pkg" / "sub" / "mod.py"])
+    assert found.base == tmp_path / "site"
+    assert _modules(found) == {"pkg/sub/mod.py": "pkg.sub.mod"}
+
+
+def test_namespace_packages_get_dotted_names(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "src/ns/sub/mod.py": "",  # no __init__.py anywhere above (PEP 420)
+            "src/ns/regular/__init__.py": "",
+            "src/ns/regular/leaf.py": "",
+            "src/ns/top.py": "",
+            "src/other/thing.py": "",
+        },
+    )
+    found = _discover([tmp_path])
+    assert _modules(found) == {
+        "src/ns/regular/__init__.py": "ns.regular",
+        "src/ns/regular/leaf.py": "ns.regular.leaf",
+        "src/ns/sub/mod.py": "ns.sub.mod",
+        "src/ns/top.py": "ns.top",
+        "src/other/thing.py": "other.thing",
+    }
+    assert found.first_party == {"ns", "other"}
+
+
+def test_init_directly_in_a_root_has_no_module_name(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(tmp_path, {"pyproject.toml": "", "src/__init__.py": "", "src/pkg/m.py": ""})
+    found = _discover([tmp_path])
+    assert _modules(found) == {"src/__init__.py": None, "src/pkg/m.py": "pkg.m"}
+    assert found.first_party == {"pkg"}
+
+
+def test_package_shadows_a_same_named_module(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            "pkg/foo.py": "",
+            "pkg/foo/__init__.py": "",
+            "pkg/foo/x.py": "",
+        },
+    )
+    found = _discover([tmp_path])
+    shadowed = _file(found, "pkg/foo.py")
+    assert shadowed.module is None
+    assert shadowed.shadowed_by == "pkg/foo/__init__.py"
+    winner = _file(found, "pkg/foo/__init__.py")
+    assert (winner.module, winner.shadowed_by) == ("pkg.foo", None)
+    assert _file(found, "pkg/foo/x.py").module == "pkg.foo.x"
+
+
+def test_shadowed_module_is_a_notice_of_the_scan(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(
+        tmp_path,
+        {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/foo.py": "", "pkg/foo/__init__.py": ""},
+    )
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert any(
+        "pkg/foo.py" in n and "shadowed" in n and "pkg/foo/__init__.py" in n
+        for n in result.notices
+    ), result.notices
+
+
+def test_file_with_a_dot_in_its_name_does_not_shadow_a_real_module(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # BUG: ``pkg/a.gen.py`` is named ``pkg.a.gen`` (no import can reach it: "a.gen" is
+    # not an identifier), collides with the real module ``pkg/a/gen.py``, and wins
+    # on rel-path order: the real module gets ``module=None`` and the notice
+    # "pkg/a/gen.py: never imported: shadowed by the package pkg/a.gen.py".
+    # Files whose path parts are not identifiers (``a.gen.py``, ``my-scripts/x.py``,
+    # ``.venv/x.py``, which also puts "" into first_party) should get no module name.
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            "pkg/a/__init__.py": "",
+            "pkg/a/gen.py": "",
+            "pkg/a.gen.py": "",
+        },
+    )
+    found = _discover([tmp_path])
+    real = _file(found, "pkg/a/gen.py")
+    assert (real.module, real.shadowed_by) == ("pkg.a.gen", None)
+    assert _file(found, "pkg/a.gen.py").module is None
+
+
+def test_symlinked_file_is_named_by_its_own_path(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # BUG: module names are computed from ``path.resolve()``, so a file symlink
+    # ``pkg/alias.py -> mod.py`` is named ``pkg.mod`` (its target's name), collides
+    # with ``pkg/mod.py`` and wins on rel-path order: the real ``pkg/mod.py`` gets
+    # ``module=None``, "shadowed by pkg/alias.py". Python imports the link as
+    # ``pkg.alias`` and the target as ``pkg.mod``.
+    make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/mod.py": ""})
+    os.symlink("mod.py", tmp_path / "pkg" / "alias.py")
+    found = _discover([tmp_path])
+    assert _file(found, "pkg/mod.py").module == "pkg.mod"
+    assert _file(found, "pkg/mod.py").shadowed_by is None
+    assert _file(found, "pkg/alias.py").module == "pkg.alias"
+
+
+# --------------------------------------------------------------------------------------
+# What is skipped
+# --------------------------------------------------------------------------------------
+
+
+def test_exclude_globs_use_gitignore_syntax(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[tool.ssot-scan]\nexclude = ["out/*", "**/generated/*.py", "pkg/skip_me.py"]\n'
+            ),
+            "pkg/__init__.py": "",
+            "pkg/keep.py": "",
+            "pkg/skip_me.py": "",
+            "out/x.py": "",
+            "out/sub/y.py": "",
+            "generated/z.py": "",
+            "pkg/generated/g.py": "",
+            # ``*`` does not cross folders: a deeper file is kept
+            "pkg/generated/deeper/h.py": "",
+        },
+    )
+    found = _discover([tmp_path])
+    assert sorted(_modules(found)) == [
+        "pkg/__init__.py",
+        "pkg/generated/deeper/h.py",
+        "pkg/keep.py",
+    ]
+
+
+def test_gitignore_files_are_honoured(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            ".gitignore": "ignored_dir/\n*_pb2.py\n",
+            "pkg/__init__.py": "",
+            "pkg/keep.py": "",
+            "pkg/api_pb2.py": "",
+            "pkg/.gitignore": "local.py\n",
+            "pkg/local.py": "",
+            "local.py": "",  # the nested .gitignore applies below its folder only
+            "ignored_dir/i.py": "",
+        },
+    )
+    found = _discover([tmp_path])
+    assert sorted(_modules(found)) == ["local.py", "pkg/__init__.py", "pkg/keep.py"]
+
+
+def test_respect_gitignore_false_turns_gitignore_off(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.ssot-scan]\nrespect-gitignore = false\n",
+            ".gitignore": "ignored_dir/\n*_pb2.py\n",
+            "pkg/__init__.py": "",
+            "pkg/api_pb2.py": "",
+            "ignored_dir/i.py": "",
+        },
+    )
+    found = _discover([tmp_path])
+    assert sorted(_modules(found)) == ["ignored_dir/i.py", "pkg/__init__.py", "pkg/api_pb2.py"]
+
+
+@pytest.mark.parametrize(
+    "folder", [".venv", "venv", "__pycache__", "node_modules", ".git", ".tox", "build", "dist"]
+)
+def test_default_excluded_folders_are_skipped(
+    tmp_path: Path, make_project: MakeProject, folder: str
+) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            f"{folder}/a.py": "",
+            f"pkg/{folder}/b.py": "",
+        },
+    )
+    found = _discover([tmp_path])
+    assert sorted(_modules(found)) == ["pkg/__init__.py"]
+
+
+def test_explicitly_named_file_is_scanned_even_if_excluded(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.ssot-scan]\nexclude = ["vendored/*"]\n',
+            ".gitignore": "*_pb2.py\n",
+            "pkg/__init__.py": "",
+            "pkg/__pycache__/cached.py": "",
+            "pkg/api_pb2.py": "",
+            "vendored/lib.py": "",
+        },
+    )
+    paths = [
+        tmp_path / "vendored" / "lib.py",
+        tmp_path / "pkg" / "__pycache__" / "cached.py",
+        tmp_path / "pkg" / "api_pb2.py",
+    ]
+    found = _discover(paths)
+    assert _modules(found) == {
+        "pkg/__pycache__/cached.py": "pkg.__pycache__.cached",
+        "pkg/api_pb2.py": "pkg.api_pb2",
+        "vendored/lib.py": "vendored.lib",
+    }
+
+
+def test_only_included_file_names_are_collected(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.ssot-scan]\ninclude = ["*.py", "*.pyw"]\n',
+            "pkg/__init__.py": "",
+            "pkg/gui.pyw": "",
+            "pkg/notes.txt": "",
+            "pkg/stub.pyi": "",
+        },
+    )
+    found = _discover([tmp_path])
+    assert sorted(_modules(found)) == ["pkg/__init__.py", "pkg/gui.pyw"]
+
+
+def test_missing_path_is_a_notice(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": ""})
+    found = _discover([tmp_path / "pkg", tmp_path / "nope.py"])
+    assert [f.rel for f in found.files] == ["pkg/__init__.py"]
+    assert any("nope.py" in n and "no such file" in n for n in found.notices)
+
+
+def test_each_file_is_listed_once_when_paths_overlap(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
+    found = _discover([tmp_path, tmp_path / "pkg", tmp_path / "pkg" / "m.py"])
+    assert [f.rel for f in found.files] == ["pkg/__init__.py", "pkg/m.py"]
+
+
+# --------------------------------------------------------------------------------------
+# Links and unreadable files
+# --------------------------------------------------------------------------------------
+
+
+def test_symlink_loop_ends_with_a_notice(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/sub/m.py": ""})
+    os.symlink("..", tmp_path / "pkg" / "sub" / "loop")  # pkg/sub/loop -> pkg
+    found = _discover([tmp_path])
+    assert [f.rel for f in found.files] == ["pkg/__init__.py", "pkg/sub/m.py"]
+    assert any("loop" in n for n in found.notices), found.notices
+
+
+def test_symlink_to_own_folder_ends(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": ""})
+    os.symlink(".", tmp_path / "pkg" / "self")
+    found = _discover([tmp_path])
+    assert [f.rel for f in found.files] == ["pkg/__init__.py"]
+    assert any("self" in n and "loop" in n for n in found.notices), found.notices
+
+
+def test_broken_symlink_is_a_notice(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": ""})
+    os.symlink("nowhere.py", tmp_path / "pkg" / "dangling.py")
+    found = _discover([tmp_path])
+    assert [f.rel for f in found.files] == ["pkg/__init__.py"]
+    assert any("dangling.py" in n and "broken symlink" in n for n in found.notices)
+
+
+def test_explicit_broken_symlink_is_a_notice(tmp_path: Path, make_project: MakeProject) -> None:
+    make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": ""})
+    link = tmp_path / "pkg" / "dangling.py"
+    os.symlink("nowhere.py", link)
+    found = _discover([link])
+    assert found.files == []
+    assert any("dangling.py" in n and "broken symlink" in n for n in found.notices)
+
+
+def test_unreadable_file_is_ssot000_and_the_scan_goes_on(
+    tmp_path: Path, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chmod 000 does not stop root, so make the read fail the way it would for a user.
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            "pkg/secret.py": "import os\n",
+            "pkg/ok.py": "import sys\n",
+        },
+    )
+    secret = tmp_path / "pkg" / "secret.py"
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert secret.exists()
+    assert result.files_scanned == 3
+    assert [(f.code, f.path) for f in result.findings] == [("SSOT000", "pkg/secret.py")]
+    (finding,) = result.findings
+    assert "cannot read" in finding.message
+    assert "Permission denied" in finding.message
