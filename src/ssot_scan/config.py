@@ -109,11 +109,13 @@ def load_config(paths: list[Path], explicit: Optional[Path] = None) -> Config:
     label = config_file.name if explicit is None else str(explicit)
     table = _table(config_file, label)
     prefix = f"{label}: [tool.ssot-scan]" if config_file.name == "pyproject.toml" else label
-    apply_table(config, table, prefix)
+    apply_table(
+        config, table, prefix, "tool.ssot-scan." if config_file.name == "pyproject.toml" else ""
+    )
     return config
 
 
-def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
+def apply_table(config: Config, table: dict[str, Any], where: str, table_prefix: str) -> None:
     check_keys(table, KEYS, where)
     if "roots" in table:
         config.roots = expect_str_list(table["roots"], f"{where}.roots")
@@ -148,7 +150,7 @@ def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
             config.report_published = expect_bool(
                 sub["report-published"], f"{where}.non-canonical.report-published"
             )
-    config.rules.extend(parse_rules(table, where))
+    config.rules.extend(parse_rules(table, where, table_prefix))
 
 
 def codes(value: Any, where: str) -> list[str]:

@@ -124,6 +124,7 @@ class ModuleFacts:
     warnings: list[Warning_] = field(default_factory=list)
     # line -> codes; an empty list means every code (a bare ``# ssot: ignore``)
     suppressions: dict[int, list[str]] = field(default_factory=dict)
+    reexport_lines: list[int] = field(default_factory=list)  # lines with a noqa-F401 marker
     parse_error: Optional[ParseError] = None
     engine: str = "ast"  # which front end produced these facts
 
@@ -144,6 +145,7 @@ class ModuleFacts:
             has_getattr=data["has_getattr"],
             warnings=[Warning_(**w) for w in data["warnings"]],
             suppressions={int(k): v for k, v in data["suppressions"].items()},
+            reexport_lines=data["reexport_lines"],
             parse_error=ParseError(**data["parse_error"]) if data["parse_error"] else None,
             engine=data["engine"],
         )

@@ -78,7 +78,7 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
             if site.kind != "from" or site.is_star or site.target is None:
                 continue
             for imported in site.names:
-                if is_reexport(facts, source.is_package, imported):
+                if is_reexport(facts, source.is_package, site, imported):
                     continue
                 resolution = index.symbols.resolve(site.target, imported.name)
                 if resolution.kind != DEFINITION:

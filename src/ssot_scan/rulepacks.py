@@ -76,11 +76,19 @@ def shipped_pack_names() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
 
 
-def parse_rules(data: dict[str, Any], label: str) -> Rules:
-    """Read ``[[deprecated]]`` and ``[[canonical]]`` tables out of ``data``."""
+def parse_rules(data: dict[str, Any], label: str, table_prefix: str = "") -> Rules:
+    """Read ``[[deprecated]]`` and ``[[canonical]]`` tables out of ``data``.
+
+    ``table_prefix`` is where the tables sit in the file (``tool.ssot-scan.`` in a
+    pyproject.toml), so an error can show the header the user should write.
+    """
     rules = Rules()
     for index, entry in enumerate(
-        expect_table_list(data.get("deprecated", []), f"{label}: deprecated")
+        expect_table_list(
+            data.get("deprecated", []),
+            f"{label}: deprecated",
+            f"[[{table_prefix}deprecated]]",
+        )
     ):
         where = f"{label}: deprecated[{index}]"
         check_keys(entry, ("module", "symbol", "replacement", "reason", "submodules"), where)
@@ -108,7 +116,9 @@ def parse_rules(data: dict[str, Any], label: str) -> Rules:
             )
         )
     for index, entry in enumerate(
-        expect_table_list(data.get("canonical", []), f"{label}: canonical")
+        expect_table_list(
+            data.get("canonical", []), f"{label}: canonical", f"[[{table_prefix}canonical]]"
+        )
     ):
         where = f"{label}: canonical[{index}]"
         check_keys(entry, ("symbol", "path"), where)

@@ -48,9 +48,10 @@ def expect_str_list(value: Any, where: str) -> list[str]:
     return list(value)
 
 
-def expect_table_list(value: Any, where: str) -> list[dict[str, Any]]:
+def expect_table_list(value: Any, where: str, header: str) -> list[dict[str, Any]]:
+    """An array of tables; ``header`` is how it is written, e.g. ``[[deprecated]]``."""
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise UsageError(f"{where}: expected an array of tables ([[{where.rsplit('.', 1)[-1]}]])")
+        raise UsageError(f"{where}: expected an array of tables, written {header}")
     return list(value)
 
 

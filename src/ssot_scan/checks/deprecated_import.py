@@ -111,7 +111,7 @@ class DeprecatedImport(Check):
             if found is None or exempt(symbol.rsplit(".", 1)[0]):
                 continue
             # Re-exporting a deprecated symbol runs nothing; each use is reported.
-            if is_reexport(facts, is_package, imported):
+            if is_reexport(facts, is_package, site, imported):
                 continue
             yield self._symbol_finding(path, site, symbol, found, imported)
 

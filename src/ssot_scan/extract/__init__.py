@@ -11,14 +11,14 @@ from __future__ import annotations
 import ast
 import warnings
 
-from ssot_scan.extract.comments import find_suppressions
+from ssot_scan.extract.comments import find_markers
 from ssot_scan.extract.decode import DecodeError, decode_source
 from ssot_scan.facts import ModuleFacts, ParseError
 
 ENGINES = ("auto", "ast", "libcst")
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 def _ast_error(exc: BaseException) -> ParseError:
@@ -120,5 +120,5 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
                     facts = ModuleFacts(parse_error=_ast_error(exc), engine="ast")
         else:
             facts = extract_with_ast(tree, text, module, is_package)
-    facts.suppressions = find_suppressions(text)
+    facts.suppressions, facts.reexport_lines = find_markers(text)
     return facts

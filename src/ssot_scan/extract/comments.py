@@ -1,6 +1,10 @@
-"""``# ssot: ignore[...]`` comments, read from tokens so strings never match.
+"""Comments that carry meaning, read from tokens so strings never match.
 
-Front-end independent on purpose: both parsers share this, so suppressions cannot
+- ``# ssot: ignore`` / ``# ssot: ignore[SSOT001,SSOT002]``: suppressions.
+- ``# noqa`` / ``# noqa: F401`` on an import: the linters' way of saying "this
+  unused import is a deliberate re-export", which makes the import publish its name.
+
+Front-end independent on purpose: both parsers share this, so these facts cannot
 differ between them.
 """
 
@@ -9,35 +13,52 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 
 _SUPPRESSION = re.compile(r"#.*?\bssot:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_NOQA = re.compile(r"#.*?\bnoqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
 
 
 def _codes(match: re.Match[str]) -> list[str]:
     raw = match.group("codes")
     if raw is None:
         return []
-    return sorted({c.strip().upper() for c in raw.split(",") if c.strip()})
+    return sorted({c.strip().upper() for c in re.split(r"[,\s]+", raw) if c.strip()})
 
 
-def find_suppressions(text: str) -> dict[int, list[str]]:
-    """Map line numbers to suppressed codes (``[]`` = every code)."""
-    if "ssot:" not in text and "SSOT:" not in text.upper():
-        return {}
-    found: dict[int, list[str]] = {}
+def _comments(text: str) -> Iterator[tuple[int, str]]:
+    """(line, comment text) for every comment in the file."""
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.COMMENT:
-                match = _SUPPRESSION.match(tok.string)
-                if match:
-                    found[tok.start[0]] = _codes(match)
+                yield tok.start[0], tok.string
     except (tokenize.TokenError, SyntaxError, IndentationError):
-        # Untokenizable text: fall back to a line scan (strings may fool it, but a
-        # file that cannot be tokenized has no findings to suppress beyond SSOT000).
+        # Untokenizable text: fall back to a line scan (a string may fool it, but a
+        # file that cannot be tokenized has no findings beyond SSOT000 to suppress).
         for number, line in enumerate(text.splitlines(), start=1):
             hash_at = line.find("#")
             if hash_at >= 0:
-                match = _SUPPRESSION.match(line, hash_at)
-                if match:
-                    found[number] = _codes(match)
-    return found
+                yield number, line[hash_at:]
+
+
+def find_markers(text: str) -> tuple[dict[int, list[str]], list[int]]:
+    """Suppressions (line -> codes, ``[]`` = every code) and re-export (noqa) lines."""
+    lowered = text.lower()
+    if "ssot:" not in lowered and "noqa" not in lowered:
+        return {}, []
+    suppressions: dict[int, list[str]] = {}
+    reexports: list[int] = []
+    for line, comment in _comments(text):
+        match = _SUPPRESSION.match(comment)
+        if match:
+            suppressions[line] = _codes(match)
+        noqa = _NOQA.match(comment)
+        if noqa:
+            codes = _codes(noqa)
+            if not codes or "F401" in codes:
+                reexports.append(line)
+    return suppressions, reexports
+
+
+def find_suppressions(text: str) -> dict[int, list[str]]:
+    return find_markers(text)[0]

@@ -54,11 +54,14 @@ class _ModuleBinding:
 Binding = Union[Definition, _FromBinding, _ModuleBinding]
 
 
-def is_reexport(facts: ModuleFacts, is_package: bool, imported: ImportedName) -> bool:
+def is_reexport(
+    facts: ModuleFacts, is_package: bool, site: ImportSite, imported: ImportedName
+) -> bool:
     """An import that publishes a name rather than uses it.
 
     In a package ``__init__``; in the explicit ``X as X`` form; listed in the
-    module's ``__all__``; or republished by a module-level ``Y = X`` alias.
+    module's ``__all__``; marked ``# noqa: F401`` (the linters' re-export marker); or
+    republished by a module-level ``Y = X`` alias.
     """
     if is_package:
         return True
@@ -66,6 +69,8 @@ def is_reexport(facts: ModuleFacts, is_package: bool, imported: ImportedName) ->
         return True
     bound = imported.bound
     if facts.all_names is not None and bound in facts.all_names:
+        return True
+    if any(site.line <= line <= site.end_line for line in facts.reexport_lines):
         return True
     return any(
         d.alias_of is not None and (d.alias_of == bound or d.alias_of.startswith(bound + "."))
@@ -159,7 +164,9 @@ class SymbolTable:
                                 _FromBinding(
                                     site.target,
                                     imported.name,
-                                    is_reexport(facts, module in self.package_modules, imported),
+                                    is_reexport(
+                                        facts, module in self.package_modules, site, imported
+                                    ),
                                 ),
                             )
                         )
