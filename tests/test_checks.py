@@ -765,3 +765,40 @@ def test_suppressed_findings_are_counted_in_json_summary(tmp_path: Path) -> None
     assert data["summary"]["suppressed"] == 1
     assert data["summary"]["total"] == 0
     assert [(f["path"], f["code"]) for f in data["suppressed"]] == [("pkg/u7.py", "SSOT002")]
+
+
+# ---- re-export markers -----------------------------------------------------------------
+
+
+_NOQA_FILES = {
+    "pkg/__init__.py": "",
+    "pkg/exc.py": "def ignore_warnings():\n    pass\n",
+    "pkg/testing.py": "from pkg.exc import ignore_warnings{marker}\n",
+    "pkg/a.py": "from pkg.exc import ignore_warnings\n",
+    "pkg/b.py": "from pkg.exc import ignore_warnings\n",
+    "pkg/c.py": "from pkg.testing import ignore_warnings\n",
+}
+
+
+def test_import_marked_noqa_f401_publishes_the_name(tmp_path: Path) -> None:
+    # sympy's testing/pytest.py re-exports ignore_warnings this way; before the marker
+    # was read, every test importing it from there was an "accidental path" SSOT002.
+    files = {k: v.format(marker="  # noqa: F401") for k, v in _NOQA_FILES.items()}
+    result = scan(tmp_path, files)
+    assert located(result, "SSOT002") == set()
+    assert "pkg.testing" in fragment(result, "pkg.exc.ignore_warnings").published
+
+
+def test_bare_noqa_also_marks_a_reexport(tmp_path: Path) -> None:
+    files = {k: v.format(marker="  # noqa") for k, v in _NOQA_FILES.items()}
+    assert located(scan(tmp_path, files), "SSOT002") == set()
+
+
+def test_noqa_for_another_code_does_not_mark_a_reexport(tmp_path: Path) -> None:
+    files = {k: v.format(marker="  # noqa: E501") for k, v in _NOQA_FILES.items()}
+    assert located(scan(tmp_path, files), "SSOT002") == {("pkg/c.py", 1, "SSOT002")}
+
+
+def test_unmarked_import_is_an_accidental_path(tmp_path: Path) -> None:
+    files = {k: v.format(marker="") for k, v in _NOQA_FILES.items()}
+    assert located(scan(tmp_path, files), "SSOT002") == {("pkg/c.py", 1, "SSOT002")}
