@@ -300,11 +300,10 @@ def test_columns_agree_with_crlf_and_lone_cr_line_endings() -> None:
 
 
 def test_front_ends_agree_on_literal_constant_assignment() -> None:
-    # BUG: ``X = None`` (or True/False) gives alias_of=None through ast (a Constant)
-    # but alias_of="None" through libcst (where None/True/False are Name nodes), so
-    # the front ends disagree on e.g. ``try: import x except ImportError: x = None``,
-    # a pattern all over real code (json/decoder.py, asyncio/base_events.py...).
-    # Fix: cst_frontend.dotted (or assign) should not treat None/True/False as names.
+    # Regression: ``X = None`` (or True/False) gave alias_of=None through ast (a
+    # Constant) but alias_of="None" through libcst (where they are Name nodes), so the
+    # front ends disagreed on ``try: import x / except ImportError: x = None``, a
+    # pattern all over real code (json/decoder.py, asyncio/base_events.py...).
     for source in ("X = None\n", "X = True\n", "flag = False\n"):
         via_ast = _facts(source, engine="ast")
         via_libcst = _facts(source, engine="libcst")
@@ -313,14 +312,20 @@ def test_front_ends_agree_on_literal_constant_assignment() -> None:
 
 
 def test_front_ends_agree_on_form_feed_before_statement() -> None:
-    # BUG: a form feed (^L, allowed in Python source) before a statement on the same
-    # line: ast gives the import column 2 (the ^L counts as a character), libcst
-    # gives column 1 and end_column one short (libcst drops the ^L altogether:
+    # Regression: a form feed (^L, allowed in Python source) before a statement on
+    # the same line: ast gives the import column 2 (the ^L counts as a character),
+    # libcst gave column 1 and end_column one short (libcst drops the ^L altogether:
     # ``libcst.parse_module("\x0cimport x\n").code == "import x\n"``).
-    source = "\x0cimport x\n"
-    via_ast = _facts(source, engine="ast")
-    via_libcst = _facts(source, engine="libcst")
-    assert _without_engine(via_ast) == _without_engine(via_libcst)
+    for source in (
+        "\x0cimport x\n",
+        "\x0c\x0cfrom a import (b,\n    c)\n",
+        "if x:\n\x0c    import y\n",
+        "x = 1\n\x0c\nimport z; import w\n",
+    ):
+        via_ast = _facts(source, engine="ast")
+        via_libcst = _facts(source, engine="libcst")
+        assert via_ast.imports, source
+        assert _without_engine(via_ast) == _without_engine(via_libcst), source
 
 
 # --------------------------------------------------------------------------------------
@@ -757,15 +762,10 @@ def test_nul_byte_gives_parse_error_not_exception(engine: str) -> None:
 
 
 def test_deeply_nested_expression_gives_parse_error_not_a_crash() -> None:
-    # BUG: CPython rejects more than 200 nested parentheses ("too many nested
-    # parentheses"), so auto mode falls back to libcst, whose native parser overflows
-    # its stack and kills the whole process with SIGSEGV from ~1500 levels on. The
-    # scan must never crash on one file. Reproduce:
-    #   python -c 'from ssot_scan.extract import extract;
-    #              extract(b"x = " + b"(" * 2000 + b")" * 2000 + b"\n", "m", False)'
-    # -> "Segmentation fault", exit 139. (``x = a.a.a....b`` with 50000 parts and
-    # ``x = ----...1`` with 100000 minus signs do the same via ast's RecursionError.)
-    # Run in a child process so the crash fails this test instead of the test run.
+    # Regression: CPython rejects more than 200 nested parentheses ("too many nested
+    # parentheses"), so auto mode fell back to libcst, whose native parser overflows
+    # its stack and killed the whole process with SIGSEGV from ~1500 levels on.
+    # Run in a child process so a crash fails this test instead of the test run.
     code = (
         "from ssot_scan.extract import extract\n"
         "facts = extract(b'x = ' + b'(' * 2000 + b')' * 2000 + b'\\n', 'm', False)\n"
@@ -774,6 +774,70 @@ def test_deeply_nested_expression_gives_parse_error_not_a_crash() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-500:]}"
     assert done.stdout.strip() in ("parse_error", "parsed")
+
+
+def _extract_in_child(source: str, engine: str) -> subprocess.CompletedProcess[str]:
+    """Extract in a child process: a segfault there fails the test, not the run."""
+    code = (
+        "import sys\n"
+        "from ssot_scan.extract import extract\n"
+        f"facts = extract({source}, 'm', False, {engine!r})\n"
+        "print('parse_error' if facts.parse_error else 'parsed')\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("b'x = ' + b'-' * 20000 + b'1\\n'", id="unary-chain"),
+        pytest.param("b'x = ' + b'a.' * 20000 + b'b\\n'", id="attribute-chain"),
+    ],
+)
+def test_libcst_engine_on_deep_chain_gives_parse_error_not_a_crash(source: str) -> None:
+    # BUG: the guard against libcst's stack overflow counts brackets only. A deep
+    # chain without brackets still kills the process with SIGSEGV under
+    # ``--engine libcst`` (about 10000 unary minus signs or attribute dots):
+    #   python -c "from ssot_scan.extract import extract;
+    #              extract(b'x = ' + b'-' * 20000 + b'1\n', 'm', False, 'libcst')"
+    # -> "Segmentation fault", exit 139. (ast raises RecursionError on it, so auto
+    # mode is safe unless the file also has newer syntax; see the next test.)
+    done = _extract_in_child(source, "libcst")
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-500:]}"
+    assert done.stdout.strip() in ("parse_error", "parsed")
+
+
+def test_auto_fallback_on_newer_syntax_with_deep_chain_does_not_crash() -> None:
+    # BUG: a file with newer syntax than the interpreter (here a PEP 701 f-string, on
+    # Python < 3.12) falls back to libcst; if it also holds a deep bracket-free chain,
+    # libcst segfaults and the whole scan dies:
+    #   python -c "from ssot_scan.extract import extract;
+    #              extract(b'x = f\"{\"a\"}\"\ny = ' + b'-' * 20000 + b'1\n', 'm', False)"
+    # -> "Segmentation fault", exit 139.
+    source = "b'x = f\"{\"a\"}\"\\ny = ' + b'-' * 20000 + b'1\\n'"
+    done = _extract_in_child(source, "auto")
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-500:]}"
+    assert done.stdout.strip() in ("parse_error", "parsed")
+
+
+@pytest.mark.parametrize("engine", ["auto", "libcst"])
+def test_brackets_inside_strings_are_not_nesting(engine: str) -> None:
+    # BUG: the libcst nesting guard (``_bracket_depth``) counts brackets inside
+    # strings and comments, so a file CPython reads fine becomes a parse error
+    # ("too deeply nested for the libcst parser") under ``--engine libcst``, and so
+    # does any file that needs the libcst fallback (here: a PEP 701 f-string on
+    # Python < 3.12). Reproduce:
+    #   extract(b's = "' + b'(' * 201 + b'"\nimport os\n', 'm', False, 'libcst')
+    # -> parse_error, no imports; ``engine='ast'`` reads it.
+    opening = "(" * 201
+    source = f's = "{opening}"\nt = f"{{"a"}}"\nimport os\n'
+    if engine == "libcst":
+        source = f's = "{opening}"\nimport os\n'
+        via_ast = _facts(source, engine="ast")
+        assert via_ast.parse_error is None
+    facts = _facts(source, engine=engine)
+    assert facts.parse_error is None, facts.parse_error
+    assert [i.target for i in facts.imports] == ["os"]
 
 
 # --------------------------------------------------------------------------------------
@@ -805,3 +869,12 @@ def test_module_facts_json_round_trip_through_json_text() -> None:
     facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky")
     data = json.loads(json.dumps(facts.to_json()))
     assert ModuleFacts.from_json(data) == facts
+
+
+def test_libcst_position_pass_on_a_long_operator_chain_is_a_parse_error() -> None:
+    # Found on sympy: libcst parses a long ``a + a + ...`` chain, then its position
+    # pass recurses once per operand and raised RecursionError out of extract().
+    source = b"x = " + b" + ".join([b"a"] * 3000) + b"\n"
+    facts = extract(source, "m", False, engine="libcst")
+    assert facts.parse_error is not None
+    assert "too deeply nested" in facts.parse_error.message

@@ -24,11 +24,16 @@ Progress = Callable[[int, int], None]
 
 
 def read_and_extract(source: SourceFile, engine: str) -> ModuleFacts:
+    """Facts for one file; whatever goes wrong becomes that file's SSOT000, not a crash."""
     try:
         data = source.path.read_bytes()
     except OSError as exc:
         return ModuleFacts(parse_error=ParseError(f"cannot read: {exc.strerror or exc}", 1, 1))
-    return extract(data, source.module or "", source.is_package, engine)
+    try:
+        return extract(data, source.module or "", source.is_package, engine)
+    except Exception as exc:  # one odd file must not stop a 10,000-file scan
+        message = f"internal error while reading this file: {type(exc).__name__}: {exc}"
+        return ModuleFacts(parse_error=ParseError(message, 1, 1))
 
 
 def run_scan(paths: list[Path], config: Config, progress: Optional[Progress] = None) -> ScanResult:

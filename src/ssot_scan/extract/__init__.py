@@ -80,7 +80,13 @@ def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
         )
     except RecursionError as exc:
         return ModuleFacts(parse_error=_ast_error(exc), engine="libcst")
-    return extract_with_libcst(tree, text, module, is_package)
+    try:
+        return extract_with_libcst(tree, text, module, is_package)
+    except RecursionError:  # libcst's position pass recurses per nested expression
+        return ModuleFacts(
+            parse_error=ParseError("too deeply nested for the libcst parser", 1, 1),
+            engine="libcst",
+        )
 
 
 def _newer_syntax_possible(exc: BaseException) -> bool:
