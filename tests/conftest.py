@@ -47,14 +47,16 @@ def run_cli() -> RunCli:
     """
 
     def run(args: Sequence[str], cwd: Path) -> tuple[int, str, str]:
-        runner = CliRunner()
+        try:
+            runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
+        except TypeError:
+            runner = CliRunner()  # click >= 8.2: stderr is always kept apart
         old = os.getcwd()
         os.chdir(cwd)
         try:
             result = runner.invoke(main, list(args), catch_exceptions=False)
         finally:
             os.chdir(old)
-        # click >= 8.2 keeps stderr apart from stdout by default.
         return result.exit_code, result.stdout, result.stderr
 
     return run

@@ -35,6 +35,8 @@ def scan(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     loaded = load_config([root])
+    # These tests pin SSOT001/SSOT002 semantics; the other checks have their own.
+    loaded.select = ["SSOT000", "SSOT001", "SSOT002"]
     if canonical_policy is not None:
         loaded.canonical_policy = canonical_policy
     load_rule_packs(loaded, [])

@@ -55,6 +55,8 @@ FINDING_KEYS = {
     "symbol",
     "imported_from",
     "canonical",
+    "context",
+    "related",
     "fingerprint",
 }
 SUMMARY_KEYS = {
@@ -67,6 +69,8 @@ SUMMARY_KEYS = {
     "fragmented_symbols",
     "files_with_findings",
     "compliance_pct",
+    "undecidable",
+    "cycles",
 }
 FINDING_LINE = re.compile(r"^(\S+):(\d+):(\d+): SSOT\d{3} ")
 
@@ -206,7 +210,15 @@ def test_json_summary_counts(project: Path, run_cli: RunCli) -> None:
     assert summary["modules"] == 8
     assert summary["parse_errors"] == 0
     assert summary["total"] == 3
-    assert summary["by_code"] == {"SSOT000": 0, "SSOT001": 2, "SSOT002": 1}
+    assert summary["by_code"] == {
+        "SSOT000": 0,
+        "SSOT001": 2,
+        "SSOT002": 1,
+        "SSOT003": 0,
+        "SSOT004": 0,
+        "SSOT005": 0,
+        "SSOT006": 0,
+    }
     assert summary["suppressed"] == 0
     assert summary["fragmented_symbols"] == 1
     assert summary["files_with_findings"] == 3

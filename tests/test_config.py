@@ -204,11 +204,8 @@ def test_tool_ssot_scan_that_is_not_a_table_is_an_error(
 def test_deprecated_that_is_not_an_array_of_tables_names_the_right_syntax(
     tmp_path: Path, make_project: MakeProject
 ) -> None:
-    # BUG: the hint is built with ``where.rsplit('.', 1)[-1]`` on "pyproject.toml:
-    # [tool.ssot-scan]: deprecated", so it reads "([[ssot-scan]: deprecated]])"
-    # (and "([[toml: deprecated]])" for a pack file) instead of the table syntax to
-    # write. Reproduce: pyproject.toml with ``[tool.ssot-scan.deprecated]`` (single
-    # brackets) and run ``ssot-scan .``.
+    # Regression: the hint was built with ``where.rsplit('.', 1)[-1]`` and read
+    # "([[ssot-scan]: deprecated]])" instead of the table header to write.
     make_project(
         tmp_path,
         {"pyproject.toml": '[tool.ssot-scan.deprecated]\nmodule = "a"\n', **PACKAGE},
@@ -221,7 +218,7 @@ def test_deprecated_that_is_not_an_array_of_tables_names_the_right_syntax(
 def test_pack_deprecated_that_is_not_an_array_of_tables_names_the_right_syntax(
     tmp_path: Path, make_project: MakeProject
 ) -> None:
-    # BUG: same as above for a rule pack: the hint reads "([[toml: deprecated]])".
+    # Regression: same as above for a rule pack; the hint read "([[toml: deprecated]])".
     make_project(tmp_path, {"pack.toml": '[deprecated]\nmodule = "a"\n'})
     with pytest.raises(UsageError) as caught:
         load_pack("pack.toml", tmp_path)
@@ -236,7 +233,15 @@ def test_pack_deprecated_that_is_not_an_array_of_tables_names_the_right_syntax(
 
 def test_code_prefix_is_accepted(tmp_path: Path, make_project: MakeProject) -> None:
     make_project(tmp_path, _pyproject('select = ["SSOT00"]'))
-    assert load_config([tmp_path]).select == ["SSOT000", "SSOT001", "SSOT002"]
+    assert load_config([tmp_path]).select == [
+        "SSOT000",
+        "SSOT001",
+        "SSOT002",
+        "SSOT003",
+        "SSOT004",
+        "SSOT005",
+        "SSOT006",
+    ]
 
 
 def test_check_name_is_accepted(tmp_path: Path, make_project: MakeProject) -> None:
@@ -248,7 +253,9 @@ def test_check_name_is_accepted(tmp_path: Path, make_project: MakeProject) -> No
 
 
 def test_lower_case_code_is_accepted(tmp_path: Path, make_project: MakeProject) -> None:
-    make_project(tmp_path, _pyproject('ignore = ["ssot002"]'))
+    make_project(
+        tmp_path, _pyproject('select = ["ssot000", "Ssot001", "ssot002"]\nignore = ["ssot002"]')
+    )
     assert load_config([tmp_path]).enabled_codes == ["SSOT000", "SSOT001"]
 
 

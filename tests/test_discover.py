@@ -210,29 +210,23 @@ def test_package_shadows_a_same_named_module(tmp_path: Path, make_project: MakeP
     assert _file(found, "pkg/foo/x.py").module == "pkg.foo.x"
 
 
-def test_shadowed_module_is_a_notice_of_the_scan(
-    tmp_path: Path, make_project: MakeProject
-) -> None:
+def test_shadowed_module_is_reported_as_ssot006(tmp_path: Path, make_project: MakeProject) -> None:
     make_project(
         tmp_path,
         {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/foo.py": "", "pkg/foo/__init__.py": ""},
     )
     result = run_scan([tmp_path], load_config([tmp_path]))
-    assert any(
-        "pkg/foo.py" in n and "shadowed" in n and "pkg/foo/__init__.py" in n
-        for n in result.notices
-    ), result.notices
+    shadowed = [f for f in result.findings if f.code == "SSOT006"]
+    assert [(f.path, f.line) for f in shadowed] == [("pkg/foo.py", 1)]
+    assert "pkg/foo/__init__.py" in shadowed[0].message
 
 
 def test_file_with_a_dot_in_its_name_does_not_shadow_a_real_module(
     tmp_path: Path, make_project: MakeProject
 ) -> None:
-    # BUG: ``pkg/a.gen.py`` is named ``pkg.a.gen`` (no import can reach it: "a.gen" is
-    # not an identifier), collides with the real module ``pkg/a/gen.py``, and wins
-    # on rel-path order: the real module gets ``module=None`` and the notice
-    # "pkg/a/gen.py: never imported: shadowed by the package pkg/a.gen.py".
-    # Files whose path parts are not identifiers (``a.gen.py``, ``my-scripts/x.py``,
-    # ``.venv/x.py``, which also puts "" into first_party) should get no module name.
+    # Regression: ``pkg/a.gen.py`` was named ``pkg.a.gen`` (no import can reach it:
+    # "a.gen" is not an identifier), collided with the real module ``pkg/a/gen.py``
+    # and won on rel-path order, leaving the real module with ``module=None``.
     make_project(
         tmp_path,
         {
@@ -249,14 +243,35 @@ def test_file_with_a_dot_in_its_name_does_not_shadow_a_real_module(
     assert _file(found, "pkg/a.gen.py").module is None
 
 
+def test_paths_no_import_can_spell_get_no_module_name(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            "pkg/0001_initial.py": "",
+            "my-scripts/tool.py": "",
+            ".hidden/x.py": "",
+        },
+    )
+    found = _discover([tmp_path, tmp_path / ".hidden" / "x.py"])
+    assert _modules(found) == {
+        ".hidden/x.py": None,
+        "my-scripts/tool.py": None,
+        "pkg/0001_initial.py": None,
+        "pkg/__init__.py": "pkg",
+    }
+    assert found.first_party == {"pkg"}
+
+
 def test_symlinked_file_is_named_by_its_own_path(
     tmp_path: Path, make_project: MakeProject
 ) -> None:
-    # BUG: module names are computed from ``path.resolve()``, so a file symlink
-    # ``pkg/alias.py -> mod.py`` is named ``pkg.mod`` (its target's name), collides
-    # with ``pkg/mod.py`` and wins on rel-path order: the real ``pkg/mod.py`` gets
-    # ``module=None``, "shadowed by pkg/alias.py". Python imports the link as
-    # ``pkg.alias`` and the target as ``pkg.mod``.
+    # Regression: module names were computed from ``path.resolve()``, so a file
+    # symlink ``pkg/alias.py -> mod.py`` was named ``pkg.mod`` (its target's name) and
+    # shadowed the real ``pkg/mod.py``. Python imports the link as ``pkg.alias``.
     make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/mod.py": ""})
     os.symlink("mod.py", tmp_path / "pkg" / "alias.py")
     found = _discover([tmp_path])

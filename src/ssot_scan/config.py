@@ -40,9 +40,18 @@ KEYS = (
     "canonical-policy",
     "engine",
     "non-canonical",
+    "competing-definitions",
+    "cycles",
+    "unresolved",
     *RULE_TABLES,
 )
-NON_CANONICAL_KEYS = ("report-published",)
+# Per-check settings, as [tool.ssot-scan.<table>] key = value.
+CHECK_TABLES: dict[str, tuple[str, ...]] = {
+    "non-canonical": ("report-published",),
+    "competing-definitions": ("all-classes", "ignore-names"),
+    "cycles": ("include-lazy",),
+    "unresolved": ("include-guarded",),
+}
 
 
 @dataclass
@@ -62,6 +71,12 @@ class Config:
     # SSOT002 with a derived canonical path: also report imports through other paths
     # that publish the symbol (re-exports), not only through accidental ones.
     report_published: bool = False
+    # SSOT003 without a watch list: report every class name defined in several
+    # (non-test) modules, except these fnmatch patterns.
+    all_classes: bool = False
+    ignore_names: list[str] = field(default_factory=list)
+    include_lazy: bool = False  # SSOT004: count imports inside functions too
+    include_guarded: bool = True  # SSOT005: report imports guarded by except ImportError
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -141,16 +156,32 @@ def apply_table(config: Config, table: dict[str, Any], where: str, table_prefix:
         )
     if "engine" in table:
         config.engine = choice(table["engine"], ENGINES, f"{where}.engine")
-    if "non-canonical" in table:
-        sub = table["non-canonical"]
+    for name, keys in CHECK_TABLES.items():
+        if name not in table:
+            continue
+        sub = table[name]
         if not isinstance(sub, dict):
-            raise UsageError(f"{where}.non-canonical: expected a table")
-        check_keys(sub, NON_CANONICAL_KEYS, f"{where}.non-canonical")
-        if "report-published" in sub:
-            config.report_published = expect_bool(
-                sub["report-published"], f"{where}.non-canonical.report-published"
-            )
+            raise UsageError(f"{where}.{name}: expected a table ([tool.ssot-scan.{name}])")
+        check_keys(sub, keys, f"{where}.{name}")
+        _apply_check_table(config, name, sub, f"{where}.{name}")
     config.rules.extend(parse_rules(table, where, table_prefix))
+
+
+def _apply_check_table(config: Config, name: str, sub: dict[str, Any], where: str) -> None:
+    for key, value in sub.items():
+        at = f"{where}.{key}"
+        if key == "ignore-names":
+            config.ignore_names = expect_str_list(value, at)
+            continue
+        flag = expect_bool(value, at)
+        if key == "report-published":
+            config.report_published = flag
+        elif key == "all-classes":
+            config.all_classes = flag
+        elif key == "include-lazy":
+            config.include_lazy = flag
+        elif key == "include-guarded":
+            config.include_guarded = flag
 
 
 def codes(value: Any, where: str) -> list[str]:

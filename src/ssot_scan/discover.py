@@ -11,8 +11,9 @@ the shadowed file is kept, for parse errors, but gets no module name.
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -21,6 +22,8 @@ from typing import Optional
 import pathspec
 
 from ssot_scan.config import Config
+
+_OPAQUE_SUFFIXES = tuple(sorted({*importlib.machinery.EXTENSION_SUFFIXES, ".so", ".pyd", ".pyi"}))
 
 # Folders no one wants scanned by default (explicitly named paths are always scanned).
 DEFAULT_EXCLUDES = (
@@ -49,6 +52,21 @@ DEFAULT_EXCLUDES = (
 )
 
 
+_TEST_DIRS = frozenset({"test", "tests", "testing"})
+
+
+def is_test_path(rel: str) -> bool:
+    """Test code by the usual conventions: a tests folder, test_*.py, *_test.py, conftest.py."""
+    parts = rel.split("/")
+    name = parts[-1]
+    return (
+        any(part in _TEST_DIRS for part in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
 @dataclass
 class SourceFile:
     path: Path  # absolute
@@ -64,6 +82,8 @@ class Discovery:
     base: Path = field(default_factory=Path.cwd)  # what ``rel`` paths are relative to
     first_party: set[str] = field(default_factory=set)
     notices: list[str] = field(default_factory=list)  # one line each, for stderr
+    # Modules with no source to scan (C extensions, stubs): importable, contents unknown.
+    opaque_modules: set[str] = field(default_factory=set)
 
 
 class _Ignores:
@@ -138,8 +158,18 @@ def source_roots(config: Config) -> list[Path]:
     return [src.resolve()] if src.is_dir() else [config.project_root.resolve()]
 
 
-def _walk(top: Path, ignores: _Ignores, include: list[str], notices: list[str]) -> Iterator[Path]:
-    """Files under ``top``; follows folder links once each, so link loops end."""
+def _walk(
+    top: Path,
+    ignores: _Ignores,
+    include: list[str],
+    notices: list[str],
+    on_opaque: Optional[Callable[[Path], None]] = None,
+) -> Iterator[Path]:
+    """Files under ``top``; follows folder links once each, so link loops end.
+
+    ``on_opaque`` hears of compiled extension modules and stubs, which are modules
+    an import can reach although there is no source to scan.
+    """
     seen: set[Path] = set()
 
     def onerror(exc: OSError) -> None:
@@ -165,6 +195,8 @@ def _walk(top: Path, ignores: _Ignores, include: list[str], notices: list[str]) 
         dirnames[:] = kept
         for name in sorted(filenames):
             if not any(fnmatch(name, pattern) for pattern in include):
+                if name.endswith(_OPAQUE_SUFFIXES) and on_opaque is not None:
+                    on_opaque(here / name)
                 continue
             child = here / name
             if ignores.ignored(child, is_dir=False):
@@ -188,13 +220,14 @@ def discover(paths: list[Path], config: Config) -> Discovery:
 
     ignores = _Ignores(result.base, config.exclude, config.respect_gitignore)
     found: dict[Path, None] = {}
+    opaque: list[Path] = []
     for given in scan_paths:
         if given.is_symlink() and not given.exists():
             result.notices.append(f"{given}: broken symlink or symlink loop, skipped")
         elif given.is_file():
             found.setdefault(given.resolve() if given.is_symlink() else given, None)
         elif given.is_dir():
-            for path in _walk(given, ignores, config.include, result.notices):
+            for path in _walk(given, ignores, config.include, result.notices, opaque.append):
                 found.setdefault(path, None)
         else:
             result.notices.append(f"{given}: no such file or folder")
@@ -228,6 +261,13 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         result.files.append(source)
     result.files.sort(key=lambda f: f.rel)
     result.first_party = {name.split(".")[0] for name in named}
+    for path in opaque:
+        located = path.parent.resolve() / path.name
+        root = _root_for(located, roots) or _crawl_root(located)
+        stem = path.name.split(".", 1)[0]
+        module, _ = _module_name(located.with_name(stem + ".py"), root)
+        if module and module not in named:
+            result.opaque_modules.add(module)
     return result
 
 

@@ -26,6 +26,9 @@ class Finding:
     group: str = ""  # findings with one group read together in text output
     fingerprint: str = ""
     suppressed: bool = False
+    # Other places the same finding is about ({"path", "line", "column"}).
+    related: list[dict[str, Any]] = field(default_factory=list)
+    # Check-specific detail for the JSON report (SSOT004's modules, SSOT005's context).
     extra: dict[str, Any] = field(default_factory=dict)
 
     def sort_key(self) -> tuple[str, str, str, int, int, str]:

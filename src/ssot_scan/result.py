@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from ssot_scan.checks.registry import ALL_CODES
+from ssot_scan.cycles import Cycle
 from ssot_scan.findings import Finding
 from ssot_scan.fragmentation import Fragment
 
@@ -35,6 +36,8 @@ class ScanResult:
     enabled_codes: list[str]
     max_warnings: Optional[int] = None
     by_code: dict[str, int] = field(default_factory=dict)
+    cycles: list[Cycle] = field(default_factory=list)
+    undecidable: int = 0  # first-party names no static tool can resolve
 
     @property
     def total(self) -> int:
@@ -90,6 +93,8 @@ def tally(
     fragments: list[Fragment],
     notices: list[str],
     config: Config,
+    cycles: Optional[list[Cycle]] = None,
+    undecidable: int = 0,
 ) -> ScanResult:
     findings.sort(key=Finding.sort_key)
     seen: Counter[tuple[str, str, str, str]] = Counter()
@@ -111,4 +116,6 @@ def tally(
         enabled_codes=enabled,
         max_warnings=config.max_warnings,
         by_code={code: counts.get(code, 0) for code in ALL_CODES if code in enabled},
+        cycles=cycles or [],
+        undecidable=undecidable,
     )

@@ -17,6 +17,7 @@ from ssot_scan.validate import (
     check_keys,
     expect_bool,
     expect_dotted,
+    expect_int,
     expect_str,
     expect_table_list,
 )
@@ -47,19 +48,32 @@ class CanonicalRule:
     source: str
 
 
+@dataclass(frozen=True)
+class WatchRule:
+    """At most ``max_definitions`` distinct classes/functions under names matching
+    ``name`` (an fnmatch pattern, e.g. ``*WebSocketManager``)."""
+
+    name: str
+    max_definitions: int
+    include_tests: bool
+    source: str
+
+
 @dataclass
 class Rules:
     deprecated: list[DeprecatedRule] = field(default_factory=list)
     canonical: list[CanonicalRule] = field(default_factory=list)
+    watch: list[WatchRule] = field(default_factory=list)
     packs: list[str] = field(default_factory=list)  # names/paths loaded, in order
 
     def extend(self, other: Rules) -> None:
         self.deprecated.extend(other.deprecated)
         self.canonical.extend(other.canonical)
+        self.watch.extend(other.watch)
         self.packs.extend(other.packs)
 
 
-RULE_TABLES = ("deprecated", "canonical")
+RULE_TABLES = ("deprecated", "canonical", "watch")
 PACK_KEYS = ("name", "description", *RULE_TABLES)
 
 
@@ -129,6 +143,27 @@ def parse_rules(data: dict[str, Any], label: str, table_prefix: str = "") -> Rul
             CanonicalRule(
                 symbol=expect_dotted(entry["symbol"], f"{where}.symbol"),
                 path=expect_dotted(entry["path"], f"{where}.path"),
+                source=where,
+            )
+        )
+    watch = expect_table_list(data.get("watch", []), f"{label}: watch", f"[[{table_prefix}watch]]")
+    for index, entry in enumerate(watch):
+        where = f"{label}: watch[{index}]"
+        check_keys(entry, ("name", "max-definitions", "include-tests"), where)
+        if "name" not in entry:
+            raise UsageError(f"{where}: missing key 'name'")
+        pattern = expect_str(entry["name"], f"{where}.name")
+        if not pattern.strip():
+            raise UsageError(f"{where}.name: empty pattern")
+        rules.watch.append(
+            WatchRule(
+                name=pattern,
+                max_definitions=expect_int(
+                    entry.get("max-definitions", 1), f"{where}.max-definitions", minimum=1
+                ),
+                include_tests=expect_bool(
+                    entry.get("include-tests", False), f"{where}.include-tests"
+                ),
                 source=where,
             )
         )

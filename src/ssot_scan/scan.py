@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Optional
 
 from ssot_scan.checks import all_checks
+from ssot_scan.checks.import_cycle import cycles
+from ssot_scan.checks.unresolved_import import undecidable_count
 from ssot_scan.config import Config
 from ssot_scan.discover import SourceFile, discover
 from ssot_scan.extract import extract
@@ -43,7 +45,7 @@ def run_scan(paths: list[Path], config: Config, progress: Optional[Progress] = N
         files.append((source, read_and_extract(source, config.engine)))
         if progress is not None:
             progress(number, len(found.files))
-    index = build_index(files, found.first_party, config.rules)
+    index = build_index(files, found.first_party, config.rules, found.opaque_modules)
     enabled = set(config.enabled_codes)
     findings: list[Finding] = []
     for check in all_checks():
@@ -51,10 +53,14 @@ def run_scan(paths: list[Path], config: Config, progress: Optional[Progress] = N
         findings.extend(produced)
     findings = [f for f in findings if f.code in enabled]
     fragments = fragmentation(index, config) if "SSOT002" in enabled else []
+    found_cycles = cycles(index, config) if "SSOT004" in enabled else []
     notices = [*found.notices, *index.notices]
-    for source in found.files:
-        if source.shadowed_by is not None:
-            notices.append(
-                f"{source.rel}: never imported: shadowed by the package {source.shadowed_by}"
-            )
-    return tally(findings, index, fragments, notices, config)
+    return tally(
+        findings,
+        index,
+        fragments,
+        notices,
+        config,
+        found_cycles,
+        undecidable_count(index) if "SSOT005" in enabled else 0,
+    )

@@ -10,8 +10,21 @@ from ssot_scan.checks.base import Check
 
 
 def all_checks() -> list[Check]:
+    from ssot_scan.checks.competing_definitions import CompetingDefinitions
     from ssot_scan.checks.deprecated_import import DeprecatedImport
+    from ssot_scan.checks.import_cycle import ImportCycle
     from ssot_scan.checks.non_canonical_import import NonCanonicalImport
     from ssot_scan.checks.parse_error import ParseErrorCheck
+    from ssot_scan.checks.shadowed_module import ShadowedModule
+    from ssot_scan.checks.unresolved_import import UnresolvedImport
 
-    return [ParseErrorCheck(), DeprecatedImport(), NonCanonicalImport()]
+    # Order matters: a later check may skip what an earlier one reported.
+    return [
+        ParseErrorCheck(),
+        DeprecatedImport(),
+        NonCanonicalImport(),
+        CompetingDefinitions(),
+        ImportCycle(),
+        UnresolvedImport(),
+        ShadowedModule(),
+    ]

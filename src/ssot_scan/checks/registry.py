@@ -12,6 +12,10 @@ CHECK_NAMES: dict[str, str] = {
     "SSOT000": "parse-error",
     "SSOT001": "deprecated-import",
     "SSOT002": "non-canonical-import",
+    "SSOT003": "competing-definitions",
+    "SSOT004": "import-cycle",
+    "SSOT005": "unresolved-import",
+    "SSOT006": "shadowed-module",
 }
 ALL_CODES: tuple[str, ...] = tuple(CHECK_NAMES)
 _BY_NAME = {name: code for code, name in CHECK_NAMES.items()}

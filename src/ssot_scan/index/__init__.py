@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import ModuleFacts
@@ -26,12 +26,18 @@ class Index:
 
 
 def build_index(
-    files: list[tuple[SourceFile, ModuleFacts]], first_party: set[str], rules: Rules
+    files: list[tuple[SourceFile, ModuleFacts]],
+    first_party: set[str],
+    rules: Rules,
+    opaque_modules: Optional[set[str]] = None,
 ) -> Index:
     modules = {f.module: facts for f, facts in files if f.module is not None}
     paths = {f.module: f for f, _ in files if f.module is not None}
     symbols = SymbolTable(
-        modules, first_party, {f.module for f, _ in files if f.module and f.is_package}
+        modules,
+        first_party,
+        {f.module for f, _ in files if f.module and f.is_package},
+        opaque_modules,
     )
     return Index(
         files=files,

@@ -132,7 +132,7 @@ class Deprecations:
         head = category.split(".")[0]
         resolved = None
         if head in self.symbols.bindings(module):
-            resolved = self.symbols._resolve_expression(module, category, frozenset())
+            resolved = self.symbols.resolve_expression(module, category)
         if resolved is None or resolved.kind == EXTERNAL:
             last = category.rsplit(".", 1)[-1]
             return last in DEPRECATION_CATEGORIES

@@ -27,8 +27,8 @@ def _edge_targets(site: ImportSite, symbols: SymbolTable) -> Iterator[str]:
     plain = False
     for imported in site.names:
         submodule = f"{site.target}.{imported.name}"
-        if symbols.module_exists(submodule) and imported.name not in symbols.bindings(site.target):
-            yield submodule
+        if symbols.module_exists(submodule):
+            yield submodule  # as grimp does: the submodule, not the package, is imported
         else:
             plain = True
     if plain:

@@ -23,6 +23,12 @@ UNDECIDABLE = "undecidable"  # module __getattr__ or a star import of external c
 LOOP = "loop"
 
 
+# Every module has these without binding them.
+IMPLICIT_MODULE_ATTRIBUTES = frozenset(
+    {"__name__", "__doc__", "__file__", "__path__", "__spec__", "__loader__", "__package__"}
+)
+
+
 @dataclass(frozen=True)
 class Resolution:
     kind: str
@@ -98,12 +104,14 @@ class SymbolTable:
         modules: dict[str, ModuleFacts],
         first_party: set[str],
         package_modules: Optional[set[str]] = None,
+        opaque_modules: Optional[set[str]] = None,
     ) -> None:
         self.modules = modules
         self.first_party = first_party
+        self.opaque = opaque_modules or set()  # C extensions, stubs: exist, contents unknown
         self.package_modules = package_modules or set()  # modules that are __init__ files
         self.packages: set[str] = set()
-        for name in modules:
+        for name in (*modules, *self.opaque):
             parts = name.split(".")
             for i in range(1, len(parts)):
                 self.packages.add(".".join(parts[:i]))
@@ -122,7 +130,7 @@ class SymbolTable:
 
     def module_exists(self, module: str) -> bool:
         """A scanned module, or a package folder (namespace packages included)."""
-        return module in self.modules or module in self.packages
+        return module in self.modules or module in self.packages or module in self.opaque
 
     def definition(self, qualname: str) -> Optional[Definition]:
         return self._definitions.get(qualname)
@@ -242,6 +250,13 @@ class SymbolTable:
         except RecursionError:  # a re-export chain hundreds of modules long
             return Resolution(UNDECIDABLE, f"{module}.{name}", "re-export chain too long")
 
+    def resolve_expression(self, module: str, expression: str) -> Optional[Resolution]:
+        """A dotted expression (``Base``, ``mod.Base``) as ``module``'s code reads it."""
+        try:
+            return self._resolve_expression(module, expression, frozenset())
+        except RecursionError:
+            return None
+
     def resolve_dotted(self, dotted: str) -> Resolution:
         """A dotted path as a rule pack writes it: a module, or module.name."""
         if self.module_exists(dotted):
@@ -277,6 +292,8 @@ class SymbolTable:
             if self.is_first_party(module):
                 return Resolution(UNRESOLVED, module, "module")
             return Resolution(EXTERNAL, f"{module}.{name}")
+        if module in self.opaque and module not in self.modules:
+            return Resolution(UNDECIDABLE, f"{module}.{name}", "compiled or stub module")
         binding = self.bindings(module).get(name)
         if binding is not None:
             return self._follow(module, name, binding, seen)
@@ -284,6 +301,12 @@ class SymbolTable:
         if self.module_exists(submodule):
             return Resolution(MODULE, submodule)
         facts = self.modules.get(module)
+        if name in IMPLICIT_MODULE_ATTRIBUTES:
+            return Resolution(DEFINITION, f"{module}.{name}", "implicit")
+        if name == "__all__" and facts is not None:
+            if facts.all_names is not None:
+                return Resolution(DEFINITION, f"{module}.{name}", "implicit")
+            return Resolution(UNDECIDABLE, f"{module}.{name}", "__all__ not a literal")
         undecidable: Optional[str] = None
         if facts is not None:
             for site in reversed(facts.imports):
@@ -312,6 +335,18 @@ class SymbolTable:
         if isinstance(binding, _FromBinding):
             if binding.module is None:
                 return Resolution(UNRESOLVED, f"{module}.{name}", "module")
+            if (binding.module, binding.name) == (module, name):
+                # A module importing a name from itself: ``from . import sub`` in a
+                # package's __init__ is the submodule; otherwise the name means
+                # what it meant before this import (sympy's pycode does this).
+                submodule = f"{module}.{name}"
+                if self.module_exists(submodule):
+                    return Resolution(MODULE, submodule)
+                self.bindings(module)
+                earlier = self._previous.get(module, {}).get(name)
+                if earlier is not None and earlier is not binding:
+                    return self._follow(module, name, earlier, seen)
+                return Resolution(UNRESOLVED, submodule, "name")
             return self._resolve(binding.module, binding.name, seen)
         if binding.alias_of:
             aliased = self._resolve_expression(module, binding.alias_of, seen, own=name)

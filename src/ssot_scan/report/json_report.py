@@ -13,7 +13,7 @@ from ssot_scan import __version__
 from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -30,6 +30,8 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "symbol": finding.symbol,
         "imported_from": finding.imported_from,
         "canonical": finding.canonical,
+        "context": finding.extra.get("context"),
+        "related": finding.related,
         "fingerprint": finding.fingerprint,
     }
 
@@ -48,6 +50,8 @@ def result_json(result: ScanResult) -> dict[str, Any]:
             "fragmented_symbols": len(result.fragments),
             "files_with_findings": result.files_with_findings,
             "compliance_pct": result.compliance_pct,
+            "undecidable": result.undecidable,
+            "cycles": len(result.cycles),
             "max_warnings": result.max_warnings,
             "over_budget": result.over_budget,
         },
@@ -61,6 +65,14 @@ def result_json(result: ScanResult) -> dict[str, Any]:
                 "paths": fragment.counts,
             }
             for fragment in result.fragments
+        ],
+        "cycles": [
+            {
+                "modules": cycle.modules,
+                "chain": cycle.chain,
+                "breakers": [list(edge) for edge in cycle.breakers],
+            }
+            for cycle in result.cycles
         ],
     }
 

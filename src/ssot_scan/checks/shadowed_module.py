@@ -1,0 +1,55 @@
+"""SSOT006 shadowed-module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ssot_scan.checks.base import Check
+from ssot_scan.findings import Finding
+
+if TYPE_CHECKING:
+    from ssot_scan.config import Config
+    from ssot_scan.index import Index
+
+
+class ShadowedModule(Check):
+    """A module file that can never be imported: a package of the same name wins.
+
+    With ``pkg/events.py`` and ``pkg/events/__init__.py`` side by side, ``import
+    pkg.events`` always loads the package; the ``.py`` file is dead, and so is every
+    definition and every deprecation warning in it.
+
+    Why it matters: edits to the dead file silently change nothing, and a migration
+    that "deprecated" it with a warning has deprecated nothing. It is its own code,
+    not an unresolved import, because no import statement is wrong: the file is.
+
+    Example::
+
+        # app/websocket_core/events.py beside app/websocket_core/events/__init__.py
+        # SSOT006 `app/websocket_core/events.py` can never be imported: the package
+        # `app/websocket_core/events/__init__.py` shadows it
+    """
+
+    code = "SSOT006"
+    name = "shadowed-module"
+
+    def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
+        for source, _ in index.files:
+            if source.shadowed_by is None:
+                continue
+            yield Finding(
+                code=self.code,
+                name=self.name,
+                severity=self.severity,
+                path=source.rel,
+                line=1,
+                column=1,
+                end_line=1,
+                end_column=1,
+                message=f"`{source.rel}` can never be imported: the package "
+                f"`{source.shadowed_by}` shadows it",
+                symbol=source.rel,
+                statement=source.shadowed_by,
+                group=source.rel,
+            )
