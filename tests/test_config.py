@@ -597,3 +597,24 @@ def test_inline_deprecated_tables_in_pyproject_work(
         ("SSOT001", "pkg/user.py", 1),
         ("SSOT001", "pkg/user.py", 2),
     ]
+
+
+def test_list_with_a_non_string_names_the_item_kind(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(tmp_path, _pyproject("exclude = [1]"))
+    with pytest.raises(
+        UsageError,
+        match=r"exclude: expected a list of strings, got a list "
+        r"containing a number",
+    ):
+        load_config([tmp_path])
+
+
+def test_missing_pack_in_config_names_the_config_key(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(tmp_path, _pyproject('rule-packs = ["nope/missing.toml"]'))
+    config = load_config([tmp_path])
+    with pytest.raises(UsageError, match=r"^pyproject.toml: rule-packs: rule pack "):
+        load_rule_packs(config, [])

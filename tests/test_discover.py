@@ -490,3 +490,33 @@ def test_unreadable_file_is_ssot000_and_the_scan_goes_on(
     (finding,) = result.findings
     assert "cannot read" in finding.message
     assert "Permission denied" in finding.message
+
+
+def test_first_party_is_the_packages_under_the_roots_only(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # tests/ and setup.py beside src/ are scanned but are not packages anyone imports.
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "src/app/__init__.py": "",
+            "tests/test_app.py": "import app\n",
+            "setup.py": "",
+        },
+    )
+    found = _discover([tmp_path])
+    assert found.first_party == {"app"}
+    assert _file(found, "tests/test_app.py").module == "test_app"
+
+
+def test_file_outside_the_project_root_gets_a_relative_path(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(
+        tmp_path,
+        {"conf/ssot-scan.toml": "", "pkg/__init__.py": "", "pkg/mod.py": ""},
+    )
+    config = load_config([tmp_path], tmp_path / "conf" / "ssot-scan.toml")
+    found = discover([tmp_path / "pkg"], config)
+    assert sorted(f.rel for f in found.files) == ["../pkg/__init__.py", "../pkg/mod.py"]

@@ -880,3 +880,49 @@ def test_libcst_position_pass_on_a_long_operator_chain_is_a_parse_error() -> Non
     facts = extract(source, "m", False, engine="libcst")
     assert facts.parse_error is not None
     assert "too deeply nested" in facts.parse_error.message
+
+
+# --------------------------------------------------------------------------------------
+# Regressions from the helper review of the first version
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_with_contextlib_suppress_importerror_guards_its_imports(engine: str) -> None:
+    source = (
+        "import contextlib\n"
+        "with contextlib.suppress(ImportError):\n    import ujson\n"
+        "with suppress(ModuleNotFoundError, AttributeError):\n    from x import y\n"
+        "with suppress(KeyError):\n    import z\n"
+        "with open('f') as handle:\n    import w\n"
+    )
+    facts = _facts(source, engine=engine)
+    assert [(i.target, i.context) for i in facts.imports] == [
+        ("contextlib", "module"),
+        ("ujson", "try_import_error"),
+        ("x", "try_import_error"),
+        ("z", "module"),
+        ("w", "module"),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_nested_tuple_assignment_binds_every_name(engine: str) -> None:
+    facts = _facts("(a, b), [c, *d] = value\n", engine=engine)
+    assert [d.name for d in facts.definitions] == ["a", "b", "c", "d"]
+
+
+def test_suppression_allows_a_space_before_the_codes() -> None:
+    facts = _facts("import x  # ssot: ignore [SSOT001]\n")
+    assert facts.suppressions == {1: ["SSOT001"]}
+
+
+def test_suppression_with_an_empty_code_list_suppresses_nothing() -> None:
+    facts = _facts("import x  # ssot: ignore[]\n")
+    assert facts.suppressions == {}
+
+
+def test_nul_byte_parse_error_points_at_the_byte() -> None:
+    facts = extract(b"import os\nx = 1\x00\n", "m", False)
+    assert facts.parse_error is not None
+    assert (facts.parse_error.line, facts.parse_error.column) == (2, 6)

@@ -200,7 +200,14 @@ def choice(value: Any, options: tuple[str, ...], where: str) -> str:
 def load_rule_packs(config: Config, cli_packs: list[str]) -> None:
     """Load the config's packs (relative to the project root) then the CLI's (to cwd)."""
     base = config.project_root or Path.cwd()
+    where = config.config_file.name if config.config_file else "config"
     for spec in config.rule_packs:
-        config.rules.extend(load_pack(spec, base))
+        try:
+            config.rules.extend(load_pack(spec, base))
+        except UsageError as exc:
+            raise UsageError(f"{where}: rule-packs: {exc}") from None
     for spec in cli_packs:
-        config.rules.extend(load_pack(spec, Path.cwd()))
+        try:
+            config.rules.extend(load_pack(spec, Path.cwd()))
+        except UsageError as exc:
+            raise UsageError(f"--rules: {exc}") from None

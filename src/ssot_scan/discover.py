@@ -244,8 +244,8 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         except ValueError:
             try:
                 rel = located.relative_to(result.base).as_posix()
-            except ValueError:
-                rel = located.as_posix()
+            except ValueError:  # outside the project root (``--config elsewhere``)
+                rel = Path(os.path.relpath(located, result.base)).as_posix()
         source = SourceFile(path=path, rel=rel, module=module or None, is_package=is_package)
         if not module:
             # An __init__.py directly in a root, or a path no import can spell
@@ -260,7 +260,14 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             named[module] = source
         result.files.append(source)
     result.files.sort(key=lambda f: f.rel)
-    result.first_party = {name.split(".")[0] for name in named}
+    # First-party = the top-level names under the source roots. Files outside every
+    # root (tests/, setup.py beside src/) are still scanned, but are not packages
+    # anyone imports; only with no roots at all do their names count.
+    result.first_party = {
+        name.split(".")[0]
+        for name, source in named.items()
+        if not roots or _root_for(source.path.parent.resolve() / source.path.name, roots)
+    } or {name.split(".")[0] for name in named}
     for path in opaque:
         located = path.parent.resolve() / path.name
         root = _root_for(located, roots) or _crawl_root(located)

@@ -43,8 +43,13 @@ def expect_int(value: Any, where: str, minimum: int = 0) -> int:
 
 
 def expect_str_list(value: Any, where: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list):
         raise UsageError(f"{where}: expected a list of strings, got {_kind(value)}")
+    for item in value:
+        if not isinstance(item, str):
+            raise UsageError(
+                f"{where}: expected a list of strings, got a list containing {_kind(item)}"
+            )
     return list(value)
 
 

@@ -250,10 +250,13 @@ class CompetingDefinitions(Check):
                 continue
             for base in definition.bases:
                 resolved = index.symbols.resolve_expression(module, base)
-                if resolved is not None and resolved.kind == DEFINITION:
-                    if resolved.target not in found:
-                        found.add(resolved.target)
-                        pending.append(resolved.target)
+                if (
+                    resolved is not None
+                    and resolved.kind == DEFINITION
+                    and resolved.target not in found
+                ):
+                    found.add(resolved.target)
+                    pending.append(resolved.target)
         return found
 
     def _message(self, name: str, group: list[_Use], canonical: str, here: _Use) -> str:

@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import ast
 import warnings
+from typing import Optional
 
 from ssot_scan.extract.comments import find_markers
 from ssot_scan.extract.decode import DecodeError, decode_source
+from ssot_scan.extract.guard import libcst_hazard
 from ssot_scan.facts import ModuleFacts, ParseError
 
 ENGINES = ("auto", "ast", "libcst")
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
-def _ast_error(exc: BaseException) -> ParseError:
+def _ast_error(exc: BaseException, text: Optional[str] = None) -> ParseError:
+    if "null bytes" in str(exc) and text is not None and "\0" in text:
+        # CPython reports no position for this one (or line 1): find the byte.
+        at = text.index("\0")
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        return ParseError("SyntaxError: source code cannot contain null bytes", line, column)
     if isinstance(exc, SyntaxError):
         return ParseError(
             message=f"{type(exc).__name__}: {exc.msg}",
@@ -33,29 +41,12 @@ def _ast_error(exc: BaseException) -> ParseError:
     return ParseError(f"{type(exc).__name__}: {exc}", 1, 1)
 
 
-# libcst's native parser overflows its stack (a segfault, not an exception) on very
-# deep nesting; CPython itself refuses more than 200 nested brackets.
-MAX_BRACKET_DEPTH = 200
-
-
-def _bracket_depth(text: str) -> int:
-    """Deepest bracket nesting, strings ignored roughly: a guard, not a parser."""
-    depth = deepest = 0
-    for char in text:
-        if char in "([{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        elif char in ")]}":
-            depth = max(0, depth - 1)
-    return deepest
-
-
 def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
     """Parse with libcst; a ``ParseError`` fact if it cannot."""
-    if _bracket_depth(text) > MAX_BRACKET_DEPTH:
+    hazard = libcst_hazard(text)
+    if hazard is not None:
         return ModuleFacts(
-            parse_error=ParseError("too deeply nested for the libcst parser", 1, 1),
+            parse_error=ParseError(f"too deeply nested for the libcst parser: {hazard}", 1, 1),
             engine="libcst",
         )
     import libcst  # imported lazily: the fast path never pays for it
@@ -118,12 +109,12 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
                 tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             if engine == "ast" or not _newer_syntax_possible(exc):
-                facts = ModuleFacts(parse_error=_ast_error(exc))
+                facts = ModuleFacts(parse_error=_ast_error(exc, text))
             else:
                 facts = _libcst_facts(text, module, is_package)
                 if facts.parse_error is not None:
                     # Neither can read it: CPython's message is the one users know.
-                    facts = ModuleFacts(parse_error=_ast_error(exc), engine="ast")
+                    facts = ModuleFacts(parse_error=_ast_error(exc, text), engine="ast")
         else:
             facts = extract_with_ast(tree, text, module, is_package)
     facts.suppressions, facts.reexport_lines = find_markers(text)

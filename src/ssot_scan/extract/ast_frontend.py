@@ -15,6 +15,7 @@ from typing import Optional
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
+    SUPPRESS_CALLEES,
     TYPE_CHECKING_NAMES,
     Context,
     FactsBuilder,
@@ -188,7 +189,15 @@ class _Walker:
             self.body(node.orelse, ctx.entering(conditional=True))
             self.body(node.finalbody, ctx)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
-            self.body(node.body, ctx)
+            suppressed: set[str] = set()
+            for item in node.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and dotted(call.func) in SUPPRESS_CALLEES:
+                    suppressed.update(
+                        n.rsplit(".", 1)[-1] for n in (dotted(a) for a in call.args) if n
+                    )
+            with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
+            self.body(node.body, with_ctx)
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             self.body(node.body, ctx.entering(conditional=True))
             self.body(node.orelse, ctx.entering(conditional=True))
@@ -212,17 +221,23 @@ class _Walker:
                     alias_of=dotted(value),
                 )
             elif isinstance(target, (ast.Tuple, ast.List)):
-                for element in target.elts:
-                    if isinstance(element, ast.Starred):
-                        element = element.value
-                    if isinstance(element, ast.Name):
-                        self.b.add_definition(
-                            ctx,
-                            element.id,
-                            "assign",
-                            element.lineno,
-                            self.col(element.lineno, element.col_offset),
-                        )
+                self.unpack(target, ctx)
+
+    def unpack(self, target: ast.Tuple | ast.List, ctx: Context) -> None:
+        """``a, (b, *c) = ...``: every name bound, however deep."""
+        for element in target.elts:
+            if isinstance(element, ast.Starred):
+                element = element.value
+            if isinstance(element, ast.Name):
+                self.b.add_definition(
+                    ctx,
+                    element.id,
+                    "assign",
+                    element.lineno,
+                    self.col(element.lineno, element.col_offset),
+                )
+            elif isinstance(element, (ast.Tuple, ast.List)):
+                self.unpack(element, ctx)
 
     def expression_statement(self, value: ast.expr, ctx: Context) -> None:
         if not isinstance(value, ast.Call):

@@ -18,6 +18,8 @@ IMPORT_GUARDS = frozenset(
     {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "*bare*"}
 )
 TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
+# ``with contextlib.suppress(ImportError):`` guards its body like a ``try``.
+SUPPRESS_CALLEES = frozenset({"suppress", "contextlib.suppress"})
 WARN_CALLEES = frozenset({"warn", "warnings.warn", "_warnings.warn"})
 
 

@@ -15,7 +15,7 @@ import re
 import tokenize
 from collections.abc import Iterator
 
-_SUPPRESSION = re.compile(r"#.*?\bssot:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_SUPPRESSION = re.compile(r"#.*?\bssot:\s*ignore\b\s*(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _NOQA = re.compile(r"#.*?\bnoqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
 
 
@@ -51,7 +51,9 @@ def find_markers(text: str) -> tuple[dict[int, list[str]], list[int]]:
     for line, comment in _comments(text):
         match = _SUPPRESSION.match(comment)
         if match:
-            suppressions[line] = _codes(match)
+            codes = _codes(match)
+            if codes or match.group("codes") is None:  # ``ignore[]`` names nothing
+                suppressions[line] = codes
         noqa = _NOQA.match(comment)
         if noqa:
             codes = _codes(noqa)

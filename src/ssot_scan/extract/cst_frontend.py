@@ -17,6 +17,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
+    SUPPRESS_CALLEES,
     TYPE_CHECKING_NAMES,
     Context,
     FactsBuilder,
@@ -267,7 +268,16 @@ class _Walker:
             if node.finalbody is not None:
                 self.body(_statements(node.finalbody.body), ctx)
         elif isinstance(node, cst.With):
-            self.body(_statements(node.body), ctx)
+            suppressed: set[str] = set()
+            for item in node.items:
+                call = item.item
+                if isinstance(call, cst.Call) and dotted(call.func) in SUPPRESS_CALLEES:
+                    positional, _ = _call_arguments(call)
+                    suppressed.update(
+                        n.rsplit(".", 1)[-1] for n in (dotted(a) for a in positional) if n
+                    )
+            with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
+            self.body(_statements(node.body), with_ctx)
         elif isinstance(node, (cst.For, cst.While)):
             self.body(_statements(node.body), ctx.entering(conditional=True))
             if node.orelse is not None:
@@ -301,10 +311,17 @@ class _Walker:
                     ctx, target.value, "assign", line, column, alias_of=dotted(value)
                 )
             elif isinstance(target, (cst.Tuple, cst.List)):
-                for element in target.elements:
-                    if isinstance(element.value, cst.Name):
-                        line, column = self.start(element.value)
-                        self.b.add_definition(ctx, element.value.value, "assign", line, column)
+                self.unpack(target, ctx)
+
+    def unpack(self, target: cst.Tuple | cst.List, ctx: Context) -> None:
+        """``a, (b, *c) = ...``: every name bound, however deep."""
+        for element in target.elements:
+            value = element.value
+            if isinstance(value, cst.Name):
+                line, column = self.start(value)
+                self.b.add_definition(ctx, value.value, "assign", line, column)
+            elif isinstance(value, (cst.Tuple, cst.List)):
+                self.unpack(value, ctx)
 
     def expression_statement(self, value: cst.BaseExpression, ctx: Context) -> None:
         if not isinstance(value, cst.Call):
