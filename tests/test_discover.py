@@ -257,10 +257,13 @@ def test_paths_no_import_can_spell_get_no_module_name(
         },
     )
     found = _discover([tmp_path, tmp_path / ".hidden" / "x.py"])
+    # A file stem that is not an identifier keeps its name: importlib imports it
+    # (Django's migrations; grimp names them too). A folder that is not one cannot
+    # be a package, so nothing below it has a name.
     assert _modules(found) == {
         ".hidden/x.py": None,
         "my-scripts/tool.py": None,
-        "pkg/0001_initial.py": None,
+        "pkg/0001_initial.py": "pkg.0001_initial",
         "pkg/__init__.py": "pkg",
     }
     assert found.first_party == {"pkg"}

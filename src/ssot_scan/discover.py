@@ -138,13 +138,23 @@ def _crawl_root(path: Path) -> Path:
 
 
 def _module_name(path: Path, root: Path) -> tuple[str, bool]:
-    """The dotted name, or "" when no import statement can spell it."""
+    """The dotted name, or "" when no import can reach the file by name.
+
+    Folders must be identifiers (packages are imported by dotted name). A file
+    stem that is not one (``0001_initial``) is still importable with
+    ``importlib.import_module``, as Django imports its migrations (grimp names them
+    too), so it keeps its name; a stem with a dot in it (``a.gen.py``) is not, and
+    would collide with ``a/gen.py``.
+    """
     parts = list(path.relative_to(root).parts)
-    parts[-1] = parts[-1].rsplit(".", 1)[0]  # a.gen.py -> a.gen: not an identifier
+    parts[-1] = parts[-1].rsplit(".", 1)[0]
     is_package = parts[-1] == "__init__"
     if is_package:
         parts = parts[:-1]
-    if not all(part.isidentifier() for part in parts):
+    folders, stem = (parts, "") if is_package else (parts[:-1], parts[-1])
+    if not all(part.isidentifier() for part in folders) or "." in stem:
+        return "", is_package
+    if not is_package and not stem:
         return "", is_package
     return ".".join(parts), is_package
 

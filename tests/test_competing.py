@@ -1,0 +1,590 @@
+"""SSOT003 (competing-definitions) on small projects.
+
+Each test writes a project into ``tmp_path`` (``pyproject.toml`` with
+``[tool.ssot-scan]`` at the root, code under ``pkg/``), runs the full scan and
+compares the exact ``(path, line, code)`` set of SSOT003 findings (plus SSOT001
+where the interplay of the two is the point).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ssot_scan.config import load_config, load_rule_packs
+from ssot_scan.errors import UsageError
+from ssot_scan.findings import Finding
+from ssot_scan.result import ScanResult
+from ssot_scan.scan import run_scan
+
+Located = set[tuple[str, int, str]]
+
+
+def scan(
+    root: Path,
+    files: dict[str, str],
+    config: str = "",
+    select: tuple[str, ...] = ("SSOT003",),
+) -> ScanResult:
+    """Write ``files`` plus a pyproject (``config`` appended to its table) and scan."""
+    files = {"pyproject.toml": "[tool.ssot-scan]\n" + textwrap.dedent(config), **files}
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    loaded = load_config([root])
+    loaded.select = list(select)
+    load_rule_packs(loaded, [])
+    return run_scan([root], loaded)
+
+
+def located(result: ScanResult, code: str = "SSOT003") -> Located:
+    return {(f.path, f.line, f.code) for f in result.findings if f.code == code}
+
+
+def only(result: ScanResult, code: str = "SSOT003") -> Finding:
+    found = [f for f in result.findings if f.code == code]
+    assert len(found) == 1, [(f.path, f.line, f.message) for f in found]
+    return found[0]
+
+
+def related(finding: Finding) -> set[tuple[str, int]]:
+    return {(r["path"], r["line"]) for r in finding.related}
+
+
+# =====================================================================================
+# 1. One imported name, several definitions depending on the path
+# =====================================================================================
+
+# The CASE pattern: a manager module aliasing the unified implementation, and a
+# sibling factory module binding the same name to a different class.
+_CASE = {
+    "pkg/__init__.py": "",
+    "pkg/ws/__init__.py": "",
+    "pkg/ws/impl.py": "class Impl:\n    pass\n",
+    "pkg/ws/manager.py": "from pkg.ws.impl import Impl\n\nWebSocketManager = Impl\n",
+    "pkg/ws/factory.py": "class Factory:\n    pass\n\n\nWebSocketManager = Factory\n",
+}
+
+
+def test_case_pattern_is_one_finding_at_the_first_non_canonical_import(
+    tmp_path: Path,
+) -> None:
+    result = scan(
+        tmp_path,
+        {
+            **_CASE,
+            "pkg/a.py": "from pkg.ws.manager import WebSocketManager\n",
+            "pkg/b.py": "from pkg.ws.manager import WebSocketManager\n",
+            "pkg/c.py": "from pkg.ws.manager import WebSocketManager\n",
+            # Path order puts pkg/d.py first although its import sits lower.
+            "pkg/z.py": "from pkg.ws.factory import WebSocketManager\n",
+            "pkg/d.py": "import os\n\nfrom pkg.ws.factory import WebSocketManager\n",
+        },
+    )
+    finding = only(result)
+    assert (finding.path, finding.line) == ("pkg/d.py", 3)
+    assert related(finding) == {("pkg/z.py", 1)}
+    assert finding.symbol == "WebSocketManager"
+    assert finding.canonical == "pkg.ws.impl.Impl"
+    assert "pkg.ws.factory.Factory" in finding.message
+
+
+@pytest.mark.parametrize(
+    "manager",
+    [
+        "from pkg.ws.impl import Impl as WebSocketManager\n",
+        "from .impl import Impl\n\nWebSocketManager = Impl\n",
+        "from . import impl\n\nWebSocketManager = impl.Impl\n",
+        "import pkg.ws.impl\n\nWebSocketManager = pkg.ws.impl.Impl\n",
+    ],
+    ids=["import-as", "relative-alias", "module-attribute-alias", "dotted-alias"],
+)
+def test_case_pattern_fires_for_every_spelling_of_the_rename(tmp_path: Path, manager: str) -> None:
+    result = scan(
+        tmp_path,
+        {
+            **_CASE,
+            "pkg/ws/manager.py": manager,
+            "pkg/a.py": "from pkg.ws.manager import WebSocketManager\n",
+            "pkg/b.py": "from pkg.ws.manager import WebSocketManager\n",
+            "pkg/c.py": "from pkg.ws.factory import WebSocketManager\n",
+        },
+    )
+    assert located(result) == {("pkg/c.py", 1, "SSOT003")}
+    assert only(result).canonical == "pkg.ws.impl.Impl"
+
+
+def test_every_other_non_canonical_import_is_a_related_location(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            **_CASE,
+            **{f"pkg/m{i}.py": "from pkg.ws.manager import WebSocketManager\n" for i in range(4)},
+            **{f"pkg/f{i}.py": "from pkg.ws.factory import WebSocketManager\n" for i in range(3)},
+        },
+    )
+    finding = only(result)
+    assert (finding.path, finding.line) == ("pkg/f0.py", 1)
+    assert related(finding) == {("pkg/f1.py", 1), ("pkg/f2.py", 1)}
+
+
+def test_canonical_is_the_definition_most_imports_reach(tmp_path: Path) -> None:
+    # Same layout, majority flipped: now the factory is canonical.
+    result = scan(
+        tmp_path,
+        {
+            **_CASE,
+            "pkg/a.py": "from pkg.ws.manager import WebSocketManager\n",
+            "pkg/b.py": "from pkg.ws.factory import WebSocketManager\n",
+            "pkg/c.py": "from pkg.ws.factory import WebSocketManager\n",
+            "pkg/d.py": "from pkg.ws.factory import WebSocketManager\n",
+        },
+    )
+    finding = only(result)
+    assert (finding.path, finding.line) == ("pkg/a.py", 1)
+    assert finding.related == []
+    assert finding.canonical == "pkg.ws.factory.Factory"
+
+
+def test_canonical_rule_overrides_the_majority(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            **_CASE,
+            "pkg/a.py": "from pkg.ws.manager import WebSocketManager\n",
+            "pkg/b.py": "from pkg.ws.manager import WebSocketManager\n",
+            "pkg/c.py": "from pkg.ws.manager import WebSocketManager\n",
+            "pkg/d.py": "from pkg.ws.factory import WebSocketManager\n",
+        },
+        """\
+        [[tool.ssot-scan.canonical]]
+        symbol = "pkg.ws.factory.WebSocketManager"
+        path = "pkg.ws.factory"
+        """,
+    )
+    finding = only(result)
+    assert (finding.path, finding.line) == ("pkg/a.py", 1)
+    assert related(finding) == {("pkg/b.py", 1), ("pkg/c.py", 1)}
+    assert finding.canonical == "pkg.ws.factory.Factory"
+
+
+def test_path_through_a_compat_module_fires_even_for_functions(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ws/__init__.py": "",
+            "pkg/ws/core.py": "def connect():\n    pass\n",
+            "pkg/ws/compat.py": "def connect():\n    pass\n",
+            "pkg/a.py": "from pkg.ws.core import connect\n",
+            "pkg/b.py": "from pkg.ws.core import connect\n",
+            "pkg/c.py": "from pkg.ws.compat import connect\n",
+        },
+    )
+    assert located(result) == {("pkg/c.py", 1, "SSOT003")}
+
+
+def test_path_through_a_deprecated_module_fires_even_for_functions(tmp_path: Path) -> None:
+    # pkg.ws.old is deprecated (not its submodules), so importing from the
+    # submodules is not SSOT001, but those paths are inside a deprecated module.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ws/__init__.py": "",
+            "pkg/ws/old/__init__.py": "",
+            "pkg/ws/old/first.py": "def connect():\n    pass\n",
+            "pkg/ws/old/second.py": "def connect():\n    pass\n",
+            "pkg/a.py": "from pkg.ws.old.first import connect\n",
+            "pkg/b.py": "from pkg.ws.old.first import connect\n",
+            "pkg/c.py": "from pkg.ws.old.second import connect\n",
+        },
+        """\
+        [[tool.ssot-scan.deprecated]]
+        module = "pkg.ws.old"
+        """,
+        select=("SSOT001", "SSOT003"),
+    )
+    assert located(result, "SSOT001") == set()
+    assert located(result) == {("pkg/c.py", 1, "SSOT003")}
+
+
+def test_same_named_functions_in_sibling_modules_do_not_fire(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ws/__init__.py": "",
+            "pkg/ws/core.py": "def connect():\n    pass\n",
+            "pkg/ws/other.py": "def connect():\n    pass\n",
+            "pkg/a.py": "from pkg.ws.core import connect\n",
+            "pkg/b.py": "from pkg.ws.core import connect\n",
+            "pkg/c.py": "from pkg.ws.other import connect\n",
+        },
+    )
+    assert located(result) == set()
+
+
+_SIBLING_CLASSES = {
+    "pkg/__init__.py": "",
+    "pkg/ws/__init__.py": "",
+    "pkg/ws/manager.py": "class WebSocketManager:\n    pass\n",
+    "pkg/a.py": "from pkg.ws.manager import WebSocketManager\n",
+    "pkg/b.py": "from pkg.ws.manager import WebSocketManager\n",
+    "pkg/c.py": "from pkg.ws.unified import WebSocketManager\n",
+}
+
+
+def test_same_named_unrelated_classes_in_sibling_modules_fire(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {**_SIBLING_CLASSES, "pkg/ws/unified.py": "class WebSocketManager:\n    pass\n"},
+    )
+    assert located(result) == {("pkg/c.py", 1, "SSOT003")}
+    assert only(result).canonical == "pkg.ws.manager.WebSocketManager"
+
+
+@pytest.mark.parametrize(
+    "unified",
+    [
+        "from pkg.ws import manager\n\n\nclass WebSocketManager(manager.WebSocketManager):\n"
+        "    pass\n",
+        "from pkg.ws.manager import WebSocketManager as Base\n\n\n"
+        "class WebSocketManager(Base):\n    pass\n",
+    ],
+    ids=["attribute-base", "renamed-base"],
+)
+def test_same_named_classes_where_one_subclasses_the_other_do_not_fire(
+    tmp_path: Path, unified: str
+) -> None:
+    result = scan(tmp_path, {**_SIBLING_CLASSES, "pkg/ws/unified.py": unified})
+    assert located(result) == set()
+
+
+def test_subclass_through_an_intermediate_base_does_not_fire(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            **_SIBLING_CLASSES,
+            "pkg/ws/base.py": (
+                "from pkg.ws.manager import WebSocketManager as Root\n\n\n"
+                "class Middle(Root):\n    pass\n"
+            ),
+            "pkg/ws/unified.py": (
+                "from pkg.ws.base import Middle\n\n\nclass WebSocketManager(Middle):\n    pass\n"
+            ),
+        },
+    )
+    assert located(result) == set()
+
+
+def test_namespaced_homonyms_imported_plainly_do_not_fire(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/forms/__init__.py": "",
+            "pkg/forms/fields.py": "class Field:\n    pass\n",
+            "pkg/db/__init__.py": "",
+            "pkg/db/models/__init__.py": "",
+            "pkg/db/models/fields.py": "class Field:\n    pass\n",
+            "pkg/a.py": "from pkg.forms.fields import Field\n",
+            "pkg/b.py": "from pkg.forms.fields import Field\n",
+            "pkg/c.py": "from pkg.db.models.fields import Field\n",
+        },
+    )
+    assert located(result) == set()
+
+
+def test_imports_that_rename_on_the_way_in_do_not_fire(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/loaders/__init__.py": "",
+            "pkg/loaders/base.py": "class Loader:\n    pass\n",
+            "pkg/loaders/fs.py": "class Loader:\n    pass\n",
+            "pkg/a.py": "from pkg.loaders.base import Loader\n",
+            "pkg/b.py": "from pkg.loaders.base import Loader\n",
+            "pkg/c.py": "from pkg.loaders.fs import Loader as FsLoader\n",
+        },
+    )
+    assert located(result) == set()
+
+
+def test_local_nickname_beside_its_class_does_not_fire(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/gates/__init__.py": "",
+            "pkg/gates/x.py": "class XGate:\n    pass\n\n\nX = XGate\n",
+            "pkg/gates/y.py": "X = 1\n",
+            "pkg/a.py": "from pkg.gates.x import X\n",
+            "pkg/b.py": "from pkg.gates.x import X\n",
+            "pkg/c.py": "from pkg.gates.y import X\n",
+        },
+    )
+    assert located(result) == set()
+
+
+def test_sibling_packages_as_paths_do_not_fire(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/core/__init__.py": "from pkg.core.impl import Basic\n",
+            "pkg/core/impl.py": "class Basic:\n    pass\n",
+            "pkg/stats/__init__.py": "from pkg.stats.impl import Basic\n",
+            "pkg/stats/impl.py": "class Basic:\n    pass\n",
+            "pkg/a.py": "from pkg.core import Basic\n",
+            "pkg/b.py": "from pkg.core import Basic\n",
+            "pkg/c.py": "from pkg.stats import Basic\n",
+        },
+    )
+    assert located(result) == set()
+
+
+@pytest.mark.parametrize("deprecated", [True, False])
+def test_import_already_reported_as_ssot001_is_not_reported_again(
+    tmp_path: Path, deprecated: bool
+) -> None:
+    warning = "import warnings\n\nwarnings.warn('use manager', DeprecationWarning)\n\n\n"
+    result = scan(
+        tmp_path,
+        {
+            **_SIBLING_CLASSES,
+            "pkg/ws/unified.py": (warning if deprecated else "")
+            + "class WebSocketManager:\n    pass\n",
+        },
+        select=("SSOT001", "SSOT003"),
+    )
+    if deprecated:
+        assert located(result, "SSOT001") == {("pkg/c.py", 1, "SSOT001")}
+        assert located(result) == set()
+    else:  # the same import, not deprecated: SSOT003 reports it
+        assert located(result, "SSOT001") == set()
+        assert located(result) == {("pkg/c.py", 1, "SSOT003")}
+
+
+# =====================================================================================
+# 2. Watched names
+# =====================================================================================
+
+_WATCHED = {
+    "pkg/__init__.py": "",
+    "pkg/ws.py": "class WsManager:\n    pass\n",
+    "pkg/db.py": "class DbManager:\n    pass\n",
+    "pkg/tasks.py": "import os\n\n\ndef TaskManager():\n    pass\n",
+    # Aliases: one to a rival object, one to the object that is kept.
+    "pkg/cache.py": "from pkg.db import DbManager\n\nCacheManager = DbManager\n",
+    "pkg/app.py": "from pkg.ws import WsManager\n\nAppManager = WsManager\n",
+    "pkg/u1.py": "from pkg.ws import WsManager\n",
+    "pkg/u2.py": "from pkg.ws import WsManager\n",
+    # Does not match the pattern (case-sensitive, suffix).
+    "pkg/misc.py": "class ManagerBase:\n    pass\n\n\nclass Wsmanager:\n    pass\n",
+}
+
+
+def test_watch_reports_every_extra_definition_and_rival_alias(tmp_path: Path) -> None:
+    result = scan(tmp_path, _WATCHED, '[[tool.ssot-scan.watch]]\nname = "*Manager"\n')
+    assert located(result) == {
+        ("pkg/db.py", 1, "SSOT003"),
+        ("pkg/tasks.py", 4, "SSOT003"),
+        ("pkg/cache.py", 3, "SSOT003"),
+    }
+    assert {f.canonical for f in result.findings} == {"pkg.ws.WsManager"}
+    alias = next(f for f in result.findings if f.path == "pkg/cache.py")
+    assert alias.symbol == "pkg.db.DbManager"
+    assert "CacheManager = DbManager" in alias.message
+
+
+def test_watch_max_definitions_two_keeps_the_two_most_imported(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        _WATCHED,
+        '[[tool.ssot-scan.watch]]\nname = "*Manager"\nmax-definitions = 2\n',
+    )
+    assert located(result) == {("pkg/tasks.py", 4, "SSOT003")}
+
+
+def test_watch_within_the_limit_is_quiet(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ws.py": "class WsManager:\n    pass\n",
+            "pkg/app.py": "from pkg.ws import WsManager\n\nAppManager = WsManager\n",
+        },
+        '[[tool.ssot-scan.watch]]\nname = "*Manager"\n',
+    )
+    assert located(result) == set()
+
+
+_WITH_TESTS = {
+    "pkg/__init__.py": "",
+    "pkg/ws.py": "class WsManager:\n    pass\n",
+    "tests/helpers.py": "class FakeManager:\n    pass\n",
+    "tests/test_one.py": "from tests.helpers import FakeManager\n",
+    "tests/test_two.py": "from tests.helpers import FakeManager\n",
+    "tests/test_three.py": "from tests.helpers import FakeManager\n",
+    "pkg/test_local.py": "class LocalManager:\n    pass\n",
+    "conftest.py": "class FixtureManager:\n    pass\n",
+}
+
+
+def test_watch_leaves_test_modules_out_by_default(tmp_path: Path) -> None:
+    result = scan(tmp_path, _WITH_TESTS, '[[tool.ssot-scan.watch]]\nname = "*Manager"\n')
+    assert located(result) == set()
+
+
+def test_watch_include_tests_keeps_the_most_imported_outside_tests(tmp_path: Path) -> None:
+    # FakeManager is imported three times, WsManager never: it is still kept,
+    # because imports and definitions in tests do not make the canonical one.
+    result = scan(
+        tmp_path,
+        _WITH_TESTS,
+        '[[tool.ssot-scan.watch]]\nname = "*Manager"\ninclude-tests = true\n',
+    )
+    assert located(result) == {
+        ("tests/helpers.py", 1, "SSOT003"),
+        ("pkg/test_local.py", 1, "SSOT003"),
+        ("conftest.py", 1, "SSOT003"),
+    }
+    assert {f.canonical for f in result.findings} == {"pkg.ws.WsManager"}
+
+
+def test_watch_keeps_the_most_imported_definition(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "class AManager:\n    pass\n",
+            "pkg/b.py": "class BManager:\n    pass\n",
+            "pkg/u1.py": "from pkg.b import BManager\n",
+            "pkg/u2.py": "from pkg.b import BManager\n",
+            "pkg/u3.py": "from pkg.a import AManager\n",
+        },
+        '[[tool.ssot-scan.watch]]\nname = "*Manager"\n',
+    )
+    finding = only(result)
+    assert (finding.path, finding.line) == ("pkg/a.py", 1)
+    assert finding.canonical == "pkg.b.BManager"
+
+
+def test_watch_in_a_rule_pack_file_applies(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        {**_WATCHED, "rules.toml": '[[watch]]\nname = "*Manager"\nmax-definitions = 2\n'},
+        'rule-packs = ["rules.toml"]\n',
+    )
+    assert located(result) == {("pkg/tasks.py", 4, "SSOT003")}
+
+
+# =====================================================================================
+# 3. all-classes
+# =====================================================================================
+
+_DUPLICATE_CLASSES = {
+    "pkg/__init__.py": "",
+    "pkg/a.py": "class Config:\n    pass\n",
+    "pkg/b.py": "import os\n\n\nclass Config:\n    pass\n",
+    "pkg/c.py": "class Config:\n    pass\n",
+    "pkg/u1.py": "from pkg.b import Config\n",
+    "pkg/u2.py": "from pkg.b import Config\n",
+    "pkg/m1.py": "class Migration:\n    pass\n",
+    "pkg/m2.py": "class Migration:\n    pass\n",
+    "pkg/single.py": "class Unique:\n    pass\n",
+    "tests/test_a.py": "class Config:\n    pass\n\n\nclass Unique:\n    pass\n",
+}
+
+
+def test_duplicate_class_names_are_not_reported_by_default(tmp_path: Path) -> None:
+    result = scan(tmp_path, _DUPLICATE_CLASSES)
+    assert located(result) == set()
+
+
+def test_all_classes_reports_duplicates_keeping_the_most_imported(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        _DUPLICATE_CLASSES,
+        "[tool.ssot-scan.competing-definitions]\nall-classes = true\n",
+    )
+    assert located(result) == {
+        ("pkg/a.py", 1, "SSOT003"),
+        ("pkg/c.py", 1, "SSOT003"),
+        ("pkg/m2.py", 1, "SSOT003"),  # of two unimported ones, one is kept
+    }
+    config_findings = [f for f in result.findings if f.path in ("pkg/a.py", "pkg/c.py")]
+    assert {f.canonical for f in config_findings} == {"pkg.b.Config"}
+
+
+def test_all_classes_leaves_out_ignore_names_patterns(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        _DUPLICATE_CLASSES,
+        """\
+        [tool.ssot-scan.competing-definitions]
+        all-classes = true
+        ignore-names = ["Migr*"]
+        """,
+    )
+    assert located(result) == {("pkg/a.py", 1, "SSOT003"), ("pkg/c.py", 1, "SSOT003")}
+
+
+def test_all_classes_ignore_names_exact_name(tmp_path: Path) -> None:
+    result = scan(
+        tmp_path,
+        _DUPLICATE_CLASSES,
+        """\
+        [tool.ssot-scan.competing-definitions]
+        all-classes = true
+        ignore-names = ["Migration", "Config"]
+        """,
+    )
+    assert located(result) == set()
+
+
+# =====================================================================================
+# Configuration errors
+# =====================================================================================
+
+
+def _usage_error(root: Path, table: str) -> str:
+    (root / "pyproject.toml").write_text("[tool.ssot-scan]\n" + table, encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        config = load_config([root])
+        load_rule_packs(config, [])
+    return str(caught.value)
+
+
+def test_unknown_key_in_watch_table_is_an_error_naming_the_key(tmp_path: Path) -> None:
+    message = _usage_error(
+        tmp_path, '[[tool.ssot-scan.watch]]\nname = "*Manager"\nmax-definition = 2\n'
+    )
+    assert "watch[0]" in message
+    assert "'max-definition'" in message
+    assert "max-definitions" in message  # the did-you-mean
+
+
+def test_max_definitions_zero_is_an_error(tmp_path: Path) -> None:
+    message = _usage_error(
+        tmp_path, '[[tool.ssot-scan.watch]]\nname = "*Manager"\nmax-definitions = 0\n'
+    )
+    assert "max-definitions" in message
+    assert "at least 1" in message
+
+
+def test_watch_without_a_name_is_an_error(tmp_path: Path) -> None:
+    message = _usage_error(tmp_path, "[[tool.ssot-scan.watch]]\nmax-definitions = 2\n")
+    assert "watch[0]" in message
+    assert "'name'" in message
+
+
+def test_unknown_key_in_competing_definitions_table_is_an_error(tmp_path: Path) -> None:
+    message = _usage_error(tmp_path, "[tool.ssot-scan.competing-definitions]\nall-class = true\n")
+    assert "competing-definitions" in message
+    assert "'all-class'" in message
