@@ -484,6 +484,32 @@ def test_watch_in_a_rule_pack_file_applies(tmp_path: Path) -> None:
     assert located(result) == {("pkg/tasks.py", 4, "SSOT003")}
 
 
+@pytest.mark.parametrize(
+    "config",
+    [
+        '[[tool.ssot-scan.watch]]\nname = "*Manager"\n'
+        "[tool.ssot-scan.competing-definitions]\nall-classes = true\n",
+        '[[tool.ssot-scan.watch]]\nname = "*Manager"\n[[tool.ssot-scan.watch]]\nname = "Ws*"\n',
+    ],
+    ids=["watch-and-all-classes", "two-watch-rules"],
+)
+def test_definition_matched_twice_is_reported_once(tmp_path: Path, config: str) -> None:
+    # BUG: each watch rule and all-classes report independently, so one extra
+    # definition becomes two SSOT003 findings on the same line (counted twice in
+    # the totals, with two fingerprints).
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "class WsManager:\n    pass\n",
+            "pkg/b.py": "class WsManager:\n    pass\n",
+            "pkg/u1.py": "from pkg.a import WsManager\n",
+        },
+        config,
+    )
+    assert [(f.path, f.line) for f in result.findings] == [("pkg/b.py", 1)]
+
+
 # =====================================================================================
 # 3. all-classes
 # =====================================================================================

@@ -107,9 +107,7 @@ def test_two_module_cycle_is_one_finding_with_chain_and_breaker(tmp_path: Path) 
 
 def test_three_module_cycle_is_one_finding_with_chain_and_breaker(tmp_path: Path) -> None:
     finding = only(scan(tmp_path, _THREE))
-    chains = rotations(
-        [("pkg.a", "pkg/a.py:1"), ("pkg.b", "pkg/b.py:2"), ("pkg.c", "pkg/c.py:3")]
-    )
+    chains = rotations([("pkg.a", "pkg/a.py:1"), ("pkg.b", "pkg/b.py:2"), ("pkg.c", "pkg/c.py:3")])
     assert any(chain in finding.message for chain in chains), finding.message
     assert "import cycle of 3 modules" in finding.message
     assert "remove" in finding.message
@@ -134,9 +132,7 @@ def test_two_separate_cycles_are_two_findings(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "source", ["import pkg.a\n", "from pkg import a\n", "from . import a\n"]
-)
+@pytest.mark.parametrize("source", ["import pkg.a\n", "from pkg import a\n", "from . import a\n"])
 def test_module_importing_itself_is_a_cycle(tmp_path: Path, source: str) -> None:
     finding = only(scan(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": source}))
     assert (finding.path, finding.line) == ("pkg/a.py", 1)
@@ -161,6 +157,10 @@ def test_type_checking_only_back_edge_is_no_cycle(tmp_path: Path, back_edge: str
     assert located(result) == set()
     assert result.cycles == []
 
+
+_TYPE_CHECKING_BACK_EDGE = (
+    "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pkg.a\n"
+)
 
 _LAZY = {
     "pkg/__init__.py": "",
@@ -189,7 +189,7 @@ def test_type_checking_back_edge_stays_out_even_with_include_lazy(tmp_path: Path
         {
             "pkg/__init__.py": "",
             "pkg/a.py": "import pkg.b\n",
-            "pkg/b.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pkg.a\n",
+            "pkg/b.py": _TYPE_CHECKING_BACK_EDGE,
         },
         "[tool.ssot-scan.cycles]\ninclude-lazy = true\n",
     )
@@ -266,6 +266,23 @@ def test_from_package_import_name_is_an_edge_to_the_package(tmp_path: Path) -> N
     assert only(result).extra["modules"] == ["pkg", "pkg.a"]
 
 
+def test_self_import_inside_a_larger_cycle_is_among_the_breakers(tmp_path: Path) -> None:
+    # BUG: the self-import (pkg/a.py:1) is dropped from the breakers of a
+    # two-module cycle; the message says to remove only pkg.b -> pkg.a, after which
+    # pkg.a still imports itself. See test_self_loop_inside_a_larger_component_...
+    finding = only(
+        scan(
+            tmp_path,
+            {
+                "pkg/__init__.py": "",
+                "pkg/a.py": "import pkg.a\nimport pkg.b\n",
+                "pkg/b.py": "import pkg.a\n",
+            },
+        )
+    )
+    assert ["pkg.a", "pkg.a"] in finding.extra["breakers"]
+
+
 def test_json_output_has_cycles_and_their_count(tmp_path: Path) -> None:
     result = scan(tmp_path, {**_THREE, "pkg/x.py": "import pkg.x\n"})
     document = result_json(result)
@@ -326,9 +343,15 @@ def _random_graph(nodes: int, probability: float, seed: int) -> Any:
     return nx.relabel_nodes(graph, {n: f"m{n:04d}" for n in graph})
 
 
-@pytest.mark.parametrize("seed", range(8))
-@pytest.mark.parametrize("probability", [0.005, 0.01, 0.02])
-def test_breakers_leave_random_graphs_acyclic(seed: int, probability: float) -> None:
+@pytest.mark.parametrize(
+    ("probability", "seed"),
+    [
+        *((0.005, seed) for seed in range(6)),
+        *((0.01, seed) for seed in range(6)),
+        (0.02, 0),  # one dense graph: ~160 breakers, pruning does most of the work
+    ],
+)
+def test_breakers_leave_random_graphs_acyclic(probability: float, seed: int) -> None:
     graph = _random_graph(200, probability, seed)
     _assert_breakers_break_every_cycle(graph, find_cycles(graph))
 
@@ -356,7 +379,7 @@ def _ring_with_chords(size: int, chords: int, seed: int) -> Any:
     return graph
 
 
-@pytest.mark.parametrize("chords", [0, 50, 600])
+@pytest.mark.parametrize("chords", [0, 50, 200])
 def test_ring_of_600_with_chords_is_one_component_broken_by_its_breakers(chords: int) -> None:
     graph = _ring_with_chords(600, chords, seed=7)
     cycles = find_cycles(graph)
@@ -403,7 +426,7 @@ def test_breakers_leave_random_graphs_with_self_loops_acyclic() -> None:
 
 
 def test_result_does_not_depend_on_edge_insertion_order() -> None:
-    graph = _random_graph(200, 0.015, seed=5)
+    graph = _random_graph(200, 0.01, seed=5)
     edges = list(graph.edges)
     random.Random(5).shuffle(edges)
     shuffled = nx.DiGraph()

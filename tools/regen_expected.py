@@ -24,6 +24,8 @@ SUMMARY = (
     "suppressed",
     "fragmented_symbols",
     "files_with_findings",
+    "undecidable",
+    "cycles",
 )
 
 

@@ -55,8 +55,8 @@ def runtime_graph(graph: ImportGraph, include_lazy: bool) -> Any:
 
 
 def _counts(site: ImportSite, include_lazy: bool) -> bool:
-    if site.type_checking:
-        return False
+    if site.type_checking or site.main_block:
+        return False  # never runs on import
     return include_lazy or not site.in_function
 
 
@@ -126,7 +126,9 @@ def _feedback_arcs(graph: Any) -> list[Edge]:
                 remove(node)
                 break
     order = {node: i for i, node in enumerate([*front, *reversed(back)])}
-    arcs = [(u, v) for u, v in graph.edges if u != v and order[v] < order[u]]
+    # Back edges break every longer cycle; a module importing itself is a cycle
+    # no ordering can break, so its self-edge is always a breaker.
+    arcs = [(u, v) for u, v in graph.edges if order[v] < order[u] or u == v]
     return sorted(arcs, key=lambda e: (order[e[0]], order[e[1]]))
 
 

@@ -130,9 +130,16 @@ class _Ignores:
 
 
 def _crawl_root(path: Path) -> Path:
-    """The folder Python would need on sys.path to import ``path`` by its full name."""
+    """The folder Python would need on sys.path to import ``path`` by its full name.
+
+    Walk up while the folder is a package, and also across a folder without
+    ``__init__.py`` that sits directly inside a package (a namespace portion such as
+    ``flask/sansio``, importable as ``flask.sansio``).
+    """
     folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
+    while folder.parent != folder and (
+        (folder / "__init__.py").is_file() or (folder.parent / "__init__.py").is_file()
+    ):
         folder = folder.parent
     return folder
 
@@ -196,8 +203,10 @@ def _walk(
         kept = []
         for name in sorted(dirnames):
             child = here / name
-            if name in DEFAULT_EXCLUDES or ignores.ignored(child, is_dir=True):
+            if ignores.ignored(child, is_dir=True):
                 continue
+            if name in DEFAULT_EXCLUDES and not (child / "__init__.py").is_file():
+                continue  # build/, venv/...; but pip's real package ``operations.build`` stays
             if child.is_symlink() and not child.exists():
                 notices.append(f"{child}: broken symlink or symlink loop, skipped")
                 continue

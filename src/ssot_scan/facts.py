@@ -18,6 +18,7 @@ CTX_FUNCTION = "function"
 CTX_TYPE_CHECKING = "type_checking"
 CTX_TRY_IMPORT_ERROR = "try_import_error"
 CTX_CONDITIONAL = "conditional"
+CTX_MAIN = "main"  # under ``if __name__ == "__main__":``
 
 
 @dataclass
@@ -55,7 +56,8 @@ class ImportSite:
     in_class: bool = False
     type_checking: bool = False
     guarded: bool = False  # inside ``try:`` whose handlers catch ImportError
-    conditional: bool = False  # inside another ``if``/``try``/``with``/loop
+    conditional: bool = False  # inside another ``if``/``try``/loop
+    main_block: bool = False  # under ``if __name__ == "__main__":``
     is_star: bool = False
 
     @property
@@ -65,6 +67,8 @@ class ImportSite:
             return CTX_TYPE_CHECKING
         if self.in_function:
             return CTX_FUNCTION
+        if self.main_block:
+            return CTX_MAIN
         if self.guarded:
             return CTX_TRY_IMPORT_ERROR
         if self.conditional or self.in_class:
@@ -74,7 +78,7 @@ class ImportSite:
     @property
     def module_level(self) -> bool:
         """Runs when the module is imported (what import cycles are made of)."""
-        return not (self.in_function or self.type_checking)
+        return not (self.in_function or self.type_checking or self.main_block)
 
 
 @dataclass
@@ -124,6 +128,9 @@ class ModuleFacts:
     warnings: list[Warning_] = field(default_factory=list)
     # line -> codes; an empty list means every code (a bare ``# ssot: ignore``)
     suppressions: dict[int, list[str]] = field(default_factory=dict)
+    # The module rewires imports at run time (``sys.meta_path``, ``sys.modules[...]``):
+    # what it or its submodules provide cannot be decided statically.
+    dynamic_imports: bool = False
     reexport_lines: list[int] = field(default_factory=list)  # lines with a noqa-F401 marker
     parse_error: Optional[ParseError] = None
     engine: str = "ast"  # which front end produced these facts
@@ -146,6 +153,7 @@ class ModuleFacts:
             warnings=[Warning_(**w) for w in data["warnings"]],
             suppressions={int(k): v for k, v in data["suppressions"].items()},
             reexport_lines=data["reexport_lines"],
+            dynamic_imports=data["dynamic_imports"],
             parse_error=ParseError(**data["parse_error"]) if data["parse_error"] else None,
             engine=data["engine"],
         )

@@ -86,7 +86,11 @@ class CompetingDefinitions(Check):
         reported = {(f.path, f.line, f.statement) for f in earlier if f.code == "SSOT001"}
         uses = self._uses(index)
         yield from self._competing_imports(index, config, uses, reported)
-        imported_counts = Counter(use.definition for use in uses)
+        # "Most imported" counts application code: a mock imported by every test
+        # must not become the definition to keep.
+        imported_counts = Counter(
+            use.definition for use in uses if not is_test_path(use.source.rel)
+        )
         for rule in config.rules.watch:
             yield from self._watched(index, rule, imported_counts)
         if config.all_classes:
@@ -351,8 +355,8 @@ class CompetingDefinitions(Check):
             if binding.target in kept:
                 continue
             definition = binding.definition
-            others = [o for o in objects if o != binding.target]
-            listed = ", ".join(f"`{o}`" for o in others[:_SHOWN])
+            others = [o for o in objects if o != binding.target and o not in kept]
+            listed = ", ".join(f"`{o}`" for o in others[:_SHOWN]) or "none"
             if len(others) > _SHOWN:
                 listed += f" and {len(others) - _SHOWN} more"
             if definition.kind == "assign":

@@ -21,6 +21,7 @@ _CONTEXT_WORDS = {
     "type_checking": "under TYPE_CHECKING (type checkers fail, runtime does not)",
     "try_import_error": "inside try/except ImportError (fails silently)",
     "conditional": "inside a conditional block",
+    "main": 'under if __name__ == "__main__" (runs only as a script)',
 }
 
 
@@ -94,7 +95,10 @@ class UnresolvedImport(Check):
             return
         missing = self._missing_module(index, site.target)
         if missing is not None:
-            yield self._finding(source, site, None, missing, site.target, "module")
+            if symbols.dynamic(site.target):
+                yield None  # a package that rewires imports may well provide it
+            else:
+                yield self._finding(source, site, None, missing, site.target, "module")
             return
         broken = index.modules.get(site.target)
         if broken is not None and broken.parse_error is not None:
@@ -111,7 +115,7 @@ class UnresolvedImport(Check):
         if site.kind == "import" or site.is_star:
             return
         for imported in site.names:
-            resolution = symbols.resolve(site.target, imported.name)
+            resolution = symbols.resolve_any(site.target, imported.name)
             if resolution.kind == UNDECIDABLE:
                 yield None
             elif resolution.kind == UNRESOLVED:

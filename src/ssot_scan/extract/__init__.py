@@ -20,7 +20,11 @@ from ssot_scan.facts import ModuleFacts, ParseError
 ENGINES = ("auto", "ast", "libcst")
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "5"
+
+# Text that means a module rewires imports at run time (setuptools' VendorImporter,
+# requests' ``sys.modules`` aliases): a plain text test, the same for both parsers.
+DYNAMIC_IMPORT_MARKERS = ("sys.meta_path", "sys.modules[")
 
 
 def _ast_error(exc: BaseException, text: Optional[str] = None) -> ParseError:
@@ -118,4 +122,5 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
         else:
             facts = extract_with_ast(tree, text, module, is_package)
     facts.suppressions, facts.reexport_lines = find_markers(text)
+    facts.dynamic_imports = any(marker in text for marker in DYNAMIC_IMPORT_MARKERS)
     return facts

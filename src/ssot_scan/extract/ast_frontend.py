@@ -16,10 +16,11 @@ from typing import Optional
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
     SUPPRESS_CALLEES,
-    TYPE_CHECKING_NAMES,
     Context,
     FactsBuilder,
     is_deprecated_decorator,
+    is_main_check,
+    is_type_checking,
 )
 from ssot_scan.facts import ModuleFacts
 
@@ -80,6 +81,23 @@ def string_list(node: ast.AST) -> Optional[list[str]]:
         if left is not None and right is not None:
             return left + right
     return None
+
+
+def _is_main(test: ast.expr) -> bool:
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and len(test.comparators) == 1
+    ):
+        return False
+
+    def side(node: ast.expr) -> Optional[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return f'"{node.value}"'
+        return dotted(node)
+
+    return is_main_check((side(test.left), side(test.comparators[0])))
 
 
 def _guard_names(handlers: list[ast.ExceptHandler]) -> set[str]:
@@ -174,8 +192,11 @@ class _Walker:
         elif isinstance(node, ast.Expr):
             self.expression_statement(node.value, ctx)
         elif isinstance(node, ast.If):
-            if dotted(node.test) in TYPE_CHECKING_NAMES:
+            if is_type_checking(dotted(node.test)):
                 self.body(node.body, ctx.entering(type_checking=True))
+                self.body(node.orelse, ctx.entering(conditional=True))
+            elif _is_main(node.test):
+                self.body(node.body, ctx.entering(conditional=True, main_block=True))
                 self.body(node.orelse, ctx.entering(conditional=True))
             else:
                 self.body(node.body, ctx.entering(conditional=True))

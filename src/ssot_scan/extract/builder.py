@@ -17,7 +17,18 @@ from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts, W
 IMPORT_GUARDS = frozenset(
     {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "*bare*"}
 )
-TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
+
+
+def is_type_checking(test: Optional[str]) -> bool:
+    """``TYPE_CHECKING``, ``typing.TYPE_CHECKING``, ``t.TYPE_CHECKING`` (any alias)."""
+    return test is not None and test.rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def is_main_check(sides: tuple[Optional[str], Optional[str]]) -> bool:
+    """``__name__ == "__main__"`` either way round: (a name, a string) pair."""
+    return set(sides) == {"__name__", '"__main__"'}
+
+
 # ``with contextlib.suppress(ImportError):`` guards its body like a ``try``.
 SUPPRESS_CALLEES = frozenset({"suppress", "contextlib.suppress"})
 WARN_CALLEES = frozenset({"warn", "warnings.warn", "_warnings.warn"})
@@ -32,6 +43,7 @@ class Context:
     type_checking: bool = False
     guarded: bool = False
     conditional: bool = False
+    main_block: bool = False  # under ``if __name__ == "__main__":``: never on import
 
     @property
     def top_level(self) -> bool:
@@ -133,6 +145,7 @@ class FactsBuilder:
             "type_checking": ctx.type_checking,
             "guarded": ctx.guarded,
             "conditional": ctx.conditional,
+            "main_block": ctx.main_block,
         }
 
     # definitions ---------------------------------------------------------------
@@ -196,7 +209,7 @@ class FactsBuilder:
         line: int,
     ) -> None:
         """Keep ``warnings.warn`` calls that run when the module is imported."""
-        if not ctx.top_level or callee not in WARN_CALLEES:
+        if not ctx.top_level or ctx.main_block or callee not in WARN_CALLEES:
             return
         self.facts.warnings.append(
             Warning_(

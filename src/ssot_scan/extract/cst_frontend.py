@@ -18,10 +18,11 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
     SUPPRESS_CALLEES,
-    TYPE_CHECKING_NAMES,
     Context,
     FactsBuilder,
     is_deprecated_decorator,
+    is_main_check,
+    is_type_checking,
 )
 from ssot_scan.facts import ModuleFacts
 
@@ -125,6 +126,23 @@ def _call_arguments(
         elif arg.star == "":
             positional.append(arg.value)
     return positional, keywords
+
+
+def _is_main(test: cst.BaseExpression) -> bool:
+    if not (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Equal)
+    ):
+        return False
+
+    def side(node: cst.BaseExpression) -> Optional[str]:
+        if _is_plain_string(node):
+            value = string_value(node)
+            return f'"{value}"' if value is not None else None
+        return dotted(node)
+
+    return is_main_check((side(test.left), side(test.comparisons[0].comparator)))
 
 
 def _guard_names(handlers: Sequence[Union[cst.ExceptHandler, cst.ExceptStarHandler]]) -> set[str]:
@@ -287,8 +305,10 @@ class _Walker:
                 self.body(_statements(case.body), ctx.entering(conditional=True))
 
     def if_statement(self, node: cst.If, ctx: Context) -> None:
-        if dotted(node.test) in TYPE_CHECKING_NAMES:
+        if is_type_checking(dotted(node.test)):
             self.body(_statements(node.body), ctx.entering(type_checking=True))
+        elif _is_main(node.test):
+            self.body(_statements(node.body), ctx.entering(conditional=True, main_block=True))
         else:
             self.body(_statements(node.body), ctx.entering(conditional=True))
         orelse = node.orelse

@@ -117,6 +117,7 @@ class SymbolTable:
                 self.packages.add(".".join(parts[:i]))
         self._bindings: dict[str, dict[str, Binding]] = {}
         self._previous: dict[str, dict[str, Binding]] = {}
+        self._alternatives: dict[str, dict[str, list[Binding]]] = {}
         self._memo: dict[tuple[str, str], Resolution] = {}
         self._public: dict[str, Optional[list[str]]] = {}
         self._definitions: dict[str, Definition] = {}
@@ -131,6 +132,15 @@ class SymbolTable:
     def module_exists(self, module: str) -> bool:
         """A scanned module, or a package folder (namespace packages included)."""
         return module in self.modules or module in self.packages or module in self.opaque
+
+    def dynamic(self, module: str) -> bool:
+        """Does ``module`` (or a package above it) rewire imports at run time?"""
+        parts = module.split(".")
+        for i in range(len(parts), 0, -1):
+            facts = self.modules.get(".".join(parts[:i]))
+            if facts is not None and facts.dynamic_imports:
+                return True
+        return False
 
     def definition(self, qualname: str) -> Optional[Definition]:
         return self._definitions.get(qualname)
@@ -147,10 +157,11 @@ class SymbolTable:
         facts = self.modules.get(module)
         table: dict[str, tuple[int, Binding]] = {}
         previous: dict[str, Binding] = {}  # what ``X = X`` reads on its right-hand side
+        alternatives: dict[str, list[Binding]] = {}  # every binding, for resolve_any
         if facts is not None:
             events: list[tuple[int, int, int, str, Binding]] = []
             for site in facts.imports:
-                if site.in_function or site.in_class:
+                if site.in_function or site.in_class or site.main_block:
                     continue
                 weight = _binding_order(site)
                 binding: Binding
@@ -196,9 +207,11 @@ class SymbolTable:
                 if bound in table:
                     previous[bound] = table[bound][1]
                 table[bound] = (weight, binding)
+                alternatives.setdefault(bound, []).append(binding)
         result = {name: binding for name, (_, binding) in table.items()}
         self._bindings[module] = result
         self._previous[module] = previous
+        self._alternatives[module] = {k: v for k, v in alternatives.items() if len(v) > 1}
         return result
 
     def public_names(self, module: str, _seen: Optional[set[str]] = None) -> Optional[list[str]]:
@@ -250,6 +263,26 @@ class SymbolTable:
         except RecursionError:  # a re-export chain hundreds of modules long
             return Resolution(UNDECIDABLE, f"{module}.{name}", "re-export chain too long")
 
+    def resolve_any(self, module: str, name: str) -> Resolution:
+        """Like ``resolve``, but a name bound several ways (``if sys.version_info ...:
+        from a import X`` / ``else: from b import X``) resolves if any way does.
+
+        Which branch runs depends on the interpreter; an import that works on one of
+        them is not broken, so "unresolved" needs every alternative to fail.
+        """
+        first = self.resolve(module, name)
+        if first.kind not in (UNRESOLVED, LOOP) or not self.module_exists(module):
+            return first
+        self.bindings(module)
+        for binding in self._alternatives.get(module, {}).get(name, []):
+            try:
+                other = self._follow(module, name, binding, frozenset({(module, name)}))
+            except RecursionError:
+                continue
+            if other.kind not in (UNRESOLVED, LOOP):
+                return other
+        return first
+
     def resolve_expression(self, module: str, expression: str) -> Optional[Resolution]:
         """A dotted expression (``Base``, ``mod.Base``) as ``module``'s code reads it."""
         try:
@@ -294,6 +327,8 @@ class SymbolTable:
             return Resolution(EXTERNAL, f"{module}.{name}")
         if module in self.opaque and module not in self.modules:
             return Resolution(UNDECIDABLE, f"{module}.{name}", "compiled or stub module")
+        if self.dynamic(module):
+            return Resolution(UNDECIDABLE, f"{module}.{name}", "imports rewired at run time")
         binding = self.bindings(module).get(name)
         if binding is not None:
             return self._follow(module, name, binding, seen)
