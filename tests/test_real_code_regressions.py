@@ -1,0 +1,135 @@
+"""Bugs found by scanning real packages (Django, sympy, pip, setuptools, flask, rich).
+
+Each test rebuilds the smallest project that shows the pattern and names where it
+was found; each failed before its fix.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Optional
+
+from ssot_scan.config import load_config, load_rule_packs
+from ssot_scan.discover import discover
+from ssot_scan.result import ScanResult
+from ssot_scan.scan import run_scan
+
+
+def scan(root: Path, files: dict[str, str], select: Optional[list[str]] = None) -> ScanResult:
+    for rel, text in {"pyproject.toml": "[tool.ssot-scan]\n", **files}.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    config = load_config([root])
+    if select is not None:
+        config.select = select
+    load_rule_packs(config, [])
+    return run_scan([root], config)
+
+
+def located(result: ScanResult) -> set[tuple[str, int, str]]:
+    return {(f.path, f.line, f.code) for f in result.findings}
+
+
+def test_imports_under_main_guard_do_not_make_cycles(tmp_path: Path) -> None:
+    # rich/live.py and rich/box.py import the package's own modules in their
+    # ``if __name__ == "__main__":`` demos; those never run on import.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "from pkg.b import g\n",
+            "pkg/b.py": 'g = 1\nif __name__ == "__main__":\n    from pkg.a import g\n',
+            "pkg/c.py": 'if "__main__" == __name__:\n    import pkg.c\n',
+        },
+        ["SSOT004"],
+    )
+    assert located(result) == set()
+
+
+def test_type_checking_through_a_module_alias(tmp_path: Path) -> None:
+    # flask/templating.py: ``import typing as t`` ... ``if t.TYPE_CHECKING:``.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "import typing as t\nfrom pkg.b import g\nif t.TYPE_CHECKING:\n"
+            "    from pkg.b import h\n",
+            "pkg/b.py": "g = h = 1\nimport typing as t\nif t.TYPE_CHECKING:\n"
+            "    from pkg.a import x\n",
+        },
+        ["SSOT004"],
+    )
+    assert located(result) == set()
+
+
+def test_package_that_rewires_imports_makes_its_names_undecidable(tmp_path: Path) -> None:
+    # setuptools/extern installs a VendorImporter on sys.meta_path; requests.packages
+    # aliases modules through sys.modules[...].
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/extern/__init__.py": "import sys\n\ndef install():\n"
+            "    sys.meta_path.append(object())\n\ninstall()\n",
+            "pkg/use.py": "from pkg.extern import packaging\nimport pkg.extern.tomli\n",
+        },
+        ["SSOT005"],
+    )
+    assert located(result) == set()
+    assert result.undecidable == 2
+
+
+def test_name_bound_differently_on_two_python_versions_resolves(tmp_path: Path) -> None:
+    # setuptools/_importlib.py: ``if sys.version_info < (3, 10): from
+    # setuptools.extern import importlib_metadata as metadata`` / ``else: import
+    # importlib.metadata as metadata``; the first branch does not resolve.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/compat.py": "import sys\nif sys.version_info < (3, 10):\n"
+            "    from pkg.gone import metadata\nelse:\n    import importlib.metadata as metadata\n",
+            "pkg/use.py": "from pkg.compat import metadata\n",
+        },
+        ["SSOT005"],
+    )
+    # The import of the missing pkg.gone is itself reported; its users are not.
+    assert located(result) == {("pkg/compat.py", 3, "SSOT005")}
+
+
+def test_namespace_folder_inside_a_package_is_named_under_it(tmp_path: Path) -> None:
+    # flask/sansio has no __init__.py but is imported as flask.sansio; its relative
+    # imports (``from .. import typing``) were reported as climbing above the top.
+    pkg = tmp_path / "site" / "flask"
+    for rel, text in {
+        "__init__.py": "",
+        "typing.py": "X = 1\n",
+        "sansio/app.py": "from .. import typing as ft\nfrom ..typing import X\n",
+    }.items():
+        (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / rel).write_text(text)
+    config = load_config([pkg])
+    found = discover([pkg], config)
+    names = {f.rel: f.module for f in found.files}
+    assert names["flask/sansio/app.py"] == "flask.sansio.app"
+    assert [f for f in run_scan([pkg], config).findings if f.code == "SSOT005"] == []
+
+
+def test_real_package_named_build_is_scanned(tmp_path: Path) -> None:
+    # pip/_internal/operations/build/ is a package; "build" is a default exclude for
+    # output folders, which have no __init__.py.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/build/__init__.py": "",
+            "pkg/build/tracker.py": "T = 1\n",
+            "pkg/use.py": "from pkg.build.tracker import T\n",
+            "build/lib/pkg/use.py": "from pkg.nothing import T\n",
+        },
+        ["SSOT005"],
+    )
+    assert located(result) == set()
+    assert result.files_scanned == 4
