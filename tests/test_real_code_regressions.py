@@ -90,7 +90,8 @@ def test_name_bound_differently_on_two_python_versions_resolves(tmp_path: Path) 
         {
             "pkg/__init__.py": "",
             "pkg/compat.py": "import sys\nif sys.version_info < (3, 10):\n"
-            "    from pkg.gone import metadata\nelse:\n    import importlib.metadata as metadata\n",
+            "    from pkg.gone import metadata\nelse:\n"
+            "    import importlib.metadata as metadata\n",
             "pkg/use.py": "from pkg.compat import metadata\n",
         },
         ["SSOT005"],
