@@ -475,6 +475,24 @@ def test_watch_keeps_the_most_imported_definition(tmp_path: Path) -> None:
     assert finding.canonical == "pkg.b.BManager"
 
 
+def test_watch_imports_from_tests_do_not_decide_the_kept_definition(tmp_path: Path) -> None:
+    # BManager is imported three times, but only by tests; AManager once by the app.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "class AManager:\n    pass\n",
+            "pkg/b.py": "class BManager:\n    pass\n",
+            "pkg/u.py": "from pkg.a import AManager\n",
+            **{f"tests/test_{i}.py": "from pkg.b import BManager\n" for i in range(3)},
+        },
+        '[[tool.ssot-scan.watch]]\nname = "*Manager"\n',
+    )
+    finding = only(result)
+    assert (finding.path, finding.line) == ("pkg/b.py", 1)
+    assert finding.canonical == "pkg.a.AManager"
+
+
 def test_watch_in_a_rule_pack_file_applies(tmp_path: Path) -> None:
     result = scan(
         tmp_path,
@@ -614,3 +632,28 @@ def test_unknown_key_in_competing_definitions_table_is_an_error(tmp_path: Path) 
     message = _usage_error(tmp_path, "[tool.ssot-scan.competing-definitions]\nall-class = true\n")
     assert "competing-definitions" in message
     assert "'all-class'" in message
+
+
+def test_a_deprecated_definition_is_never_the_canonical_one(tmp_path: Path) -> None:
+    # The deprecated path is imported more often. Choosing it as canonical made the
+    # one import of the live class a finding ("move to the deprecated one"); now the
+    # live class is canonical and the deprecated imports are SSOT001's business.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ws/__init__.py": "",
+            "pkg/ws/legacy.py": "import warnings\n"
+            'warnings.warn("pkg.ws.legacy is deprecated", DeprecationWarning)\n'
+            "class Manager: ...\n",
+            "pkg/ws/core.py": "class Manager: ...\n",
+            "pkg/a.py": "from pkg.ws.legacy import Manager\n",
+            "pkg/b.py": "from pkg.ws.legacy import Manager\n",
+            "pkg/c.py": "from pkg.ws.core import Manager\n",
+        },
+        select=("SSOT001", "SSOT003"),
+    )
+    assert {(f.path, f.code) for f in result.findings} == {
+        ("pkg/a.py", "SSOT001"),
+        ("pkg/b.py", "SSOT001"),
+    }

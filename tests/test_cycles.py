@@ -267,8 +267,8 @@ def test_from_package_import_name_is_an_edge_to_the_package(tmp_path: Path) -> N
 
 
 def test_self_import_inside_a_larger_cycle_is_among_the_breakers(tmp_path: Path) -> None:
-    # BUG: the self-import (pkg/a.py:1) is dropped from the breakers of a
-    # two-module cycle; the message says to remove only pkg.b -> pkg.a, after which
+    # Regression: the self-import (pkg/a.py:1) was dropped from the breakers of a
+    # two-module cycle; the message said to remove only pkg.b -> pkg.a, after which
     # pkg.a still imports itself. See test_self_loop_inside_a_larger_component_...
     finding = only(
         scan(
@@ -409,20 +409,36 @@ def test_acyclic_graph_has_no_cycles() -> None:
 
 
 def test_self_loop_inside_a_larger_component_is_among_the_breakers() -> None:
-    # BUG: _feedback_arcs drops self-loops (u != v) and find_cycles only reports
-    # them for one-module components, so in a -> b -> a plus a -> a the breakers
-    # are [(b, a)] and removing them leaves a importing itself: not acyclic. The
-    # same self-loop also makes every trial in _prune cyclic, so nothing is pruned.
+    # Regression: _feedback_arcs dropped self-loops (u != v) and find_cycles only
+    # reported them for one-module components, so in a -> b -> a plus a -> a the
+    # breakers were [(b, a)] and removing them left a importing itself. The same
+    # self-loop also made every trial in _prune cyclic, so nothing was pruned.
     graph = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "a")])
     _assert_breakers_break_every_cycle(graph, find_cycles(graph))
 
 
 def test_breakers_leave_random_graphs_with_self_loops_acyclic() -> None:
-    # BUG: as above, on a random graph where some modules in cycles import themselves.
+    # Regression: as above, on a random graph where some modules in cycles import
+    # themselves.
     graph = _random_graph(200, 0.01, seed=1)
     rng = random.Random(1)
     graph.add_edges_from((n, n) for n in rng.sample(sorted(graph), 20))
     _assert_breakers_break_every_cycle(graph, find_cycles(graph))
+
+
+def test_self_loops_do_not_stop_pruning() -> None:
+    # Every breaker is still needed once the others are cut, self-loops or not.
+    graph = _random_graph(200, 0.01, seed=1)
+    rng = random.Random(1)
+    graph.add_edges_from((n, n) for n in rng.sample(sorted(graph), 20))
+    (cycle,) = [c for c in find_cycles(graph) if len(c.modules) > 1]
+    for breaker in cycle.breakers:
+        if breaker[0] == breaker[1]:
+            continue  # a self-import is always needed
+        component = graph.subgraph(cycle.modules).copy()
+        component.remove_edges_from(list(nx.selfloop_edges(component)))
+        component.remove_edges_from([e for e in cycle.breakers if e != breaker])
+        assert not nx.is_directed_acyclic_graph(component), breaker
 
 
 def test_result_does_not_depend_on_edge_insertion_order() -> None:

@@ -497,3 +497,19 @@ def test_importing_the_shadowed_name_is_not_unresolved(tmp_path: Path) -> None:
 def test_names_only_in_the_shadowed_file_are_unresolved(tmp_path: Path) -> None:
     result = scan(tmp_path, {**_SHADOWED, "pkg/b.py": "from pkg.x import OLD\n"})
     assert located(result) == {("pkg/x.py", 1, "SSOT006"), ("pkg/b.py", 1, "SSOT005")}
+
+
+def test_importing_a_missing_dunder_all_is_reported(tmp_path: Path) -> None:
+    # No __all__ at all fails at run time; a non-literal one is undecidable.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/none.py": "X = 1\n",
+            "pkg/dynamic.py": "__all__ = [n for n in dir() if n.isupper()]\n",
+            "pkg/use.py": "from pkg.none import __all__ as a\n"
+            "from pkg.dynamic import __all__ as b\n",
+        },
+    )
+    assert located(result) == {("pkg/use.py", 1, "SSOT005")}
+    assert result.undecidable == 1

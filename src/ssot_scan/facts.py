@@ -124,6 +124,7 @@ class ModuleFacts:
     imports: list[ImportSite] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
     all_names: Optional[list[str]] = None  # ``__all__``, when statically known
+    all_dynamic: bool = False  # ``__all__`` exists but is not a literal
     has_getattr: bool = False  # a module-level ``def __getattr__``
     warnings: list[Warning_] = field(default_factory=list)
     # line -> codes; an empty list means every code (a bare ``# ssot: ignore``)
@@ -149,6 +150,7 @@ class ModuleFacts:
             ],
             definitions=[Definition(**d) for d in data["definitions"]],
             all_names=data["all_names"],
+            all_dynamic=data["all_dynamic"],
             has_getattr=data["has_getattr"],
             warnings=[Warning_(**w) for w in data["warnings"]],
             suppressions={int(k): v for k, v in data["suppressions"].items()},

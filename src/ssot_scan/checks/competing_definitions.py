@@ -91,10 +91,21 @@ class CompetingDefinitions(Check):
         imported_counts = Counter(
             use.definition for use in uses if not is_test_path(use.source.rel)
         )
-        for rule in config.rules.watch:
-            yield from self._watched(index, rule, imported_counts)
+        # A definition matched by two watch rules (or by one and all-classes) is
+        # still one finding: the first rule that reports it wins.
+        seen: set[tuple[str, int, int]] = set()
+        watched = [
+            finding
+            for rule in config.rules.watch
+            for finding in self._watched(index, rule, imported_counts)
+        ]
         if config.all_classes:
-            yield from self._all_classes(index, config, imported_counts)
+            watched.extend(self._all_classes(index, config, imported_counts))
+        for finding in watched:
+            key = (finding.path, finding.line, finding.column)
+            if key not in seen:
+                seen.add(key)
+                yield finding
 
     # -- 1: one imported name, several definitions ----------------------------------
     def _uses(self, index: Index) -> list[_Use]:
@@ -132,9 +143,16 @@ class CompetingDefinitions(Check):
                 continue
             canonical = next((d for d in definitions if d in declared), None)
             if canonical is None:
+                # The most imported, but never a deprecated one while another exists.
                 canonical = min(
                     definitions,
-                    key=lambda d: (-definitions[d], d.rsplit(".", 1)[-1] != name, len(d), d),
+                    key=lambda d: (
+                        self._deprecated(index, d, group),
+                        -definitions[d],
+                        d.rsplit(".", 1)[-1] != name,
+                        len(d),
+                        d,
+                    ),
                 )
             others = sorted(
                 (u for u in group if u.definition != canonical),
@@ -166,6 +184,14 @@ class CompetingDefinitions(Check):
                     for u in others[1:]
                 ],
             )
+
+    @staticmethod
+    def _deprecated(index: Index, definition: str, group: list[_Use]) -> bool:
+        """Deprecated itself, or reached only through deprecated paths."""
+        if definition in index.deprecations.definitions:
+            return True
+        paths = {u.site.target or "" for u in group if u.definition == definition}
+        return all(index.deprecations.inside_deprecated(p) for p in paths)
 
     def _declared(self, index: Index, config: Config) -> set[str]:
         declared: set[str] = set()

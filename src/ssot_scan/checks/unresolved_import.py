@@ -9,7 +9,7 @@ from ssot_scan.checks.base import Check
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import CTX_TRY_IMPORT_ERROR, ImportedName, ImportSite
 from ssot_scan.findings import Finding, at_site, import_statement
-from ssot_scan.index.symbols import LOOP, UNDECIDABLE, UNRESOLVED
+from ssot_scan.index.symbols import LOOP, MODULE, UNDECIDABLE, UNRESOLVED
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
@@ -116,6 +116,13 @@ class UnresolvedImport(Check):
             return
         for imported in site.names:
             resolution = symbols.resolve_any(site.target, imported.name)
+            if resolution.kind == MODULE:
+                broken_sub = index.modules.get(resolution.target)
+                if broken_sub is not None and broken_sub.parse_error is not None:
+                    where = index.paths[resolution.target].rel
+                    text = f"`{resolution.target}` cannot be imported: {where} does not parse"
+                    yield self._finding(source, site, imported, text, resolution.target, "module")
+                continue
             if resolution.kind == UNDECIDABLE:
                 yield None
             elif resolution.kind == UNRESOLVED:

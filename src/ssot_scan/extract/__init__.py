@@ -20,7 +20,7 @@ from ssot_scan.facts import ModuleFacts, ParseError
 ENGINES = ("auto", "ast", "libcst")
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "7"
 
 # Text that means a module rewires imports at run time (setuptools' VendorImporter,
 # requests' ``sys.modules`` aliases): a plain text test, the same for both parsers.

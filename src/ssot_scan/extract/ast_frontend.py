@@ -192,6 +192,8 @@ class _Walker:
         elif isinstance(node, ast.Expr):
             self.expression_statement(node.value, ctx)
         elif isinstance(node, ast.If):
+            if isinstance(node.test, ast.NamedExpr):
+                self.bind_target(node.test.target, ctx)
             if is_type_checking(dotted(node.test)):
                 self.body(node.body, ctx.entering(type_checking=True))
                 self.body(node.orelse, ctx.entering(conditional=True))
@@ -212,6 +214,8 @@ class _Walker:
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             suppressed: set[str] = set()
             for item in node.items:
+                if item.optional_vars is not None:
+                    self.bind_target(item.optional_vars, ctx)
                 call = item.context_expr
                 if isinstance(call, ast.Call) and dotted(call.func) in SUPPRESS_CALLEES:
                     suppressed.update(
@@ -220,6 +224,10 @@ class _Walker:
             with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
             self.body(node.body, with_ctx)
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                self.bind_target(node.target, ctx.entering(conditional=True))
+            elif isinstance(node.test, ast.NamedExpr):
+                self.bind_target(node.test.target, ctx)
             self.body(node.body, ctx.entering(conditional=True))
             self.body(node.orelse, ctx.entering(conditional=True))
         elif sys.version_info >= (3, 10) and isinstance(node, ast.Match):
@@ -244,6 +252,15 @@ class _Walker:
             elif isinstance(target, (ast.Tuple, ast.List)):
                 self.unpack(target, ctx)
 
+    def bind_target(self, target: ast.expr, ctx: Context) -> None:
+        """A name bound by ``for X in``, ``with ... as X`` or ``(X := ...)``."""
+        if isinstance(target, ast.Name):
+            self.b.add_definition(
+                ctx, target.id, "assign", target.lineno, self.col(target.lineno, target.col_offset)
+            )
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            self.unpack(target, ctx)
+
     def unpack(self, target: ast.Tuple | ast.List, ctx: Context) -> None:
         """``a, (b, *c) = ...``: every name bound, however deep."""
         for element in target.elts:
@@ -261,6 +278,9 @@ class _Walker:
                 self.unpack(element, ctx)
 
     def expression_statement(self, value: ast.expr, ctx: Context) -> None:
+        if isinstance(value, ast.NamedExpr):
+            self.bind_target(value.target, ctx)
+            return
         if not isinstance(value, ast.Call):
             return
         callee = dotted(value.func)

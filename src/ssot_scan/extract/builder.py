@@ -186,8 +186,10 @@ class FactsBuilder:
         if names is None:
             self._all_dynamic = True
             self.facts.all_names = None
+            self.facts.all_dynamic = True
             return
         self._all_dynamic = False
+        self.facts.all_dynamic = False
         self.facts.all_names = list(names)
 
     def extend_all(self, names: Optional[list[str]]) -> None:

@@ -288,6 +288,8 @@ class _Walker:
         elif isinstance(node, cst.With):
             suppressed: set[str] = set()
             for item in node.items:
+                if item.asname is not None:
+                    self.bind_target(item.asname.name, ctx)
                 call = item.item
                 if isinstance(call, cst.Call) and dotted(call.func) in SUPPRESS_CALLEES:
                     positional, _ = _call_arguments(call)
@@ -297,6 +299,10 @@ class _Walker:
             with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
             self.body(_statements(node.body), with_ctx)
         elif isinstance(node, (cst.For, cst.While)):
+            if isinstance(node, cst.For):
+                self.bind_target(node.target, ctx.entering(conditional=True))
+            elif isinstance(node.test, cst.NamedExpr):
+                self.bind_target(node.test.target, ctx)
             self.body(_statements(node.body), ctx.entering(conditional=True))
             if node.orelse is not None:
                 self.body(_statements(node.orelse.body), ctx.entering(conditional=True))
@@ -305,6 +311,8 @@ class _Walker:
                 self.body(_statements(case.body), ctx.entering(conditional=True))
 
     def if_statement(self, node: cst.If, ctx: Context) -> None:
+        if isinstance(node.test, cst.NamedExpr):
+            self.bind_target(node.test.target, ctx)
         if is_type_checking(dotted(node.test)):
             self.body(_statements(node.body), ctx.entering(type_checking=True))
         elif _is_main(node.test):
@@ -333,6 +341,14 @@ class _Walker:
             elif isinstance(target, (cst.Tuple, cst.List)):
                 self.unpack(target, ctx)
 
+    def bind_target(self, target: cst.BaseExpression, ctx: Context) -> None:
+        """A name bound by ``for X in``, ``with ... as X`` or ``(X := ...)``."""
+        if isinstance(target, cst.Name):
+            line, column = self.start(target)
+            self.b.add_definition(ctx, target.value, "assign", line, column)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            self.unpack(target, ctx)
+
     def unpack(self, target: cst.Tuple | cst.List, ctx: Context) -> None:
         """``a, (b, *c) = ...``: every name bound, however deep."""
         for element in target.elements:
@@ -344,6 +360,9 @@ class _Walker:
                 self.unpack(value, ctx)
 
     def expression_statement(self, value: cst.BaseExpression, ctx: Context) -> None:
+        if isinstance(value, cst.NamedExpr):
+            self.bind_target(value.target, ctx)
+            return
         if not isinstance(value, cst.Call):
             return
         callee = dotted(value.func)

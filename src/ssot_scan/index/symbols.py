@@ -341,7 +341,8 @@ class SymbolTable:
         if name == "__all__" and facts is not None:
             if facts.all_names is not None:
                 return Resolution(DEFINITION, f"{module}.{name}", "implicit")
-            return Resolution(UNDECIDABLE, f"{module}.{name}", "__all__ not a literal")
+            if facts.all_dynamic:
+                return Resolution(UNDECIDABLE, f"{module}.{name}", "__all__ not a literal")
         undecidable: Optional[str] = None
         if facts is not None:
             for site in reversed(facts.imports):
