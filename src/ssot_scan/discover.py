@@ -292,7 +292,7 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         root = _root_for(located, roots) or _crawl_root(located)
         stem = path.name.split(".", 1)[0]
         module, _ = _module_name(located.with_name(stem + ".py"), root)
-        if module and module not in named:
+        if module and module not in named:  # beside a source file, the source rules
             result.opaque_modules.add(module)
     return result
 

@@ -95,7 +95,7 @@ class UnresolvedImport(Check):
             return
         missing = self._missing_module(index, site.target)
         if missing is not None:
-            if symbols.dynamic(site.target):
+            if symbols.provides_dynamically(site.target):
                 yield None  # a package that rewires imports may well provide it
             else:
                 yield self._finding(source, site, None, missing, site.target, "module")

@@ -133,13 +133,15 @@ class SymbolTable:
         """A scanned module, or a package folder (namespace packages included)."""
         return module in self.modules or module in self.packages or module in self.opaque
 
-    def dynamic(self, module: str) -> bool:
-        """Does ``module`` (or a package above it) rewire imports at run time?"""
+    def provides_dynamically(self, module: str) -> bool:
+        """Could a missing ``module`` be provided at run time by the nearest existing
+        package above it rewiring imports (``sys.meta_path``, ``sys.modules[...]``)?"""
         parts = module.split(".")
-        for i in range(len(parts), 0, -1):
-            facts = self.modules.get(".".join(parts[:i]))
-            if facts is not None and facts.dynamic_imports:
-                return True
+        for i in range(len(parts) - 1, 0, -1):
+            parent = ".".join(parts[:i])
+            if self.module_exists(parent):
+                facts = self.modules.get(parent)
+                return facts is not None and facts.dynamic_imports
         return False
 
     def definition(self, qualname: str) -> Optional[Definition]:
@@ -322,13 +324,13 @@ class SymbolTable:
         self, module: str, name: str, seen: frozenset[tuple[str, str]]
     ) -> Resolution:
         if not self.module_exists(module):
+            if self.provides_dynamically(module):
+                return Resolution(UNDECIDABLE, f"{module}.{name}", "imports rewired at run time")
             if self.is_first_party(module):
                 return Resolution(UNRESOLVED, module, "module")
             return Resolution(EXTERNAL, f"{module}.{name}")
         if module in self.opaque and module not in self.modules:
             return Resolution(UNDECIDABLE, f"{module}.{name}", "compiled or stub module")
-        if self.dynamic(module):
-            return Resolution(UNDECIDABLE, f"{module}.{name}", "imports rewired at run time")
         binding = self.bindings(module).get(name)
         if binding is not None:
             return self._follow(module, name, binding, seen)
@@ -355,6 +357,9 @@ class SymbolTable:
                     return self._resolve(site.target, name, seen)
             if facts.has_getattr:
                 return Resolution(UNDECIDABLE, f"{module}.{name}", "module __getattr__")
+            if facts.dynamic_imports:
+                return Resolution(UNDECIDABLE, f"{module}.{name}", "imports rewired at run time")
+
         if undecidable:
             return Resolution(UNDECIDABLE, f"{module}.{name}", undecidable)
         return Resolution(UNRESOLVED, f"{module}.{name}", "name")
