@@ -19,6 +19,7 @@ from ssot_scan.errors import UsageError
 
 EXIT_USAGE = 2
 _PROGRESS_MIN_FILES = 200
+_CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -57,7 +58,34 @@ class _Progress:
             self._bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+class _DefaultGroup(click.Group):
+    """``ssot-scan [PATHS]`` runs ``check``; ``ssot-scan clean`` runs ``clean``.
+
+    A first argument that names no command (a path, an option) is the start of a
+    ``check`` invocation, so the common case needs no subcommand.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-V", "--version")):
+            # ``ssot-scan --help`` is help on scanning, which is what people ask for.
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultGroup, context_settings=_CONTEXT)
+@click.version_option(__version__, "--version", "-V", prog_name="ssot-scan")
+def main() -> None:
+    """Find what breaks a single source of truth in a Python codebase.
+
+    \b
+    ssot-scan [check] [OPTIONS] [PATHS]...   scan (the default command)
+    ssot-scan clean [PATHS]...               delete the project's cache
+
+    Run `ssot-scan check --help` for the scan's options.
+    """
+
+
+@main.command("check", context_settings=_CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--output-format",
@@ -116,10 +144,21 @@ class _Progress:
     default=None,
     help="How to pick a symbol's canonical path when no rule declares it.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes that parse files (default: the usable cores; 1 = in-process).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the cache lives (default: .ssot_cache at the project root).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary or notices.")
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
-@click.version_option(__version__, "--version", "-V", prog_name="ssot-scan")
-def main(
+def check(
     paths: tuple[Path, ...],
     output_format: str,
     output_file: Optional[Path],
@@ -131,14 +170,22 @@ def main(
     config_path: Optional[Path],
     engine: Optional[str],
     canonical_policy: Optional[str],
+    jobs: Optional[int],
+    no_cache: bool,
+    cache_dir: Optional[Path],
     quiet: bool,
     explain: Optional[str],
 ) -> None:
-    """Find what breaks a single source of truth in the Python code under PATHS.
+    """Scan the Python code under PATHS (default: the current folder).
 
-    Reports deprecated imports (SSOT001) and symbols imported through a
-    non-canonical path (SSOT002); files that do not parse are SSOT000.
-    PATHS default to the current folder.
+    Reports deprecated imports (SSOT001), imports through a non-canonical path
+    (SSOT002), competing definitions (SSOT003), import cycles (SSOT004),
+    unresolved imports (SSOT005) and shadowed modules (SSOT006); a file that does
+    not parse is SSOT000. `ssot-scan --explain CODE` explains a rule.
+
+    Exit codes: 0 within budget, 1 over budget, 2 usage or configuration error.
+
+    Other commands: `ssot-scan clean` deletes the cache.
     """
     try:
         if explain:
@@ -157,6 +204,9 @@ def main(
             engine=engine,
             canonical_policy=canonical_policy,
             quiet=quiet,
+            jobs=jobs,
+            use_cache=not no_cache,
+            cache_dir=cache_dir,
         )
     except UsageError as exc:
         click.echo(f"ssot-scan: error: {exc}", err=True)
@@ -178,6 +228,9 @@ def _scan(
     engine: Optional[str],
     canonical_policy: Optional[str],
     quiet: bool,
+    jobs: Optional[int],
+    use_cache: bool,
+    cache_dir: Optional[Path],
 ) -> int:
     from ssot_scan.config import codes, load_config, load_rule_packs
     from ssot_scan.report import renderer
@@ -196,7 +249,14 @@ def _scan(
         config.canonical_policy = canonical_policy
     load_rule_packs(config, rule_packs)
 
-    result = run_scan(paths, config, progress=_Progress(enabled=not quiet))
+    result = run_scan(
+        paths,
+        config,
+        progress=_Progress(enabled=not quiet),
+        jobs=jobs,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+    )
     if not quiet:
         for notice in result.notices:
             click.echo(f"ssot-scan: warning: {notice}", err=True)
@@ -220,3 +280,28 @@ def _write_atomic(path: Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise UsageError(f"--output-file {path}: cannot write: {exc.strerror or exc}") from None
+
+
+@main.command("clean", context_settings=_CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The cache to delete (default: .ssot_cache at the project root).",
+)
+def clean(paths: tuple[Path, ...], cache_dir: Optional[Path]) -> None:
+    """Delete the cache of the project that holds PATHS (default: the current folder).
+
+    Only files ssot-scan writes are removed, so pointing --cache-dir at the wrong
+    folder deletes nothing else.
+    """
+    from ssot_scan.cache import default_cache_dir, remove_cache
+    from ssot_scan.config import load_config
+
+    try:
+        folder = cache_dir or default_cache_dir(load_config(list(paths)).project_root)
+    except UsageError as exc:
+        click.echo(f"ssot-scan: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    removed = remove_cache(folder)
+    click.echo(f"removed {folder}" if removed else f"no cache at {folder}")

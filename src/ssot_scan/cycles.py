@@ -14,25 +14,18 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, Optional
 
 import networkx as nx
 
 from ssot_scan.facts import ImportSite
 from ssot_scan.index.graph import ImportGraph
+from ssot_scan.result import Cycle
 
 Edge = tuple[str, str]
 # Pruning re-checks acyclicity once per breaker; beyond this many breakers the
 # heuristic's own answer is kept as it is.
 _PRUNE_LIMIT = 300
-
-
-@dataclass
-class Cycle:
-    modules: list[str]  # sorted
-    breakers: list[Edge]  # edges whose removal leaves the component acyclic
-    chain: list[str]  # one shortest cycle, through the first breaker: [a, b, ..., a]
 
 
 def runtime_graph(graph: ImportGraph, include_lazy: bool) -> Any:

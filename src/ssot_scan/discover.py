@@ -87,46 +87,61 @@ class Discovery:
 
 
 class _Ignores:
-    """Exclude globs (gitignore syntax, from the project root) and .gitignore files."""
+    """Exclude globs (gitignore syntax, from the project root) and .gitignore files.
+
+    Works on strings with one cached chain of .gitignore specs per folder, because it
+    is asked about every file of a 10,000-file tree.
+    """
 
     def __init__(self, base: Path, excludes: list[str], respect_gitignore: bool) -> None:
-        self.base = base
+        self.base = str(base)
         self.exclude = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
         self.respect_gitignore = respect_gitignore
-        self._gitignores: dict[Path, Optional[pathspec.GitIgnoreSpec]] = {}
+        self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
-    def _gitignore(self, folder: Path) -> Optional[pathspec.GitIgnoreSpec]:
-        if folder not in self._gitignores:
-            spec = None
-            path = folder / ".gitignore"
-            if path.is_file():
-                try:
-                    spec = pathspec.GitIgnoreSpec.from_lines(
-                        path.read_text(encoding="utf-8", errors="replace").splitlines()
-                    )
-                except (OSError, ValueError):
-                    spec = None
-            self._gitignores[folder] = spec
-        return self._gitignores[folder]
-
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        suffix = "/" if is_dir else ""
+    @staticmethod
+    def _load(folder: str) -> Optional[pathspec.GitIgnoreSpec]:
+        path = os.path.join(folder, ".gitignore")
+        if not os.path.isfile(path):
+            return None
         try:
-            rel = path.relative_to(self.base).as_posix()
-        except ValueError:
-            rel = None
-        if rel and self.exclude is not None and self.exclude.match_file(rel + suffix):
-            return True
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+        except (OSError, ValueError):
+            return None
+
+    def _inside_base(self, folder: str) -> bool:
+        return folder == self.base or folder.startswith(self.base + os.sep)
+
+    def _chain(self, folder: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """The .gitignore files that apply in ``folder``: its own and those above it
+        up to the project root."""
+        chain = self._chains.get(folder)
+        if chain is not None:
+            return chain
+        parent = os.path.dirname(folder)
+        inherited: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        if folder != self.base and parent != folder and self._inside_base(folder):
+            inherited = self._chain(parent)
+        spec = self._load(folder)
+        chain = [*inherited, (folder, spec)] if spec is not None else inherited
+        self._chains[folder] = chain
+        return chain
+
+    def ignored(self, folder: str, name: str, is_dir: bool) -> bool:
+        suffix = "/" if is_dir else ""
+        full = os.path.join(folder, name)
+        if self.exclude is not None and self._inside_base(full):
+            rel = os.path.relpath(full, self.base).replace(os.sep, "/")
+            if self.exclude.match_file(rel + suffix):
+                return True
         if not self.respect_gitignore:
             return False
-        folder = path.parent
-        while True:
-            spec = self._gitignore(folder)
-            if spec is not None and spec.match_file(path.relative_to(folder).as_posix() + suffix):
+        for base, spec in self._chain(folder):
+            rel = os.path.relpath(full, base).replace(os.sep, "/")
+            if spec.match_file(rel + suffix):
                 return True
-            if folder == self.base or folder.parent == folder or rel is None:
-                return False
-            folder = folder.parent
+        return False
 
 
 def _crawl_root(path: Path) -> Path:
@@ -142,28 +157,6 @@ def _crawl_root(path: Path) -> Path:
     ):
         folder = folder.parent
     return folder
-
-
-def _module_name(path: Path, root: Path) -> tuple[str, bool]:
-    """The dotted name, or "" when no import can reach the file by name.
-
-    Folders must be identifiers (packages are imported by dotted name). A file
-    stem that is not one (``0001_initial``) is still importable with
-    ``importlib.import_module``, as Django imports its migrations (grimp names them
-    too), so it keeps its name; a stem with a dot in it (``a.gen.py``) is not, and
-    would collide with ``a/gen.py``.
-    """
-    parts = list(path.relative_to(root).parts)
-    parts[-1] = parts[-1].rsplit(".", 1)[0]
-    is_package = parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    folders, stem = (parts, "") if is_package else (parts[:-1], parts[-1])
-    if not all(part.isidentifier() for part in folders) or "." in stem:
-        return "", is_package
-    if not is_package and not stem:
-        return "", is_package
-    return ".".join(parts), is_package
 
 
 def source_roots(config: Config) -> list[Path]:
@@ -187,27 +180,26 @@ def _walk(
     ``on_opaque`` hears of compiled extension modules and stubs, which are modules
     an import can reach although there is no source to scan.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
     def onerror(exc: OSError) -> None:
         notices.append(f"{exc.filename}: cannot read folder: {exc.strerror}")
 
     for folder, dirnames, filenames in os.walk(top, onerror=onerror, followlinks=True):
-        here = Path(folder)
-        real = here.resolve()
+        real = os.path.realpath(folder)
         if real in seen:
-            notices.append(f"{here}: symlink loop, skipped")
+            notices.append(f"{folder}: symlink loop, skipped")
             dirnames[:] = []
             continue
         seen.add(real)
         kept = []
         for name in sorted(dirnames):
-            child = here / name
-            if ignores.ignored(child, is_dir=True):
+            child = os.path.join(folder, name)
+            if ignores.ignored(folder, name, is_dir=True):
                 continue
-            if name in DEFAULT_EXCLUDES and not (child / "__init__.py").is_file():
+            if name in DEFAULT_EXCLUDES and not os.path.isfile(os.path.join(child, "__init__.py")):
                 continue  # build/, venv/...; but pip's real package ``operations.build`` stays
-            if child.is_symlink() and not child.exists():
+            if os.path.islink(child) and not os.path.exists(child):
                 notices.append(f"{child}: broken symlink or symlink loop, skipped")
                 continue
             kept.append(name)
@@ -215,15 +207,15 @@ def _walk(
         for name in sorted(filenames):
             if not any(fnmatch(name, pattern) for pattern in include):
                 if name.endswith(_OPAQUE_SUFFIXES) and on_opaque is not None:
-                    on_opaque(here / name)
+                    on_opaque(Path(folder, name))
                 continue
-            child = here / name
-            if ignores.ignored(child, is_dir=False):
+            if ignores.ignored(folder, name, is_dir=False):
                 continue
-            if child.is_symlink() and not child.exists():
+            child = os.path.join(folder, name)
+            if os.path.islink(child) and not os.path.exists(child):
                 notices.append(f"{child}: broken symlink or symlink loop, skipped")
                 continue
-            yield child
+            yield Path(child)
 
 
 def discover(paths: list[Path], config: Config) -> Discovery:
@@ -251,20 +243,20 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         else:
             result.notices.append(f"{given}: no such file or folder")
 
+    namer = _Namer(roots)
     named: dict[str, SourceFile] = {}
+    under_roots: set[str] = set()
+    base = str(result.base)
     for path in found:
         # Name a file by where it sits (a symlinked file is imported under the link's
         # name), with the folders above it resolved so that roots compare equal.
-        located = path.parent.resolve() / path.name
-        root = _root_for(located, roots) or _crawl_root(located)
-        module, is_package = _module_name(located, root)
-        try:
-            rel = path.relative_to(result.base).as_posix()
-        except ValueError:
-            try:
-                rel = located.relative_to(result.base).as_posix()
-            except ValueError:  # outside the project root (``--config elsewhere``)
-                rel = Path(os.path.relpath(located, result.base)).as_posix()
+        folder = namer.real(str(path.parent))
+        module, is_package, in_root = namer.name(folder, path.name)
+        raw = str(path)
+        if raw.startswith(base + os.sep):
+            rel = raw[len(base) + 1 :].replace(os.sep, "/")
+        else:  # through a link, or outside the project root (``--config elsewhere``)
+            rel = os.path.relpath(os.path.join(folder, path.name), base).replace(os.sep, "/")
         source = SourceFile(path=path, rel=rel, module=module or None, is_package=is_package)
         if not module:
             # An __init__.py directly in a root, or a path no import can spell
@@ -277,32 +269,69 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             named[module] = winner
         else:
             named[module] = source
+        if module and in_root:
+            under_roots.add(module)
         result.files.append(source)
     result.files.sort(key=lambda f: f.rel)
     # First-party = the top-level names under the source roots. Files outside every
     # root (tests/, setup.py beside src/) are still scanned, but are not packages
     # anyone imports; only with no roots at all do their names count.
     result.first_party = {
-        name.split(".")[0]
-        for name, source in named.items()
-        if not roots or _root_for(source.path.parent.resolve() / source.path.name, roots)
+        name.split(".")[0] for name in named if not roots or name in under_roots
     } or {name.split(".")[0] for name in named}
     for path in opaque:
-        located = path.parent.resolve() / path.name
-        root = _root_for(located, roots) or _crawl_root(located)
         stem = path.name.split(".", 1)[0]
-        module, _ = _module_name(located.with_name(stem + ".py"), root)
+        module, _, _ = namer.name(namer.real(str(path.parent)), stem + ".py")
         if module and module not in named:  # beside a source file, the source rules
             result.opaque_modules.add(module)
     return result
 
 
-def _root_for(path: Path, roots: list[Path]) -> Optional[Path]:
-    best: Optional[Path] = None
-    for root in roots:
-        if path.is_relative_to(root) and (best is None or len(root.parts) > len(best.parts)):
-            best = root
-    return best
+class _Namer:
+    """Dotted names for files, with the per-folder work (realpath, which root,
+    crawling up ``__init__.py`` files) done once per folder, not once per file."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.roots = sorted((str(r) for r in roots), key=len, reverse=True)
+        self._real: dict[str, str] = {}
+        self._folders: dict[str, tuple[Optional[list[str]], bool]] = {}
+
+    def real(self, folder: str) -> str:
+        found = self._real.get(folder)
+        if found is None:
+            found = self._real[folder] = os.path.realpath(folder)
+        return found
+
+    def _folder(self, folder: str) -> tuple[Optional[list[str]], bool]:
+        """The folder's parts below its root (None: not importable) and whether
+        that root is a configured one."""
+        cached = self._folders.get(folder)
+        if cached is not None:
+            return cached
+        root = next((r for r in self.roots if folder == r or folder.startswith(r + os.sep)), None)
+        in_root = root is not None
+        if root is None:
+            root = str(_crawl_root(Path(folder, "__init__.py")))
+        parts = [] if folder == root else os.path.relpath(folder, root).split(os.sep)
+        value = (parts if all(p.isidentifier() for p in parts) else None, in_root)
+        self._folders[folder] = value
+        return value
+
+    def name(self, folder: str, filename: str) -> tuple[str, bool, bool]:
+        """(dotted name or "", is a package, under a configured root).
+
+        Folders must be identifiers (packages are imported by dotted name). A file
+        stem that is not one (``0001_initial``) is still importable with
+        ``importlib.import_module``, as Django imports its migrations (grimp names
+        them too), so it keeps its name; a stem with a dot in it (``a.gen.py``) is
+        not, and would collide with ``a/gen.py``.
+        """
+        parts, in_root = self._folder(folder)
+        stem = filename.rsplit(".", 1)[0]
+        is_package = stem == "__init__"
+        if parts is None or (not is_package and (not stem or "." in stem)):
+            return "", is_package, in_root
+        return ".".join(parts if is_package else [*parts, stem]), is_package, in_root
 
 
 def _precedence(a: SourceFile, b: SourceFile) -> tuple[SourceFile, SourceFile]:

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Optional
 
 from ssot_scan.checks.registry import ALL_CODES
-from ssot_scan.cycles import Cycle
 from ssot_scan.findings import Finding
-from ssot_scan.fragmentation import Fragment
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
+    from ssot_scan.fragmentation import Fragment
     from ssot_scan.index import Index
 
 EXIT_OK = 0
@@ -26,18 +25,67 @@ EXIT_USAGE = 2
 
 
 @dataclass
+class Cycle:
+    """One strongly connected component of the import-time graph."""
+
+    modules: list[str]  # sorted
+    breakers: list[tuple[str, str]]  # edges whose removal leaves it acyclic
+    chain: list[str]  # one shortest cycle, through the first breaker: [a, b, ..., a]
+
+
+@dataclass
+class FragmentSummary:
+    """What reports show of a fragmented symbol (the full ``Fragment`` holds sites)."""
+
+    symbol: str
+    canonical: str
+    declared: bool
+    counts: dict[str, int]  # every path that exports it -> usage sites
+    site_count: int
+    published: list[str]  # the paths that re-export it on purpose
+
+
+@dataclass
 class ScanResult:
     findings: list[Finding]  # active: not suppressed
     suppressed: list[Finding]
     files_scanned: int
     modules: int
-    fragments: list[Fragment]
+    fragments: list[FragmentSummary]
     notices: list[str]
     enabled_codes: list[str]
     max_warnings: Optional[int] = None
     by_code: dict[str, int] = field(default_factory=dict)
     cycles: list[Cycle] = field(default_factory=list)
     undecidable: int = 0  # first-party names no static tool can resolve
+    reused: bool = False  # taken whole from the cache: nothing changed since
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything but the notices, for the cache's whole-result reuse."""
+        data = asdict(self)
+        data.pop("notices")
+        data.pop("reused")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], notices: list[str]) -> ScanResult:
+        return cls(
+            findings=[Finding(**f) for f in data["findings"]],
+            suppressed=[Finding(**f) for f in data["suppressed"]],
+            files_scanned=data["files_scanned"],
+            modules=data["modules"],
+            fragments=[FragmentSummary(**f) for f in data["fragments"]],
+            notices=notices,
+            enabled_codes=data["enabled_codes"],
+            max_warnings=data["max_warnings"],
+            by_code=data["by_code"],
+            cycles=[
+                Cycle(c["modules"], [(a, b) for a, b in c["breakers"]], c["chain"])
+                for c in data["cycles"]
+            ],
+            undecidable=data["undecidable"],
+            reused=True,
+        )
 
     @property
     def total(self) -> int:
@@ -111,7 +159,12 @@ def tally(
         suppressed=[f for f in findings if f.suppressed],
         files_scanned=len(index.files),
         modules=len(index.modules),
-        fragments=fragments,
+        fragments=[
+            FragmentSummary(
+                f.symbol, f.canonical, f.declared, f.counts, len(f.sites), sorted(f.published)
+            )
+            for f in fragments
+        ],
         notices=notices,
         enabled_codes=enabled,
         max_warnings=config.max_warnings,

@@ -1,65 +1,202 @@
-"""The pipeline, in order: discover, extract, index, check, then tally.
+"""The pipeline, in order: discover, extract (cached, parallel), index, check, tally.
 
-Each stage is its own module; this one only wires them and owns no logic of its own
-beyond reading files (where an unreadable file becomes a parse-error fact).
+Each stage is its own module; this one wires them and decides what can be skipped:
+a file whose size and mtime match the cache is not read; a file whose content hash
+matches is not parsed; and a tree where nothing changed (same files, settings and
+tool version) reuses the whole previous result without importing the analysis at
+all, which is what keeps a warm run fast.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from ssot_scan.checks import all_checks
-from ssot_scan.checks.import_cycle import cycles
-from ssot_scan.checks.unresolved_import import undecidable_count
+from ssot_scan.cache import FactsCache, default_cache_dir, extraction_identity, tool_identity
 from ssot_scan.config import Config
-from ssot_scan.discover import SourceFile, discover
-from ssot_scan.extract import extract
-from ssot_scan.facts import ModuleFacts, ParseError
-from ssot_scan.findings import Finding
-from ssot_scan.fragmentation import fragmentation
-from ssot_scan.index import build_index
-from ssot_scan.result import ScanResult, tally
+from ssot_scan.discover import Discovery, SourceFile, discover
+from ssot_scan.facts import ModuleFacts
+from ssot_scan.parallel import Job, content_hash, extract_all, extract_one, usable_cores
+from ssot_scan.result import ScanResult
+
+if TYPE_CHECKING:
+    from ssot_scan.findings import Finding
 
 Progress = Callable[[int, int], None]
+Stat = tuple[int, int]  # size, mtime_ns
 
 
 def read_and_extract(source: SourceFile, engine: str) -> ModuleFacts:
-    """Facts for one file; whatever goes wrong becomes that file's SSOT000, not a crash."""
-    try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        return ModuleFacts(parse_error=ParseError(f"cannot read: {exc.strerror or exc}", 1, 1))
-    try:
-        return extract(data, source.module or "", source.is_package, engine)
-    except Exception as exc:  # one odd file must not stop a 10,000-file scan
-        message = f"internal error while reading this file: {type(exc).__name__}: {exc}"
-        return ModuleFacts(parse_error=ParseError(message, 1, 1))
+    """Facts for one file, uncached; whatever goes wrong becomes that file's SSOT000."""
+    job = Job(str(source.path), source.module or "", source.is_package, 0)
+    return extract_one(job, engine).facts
 
 
-def run_scan(paths: list[Path], config: Config, progress: Optional[Progress] = None) -> ScanResult:
+def run_scan(
+    paths: list[Path],
+    config: Config,
+    progress: Optional[Progress] = None,
+    jobs: Optional[int] = None,
+    cache_dir: Optional[Path] = None,
+    use_cache: bool = False,
+) -> ScanResult:
+    """Scan ``paths``. The cache is opt-in here and on by default in the CLI."""
+    notices: list[str] = []
     found = discover(paths, config)
-    files: list[tuple[SourceFile, ModuleFacts]] = []
-    for number, source in enumerate(found.files, start=1):
-        files.append((source, read_and_extract(source, config.engine)))
+    cache = (
+        FactsCache(cache_dir or default_cache_dir(config.project_root), notices)
+        if use_cache
+        else None
+    )
+    try:
+        stats = {source.rel: _stat(source) for source in found.files}
+        key = _result_key(found, stats, config)
+        if cache is not None:
+            stored = cache.result(key)
+            if stored is not None:
+                try:
+                    return ScanResult.from_json(stored, [*found.notices, *notices])
+                except (KeyError, TypeError, ValueError):
+                    notices.append(f"{cache.path}: unreadable stored result; recomputing")
+        files = _facts_for(found.files, stats, config.engine, jobs, cache, progress)
+        result = _analyse(found, files, config, [*found.notices, *notices])
+        if cache is not None:
+            cache.store_result(key, result.to_json())
+            result.notices = [*found.notices, *notices]
+        return result
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _stat(source: SourceFile) -> Optional[Stat]:
+    try:
+        info = source.path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _result_key(found: Discovery, stats: dict[str, Optional[Stat]], config: Config) -> str:
+    """Everything a whole result depends on: files, settings, rules, tool version."""
+    settings = asdict(config)
+    payload = {
+        "tool": tool_identity(),
+        "config": json.dumps(settings, default=str, sort_keys=True),
+        "files": [
+            (f.rel, f.module, f.is_package, f.shadowed_by, stats[f.rel]) for f in found.files
+        ],
+        "opaque": sorted(found.opaque_modules),
+        "first_party": sorted(found.first_party),
+    }
+    text = json.dumps(payload, default=str, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _facts_for(
+    sources: list[SourceFile],
+    stats: dict[str, Optional[Stat]],
+    engine: str,
+    jobs: Optional[int],
+    cache: Optional[FactsCache],
+    progress: Optional[Progress],
+) -> list[tuple[SourceFile, ModuleFacts]]:
+    """Facts for every file: from the cache where it knows the content, else parsed."""
+    version = extraction_identity()
+    known = cache.stat_hashes() if cache is not None else {}
+    digests: dict[str, str] = {}
+    unread: list[SourceFile] = []
+    for source in sources:
+        seen = known.get(source.rel)
+        stat = stats[source.rel]
+        if seen is not None and stat is not None and (seen[0], seen[1]) == stat:
+            digests[source.rel] = seen[2]  # unchanged by stat: trust the stored hash
+        elif cache is not None and stat is not None:
+            unread.append(source)
+    for source in unread:  # changed by stat: the content may still be known (a touch)
+        with contextlib.suppress(OSError):
+            digests[source.rel] = content_hash(source.path.read_bytes())
+
+    def key(source: SourceFile) -> tuple[str, str, bool]:
+        return (digests.get(source.rel, ""), source.module or "", source.is_package)
+
+    cached = (
+        cache.facts([key(s) for s in sources if s.rel in digests], engine, version)
+        if cache is not None
+        else {}
+    )
+    results: dict[str, ModuleFacts] = {}
+    todo: list[SourceFile] = []
+    for source in sources:
+        facts = cached.get(key(source))
+        if facts is not None:
+            results[source.rel] = facts
+        else:
+            todo.append(source)
+
+    workers = jobs if jobs is not None else usable_cores()
+    job_list = [
+        Job(str(s.path), s.module or "", s.is_package, (stats[s.rel] or (0, 0))[0]) for s in todo
+    ]
+    new_facts: list[tuple[str, str, bool, ModuleFacts]] = []
+    file_rows: list[tuple[str, int, int, str]] = []
+    done = len(results)
+    for source, extracted in zip(todo, extract_all(job_list, engine, workers)):
+        results[source.rel] = extracted.facts
+        stat = stats[source.rel]
+        if extracted.digest is not None and stat is not None:
+            digests[source.rel] = extracted.digest
+            new_facts.append(
+                (extracted.digest, source.module or "", source.is_package, extracted.facts)
+            )
+        done += 1
         if progress is not None:
-            progress(number, len(found.files))
+            progress(done, len(sources))
+    if cache is not None:
+        for source in sources:
+            stat = stats[source.rel]
+            digest = digests.get(source.rel)
+            if stat is not None and digest is not None:
+                seen = known.get(source.rel)
+                if seen is None or seen != (stat[0], stat[1], digest):
+                    file_rows.append((source.rel, stat[0], stat[1], digest))
+        cache.store(file_rows, new_facts, engine, version)
+    return [(source, results[source.rel]) for source in sources]
+
+
+def _analyse(
+    found: Discovery,
+    files: list[tuple[SourceFile, ModuleFacts]],
+    config: Config,
+    notices: list[str],
+) -> ScanResult:
+    """Index and check: the part that needs networkx and the checks, imported here."""
+    from ssot_scan.checks import all_checks
+    from ssot_scan.checks.import_cycle import cycles
+    from ssot_scan.checks.unresolved_import import undecidable_count
+    from ssot_scan.fragmentation import fragmentation
+    from ssot_scan.index import build_index
+    from ssot_scan.result import tally
+
     index = build_index(files, found.first_party, config.rules, found.opaque_modules)
     enabled = set(config.enabled_codes)
     findings: list[Finding] = []
     for check in all_checks():
-        produced = list(check.run(index, config, findings))
+        produced = list(check.run(index, config, findings))  # reads what came before
         findings.extend(produced)
     findings = [f for f in findings if f.code in enabled]
     fragments = fragmentation(index, config) if "SSOT002" in enabled else []
     found_cycles = cycles(index, config) if "SSOT004" in enabled else []
-    notices = [*found.notices, *index.notices]
     return tally(
         findings,
         index,
         fragments,
-        notices,
+        [*notices, *index.notices],
         config,
         found_cycles,
         undecidable_count(index) if "SSOT005" in enabled else 0,

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ssot_scan.checks.base import Check
-from ssot_scan.cycles import Cycle, edge_sites, find_cycles, runtime_graph
+from ssot_scan.cycles import edge_sites, find_cycles, runtime_graph
 from ssot_scan.findings import Finding, at_site, import_statement
+from ssot_scan.result import Cycle
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config

@@ -45,12 +45,12 @@ def _summary(result: ScanResult) -> list[str]:
     ]
     if result.fragments:
         lines.append(f"Fragmented symbols: {len(result.fragments)}")
-        ranked = sorted(result.fragments, key=lambda f: (-len(f.sites), f.symbol))
+        ranked = sorted(result.fragments, key=lambda f: (-f.site_count, f.symbol))
         for fragment in ranked[:10]:
             counts = fragment.counts
             used = {p: n for p, n in counts.items() if n or p == fragment.canonical}
             lines.append(
-                f"  {fragment.symbol}: {len(used)} paths in use, {len(fragment.sites)} sites;"
+                f"  {fragment.symbol}: {len(used)} paths in use, {fragment.site_count} sites;"
                 f" canonical {fragment.canonical} ({counts.get(fragment.canonical, 0)})"
             )
         if len(ranked) > 10:
