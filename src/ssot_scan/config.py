@@ -43,6 +43,7 @@ KEYS = (
     "competing-definitions",
     "cycles",
     "unresolved",
+    "budget",
     *RULE_TABLES,
 )
 # Per-check settings, as [tool.ssot-scan.<table>] key = value.
@@ -77,6 +78,7 @@ class Config:
     ignore_names: list[str] = field(default_factory=list)
     include_lazy: bool = False  # SSOT004: count imports inside functions too
     include_guarded: bool = True  # SSOT005: report imports guarded by except ImportError
+    budget: dict[str, int] = field(default_factory=dict)  # code -> most findings allowed
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -156,6 +158,8 @@ def apply_table(config: Config, table: dict[str, Any], where: str, table_prefix:
         )
     if "engine" in table:
         config.engine = choice(table["engine"], ENGINES, f"{where}.engine")
+    if "budget" in table:
+        config.budget = budgets(table["budget"], f"{where}.budget")
     for name, keys in CHECK_TABLES.items():
         if name not in table:
             continue
@@ -182,6 +186,20 @@ def _apply_check_table(config: Config, name: str, sub: dict[str, Any], where: st
             config.include_lazy = flag
         elif key == "include-guarded":
             config.include_guarded = flag
+
+
+def budgets(value: Any, where: str) -> dict[str, int]:
+    """``[tool.ssot-scan.budget] SSOT001 = 0``: exact codes to whole numbers."""
+    if not isinstance(value, dict):
+        raise UsageError(f"{where}: expected a table ([tool.ssot-scan.budget])")
+    result: dict[str, int] = {}
+    for key, limit in value.items():
+        code = key.upper()
+        if code not in ALL_CODES:
+            known = ", ".join(ALL_CODES)
+            raise UsageError(f"{where}: unknown rule code {key!r} (known: {known})")
+        result[code] = expect_int(limit, f"{where}.{key}")
+    return result
 
 
 def codes(value: Any, where: str) -> list[str]:

@@ -46,6 +46,29 @@ class FragmentSummary:
 
 
 @dataclass
+class BudgetLine:
+    """One budget: ``total`` (``--max-warnings``) or a code's, its count and verdict."""
+
+    name: str
+    limit: int
+    count: int
+
+    @property
+    def passed(self) -> bool:
+        return self.count <= self.limit
+
+
+@dataclass
+class BaselineStatus:
+    """How this run compares with a baseline file."""
+
+    path: str  # as given
+    entries: int  # fingerprints in the file
+    matched: int  # findings it tolerated (now in ``ScanResult.baselined``)
+    stale: list[dict[str, Any]]  # entries no finding matched any more: fixed
+
+
+@dataclass
 class ScanResult:
     findings: list[Finding]  # active: not suppressed
     suppressed: list[Finding]
@@ -58,13 +81,16 @@ class ScanResult:
     by_code: dict[str, int] = field(default_factory=dict)
     cycles: list[Cycle] = field(default_factory=list)
     undecidable: int = 0  # first-party names no static tool can resolve
+    code_budgets: dict[str, int] = field(default_factory=dict)  # [tool.ssot-scan.budget]
+    baselined: list[Finding] = field(default_factory=list)  # tolerated by the baseline
+    baseline: Optional[BaselineStatus] = None
     reused: bool = False  # taken whole from the cache: nothing changed since
 
     def to_json(self) -> dict[str, Any]:
-        """Everything but the notices, for the cache's whole-result reuse."""
+        """The analysis, for the cache's whole-result reuse (before any baseline)."""
         data = asdict(self)
-        data.pop("notices")
-        data.pop("reused")
+        for transient in ("notices", "reused", "baselined", "baseline"):
+            data.pop(transient)
         return data
 
     @classmethod
@@ -84,6 +110,7 @@ class ScanResult:
                 for c in data["cycles"]
             ],
             undecidable=data["undecidable"],
+            code_budgets=data["code_budgets"],
             reused=True,
         )
 
@@ -107,13 +134,34 @@ class ScanResult:
         return round(clean / self.files_scanned * 100, 2)
 
     @property
-    def over_budget(self) -> bool:
-        if self.max_warnings is None:
-            return self.total > 0
-        return self.total > self.max_warnings
+    def budgets(self) -> list[BudgetLine]:
+        """Every configured budget with its count; empty when none is configured."""
+        lines = []
+        if self.max_warnings is not None:
+            lines.append(BudgetLine("total", self.max_warnings, self.total))
+        counts = Counter(f.code for f in self.findings)
+        for code, limit in sorted(self.code_budgets.items()):
+            lines.append(BudgetLine(code, limit, counts.get(code, 0)))
+        return lines
 
-    def exit_code(self, exit_zero: bool = False) -> int:
-        return EXIT_OVER_BUDGET if self.over_budget and not exit_zero else EXIT_OK
+    @property
+    def over_budget(self) -> bool:
+        """Any budget exceeded; with no budget at all, any finding is too many."""
+        lines = self.budgets
+        if not lines:
+            return self.total > 0
+        return any(not line.passed for line in lines)
+
+    @property
+    def stale_baseline(self) -> int:
+        return len(self.baseline.stale) if self.baseline is not None else 0
+
+    def exit_code(self, exit_zero: bool = False, fail_on_stale: bool = False) -> int:
+        if exit_zero:
+            return EXIT_OK
+        if self.over_budget or (fail_on_stale and self.stale_baseline):
+            return EXIT_OVER_BUDGET
+        return EXIT_OK
 
 
 def fingerprint(finding: Finding, occurrence: int) -> str:
@@ -168,6 +216,7 @@ def tally(
         notices=notices,
         enabled_codes=enabled,
         max_warnings=config.max_warnings,
+        code_budgets=dict(config.budget),
         by_code={code: counts.get(code, 0) for code in ALL_CODES if code in enabled},
         cycles=cycles or [],
         undecidable=undecidable,

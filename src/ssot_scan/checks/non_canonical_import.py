@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ssot_scan.checks.base import Check
 from ssot_scan.findings import Finding, at_site, import_statement
@@ -71,6 +71,7 @@ class NonCanonicalImport(Check):
                     canonical=fragment.canonical,
                     statement=statement,
                     group=fragment.symbol,
+                    extra=_fix(fragment, usage),
                 )
 
 
@@ -113,3 +114,17 @@ def _message(fragment: Fragment, name: str, path: str) -> str:
 
 def _sites(count: int) -> str:
     return f"{count} site" if count == 1 else f"{count} sites"
+
+
+def _fix(fragment: Fragment, usage: Fragment.Usage) -> dict[str, Any]:
+    """The rewritten statement, when replacing the whole statement is safe: an
+    absolute ``from`` import of this one name (the same object, by another path).
+    Statements importing several names need a real rewrite, which ``fix`` does."""
+    site = usage.site
+    if site.level or len(site.names) != 1:
+        return {}
+    exported = fragment.names.get(fragment.canonical, [])
+    name = usage.name if usage.name in exported or not exported else exported[0]
+    bound = usage.imported.bound
+    alias = f" as {bound}" if bound != name else ""
+    return {"fix": {"text": f"from {fragment.canonical} import {name}{alias}"}}

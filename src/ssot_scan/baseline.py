@@ -1,0 +1,145 @@
+"""The baseline: a ratchet that tolerates today's findings and fails on new ones.
+
+A baseline file lists the fingerprints of the findings a team accepts for now.
+Fingerprints are built from the code, the file, the symbol and the normalised import
+(never line numbers), so moving or reformatting an import keeps them; two identical
+findings in one file are told apart by their order. Matching is a multiset: a
+baseline entry tolerates one finding. Entries that no longer match anything are
+*stale* — the finding was fixed — and ``baseline --update`` drops them, so the file
+can only shrink unless ``--add-new`` is asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ssot_scan import __version__
+from ssot_scan.errors import UsageError
+from ssot_scan.findings import Finding
+from ssot_scan.result import BaselineStatus, ScanResult
+
+SCHEMA_VERSION = 1
+DEFAULT_BASELINE = ".ssot-baseline.json"
+
+
+def _entry(finding: Finding) -> dict[str, Any]:
+    return {
+        "fingerprint": finding.fingerprint,
+        "code": finding.code,
+        "path": finding.path,
+        "symbol": finding.symbol,
+        "message": finding.message,
+    }
+
+
+def baseline_document(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    entries = sorted(entries, key=lambda e: (e["path"], e["code"], e["fingerprint"]))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ssot-scan", "version": __version__},
+        "counts": dict(sorted(Counter(e["code"] for e in entries).items())),
+        "total": len(entries),
+        "findings": entries,
+    }
+
+
+def entries_for(findings: list[Finding]) -> list[dict[str, Any]]:
+    return [_entry(f) for f in findings]
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    """The entries of a baseline file; any flaw is a usage error naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: baseline not found (create it with `ssot-scan baseline`)")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"{path}: cannot read the baseline: {reason}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{path}: not a baseline: invalid JSON ({exc})") from None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise UsageError(f"{path}: not an ssot-scan baseline (no schema_version)")
+    version = data["schema_version"]
+    if not isinstance(version, int):
+        raise UsageError(f"{path}: not an ssot-scan baseline (bad schema_version)")
+    if version > SCHEMA_VERSION:
+        writer = data.get("tool", {}).get("version", "a newer version")
+        raise UsageError(
+            f"{path}: written by ssot-scan {writer} with baseline schema {version}; this "
+            f"is ssot-scan {__version__} (schema {SCHEMA_VERSION}): upgrade ssot-scan"
+        )
+    entries = data.get("findings")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
+    ):
+        raise UsageError(f"{path}: malformed baseline: 'findings' must list fingerprints")
+    return entries
+
+
+def write(path: Path, entries: list[dict[str, Any]]) -> None:
+    """Write atomically: a reader never sees half a baseline."""
+    text = json.dumps(baseline_document(entries), indent=2) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
+
+
+def apply(result: ScanResult, entries: list[dict[str, Any]], label: str) -> None:
+    """Move findings the baseline tolerates out of ``result.findings``."""
+    remaining = Counter(e["fingerprint"] for e in entries)
+    active: list[Finding] = []
+    baselined: list[Finding] = []
+    for finding in result.findings:
+        if remaining[finding.fingerprint] > 0:
+            remaining[finding.fingerprint] -= 1
+            baselined.append(finding)
+        else:
+            active.append(finding)
+    stale: list[dict[str, Any]] = []
+    for entry in entries:
+        if remaining[entry["fingerprint"]] > 0:
+            remaining[entry["fingerprint"]] -= 1
+            stale.append(entry)
+    result.findings = active
+    result.baselined = baselined
+    result.baseline = BaselineStatus(label, len(entries), len(baselined), stale)
+    counts = Counter(f.code for f in active)
+    result.by_code = {code: counts.get(code, 0) for code in result.by_code}
+
+
+def updated(
+    entries: list[dict[str, Any]], result: ScanResult, add_new: bool
+) -> tuple[list[dict[str, Any]], int, int]:
+    """The baseline minus fixed entries (plus new findings with ``add_new``).
+
+    Returns (entries, dropped, added). ``result`` must not have had the baseline
+    applied: it holds every current finding.
+    """
+    current = Counter(f.fingerprint for f in result.findings)
+    kept: list[dict[str, Any]] = []
+    for entry in entries:
+        if current[entry["fingerprint"]] > 0:
+            current[entry["fingerprint"]] -= 1
+            kept.append(entry)
+    dropped = len(entries) - len(kept)
+    added = 0
+    if add_new:
+        for finding in result.findings:
+            if current[finding.fingerprint] > 0:
+                current[finding.fingerprint] -= 1
+                kept.append(_entry(finding))
+                added += 1
+    return kept, dropped, added
