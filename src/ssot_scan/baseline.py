@@ -57,7 +57,9 @@ def load(path: Path) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"{path}: baseline not found (create it with `ssot-scan baseline`)")
+        raise UsageError(
+            f"{path}: baseline not found (create it with `ssot-scan baseline`)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"{path}: cannot read the baseline: {reason}") from None
