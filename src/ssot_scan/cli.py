@@ -8,14 +8,21 @@ imported only once a scan really runs, so ``--help`` and ``--version`` stay inst
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import click
 
 from ssot_scan import __version__
 from ssot_scan.checks.registry import CHECK_NAMES
 from ssot_scan.errors import UsageError
+from ssot_scan.report import FORMATS, renderer
+
+if TYPE_CHECKING:
+    from ssot_scan.config import Config
+    from ssot_scan.result import ScanResult
 
 EXIT_USAGE = 2
 _PROGRESS_MIN_FILES = 200
@@ -79,18 +86,185 @@ def main() -> None:
 
     \b
     ssot-scan [check] [OPTIONS] [PATHS]...   scan (the default command)
+    ssot-scan baseline [OPTIONS] [PATHS]...  write or update a baseline
+    ssot-scan trend FILE                     show a --history file as a table
     ssot-scan clean [PATHS]...               delete the project's cache
 
     Run `ssot-scan check --help` for the scan's options.
     """
 
 
+@dataclass
+class _ScanOptions:
+    """The options every scanning command shares."""
+
+    paths: list[Path]
+    select: list[str]
+    ignore: list[str]
+    rule_packs: list[str]
+    config_path: Optional[Path]
+    engine: Optional[str]
+    canonical_policy: Optional[str]
+    jobs: Optional[int]
+    use_cache: bool
+    cache_dir: Optional[Path]
+    quiet: bool
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _scan_options(command: _F) -> _F:
+    """Decorate a command with the scan's shared argument and options."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path)),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="CODES",
+            help="Only these codes or prefixes (comma-separated, repeatable). Replaces config.",
+        ),
+        click.option(
+            "--ignore",
+            multiple=True,
+            metavar="CODES",
+            help="Leave out these codes or prefixes (comma-separated, repeatable). "
+            "Adds to config.",
+        ),
+        click.option(
+            "--rules",
+            "rule_packs",
+            multiple=True,
+            metavar="PACK",
+            help="A rule pack: a TOML file, or the name of a shipped pack (e.g. python-stdlib).",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Read configuration from this file (pyproject.toml or ssot-scan.toml).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["auto", "ast", "libcst"]),
+            default=None,
+            help="Parser: ast (fast), libcst (any syntax), auto (ast, libcst where ast fails).",
+        ),
+        click.option(
+            "--canonical-policy",
+            type=click.Choice(["most-used", "definition", "shortest-public"]),
+            default=None,
+            help="How to pick a symbol's canonical path when no rule declares it.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            help="Processes that parse files (default: the usable cores; 1 = in-process).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Where the cache lives (default: .ssot_cache at the project root).",
+        ),
+        click.option(
+            "--quiet", "-q", is_flag=True, help="Print findings only: no summary or notices."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options(**kwargs: Any) -> _ScanOptions:
+    return _ScanOptions(
+        paths=list(kwargs.pop("paths")),
+        select=_split(kwargs.pop("select")),
+        ignore=_split(kwargs.pop("ignore")),
+        rule_packs=list(kwargs.pop("rule_packs")),
+        config_path=kwargs.pop("config_path"),
+        engine=kwargs.pop("engine"),
+        canonical_policy=kwargs.pop("canonical_policy"),
+        jobs=kwargs.pop("jobs"),
+        use_cache=not kwargs.pop("no_cache"),
+        cache_dir=kwargs.pop("cache_dir"),
+        quiet=kwargs.pop("quiet"),
+    )
+
+
+def _usage_errors(run: Callable[[], int]) -> None:
+    """Run a command body; a UsageError is one line on stderr and exit 2."""
+    try:
+        code = run()
+    except UsageError as exc:
+        click.echo(f"ssot-scan: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(code)
+
+
+def _load(opts: _ScanOptions, max_warnings: Optional[int] = None) -> Config:
+    from ssot_scan.config import codes, load_config, load_rule_packs
+
+    config = load_config(opts.paths, opts.config_path)
+    if opts.select:
+        config.select = codes(opts.select, "--select")
+    if opts.ignore:
+        config.ignore = [*config.ignore, *codes(opts.ignore, "--ignore")]
+    if max_warnings is not None:
+        config.max_warnings = max_warnings
+    if opts.engine is not None:
+        config.engine = opts.engine
+    if opts.canonical_policy is not None:
+        config.canonical_policy = opts.canonical_policy
+    load_rule_packs(config, opts.rule_packs)
+    return config
+
+
+def _run(opts: _ScanOptions, config: Config) -> ScanResult:
+    from ssot_scan.scan import run_scan
+
+    result = run_scan(
+        opts.paths,
+        config,
+        progress=_Progress(enabled=not opts.quiet),
+        jobs=opts.jobs,
+        cache_dir=opts.cache_dir,
+        use_cache=opts.use_cache,
+    )
+    if not opts.quiet:
+        for notice in result.notices:
+            click.echo(f"ssot-scan: warning: {notice}", err=True)
+    return result
+
+
+def _baseline_path(given: Optional[Path], config: Config) -> Path:
+    from ssot_scan.baseline import DEFAULT_BASELINE
+
+    if given is not None:
+        return given
+    if config.baseline is not None:
+        return (config.project_root or Path.cwd()) / config.baseline
+    return (config.project_root or Path.cwd()) / DEFAULT_BASELINE
+
+
+def _report_spec(value: str) -> tuple[str, Path]:
+    from ssot_scan.report import FORMATS
+
+    fmt, sep, target = value.partition(":")
+    if not sep or not target or fmt not in FORMATS:
+        raise UsageError(
+            f"--report {value!r}: expected FORMAT:FILE with FORMAT one of {', '.join(FORMATS)}"
+        )
+    return fmt, Path(target)
+
+
 @main.command("check", context_settings=_CONTEXT)
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@_scan_options
 @click.option(
     "--output-format",
     "-f",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="How to print the findings.",
@@ -102,79 +276,49 @@ def main() -> None:
     help="Write the report to this file instead of standard output.",
 )
 @click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT:FILE",
+    help="Also write a report in FORMAT to FILE (repeatable), e.g. sarif:ssot.sarif.",
+)
+@click.option(
     "--max-warnings",
     type=click.IntRange(min=0),
     help="Fail (exit 1) only when there are more findings than this. Overrides config.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when over budget.")
 @click.option(
-    "--select",
-    multiple=True,
-    metavar="CODES",
-    help="Only these codes or prefixes (comma-separated, repeatable). Replaces config.",
-)
-@click.option(
-    "--ignore",
-    multiple=True,
-    metavar="CODES",
-    help="Leave out these codes or prefixes (comma-separated, repeatable). Adds to config.",
-)
-@click.option(
-    "--rules",
-    "rule_packs",
-    multiple=True,
-    metavar="PACK",
-    help="A rule pack: a TOML file, or the name of a shipped pack (e.g. python-stdlib).",
-)
-@click.option(
-    "--config",
-    "config_path",
+    "--baseline",
+    "baseline_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Read configuration from this file (pyproject.toml or ssot-scan.toml).",
+    help="Report only findings not in this baseline (see `ssot-scan baseline`).",
 )
 @click.option(
-    "--engine",
-    type=click.Choice(["auto", "ast", "libcst"]),
-    default=None,
-    help="Parser: ast (fast), libcst (any syntax), auto (ast, libcst where ast fails).",
+    "--fail-on-stale-baseline",
+    is_flag=True,
+    help="Exit 1 while the baseline lists findings that are fixed, so it can only shrink.",
 )
+@click.option("--statistics", is_flag=True, help="Print the counts per code only (text or json).")
 @click.option(
-    "--canonical-policy",
-    type=click.Choice(["most-used", "definition", "shortest-public"]),
-    default=None,
-    help="How to pick a symbol's canonical path when no rule declares it.",
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append this run's counts as one JSON line to FILE (see `ssot-scan trend`).",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    help="Processes that parse files (default: the usable cores; 1 = in-process).",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where the cache lives (default: .ssot_cache at the project root).",
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary or notices.")
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
 def check(
-    paths: tuple[Path, ...],
     output_format: str,
     output_file: Optional[Path],
+    reports: tuple[str, ...],
     max_warnings: Optional[int],
     exit_zero: bool,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    rule_packs: tuple[str, ...],
-    config_path: Optional[Path],
-    engine: Optional[str],
-    canonical_policy: Optional[str],
-    jobs: Optional[int],
-    no_cache: bool,
-    cache_dir: Optional[Path],
-    quiet: bool,
+    baseline_file: Optional[Path],
+    fail_on_stale_baseline: bool,
+    statistics: bool,
+    history_file: Optional[Path],
     explain: Optional[str],
+    **scan: Any,
 ) -> None:
     """Scan the Python code under PATHS (default: the current folder).
 
@@ -185,87 +329,112 @@ def check(
 
     Exit codes: 0 within budget, 1 over budget, 2 usage or configuration error.
 
-    Other commands: `ssot-scan clean` deletes the cache.
+    Other commands: `ssot-scan baseline` writes a baseline, `ssot-scan trend FILE`
+    shows a history, `ssot-scan clean` deletes the cache.
     """
-    try:
+    opts = _options(**scan)
+
+    def run() -> int:
         if explain:
             click.echo(_explain(explain), nl=False)
-            return
-        code = _scan(
-            list(paths),
-            output_format=output_format,
-            output_file=output_file,
-            max_warnings=max_warnings,
-            exit_zero=exit_zero,
-            select=_split(select),
-            ignore=_split(ignore),
-            rule_packs=list(rule_packs),
-            config_path=config_path,
-            engine=engine,
-            canonical_policy=canonical_policy,
-            quiet=quiet,
-            jobs=jobs,
-            use_cache=not no_cache,
-            cache_dir=cache_dir,
-        )
-    except UsageError as exc:
-        click.echo(f"ssot-scan: error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    sys.exit(code)
+            return 0
+        targets = [_report_spec(spec) for spec in reports]
+        config = _load(opts, max_warnings)
+        result = _run(opts, config)
+        if baseline_file is not None or config.baseline is not None:
+            from ssot_scan import baseline
+
+            path = _baseline_path(baseline_file, config)
+            baseline.apply(result, baseline.load(path), str(baseline_file or config.baseline))
+        if history_file is not None:
+            from ssot_scan import history
+
+            folder = config.project_root or Path.cwd()
+            history.append(history_file, history.record(result, folder))
+        if statistics:
+            from ssot_scan.report.statistics import render_statistics_json, render_statistics_text
+
+            output = (
+                render_statistics_json(result)
+                if output_format == "json"
+                else render_statistics_text(result)
+            )
+        else:
+            output = renderer(output_format)(result, opts.quiet)
+        for fmt, target in targets:
+            _write_atomic(target, click.unstyle(renderer(fmt)(result, False)))
+        if output_file is not None:
+            _write_atomic(output_file, click.unstyle(output))
+        else:
+            click.echo(output, nl=False)
+        return result.exit_code(exit_zero, fail_on_stale_baseline)
+
+    _usage_errors(run)
 
 
-def _scan(
-    paths: list[Path],
-    *,
-    output_format: str,
-    output_file: Optional[Path],
-    max_warnings: Optional[int],
-    exit_zero: bool,
-    select: list[str],
-    ignore: list[str],
-    rule_packs: list[str],
-    config_path: Optional[Path],
-    engine: Optional[str],
-    canonical_policy: Optional[str],
-    quiet: bool,
-    jobs: Optional[int],
-    use_cache: bool,
-    cache_dir: Optional[Path],
-) -> int:
-    from ssot_scan.config import codes, load_config, load_rule_packs
-    from ssot_scan.report import renderer
-    from ssot_scan.scan import run_scan
+@main.command("baseline", context_settings=_CONTEXT)
+@_scan_options
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The baseline file (default: `baseline` in config, else .ssot-baseline.json "
+    "at the project root).",
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Drop entries that are fixed; never add new findings (unless --add-new).",
+)
+@click.option("--add-new", is_flag=True, help="With --update: also add today's new findings.")
+def baseline_command(
+    baseline_file: Optional[Path], update: bool, add_new: bool, **scan: Any
+) -> None:
+    """Write every current finding's fingerprint to a baseline file.
 
-    config = load_config(paths, config_path)
-    if select:
-        config.select = codes(select, "--select")
-    if ignore:
-        config.ignore = [*config.ignore, *codes(ignore, "--ignore")]
-    if max_warnings is not None:
-        config.max_warnings = max_warnings
-    if engine is not None:
-        config.engine = engine
-    if canonical_policy is not None:
-        config.canonical_policy = canonical_policy
-    load_rule_packs(config, rule_packs)
+    `ssot-scan --baseline FILE` then reports only findings not in it, so a codebase
+    with 2,000 findings can gate CI on new ones today and drive the count down.
+    """
+    opts = _options(**scan)
 
-    result = run_scan(
-        paths,
-        config,
-        progress=_Progress(enabled=not quiet),
-        jobs=jobs,
-        cache_dir=cache_dir,
-        use_cache=use_cache,
-    )
-    if not quiet:
-        for notice in result.notices:
+    def run() -> int:
+        from ssot_scan import baseline
+
+        if add_new and not update:
+            raise UsageError("--add-new goes with --update")
+        config = _load(opts)
+        path = _baseline_path(baseline_file, config)
+        result = _run(opts, config)
+        if update:
+            entries, dropped, added = baseline.updated(baseline.load(path), result, add_new)
+            baseline.write(path, entries)
+            click.echo(
+                f"updated {path}: {len(entries)} entries ({dropped} fixed removed, {added} added)"
+            )
+        else:
+            baseline.write(path, baseline.entries_for(result.findings))
+            click.echo(f"wrote {path}: {result.total} findings")
+        return 0
+
+    _usage_errors(run)
+
+
+@main.command("trend", context_settings=_CONTEXT)
+@click.argument("history_file", type=click.Path(dir_okay=False, path_type=Path))
+def trend(history_file: Path) -> None:
+    """Print the counts recorded with `--history FILE`, run by run, with the change
+    since the previous and the first run."""
+
+    def run() -> int:
+        from ssot_scan import history
+
+        entries, notices = history.read(history_file)
+        for notice in notices:
             click.echo(f"ssot-scan: warning: {notice}", err=True)
-    output = renderer(output_format)(result, quiet)
-    if output_file is not None:
-        _write_atomic(output_file, click.unstyle(output))
-    else:
-        click.echo(output, nl=False)
-    return result.exit_code(exit_zero)
+        click.echo(history.trend_table(entries), nl=False)
+        return 0
+
+    _usage_errors(run)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -279,7 +448,7 @@ def _write_atomic(path: Path, text: str) -> None:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
-        raise UsageError(f"--output-file {path}: cannot write: {exc.strerror or exc}") from None
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 @main.command("clean", context_settings=_CONTEXT)

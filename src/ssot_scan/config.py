@@ -44,6 +44,7 @@ KEYS = (
     "cycles",
     "unresolved",
     "budget",
+    "baseline",
     *RULE_TABLES,
 )
 # Per-check settings, as [tool.ssot-scan.<table>] key = value.
@@ -79,6 +80,7 @@ class Config:
     include_lazy: bool = False  # SSOT004: count imports inside functions too
     include_guarded: bool = True  # SSOT005: report imports guarded by except ImportError
     budget: dict[str, int] = field(default_factory=dict)  # code -> most findings allowed
+    baseline: Optional[str] = None  # a baseline file, relative to the project root
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -160,6 +162,8 @@ def apply_table(config: Config, table: dict[str, Any], where: str, table_prefix:
         config.engine = choice(table["engine"], ENGINES, f"{where}.engine")
     if "budget" in table:
         config.budget = budgets(table["budget"], f"{where}.budget")
+    if "baseline" in table:
+        config.baseline = expect_str(table["baseline"], f"{where}.baseline")
     for name, keys in CHECK_TABLES.items():
         if name not in table:
             continue

@@ -55,7 +55,17 @@ def _summary(result: ScanResult) -> list[str]:
             )
         if len(ranked) > 10:
             lines.append(f"  ... and {len(ranked) - 10} more (see --output-format json)")
-    if result.max_warnings is not None:
-        verdict = "over" if result.over_budget else "within"
-        lines.append(f"Budget: {result.total} of at most {result.max_warnings}: {verdict} budget.")
+    if result.baseline is not None:
+        status = result.baseline
+        line = (
+            f"Baseline {status.path}: {status.matched} findings tolerated, "
+            f"{len(status.stale)} entries fixed"
+        )
+        if status.stale:
+            line += " (shrink it with `ssot-scan baseline --update`)"
+        lines.append(line + ".")
+    for budget in result.budgets:
+        verdict = "ok" if budget.passed else click.style("over budget", fg="red", bold=True)
+        what = "findings" if budget.name == "total" else budget.name
+        lines.append(f"Budget {what}: {budget.count} of at most {budget.limit}: {verdict}.")
     return lines

@@ -1,0 +1,117 @@
+"""Trend: one JSON line per run, and a table of how the counts moved.
+
+JSON Lines because appending is atomic enough for one line per CI run, a half-
+written last line from a killed run can be skipped without losing the rest, and
+every tool (jq, pandas, a spreadsheet import) reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+
+from ssot_scan import __version__
+from ssot_scan.errors import UsageError
+from ssot_scan.result import ScanResult
+
+
+def git_commit(folder: Path) -> Optional[str]:
+    """The checked-out commit of the repository holding ``folder``, if any."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and commit else None
+
+
+def record(result: ScanResult, folder: Path) -> dict[str, Any]:
+    return {
+        "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "commit": git_commit(folder),
+        "tool_version": __version__,
+        "files_scanned": result.files_scanned,
+        "total": result.total,
+        "by_code": result.by_code,
+        "suppressed": len(result.suppressed),
+        "baselined": len(result.baselined),
+    }
+
+
+def append(path: Path, entry: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot append to the history: {exc.strerror or exc}") from None
+
+
+def read(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Entries, and one notice per line that could not be read (skipped, not fatal)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such history file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the history: {exc}") from None
+    entries: list[dict[str, Any]] = []
+    notices: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            if not isinstance(entry, dict) or not isinstance(entry.get("by_code"), dict):
+                raise ValueError("not a run record")
+            entries.append(entry)
+        except ValueError as exc:
+            notices.append(f"{path}:{number}: skipped: {exc}")
+    return entries, notices
+
+
+def trend_table(entries: list[dict[str, Any]]) -> str:
+    """Runs as rows, codes as columns, with the change since the first and previous run."""
+    if not entries:
+        return "no runs recorded\n"
+    codes = sorted({code for entry in entries for code in entry["by_code"]})
+    header = ["run", "timestamp", "commit", *codes, "total", "vs previous", "vs first"]
+    rows: list[list[str]] = []
+    first_total = int(entries[0].get("total", 0))
+    previous: Optional[int] = None
+    for number, entry in enumerate(entries, start=1):
+        total = int(entry.get("total", 0))
+        rows.append(
+            [
+                str(number),
+                str(entry.get("timestamp", ""))[:19],
+                str(entry.get("commit") or "")[:10],
+                *(str(entry["by_code"].get(code, 0)) for code in codes),
+                str(total),
+                _delta(total, previous),
+                _delta(total, first_total) if number > 1 else "",
+            ]
+        )
+        previous = total
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in [header, *rows]
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _delta(now: int, before: Optional[int]) -> str:
+    if before is None:
+        return ""
+    change = now - before
+    return f"{change:+d}" if change else "0"
