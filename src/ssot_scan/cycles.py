@@ -62,27 +62,28 @@ def find_cycles(runtime: Any) -> list[Cycle]:
                 continue
             cycles.append(Cycle([node], [(node, node)], [node, node]))
             continue
-        sub = runtime.subgraph(component)
-        breakers = _prune(sub, _feedback_arcs(sub))
+        # Plain dicts from here on: networkx subgraph views cost too much per lookup.
+        succ = {n: {m for m in runtime.successors(n) if m in component} for n in component}
+        breakers = _prune(succ, _feedback_arcs(succ))
         first = breakers[0]
-        cycles.append(
-            Cycle(
-                sorted(component), breakers, [first[0], *_shortest_path(sub, first[1], first[0])]
-            )
-        )
+        chain = [first[0], *_shortest_path(succ, first[1], first[0])]
+        cycles.append(Cycle(sorted(component), breakers, chain))
     cycles.sort(key=lambda c: (-len(c.modules), c.modules[0]))
     return cycles
 
 
-def _feedback_arcs(graph: Any) -> list[Edge]:
+def _feedback_arcs(graph: dict[str, set[str]]) -> list[Edge]:
     """Eades-Lin-Smyth: an ordering with few backward edges; those edges break all cycles.
 
     Sinks go to the end, sources to the front, and otherwise the node with the
     largest out-degree minus in-degree goes to the front. A heap with lazy entries
     keeps it O(E log V).
     """
-    succ = {n: set(graph.successors(n)) - {n} for n in graph}
-    pred = {n: set(graph.predecessors(n)) - {n} for n in graph}
+    succ = {n: set(targets) - {n} for n, targets in graph.items()}
+    pred: dict[str, set[str]] = {n: set() for n in graph}
+    for n, targets in succ.items():
+        for m in targets:
+            pred[m].add(n)
     alive = set(graph)
     front: list[str] = []
     back: list[str] = []
@@ -121,25 +122,43 @@ def _feedback_arcs(graph: Any) -> list[Edge]:
     order = {node: i for i, node in enumerate([*front, *reversed(back)])}
     # Back edges break every longer cycle; a module importing itself is a cycle
     # no ordering can break, so its self-edge is always a breaker.
-    arcs = [(u, v) for u, v in graph.edges if order[v] < order[u] or u == v]
+    arcs = [(u, v) for u in graph for v in graph[u] if order[v] < order[u] or u == v]
     return sorted(arcs, key=lambda e: (order[e[0]], order[e[1]]))
 
 
-def _prune(graph: Any, arcs: list[Edge]) -> list[Edge]:
+def _acyclic(graph: dict[str, set[str]], removed: set[Edge]) -> bool:
+    """Kahn's algorithm on ``graph`` without ``removed``: no copy of the graph made."""
+    indegree = dict.fromkeys(graph, 0)
+    for u, targets in graph.items():
+        for v in targets:
+            if (u, v) not in removed:
+                indegree[v] += 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    seen = 0
+    while ready:
+        u = ready.pop()
+        seen += 1
+        for v in graph[u]:
+            if (u, v) not in removed:
+                indegree[v] -= 1
+                if indegree[v] == 0:
+                    ready.append(v)
+    return seen == len(graph)
+
+
+def _prune(graph: dict[str, set[str]], arcs: list[Edge]) -> list[Edge]:
     """Drop breakers that are not needed once the others are cut."""
     if len(arcs) > _PRUNE_LIMIT:
         return arcs
     kept = list(arcs)
     for arc in list(arcs):
-        trial = [a for a in kept if a != arc]
-        remaining = graph.copy()
-        remaining.remove_edges_from(trial)
-        if nx.is_directed_acyclic_graph(remaining):
-            kept = trial
+        trial = {a for a in kept if a != arc}
+        if _acyclic(graph, trial):
+            kept = [a for a in kept if a != arc]
     return kept
 
 
-def _shortest_path(graph: Any, start: str, goal: str) -> list[str]:
+def _shortest_path(graph: dict[str, set[str]], start: str, goal: str) -> list[str]:
     """Nodes of a shortest path from ``start`` to ``goal`` (BFS), both included."""
     parents: dict[str, Optional[str]] = {start: None}
     queue = deque([start])
@@ -147,7 +166,7 @@ def _shortest_path(graph: Any, start: str, goal: str) -> list[str]:
         node = queue.popleft()
         if node == goal:
             break
-        for nxt in sorted(graph.successors(node)):
+        for nxt in sorted(graph[node]):
             if nxt not in parents:
                 parents[nxt] = node
                 queue.append(nxt)

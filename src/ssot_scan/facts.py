@@ -9,6 +9,7 @@ differential test compares and what a cache can store without pickling.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any, Optional
 
 # Import contexts, from the most to the least specific. An import nested in several
@@ -159,6 +160,15 @@ class ModuleFacts:
             parse_error=ParseError(**data["parse_error"]) if data["parse_error"] else None,
             engine=data["engine"],
         )
+
+    @cached_property
+    def alias_heads(self) -> frozenset[str]:
+        """First names of every ``X = a.b`` alias's right-hand side (``a``)."""
+        return frozenset(d.alias_of.split(".")[0] for d in self.definitions if d.alias_of)
+
+    @cached_property
+    def reexport_line_set(self) -> frozenset[int]:
+        return frozenset(self.reexport_lines)
 
     def suppressed_codes(self, first_line: int, last_line: int) -> Optional[list[str]]:
         """Codes suppressed on any line of a statement; ``[]`` means all, None none."""

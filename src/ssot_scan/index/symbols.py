@@ -76,12 +76,10 @@ def is_reexport(
     bound = imported.bound
     if facts.all_names is not None and bound in facts.all_names:
         return True
-    if any(site.line <= line <= site.end_line for line in facts.reexport_lines):
+    marked = facts.reexport_line_set
+    if marked and any(line in marked for line in range(site.line, site.end_line + 1)):
         return True
-    return any(
-        d.alias_of is not None and (d.alias_of == bound or d.alias_of.startswith(bound + "."))
-        for d in facts.definitions
-    )
+    return bound in facts.alias_heads
 
 
 _WEIGHT_TYPE_CHECKING = 2
