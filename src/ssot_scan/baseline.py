@@ -12,14 +12,13 @@ can only shrink unless ``--add-new`` is asked for.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ssot_scan import __version__
 from ssot_scan.errors import UsageError
+from ssot_scan.fileio import write_atomic
 from ssot_scan.findings import Finding
 from ssot_scan.result import BaselineStatus, ScanResult
 
@@ -88,15 +87,7 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 def write(path: Path, entries: list[dict[str, Any]]) -> None:
     """Write atomically: a reader never sees half a baseline."""
-    text = json.dumps(baseline_document(entries), indent=2) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
+    write_atomic(path, json.dumps(baseline_document(entries), indent=2) + "\n", "baseline")
 
 
 def apply(result: ScanResult, entries: list[dict[str, Any]], label: str) -> None:

@@ -18,6 +18,7 @@ import click
 from ssot_scan import __version__
 from ssot_scan.checks.registry import CHECK_NAMES
 from ssot_scan.errors import UsageError
+from ssot_scan.fileio import write_atomic
 from ssot_scan.report import FORMATS, renderer
 
 if TYPE_CHECKING:
@@ -362,9 +363,9 @@ def check(
         else:
             output = renderer(output_format)(result, opts.quiet)
         for fmt, target in targets:
-            _write_atomic(target, click.unstyle(renderer(fmt)(result, False)))
+            write_atomic(target, click.unstyle(renderer(fmt)(result, False)), f"{fmt} report")
         if output_file is not None:
-            _write_atomic(output_file, click.unstyle(output))
+            write_atomic(output_file, click.unstyle(output), "report")
         else:
             click.echo(output, nl=False)
         return result.exit_code(exit_zero, fail_on_stale_baseline)
@@ -435,20 +436,6 @@ def trend(history_file: Path) -> None:
         return 0
 
     _usage_errors(run)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 @main.command("clean", context_settings=_CONTEXT)

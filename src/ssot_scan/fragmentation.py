@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from ssot_scan.facts import ImportedName, ImportSite
-from ssot_scan.index.symbols import DEFINITION, is_reexport
+from ssot_scan.index import Usage
+from ssot_scan.index.symbols import DEFINITION
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
@@ -21,15 +21,6 @@ if TYPE_CHECKING:
 
 @dataclass
 class Fragment:
-    @dataclass
-    class Usage:
-        file: str  # rel path of the importing file
-        importer: str  # its module
-        site: ImportSite
-        imported: ImportedName
-        path: str  # the module it imports from
-        name: str  # the name it imports
-
     symbol: str  # the definition's dotted name
     paths: list[str]  # every module that exports it, sorted
     names: dict[str, list[str]]  # module -> names it exports the definition under
@@ -37,7 +28,7 @@ class Fragment:
     declared: bool
     policy: str
     published: set[str]  # modules that publish it on purpose (definition, re-exports)
-    sites: list[Fragment.Usage] = field(default_factory=list)
+    sites: list[Usage] = field(default_factory=list)
 
     @property
     def hierarchy(self) -> set[str]:
@@ -70,24 +61,9 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
     if cached is not None:
         return list(cached)
     exports = index.symbols.exports()
-    usages: dict[str, list[Fragment.Usage]] = {}
-    for source, facts in index.files:
-        if source.shadowed_by is not None:
-            continue
-        for site in facts.imports:
-            if site.kind != "from" or site.is_star or site.target is None:
-                continue
-            for imported in site.names:
-                if is_reexport(facts, source.is_package, site, imported):
-                    continue
-                resolution = index.symbols.resolve(site.target, imported.name)
-                if resolution.kind != DEFINITION:
-                    continue
-                usages.setdefault(resolution.target, []).append(
-                    Fragment.Usage(
-                        source.rel, source.module or "", site, imported, site.target, imported.name
-                    )
-                )
+    usages: dict[str, list[Usage]] = {}
+    for usage in index.usages():
+        usages.setdefault(usage.definition, []).append(usage)
     declared = _declared(index, config)
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):
@@ -139,7 +115,7 @@ def _derive(
     index: Index,
     symbol: str,
     paths: list[str],
-    sites: list[Fragment.Usage],
+    sites: list[Usage],
     policy: str,
 ) -> str:
     defining = symbol.rsplit(".", 1)[0]

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from ssot_scan.checks.base import Check
 from ssot_scan.discover import SourceFile, is_test_path
-from ssot_scan.facts import Definition, ImportedName, ImportSite
+from ssot_scan.facts import Definition
 from ssot_scan.findings import Finding, at_site, import_statement
-from ssot_scan.index.symbols import DEFINITION, _FromBinding, is_reexport
+from ssot_scan.index import Usage
+from ssot_scan.index.symbols import DEFINITION, _FromBinding
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
@@ -20,14 +21,6 @@ if TYPE_CHECKING:
     from ssot_scan.rulepacks import WatchRule
 
 _SHOWN = 6
-
-
-@dataclass
-class _Use:
-    source: SourceFile
-    site: ImportSite
-    imported: ImportedName
-    definition: str
 
 
 @dataclass
@@ -84,7 +77,7 @@ class CompetingDefinitions(Check):
 
     def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
         reported = {(f.path, f.line, f.statement) for f in earlier if f.code == "SSOT001"}
-        uses = self._uses(index)
+        uses = index.usages()
         yield from self._competing_imports(index, config, uses, reported)
         # "Most imported" counts application code: a mock imported by every test
         # must not become the definition to keep.
@@ -108,30 +101,14 @@ class CompetingDefinitions(Check):
                 yield finding
 
     # -- 1: one imported name, several definitions ----------------------------------
-    def _uses(self, index: Index) -> list[_Use]:
-        uses: list[_Use] = []
-        for source, facts in index.files:
-            if source.shadowed_by is not None:
-                continue
-            for site in facts.imports:
-                if site.kind != "from" or site.is_star or site.target is None:
-                    continue
-                for imported in site.names:
-                    if is_reexport(facts, source.is_package, site, imported):
-                        continue
-                    resolution = index.symbols.resolve(site.target, imported.name)
-                    if resolution.kind == DEFINITION:
-                        uses.append(_Use(source, site, imported, resolution.target))
-        return uses
-
     def _competing_imports(
         self,
         index: Index,
         config: Config,
-        uses: list[_Use],
+        uses: list[Usage],
         reported: set[tuple[str, int, str]],
     ) -> Iterator[Finding]:
-        by_name: dict[str, list[_Use]] = {}
+        by_name: dict[str, list[Usage]] = {}
         for use in uses:
             # ``import Loader as FilesystemLoader`` knows it is not "the" Loader.
             if use.imported.asname in (None, use.imported.name):
@@ -186,7 +163,7 @@ class CompetingDefinitions(Check):
             )
 
     @staticmethod
-    def _deprecated(index: Index, definition: str, group: list[_Use]) -> bool:
+    def _deprecated(index: Index, definition: str, group: list[Usage]) -> bool:
         """Deprecated itself, or reached only through deprecated paths."""
         if definition in index.deprecations.definitions:
             return True
@@ -201,7 +178,7 @@ class CompetingDefinitions(Check):
                 declared.add(resolved.target)
         return declared
 
-    def _compete(self, index: Index, name: str, group: list[_Use]) -> bool:
+    def _compete(self, index: Index, name: str, group: list[Usage]) -> bool:
         """Do these definitions compete for one concept, or merely share a name?
 
         They compete when two imports from *sibling* modules (one package) reach
@@ -289,7 +266,7 @@ class CompetingDefinitions(Check):
                     pending.append(resolved.target)
         return found
 
-    def _message(self, name: str, group: list[_Use], canonical: str, here: _Use) -> str:
+    def _message(self, name: str, group: list[Usage], canonical: str, here: Usage) -> str:
         paths: dict[str, tuple[str, int]] = {}
         for use in group:
             path = use.site.target or ""

@@ -11,7 +11,7 @@ from ssot_scan.fragmentation import Fragment, fragmentation
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
-    from ssot_scan.index import Index
+    from ssot_scan.index import Index, Usage
 
 
 class NonCanonicalImport(Check):
@@ -75,7 +75,7 @@ class NonCanonicalImport(Check):
                 )
 
 
-def _actionable(index: Index, config: Config, fragment: Fragment, usage: Fragment.Usage) -> bool:
+def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) -> bool:
     importer = usage.importer
     canonical = fragment.canonical
     if importer == canonical or index.deprecations.inside_deprecated(importer):
@@ -116,7 +116,7 @@ def _sites(count: int) -> str:
     return f"{count} site" if count == 1 else f"{count} sites"
 
 
-def _fix(fragment: Fragment, usage: Fragment.Usage) -> dict[str, Any]:
+def _fix(fragment: Fragment, usage: Usage) -> dict[str, Any]:
     """The rewritten statement, when replacing the whole statement is safe: an
     absolute ``from`` import of this one name (the same object, by another path).
     Statements importing several names need a real rewrite, which ``fix`` does."""

@@ -6,11 +6,38 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ssot_scan.discover import SourceFile
-from ssot_scan.facts import ModuleFacts
+from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
 from ssot_scan.index.deprecations import Deprecations
 from ssot_scan.index.graph import ImportGraph
-from ssot_scan.index.symbols import SymbolTable
+from ssot_scan.index.symbols import DEFINITION, SymbolTable, is_reexport
 from ssot_scan.rulepacks import Rules
+
+
+@dataclass
+class Usage:
+    """An import that uses a first-party definition (a re-export only publishes it)."""
+
+    source: SourceFile
+    site: ImportSite
+    imported: ImportedName
+    definition: str  # the dotted definition it resolves to
+
+    @property
+    def file(self) -> str:
+        return self.source.rel
+
+    @property
+    def importer(self) -> str:
+        return self.source.module or ""
+
+    @property
+    def path(self) -> str:
+        """The module the import names."""
+        return self.site.target or ""
+
+    @property
+    def name(self) -> str:
+        return self.imported.name
 
 
 @dataclass
@@ -23,6 +50,28 @@ class Index:
     deprecations: Deprecations
     notices: list[str] = field(default_factory=list)  # one-line warnings for stderr
     cache: dict[str, Any] = field(default_factory=dict)  # results checks and reports share
+
+    def usages(self) -> list[Usage]:
+        """Every ``from M import N`` that uses a definition, resolved once per scan
+        for the checks that need it (SSOT002's fragmentation, SSOT003)."""
+        cached: Optional[list[Usage]] = self.cache.get("usages")
+        if cached is not None:
+            return cached
+        found: list[Usage] = []
+        for source, facts in self.files:
+            if source.shadowed_by is not None:
+                continue
+            for site in facts.imports:
+                if site.kind != "from" or site.is_star or site.target is None:
+                    continue
+                for imported in site.names:
+                    if is_reexport(facts, source.is_package, site, imported):
+                        continue
+                    resolution = self.symbols.resolve(site.target, imported.name)
+                    if resolution.kind == DEFINITION:
+                        found.append(Usage(source, site, imported, resolution.target))
+        self.cache["usages"] = found
+        return found
 
 
 def build_index(
