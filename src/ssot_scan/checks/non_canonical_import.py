@@ -65,7 +65,7 @@ class NonCanonicalImport(Check):
                     self.severity,
                     usage.file,
                     usage.site,
-                    _message(fragment, usage.name, usage.path),
+                    _message(fragment, usage),
                     symbol=fragment.symbol,
                     imported_from=usage.path,
                     canonical=fragment.canonical,
@@ -99,10 +99,17 @@ def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) 
     )
 
 
-def _message(fragment: Fragment, name: str, path: str) -> str:
+def _canonical_import(fragment: Fragment, usage: Usage) -> str:
+    """``Name`` or ``Name as local``: what to import from the canonical path so that
+    the importing module's own name stays bound."""
     exported = fragment.names.get(fragment.canonical, [])
-    new_name = name if name in exported or not exported else exported[0]
-    shown = name if new_name == name else f"{name}` as `{new_name}"
+    name = usage.name if usage.name in exported or not exported else exported[0]
+    bound = usage.imported.bound
+    return name if bound == name else f"{name} as {bound}"
+
+
+def _message(fragment: Fragment, usage: Usage) -> str:
+    shown, path = _canonical_import(fragment, usage), usage.path
     counts = fragment.counts
     how = "declared canonical" if fragment.declared else f"canonical by {fragment.policy}"
     return (
@@ -123,8 +130,6 @@ def _fix(fragment: Fragment, usage: Usage) -> dict[str, Any]:
     site = usage.site
     if site.level or len(site.names) != 1:
         return {}
-    exported = fragment.names.get(fragment.canonical, [])
-    name = usage.name if usage.name in exported or not exported else exported[0]
-    bound = usage.imported.bound
-    alias = f" as {bound}" if bound != name else ""
-    return {"fix": {"text": f"from {fragment.canonical} import {name}{alias}"}}
+    return {
+        "fix": {"text": f"from {fragment.canonical} import {_canonical_import(fragment, usage)}"}
+    }

@@ -7,13 +7,14 @@ minor change, renaming or removing one a major one.
 from __future__ import annotations
 
 import json
-from typing import Any
+from importlib import resources
+from typing import Any, Optional, cast
 
 from ssot_scan import __version__
 from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -36,6 +37,19 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _baseline_json(result: ScanResult) -> Optional[dict[str, Any]]:
+    status = result.baseline
+    if status is None:
+        return None
+    return {
+        "path": status.path,
+        "entries": status.entries,
+        "matched": status.matched,
+        "stale": len(status.stale),
+        "stale_findings": list(status.stale),
+    }
+
+
 def result_json(result: ScanResult) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -47,6 +61,7 @@ def result_json(result: ScanResult) -> dict[str, Any]:
             "total": result.total,
             "by_code": result.by_code,
             "suppressed": len(result.suppressed),
+            "baselined": len(result.baselined),
             "fragmented_symbols": len(result.fragments),
             "files_with_findings": result.files_with_findings,
             "compliance_pct": result.compliance_pct,
@@ -55,6 +70,19 @@ def result_json(result: ScanResult) -> dict[str, Any]:
             "max_warnings": result.max_warnings,
             "over_budget": result.over_budget,
         },
+        "budget": {
+            "over_budget": result.over_budget,
+            "budgets": [
+                {
+                    "name": line.name,
+                    "limit": line.limit,
+                    "count": line.count,
+                    "passed": line.passed,
+                }
+                for line in result.budgets
+            ],
+        },
+        "baseline": _baseline_json(result),
         "findings": [finding_json(f) for f in result.findings],
         "suppressed": [finding_json(f) for f in result.suppressed],
         "fragmentation": [
@@ -75,6 +103,13 @@ def result_json(result: ScanResult) -> dict[str, Any]:
             for cycle in result.cycles
         ],
     }
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of this report (shipped in the package)."""
+    schema = resources.files("ssot_scan.report").joinpath("schema").joinpath("report.schema.json")
+    text = schema.read_text(encoding="utf-8")
+    return cast(dict[str, Any], json.loads(text))
 
 
 def render_json(result: ScanResult, quiet: bool = False) -> str:

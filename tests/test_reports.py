@@ -1,0 +1,690 @@
+"""Output formats: JSON (and its schema), SARIF, GitHub, GitLab, JUnit, Markdown, statistics.
+
+Every format renders a real ``ScanResult``: a copy of ``fixtures/websocket_app`` (the
+same copy under a baseline that tolerates half of its findings), a small project with
+budgets, a suppression and one fixable import, and a clean project. Scans run once per
+module; renderers are pure, so the tests share them.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import json
+import shutil
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any, Callable
+
+import jsonschema
+import pytest
+from jsonschema.validators import validator_for
+
+from ssot_scan import __version__, baseline
+from ssot_scan.checks import all_checks
+from ssot_scan.checks.registry import ALL_CODES, CHECK_NAMES
+from ssot_scan.config import load_config, load_rule_packs
+from ssot_scan.findings import Finding
+from ssot_scan.report import FORMATS, renderer
+from ssot_scan.report.github import annotation, escape_data, escape_property, render_github
+from ssot_scan.report.gitlab import render_gitlab
+from ssot_scan.report.json_report import SCHEMA_VERSION, render_json, report_schema
+from ssot_scan.report.junit import render_junit
+from ssot_scan.report.markdown import cell, render_markdown
+from ssot_scan.report.sarif import FINGERPRINT_KEY, render_sarif
+from ssot_scan.report.statistics import render_statistics_json, render_statistics_text
+from ssot_scan.result import ScanResult
+from ssot_scan.scan import run_scan
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "fixtures" / "websocket_app"
+# The official schema lives beside the checkout, never in it.
+SARIF_SCHEMA = (
+    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+)
+RESULTS = ("websocket", "websocket_baselined", "small", "clean")
+
+SMALL = {
+    "pyproject.toml": """\
+        [tool.ssot-scan]
+        max-warnings = 10
+
+        [tool.ssot-scan.budget]
+        SSOT001 = 0
+        SSOT002 = 5
+
+        [[tool.ssot-scan.canonical]]
+        symbol = "pkg.core.Thing"
+        path = "pkg.api"
+
+        [[tool.ssot-scan.canonical]]
+        symbol = "pkg.core.Other"
+        path = "pkg.api"
+
+        [[tool.ssot-scan.deprecated]]
+        module = "pkg.old"
+        replacement = "pkg.api"
+        reason = "100% gone, really: yes"
+        """,
+    "pkg/__init__.py": "",
+    "pkg/core.py": "class Thing:\n    pass\n\n\nclass Other:\n    pass\n",
+    "pkg/api.py": 'from pkg.core import Other, Thing\n\n__all__ = ["Other", "Thing"]\n',
+    "pkg/old.py": "X = 1\n",
+    "pkg/single.py": '"""One name: replaceable."""\n\nfrom pkg.core import Thing\n',
+    "pkg/multi.py": "from pkg.core import Other, Thing\n",
+    "pkg/good.py": (
+        "from pkg.api import Other, Thing\n"
+        "from pkg.core import Thing as T  # ssot: ignore[SSOT002]\n"
+    ),
+    "pkg/we:ird,name.py": "from pkg.old import X\n",
+}
+
+CLEAN = {
+    "pyproject.toml": "[tool.ssot-scan]\n",
+    "pkg/__init__.py": "",
+    "pkg/a.py": "def f() -> int:\n    return 1\n",
+    "pkg/b.py": "from pkg.a import f\n\nprint(f())\n",
+}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def scan(root: Path) -> ScanResult:
+    config = load_config([root])
+    load_rule_packs(config, [])
+    return run_scan([root], config)
+
+
+@pytest.fixture(scope="module")
+def websocket(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
+    root = tmp_path_factory.mktemp("reports") / "websocket_app"
+    shutil.copytree(FIXTURE, root)
+    return scan(root)
+
+
+STALE_ENTRY = {
+    "fingerprint": "0123456789abcdef0123",
+    "code": "SSOT001",
+    "path": "app/fixed.py",
+    "symbol": "app.legacy",
+    "message": "fixed since",
+}
+
+
+@pytest.fixture(scope="module")
+def websocket_baselined(websocket: ScanResult) -> ScanResult:
+    """The fixture under a baseline of its first half of findings and one fixed entry."""
+    result = copy.deepcopy(websocket)
+    half = result.findings[: len(result.findings) // 2]
+    baseline.apply(result, [*baseline.entries_for(half), STALE_ENTRY], ".ssot-baseline.json")
+    return result
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
+    return scan(write(tmp_path_factory.mktemp("small"), SMALL))
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
+    return scan(write(tmp_path_factory.mktemp("clean"), CLEAN))
+
+
+def get(request: pytest.FixtureRequest, name: str) -> ScanResult:
+    result: ScanResult = request.getfixturevalue(name)
+    return result
+
+
+def only(result: ScanResult, path: str, code: str = "SSOT002") -> list[Finding]:
+    return [f for f in result.findings if f.path == path and f.code == code]
+
+
+def test_the_scans_hold_what_the_tests_rely_on(
+    websocket: ScanResult, websocket_baselined: ScanResult, small: ScanResult, clean: ScanResult
+) -> None:
+    assert websocket.total == 46 and len(websocket.suppressed) == 2
+    assert websocket.by_code["SSOT000"] == 1  # an error-severity finding
+    assert any(f.related for f in websocket.findings)
+    assert websocket_baselined.total == 23 and len(websocket_baselined.baselined) == 23
+    assert [(f.path, f.line) for f in small.findings] == [
+        ("pkg/we:ird,name.py", 1),
+        ("pkg/multi.py", 1),
+        ("pkg/multi.py", 1),
+        ("pkg/single.py", 3),
+    ]
+    assert [(f.path, f.line) for f in small.suppressed] == [("pkg/good.py", 2)]
+    assert clean.total == 0 and not clean.suppressed
+
+
+def test_renderer_dispatches_every_format() -> None:
+    assert FORMATS == ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
+    for name in FORMATS:
+        assert renderer(name).__name__ == f"render_{name}"
+
+
+@pytest.mark.parametrize("name", RESULTS)
+def test_every_format_is_deterministic_and_pure(request: pytest.FixtureRequest, name: str) -> None:
+    result = get(request, name)
+    before = copy.deepcopy(result)
+    for fmt in FORMATS:
+        assert renderer(fmt)(result, False) == renderer(fmt)(result, False)
+    assert result == before
+
+
+# =====================================================================================
+# json
+# =====================================================================================
+
+
+def test_json_schema_is_a_valid_draft7_schema_for_this_version() -> None:
+    schema = report_schema()
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert SCHEMA_VERSION == "1.2"
+    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("name", RESULTS)
+def test_json_report_validates_against_the_shipped_schema(
+    request: pytest.FixtureRequest, name: str
+) -> None:
+    report = json.loads(render_json(get(request, name)))
+    jsonschema.Draft7Validator(report_schema()).validate(report)
+
+
+def test_json_schema_rejects_what_it_should(websocket: ScanResult) -> None:
+    validator = jsonschema.Draft7Validator(report_schema())
+    report = json.loads(render_json(websocket))
+    broken: list[dict[str, Any]] = []
+    for mutate in (
+        lambda r: r.pop("budget"),
+        lambda r: r["summary"].pop("baselined"),
+        lambda r: r["findings"][0].update(line="3"),
+        lambda r: r["findings"][0].update(severity="fatal"),
+        lambda r: r.update(extra_key=1),
+        lambda r: r.update(baseline={"path": "b.json"}),
+    ):
+        mutated = copy.deepcopy(report)
+        mutate(mutated)
+        broken.append(mutated)
+    assert all(not validator.is_valid(r) for r in broken)
+
+
+def test_json_budget_block(small: ScanResult) -> None:
+    report = json.loads(render_json(small))
+    assert report["budget"] == {
+        "over_budget": True,
+        "budgets": [
+            {"name": "total", "limit": 10, "count": 4, "passed": True},
+            {"name": "SSOT001", "limit": 0, "count": 1, "passed": False},
+            {"name": "SSOT002", "limit": 5, "count": 3, "passed": True},
+        ],
+    }
+    assert report["summary"]["max_warnings"] == 10
+
+
+def test_json_without_budgets_or_baseline(clean: ScanResult, websocket: ScanResult) -> None:
+    assert json.loads(render_json(clean))["budget"] == {"over_budget": False, "budgets": []}
+    report = json.loads(render_json(websocket))
+    assert report["budget"] == {"over_budget": True, "budgets": []}
+    assert report["baseline"] is None
+    assert report["summary"]["baselined"] == 0
+
+
+def test_json_baseline_block(websocket_baselined: ScanResult) -> None:
+    report = json.loads(render_json(websocket_baselined))
+    assert report["schema_version"] == "1.2"
+    assert report["baseline"] == {
+        "path": ".ssot-baseline.json",
+        "entries": 24,
+        "matched": 23,
+        "stale": 1,
+        "stale_findings": [STALE_ENTRY],
+    }
+    assert report["summary"]["baselined"] == 23
+    assert report["summary"]["total"] == len(report["findings"]) == 23
+
+
+# =====================================================================================
+# sarif
+# =====================================================================================
+
+
+def sarif(result: ScanResult) -> dict[str, Any]:
+    log: dict[str, Any] = json.loads(render_sarif(result))
+    return log
+
+
+@pytest.fixture(scope="module")
+def sarif_schema() -> dict[str, Any]:
+    if not SARIF_SCHEMA.parent.is_dir():
+        pytest.skip(f"{SARIF_SCHEMA.parent} is absent")
+    schema: dict[str, Any] = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    return schema
+
+
+@pytest.mark.parametrize("name", RESULTS)
+def test_sarif_validates_against_the_official_schema(
+    request: pytest.FixtureRequest, name: str, sarif_schema: dict[str, Any]
+) -> None:
+    log = sarif(get(request, name))
+    # The file declares draft-04; check with that and with draft-07 alike.
+    for cls in {validator_for(sarif_schema), jsonschema.Draft7Validator}:
+        errors = [e.message for e in cls(sarif_schema).iter_errors(log)]
+        assert errors == [], cls.__name__
+
+
+def test_sarif_driver_has_every_rule_with_its_help(clean: ScanResult) -> None:
+    log = sarif(clean)
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "ssot-scan" and driver["version"] == __version__
+    assert driver["informationUri"] == "https://pypi.org/project/ssot-scan/"
+    assert [r["id"] for r in driver["rules"]] == list(ALL_CODES)
+    checks = {check.code: check for check in all_checks()}
+    for rule in driver["rules"]:
+        check = checks[rule["id"]]
+        doc = inspect.cleandoc(check.__doc__ or "")
+        assert rule["name"] == CHECK_NAMES[rule["id"]] == check.name
+        assert rule["shortDescription"]["text"] == doc.splitlines()[0]
+        assert rule["fullDescription"]["text"] == rule["help"]["text"] == doc
+        assert "``" not in rule["help"]["markdown"]
+        level = "error" if check.severity == "error" else "warning"
+        assert rule["defaultConfiguration"]["level"] == level
+    assert driver["rules"][0]["defaultConfiguration"]["level"] == "error"  # SSOT000
+    assert "%SRCROOT%" in run["originalUriBaseIds"]
+    assert run["results"] == []
+
+
+def test_sarif_results_mirror_the_findings(websocket: ScanResult) -> None:
+    run = sarif(websocket)["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    results = run["results"]
+    findings = websocket.findings + websocket.suppressed
+    assert len(results) == len(findings) == 48
+    for finding, result in zip(findings, results):
+        assert result["ruleId"] == finding.code == rules[result["ruleIndex"]]["id"]
+        assert result["level"] == ("error" if finding.severity == "error" else "warning")
+        assert result["message"]["text"] == finding.message
+        assert result["partialFingerprints"] == {FINGERPRINT_KEY: finding.fingerprint}
+        physical = result["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"] == {"uri": finding.path, "uriBaseId": "%SRCROOT%"}
+        region = physical["region"]
+        assert (region["startLine"], region["startColumn"]) == (finding.line, finding.column)
+        if (finding.end_line, finding.end_column) != (finding.line, finding.column):
+            assert (region["endLine"], region["endColumn"]) == (
+                finding.end_line,
+                finding.end_column,
+            )
+        else:  # an empty span is left open: it runs to the end of the line
+            assert "endLine" not in region and "endColumn" not in region
+        assert ("suppressions" in result) == finding.suppressed
+        assert "baselineState" not in result
+    assert [r["suppressions"] for r in results[-2:]] == [[{"kind": "inSource"}]] * 2
+    fingerprints = [r["partialFingerprints"][FINGERPRINT_KEY] for r in results]
+    assert len(set(fingerprints)) == len(fingerprints)
+
+
+def test_sarif_related_locations(websocket: ScanResult) -> None:
+    results = sarif(websocket)["runs"][0]["results"]
+    with_related = [(f, r) for f, r in zip(websocket.findings, results) if f.related]
+    assert with_related
+    for finding, result in with_related:
+        assert [
+            (
+                loc["id"],
+                loc["physicalLocation"]["artifactLocation"]["uri"],
+                loc["physicalLocation"]["region"],
+            )
+            for loc in result["relatedLocations"]
+        ] == [
+            (n, rel["path"], {"startLine": rel["line"], "startColumn": rel["column"]})
+            for n, rel in enumerate(finding.related, start=1)
+        ]
+
+
+def test_sarif_fix_for_a_single_name_import_only(small: ScanResult) -> None:
+    results = sarif(small)["runs"][0]["results"]
+    by_uri: dict[str, list[dict[str, Any]]] = {}
+    for result in results:
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        by_uri.setdefault(uri, []).append(result)
+    (single,) = by_uri["pkg/single.py"]
+    assert single["fixes"] == [
+        {
+            "description": {"text": "Replace the import with `from pkg.api import Thing`"},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "pkg/single.py", "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {
+                                "startLine": 3,
+                                "startColumn": 1,
+                                "endLine": 3,
+                                "endColumn": 27,
+                            },
+                            "insertedContent": {"text": "from pkg.api import Thing"},
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
+    assert len(by_uri["pkg/multi.py"]) == 2
+    assert all("fixes" not in r for r in by_uri["pkg/multi.py"])
+    # The suppressed import keeps its fix (and its alias), marked suppressed.
+    (good,) = by_uri["pkg/good.py"]
+    assert good["suppressions"] == [{"kind": "inSource"}]
+    fix = good["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]
+    assert fix == {"text": "from pkg.api import Thing as T"}
+
+
+def test_sarif_uri_is_percent_encoded(small: ScanResult) -> None:
+    results = sarif(small)["runs"][0]["results"]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
+    assert uris[0] == "pkg/we%3Aird%2Cname.py"  # ``pkg/we:ird,...`` would read as a scheme
+
+
+def test_sarif_baseline_states(websocket_baselined: ScanResult) -> None:
+    result = websocket_baselined
+    results = sarif(result)["runs"][0]["results"]
+    states = [r["baselineState"] for r in results]
+    assert states == ["new"] * 23 + ["unchanged"] * 23 + ["new"] * 2
+    unchanged = [r["partialFingerprints"][FINGERPRINT_KEY] for r in results[23:46]]
+    assert unchanged == [f.fingerprint for f in result.baselined]
+
+
+# =====================================================================================
+# github
+# =====================================================================================
+
+
+def test_github_escaping_rules() -> None:
+    assert escape_data("100%\r\nx, a: b") == "100%25%0D%0Ax, a: b"
+    assert escape_property("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae"
+
+
+def test_github_one_annotation_per_finding_then_a_notice(small: ScanResult) -> None:
+    lines = render_github(small).splitlines()
+    assert lines == [
+        "::warning file=pkg/we%3Aird%2Cname.py,line=1,col=1,endLine=1,endColumn=22,"
+        "title=SSOT001 deprecated-import::`X` is imported from deprecated module `pkg.old`; "
+        "use `pkg.api` instead (rule pack pyproject.toml: 100%25 gone, really: yes)",
+        "::warning file=pkg/multi.py,line=1,col=1,endLine=1,endColumn=34,"
+        "title=SSOT002 non-canonical-import::import `Other` from `pkg.api`, not `pkg.core` "
+        "(declared canonical: 1 site; this path: 1 site; 2 paths export `pkg.core.Other`)",
+        "::warning file=pkg/multi.py,line=1,col=1,endLine=1,endColumn=34,"
+        "title=SSOT002 non-canonical-import::import `Thing` from `pkg.api`, not `pkg.core` "
+        "(declared canonical: 1 site; this path: 3 sites; 2 paths export `pkg.core.Thing`)",
+        "::warning file=pkg/single.py,line=3,col=1,endLine=3,endColumn=27,"
+        "title=SSOT002 non-canonical-import::import `Thing` from `pkg.api`, not `pkg.core` "
+        "(declared canonical: 1 site; this path: 3 sites; 2 paths export `pkg.core.Thing`)",
+        "::notice title=ssot-scan::4 findings (SSOT001 1, SSOT002 3); 1 suppressed; "
+        "budgets: total 4/10 pass, SSOT001 1/0 FAIL, SSOT002 3/5 pass; 8 files scanned; "
+        "result: fail",
+    ]
+    assert render_github(small, quiet=True).splitlines() == lines[:-1]
+
+
+def test_github_escapes_a_multiline_message(small: ScanResult) -> None:
+    finding = dataclasses.replace(small.findings[0], message="50% done\r\nnext, a: b")
+    assert annotation(finding) == (
+        "::warning file=pkg/we%3Aird%2Cname.py,line=1,col=1,endLine=1,endColumn=22,"
+        "title=SSOT001 deprecated-import::50%25 done%0D%0Anext, a: b"
+    )
+
+
+def test_github_errors_and_point_locations(websocket: ScanResult) -> None:
+    lines = render_github(websocket).splitlines()
+    assert len(lines) == websocket.total + 1
+    assert lines[0] == (
+        "::error file=app/broken.py,line=6,col=23,title=SSOT000 parse-error::"
+        "cannot parse: SyntaxError: invalid syntax"
+    )
+    assert sum(line.startswith("::warning ") for line in lines) == websocket.total - 1
+    assert lines[-1].startswith("::notice title=ssot-scan::46 findings (SSOT000 1, SSOT001 17,")
+
+
+def test_github_notice_under_a_baseline(
+    websocket_baselined: ScanResult, clean: ScanResult
+) -> None:
+    notice = render_github(websocket_baselined).splitlines()[-1]
+    assert "; 2 suppressed; 23 baselined; 1 baseline entry fixed; 66 files scanned;" in notice
+    assert render_github(clean) == (
+        "::notice title=ssot-scan::0 findings; 3 files scanned; result: pass\n"
+    )
+    assert render_github(clean, quiet=True) == ""
+
+
+# =====================================================================================
+# gitlab
+# =====================================================================================
+
+
+def test_gitlab_code_quality_issues(small: ScanResult, websocket: ScanResult) -> None:
+    issues = json.loads(render_gitlab(small))
+    assert issues[-1] == {
+        "description": small.findings[-1].message,
+        "check_name": "SSOT002",
+        "fingerprint": small.findings[-1].fingerprint,
+        "severity": "major",
+        "location": {"path": "pkg/single.py", "lines": {"begin": 3}},
+    }
+    issues = json.loads(render_gitlab(websocket))
+    assert len(issues) == websocket.total
+    assert [i["fingerprint"] for i in issues] == [f.fingerprint for f in websocket.findings]
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    assert {i["severity"] for i in issues} == {"critical", "major"}
+    assert [i["check_name"] for i in issues if i["severity"] == "critical"] == ["SSOT000"]
+    for item in issues:
+        assert set(item) == {"description", "check_name", "fingerprint", "severity", "location"}
+
+
+def test_gitlab_clean_is_an_empty_list(clean: ScanResult) -> None:
+    assert json.loads(render_gitlab(clean)) == []
+
+
+# =====================================================================================
+# junit
+# =====================================================================================
+
+
+def test_junit_one_case_per_finding_grouped_per_file(websocket: ScanResult) -> None:
+    root = ET.fromstring(render_junit(websocket))
+    assert root.tag == "testsuites" and root.get("name") == "ssot-scan"
+    assert root.get("tests") == root.get("failures") == "46"
+    suites = root.findall("testsuite")
+    paths = sorted({f.path for f in websocket.findings})
+    assert [s.get("name") for s in suites] == paths
+    assert len(suites) == websocket.files_with_findings
+    assert sum(int(s.get("tests", "")) for s in suites) == 46
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert suite.get("tests") == suite.get("failures") == str(len(cases))
+        assert len({c.get("name") for c in cases}) == len(cases)
+        assert {c.get("classname") for c in cases} == {suite.get("name")}
+    # The multi-name import yields two findings of one code at one place.
+    (stream,) = [s for s in suites if s.get("name") == "app/api/stream_api.py"]
+    names = [c.get("name") for c in stream.findall("testcase")]
+    assert names[:2] == [
+        "SSOT002 app/api/stream_api.py:3:1",
+        "SSOT002 app/api/stream_api.py:3:1 #2",
+    ]
+
+
+def test_junit_failure_content(websocket: ScanResult) -> None:
+    root = ET.fromstring(render_junit(websocket))
+    (broken,) = [s for s in root.findall("testsuite") if s.get("name") == "app/broken.py"]
+    (case,) = broken.findall("testcase")
+    assert case.get("name") == "SSOT000 app/broken.py:6:23"
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("type") == "SSOT000"
+    assert failure.get("message") == "cannot parse: SyntaxError: invalid syntax"
+    assert failure.text == (
+        "SSOT000 parse-error: cannot parse: SyntaxError: invalid syntax (app/broken.py:6:23)"
+    )
+
+
+def test_junit_clean_scan_is_one_passing_case(clean: ScanResult) -> None:
+    text = render_junit(clean)
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    root = ET.fromstring(text)
+    assert (root.get("tests"), root.get("failures")) == ("1", "0")
+    (suite,) = root.findall("testsuite")
+    (case,) = suite.findall("testcase")
+    assert suite.get("name") == case.get("name") == "ssot-scan"
+    assert list(case) == []
+
+
+def test_junit_survives_characters_xml_cannot_hold(small: ScanResult) -> None:
+    result = copy.deepcopy(small)
+    result.findings[0].message = "bad \x00 byte & <tag>"
+    root = ET.fromstring(render_junit(result))
+    failure = root.find(".//failure[@type='SSOT001']")
+    assert failure is not None and failure.get("message") == "bad \ufffd byte & <tag>"
+
+
+# =====================================================================================
+# markdown
+# =====================================================================================
+
+
+def test_markdown_summary(small: ScanResult) -> None:
+    text = render_markdown(small)
+    lines = text.splitlines()
+    assert lines[0] == "## ssot-scan: 4 findings, failed"
+    start = lines.index("| code | name | findings |")
+    assert lines[start : start + 10] == [
+        "| code | name | findings |",
+        "| --- | --- | ---: |",
+        "| `SSOT000` | parse-error | 0 |",
+        "| `SSOT001` | deprecated-import | 1 |",
+        "| `SSOT002` | non-canonical-import | 3 |",
+        "| `SSOT003` | competing-definitions | 0 |",
+        "| `SSOT004` | import-cycle | 0 |",
+        "| `SSOT005` | unresolved-import | 0 |",
+        "| `SSOT006` | shadowed-module | 0 |",
+        "| **total** |  | **4** |",
+    ]
+    start = lines.index("### Budgets")
+    assert lines[start + 2 : start + 7] == [
+        "| budget | limit | count | result |",
+        "| --- | ---: | ---: | --- |",
+        "| total | 10 | 4 | pass |",
+        "| SSOT001 | 0 | 1 | **fail** |",
+        "| SSOT002 | 5 | 3 | pass |",
+    ]
+    start = lines.index("### Top fragmented symbols")
+    assert lines[start + 2 :] == [
+        "| symbol | canonical | paths in use | sites |",
+        "| --- | --- | ---: | ---: |",
+        "| `pkg.core.Thing` | `pkg.api` | 2 | 4 |",
+        "| `pkg.core.Other` | `pkg.api` | 2 | 2 |",
+    ]
+    assert "Baseline" not in text
+
+
+def test_markdown_only_enabled_codes_and_top_ten(websocket: ScanResult) -> None:
+    result = copy.deepcopy(websocket)
+    result.by_code = {"SSOT001": 17, "SSOT002": 12}
+    fragment = result.fragments[0]
+    result.fragments = [
+        dataclasses.replace(fragment, symbol=f"pkg.mod{n:02}.Thing", site_count=n)
+        for n in range(1, 13)
+    ]
+    lines = render_markdown(result).splitlines()
+    assert [line for line in lines if line.startswith("| `SSOT")] == [
+        "| `SSOT001` | deprecated-import | 17 |",
+        "| `SSOT002` | non-canonical-import | 12 |",
+    ]
+    rows = [line for line in lines if line.startswith("| `pkg.mod")]
+    assert [row.split(" | ")[0] for row in rows] == [
+        f"| `pkg.mod{n:02}.Thing`" for n in range(12, 2, -1)
+    ]
+    assert lines[-1] == "... and 2 more."
+    assert "### Budgets" not in lines
+
+
+def test_markdown_baseline_line(websocket_baselined: ScanResult, clean: ScanResult) -> None:
+    lines = render_markdown(websocket_baselined).splitlines()
+    assert lines[0] == "## ssot-scan: 23 findings, failed"
+    assert (
+        "Baseline `.ssot-baseline.json`: 23 findings baselined; "
+        "1 of its 24 entries no longer occur (fixed)."
+    ) in lines
+    assert render_markdown(clean).splitlines()[0] == "## ssot-scan: 0 findings, passed"
+
+
+def test_markdown_escapes_pipes(small: ScanResult) -> None:
+    assert cell("a|b\nc") == "a\\|b c"
+    result = copy.deepcopy(small)
+    result.fragments[0].symbol = "pkg.core.A|B"
+    assert "| `pkg.core.A\\|B` | `pkg.api` | 2 | 2 |" in render_markdown(result).splitlines()
+
+
+# =====================================================================================
+# statistics
+# =====================================================================================
+
+
+def test_statistics_text(small: ScanResult) -> None:
+    assert render_statistics_text(small) == (
+        "code     name                   count\n"
+        "SSOT000  parse-error                0\n"
+        "SSOT001  deprecated-import          1\n"
+        "SSOT002  non-canonical-import       3\n"
+        "SSOT003  competing-definitions      0\n"
+        "SSOT004  import-cycle               0\n"
+        "SSOT005  unresolved-import          0\n"
+        "SSOT006  shadowed-module            0\n"
+        "total                               4\n"
+    )
+
+
+def test_statistics_json(websocket: ScanResult, websocket_baselined: ScanResult) -> None:
+    assert json.loads(render_statistics_json(websocket)) == {
+        "total": 46,
+        "by_code": {
+            "SSOT000": 1,
+            "SSOT001": 17,
+            "SSOT002": 12,
+            "SSOT003": 5,
+            "SSOT004": 2,
+            "SSOT005": 8,
+            "SSOT006": 1,
+        },
+    }
+    data = json.loads(render_statistics_json(websocket_baselined))
+    assert data["total"] == sum(data["by_code"].values()) == 23
+
+
+# =====================================================================================
+# through the CLI
+# =====================================================================================
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cli_prints_every_format(fmt: str, tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, SMALL)
+    code, out, _ = run_cli(["--no-cache", "-f", fmt, "."], tmp_path)
+    assert code == 1
+    if fmt in ("json", "sarif", "gitlab"):
+        json.loads(out)
+    elif fmt == "junit":
+        assert ET.fromstring(out).get("failures") == "4"
+    elif fmt == "github":
+        assert out.count("::warning ") == 4
+    elif fmt == "markdown":
+        assert out.startswith("## ssot-scan: 4 findings, failed\n")
