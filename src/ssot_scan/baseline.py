@@ -37,11 +37,13 @@ def _entry(finding: Finding) -> dict[str, Any]:
 
 
 def baseline_document(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    entries = sorted(entries, key=lambda e: (e["path"], e["code"], e["fingerprint"]))
+    entries = sorted(
+        entries, key=lambda e: (str(e.get("path", "")), str(e.get("code", "")), e["fingerprint"])
+    )
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ssot-scan", "version": __version__},
-        "counts": dict(sorted(Counter(e["code"] for e in entries).items())),
+        "counts": dict(sorted(Counter(str(e.get("code", "?")) for e in entries).items())),
         "total": len(entries),
         "findings": entries,
     }
@@ -72,16 +74,22 @@ def load(path: Path) -> list[dict[str, Any]]:
     if not isinstance(version, int):
         raise UsageError(f"{path}: not an ssot-scan baseline (bad schema_version)")
     if version > SCHEMA_VERSION:
-        writer = data.get("tool", {}).get("version", "a newer version")
+        tool = data.get("tool")
+        writer = tool.get("version") if isinstance(tool, dict) else None
+        writer = writer if isinstance(writer, str) else "a newer version"
         raise UsageError(
             f"{path}: written by ssot-scan {writer} with baseline schema {version}; this "
             f"is ssot-scan {__version__} (schema {SCHEMA_VERSION}): upgrade ssot-scan"
         )
     entries = data.get("findings")
-    if not isinstance(entries, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
-    ):
-        raise UsageError(f"{path}: malformed baseline: 'findings' must list fingerprints")
+    if not isinstance(entries, list):
+        raise UsageError(f"{path}: malformed baseline: 'findings' must be a list")
+    for number, entry in enumerate(entries):
+        # Only the fingerprint matters for matching; the rest is for people to read.
+        if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+            raise UsageError(
+                f"{path}: malformed baseline: findings[{number}] has no string 'fingerprint'"
+            )
     return entries
 
 
