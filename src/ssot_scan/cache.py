@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Optional
@@ -36,6 +37,8 @@ SCHEMA = "ssot-scan-cache/1"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"
 _KEEP_RESULTS = 8
+_LOCK_WAIT_SECONDS = 30.0
+_GITIGNORE = "# Created by ssot-scan.\n*\n"
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,19 +72,39 @@ class FactsCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
-                ignore.write_text("# Created by ssot-scan.\n*\n", encoding="utf-8")
+                ignore.write_text(_GITIGNORE, encoding="utf-8")
         except OSError as exc:
             self.notices.append(f"{self.folder}: cache disabled: {exc.strerror or exc}")
             return
-        for attempt in range(2):
+        rebuilt = False
+        deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+        delay = 0.02
+        while True:
             try:
                 self._db = self._connect()
                 return
+            except sqlite3.OperationalError as exc:
+                self._close_quietly()
+                if _locked(exc):
+                    # Another scan holds the cache: wait for it, never "repair" it.
+                    if time.monotonic() < deadline:
+                        time.sleep(delay)
+                        delay = min(delay * 2, 0.5)
+                        continue
+                    self.notices.append(f"{self.path}: cache busy; not used for this run")
+                    return
+                if rebuilt:
+                    break
+                self.notices.append(f"{self.path}: {_describe(exc)}; rebuilding the cache")
+                self._remove()
+                rebuilt = True
             except (sqlite3.DatabaseError, _Foreign) as exc:
                 self._close_quietly()
-                if attempt == 0:
-                    self.notices.append(f"{self.path}: {_describe(exc)}; rebuilding the cache")
-                    self._remove()
+                if rebuilt:
+                    break
+                self.notices.append(f"{self.path}: {_describe(exc)}; rebuilding the cache")
+                self._remove()
+                rebuilt = True
             except OSError as exc:
                 self.notices.append(f"{self.path}: cache disabled: {exc.strerror or exc}")
                 return
@@ -248,6 +271,11 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
+def _locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 class _Foreign(Exception):
     """A valid SQLite file that is not (this version of) our cache."""
 
@@ -295,10 +323,15 @@ def tool_identity() -> str:
 def remove_cache(folder: Path) -> bool:
     """Delete the files ssot-scan keeps in ``folder``, then the folder if empty."""
     removed = False
-    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", ".gitignore"):
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal"):
         path = folder / name
         if path.is_file():
             path.unlink()
+            removed = True
+    ignore = folder / ".gitignore"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if ignore.is_file() and ignore.read_text(encoding="utf-8") == _GITIGNORE:
+            ignore.unlink()  # ours; a .gitignore someone else wrote stays
             removed = True
     with contextlib.suppress(OSError):
         folder.rmdir()

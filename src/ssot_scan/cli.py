@@ -292,7 +292,7 @@ def _report_spec(value: str) -> tuple[str, Path]:
 @click.option(
     "--baseline",
     "baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Report only findings not in this baseline (see `ssot-scan baseline`).",
 )
 @click.option(

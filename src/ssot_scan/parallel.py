@@ -65,7 +65,8 @@ def extract_one(job: Job, engine: str) -> Extracted:
         facts = extract(data, job.module, job.is_package, engine)
     except Exception as exc:  # one odd file must not stop a 10,000-file scan
         message = f"internal error while reading this file: {type(exc).__name__}: {exc}"
-        facts = ModuleFacts(parse_error=ParseError(message, 1, 1))
+        # No hash: a failure that may be passing (MemoryError) is not cached.
+        return Extracted(ModuleFacts(parse_error=ParseError(message, 1, 1)), None)
     return Extracted(facts, content_hash(data))
 
 

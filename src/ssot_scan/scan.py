@@ -66,12 +66,22 @@ def run_scan(
         files = _facts_for(found.files, stats, config.engine, jobs, cache, progress)
         result = _analyse(found, files, config, [*found.notices, *notices])
         if cache is not None:
-            cache.store_result(key, result.to_json())
-            result.notices = [*found.notices, *notices]
+            before = len(notices)
+            # A file that could not be read may be readable next time without its
+            # size or mtime changing (chmod): such a result is not worth keeping.
+            if not any(_transient(facts) for _, facts in files):
+                cache.store_result(key, result.to_json())
+            result.notices.extend(notices[before:])  # what storing had to say
         return result
     finally:
         if cache is not None:
             cache.close()
+
+
+def _transient(facts: ModuleFacts) -> bool:
+    """A failure that says nothing about the file's content (I/O, an internal error)."""
+    error = facts.parse_error
+    return error is not None and error.message.startswith(("cannot read", "internal error"))
 
 
 def _stat(source: SourceFile) -> Optional[Stat]:

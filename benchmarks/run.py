@@ -1,0 +1,640 @@
+"""Benchmark ssot-scan against the tools a user would otherwise run, on Django and on a
+synthetic 10,000-module codebase, and check the speed targets of issue 4.
+
+    python benchmarks/run.py [--repeat 5] [--modules 10000] [--megabytes 150]
+                             [--skip-synthetic] [--skip-peers] [--json FILE]
+
+What it does, and why:
+
+- Installs Django, ruff and import-linter, pinned, with this interpreter's pip into
+  ``--target`` folders of the scratch folder (default ``benchmarks/.work/``, ignored by
+  git). Nothing else is downloaded: the synthetic corpus is generated locally
+  (``benchmarks/synthetic.py``, seeded, so it is the same every time).
+- Times, on each corpus, with ``time.perf_counter`` around ``subprocess.run`` (output
+  to /dev/null), and reports medians over ``--repeat`` repetitions. Within a
+  repetition every measurement runs once, in an order rotated per repetition, so a
+  slow patch of the machine hits them all alike:
+  ssot-scan cold (``--no-cache``, default ``--jobs``), cold ``--jobs 1``, warm (cache
+  filled by an earlier run, nothing changed), incremental (one file changed by
+  appending a comment: the run right after the change is timed, then the file is
+  restored and the cache refilled, untimed), ``python -c pass`` (the interpreter
+  floor every Python tool pays), ``ruff check --no-cache --select TID251,I`` with a
+  banned-api config (the closest per-file peer), and ``lint-imports --no-cache`` with
+  one forbidden contract (the closest cross-file peer: it builds the import graph).
+- Measures ssot-scan's peak memory in a dedicated cold run: the sum of the
+  proportional set size of its process tree (main process and workers), sampled, and
+  the largest single process as the kernel reports it (``wait4`` ``ru_maxrss``).
+- Prints a table of medians and ratios, the issue's targets with pass/fail, and, with
+  ``--json FILE``, writes every figure (samples included).
+
+The warm and incremental runs use an explicit ``--cache-dir`` in the scratch folder, so
+nothing is written into the corpora (and Django's folder has no project root of its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic  # noqa: E402  (a sibling script, not an installed package)
+
+HERE = Path(__file__).resolve().parent
+DJANGO = "django==5.2.19"  # the current 5.2.x when this benchmark was written
+RUFF = "ruff==0.17.6"
+IMPORT_LINTER = "import-linter==2.17"
+
+# (key, column header) in table order.
+MEASURES = (
+    ("ssot_cold", "cold"),
+    ("ssot_cold_jobs1", "cold -j1"),
+    ("ssot_warm", "warm"),
+    ("ssot_incremental", "1 changed"),
+    ("python_floor", "python -c"),
+    ("ruff", "ruff"),
+    ("import_linter", "lint-imports"),
+)
+# (corpus, key, limit, unit): issue 4, "Targets" (2-core machine, medians).
+TARGETS = (
+    ("django", "ssot_cold", 1.5, "s"),
+    ("django", "ssot_warm", 0.35, "s"),
+    ("synthetic", "ssot_cold", 25.0, "s"),
+    ("synthetic", "ssot_warm", 1.0, "s"),
+    ("synthetic", "ssot_incremental", 2.5, "s"),
+    ("synthetic", "peak_mb", 1500.0, "MB"),
+)
+TARGET_SIZE = (10_000, 150.0)  # the synthetic targets are stated for this corpus
+
+RUFF_TOML = """\
+# Written by benchmarks/run.py: the ruff peer's configuration (one banned api).
+# The scratch folder is git-ignored; ruff must still see every file ssot-scan sees.
+respect-gitignore = false
+
+[lint.flake8-tidy-imports.banned-api]
+"os.system".msg = "use subprocess.run"
+"""
+
+
+class BenchmarkError(RuntimeError):
+    """A tool failed in a way that makes its timing meaningless."""
+
+
+@dataclass
+class Corpus:
+    """One codebase, and how each tool is pointed at it."""
+
+    name: str
+    cwd: Path  # every tool runs from here
+    scan: Path  # the folder given to ssot-scan and ruff
+    import_path: Path  # put on PYTHONPATH so import-linter can find the package
+    touch: Path  # the file the incremental run changes
+    files: int
+    megabytes: float
+    importlinter_config: Optional[Path] = None
+    importlinter_na: str = ""  # why import-linter was not timed, if it was not
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def median(self, key: str) -> Optional[float]:
+        values = self.samples.get(key)
+        return statistics.median(values) if values else None
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- installing the peers ---------------------------------------------------------------
+
+
+def pip_install(folder: Path, requirements: Sequence[str]) -> None:
+    """``pip install --target folder``, skipped when the folder already holds exactly
+    these pins (a stamp file records them)."""
+    stamp = folder / ".benchmark-pins"
+    wanted = "\n".join(requirements) + "\n"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
+        return
+    if folder.exists():
+        shutil.rmtree(folder)
+    log(f"installing {' '.join(requirements)} into {folder}")
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--target",
+        str(folder),
+        *requirements,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchmarkError(f"pip failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    stamp.write_text(wanted, encoding="utf-8")
+
+
+def ssot_command() -> list[str]:
+    """The ``ssot-scan`` entry point of this interpreter's environment (what users run)."""
+    script = Path(sys.executable).parent / "ssot-scan"
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("ssot-scan")
+    return [found] if found else [sys.executable, "-m", "ssot_scan"]
+
+
+def python_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*.py") if path.is_file())
+
+
+# -- corpora ------------------------------------------------------------------------------
+
+
+def django_corpus(scratch: Path) -> Corpus:
+    """Django's installed package folder, as it sits in a site-packages."""
+    site = scratch / "django-site"
+    pip_install(site, [DJANGO])
+    # The scratch folder lies inside this repository, whose pyproject.toml (and the
+    # scratch .gitignore) ssot-scan would otherwise take as Django's project: an empty
+    # config makes the install folder the root, which scans exactly as a site-packages
+    # with no config above it (same files, same module names, same findings).
+    (site / "ssot-scan.toml").write_text(
+        "# Written by benchmarks/run.py: makes this folder the project root.\n",
+        encoding="utf-8",
+    )
+    package = site / "django"
+    files = python_files(package)
+    config = scratch / "django.importlinter"
+    config.write_text(
+        "[importlinter]\n"
+        "root_package = django\n\n"
+        "[importlinter:contract:utils-not-db]\n"
+        "name = django.utils must not import django.db\n"
+        "type = forbidden\n"
+        "source_modules =\n    django.utils\n"
+        "forbidden_modules =\n    django.db\n",
+        encoding="utf-8",
+    )
+    return Corpus(
+        name="django",
+        cwd=site,
+        scan=package,
+        import_path=site,
+        touch=package / "utils" / "functional.py",
+        files=len(files),
+        megabytes=sum(path.stat().st_size for path in files) / 1e6,
+        importlinter_config=config,
+    )
+
+
+def synthetic_corpus(scratch: Path, modules: int, megabytes: float, seed: int) -> Corpus:
+    """The generated project (reused when an earlier run made the same one)."""
+    root = scratch / "synthetic"
+    generated = 0.0
+    if not synthetic.is_current(root, modules, megabytes, seed):
+        log(f"generating {modules} modules / {megabytes:g} MB into {root}")
+        start = time.perf_counter()
+        synthetic.generate(root, modules, megabytes, seed)
+        generated = time.perf_counter() - start
+    src = root / "src"
+    files = python_files(root)
+    tops = sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+    subpackages = [
+        f"{top}.{p.name}"
+        for top in tops
+        for p in sorted((src / top).iterdir())
+        if (p / "__init__.py").is_file()
+    ]
+    source = subpackages[0]
+    others = [s for s in subpackages if s.split(".")[0] != source.split(".")[0]]
+    forbidden = (others or subpackages[1:])[0]
+    config = scratch / "synthetic.importlinter"
+    config.write_text(
+        "[importlinter]\n"
+        "root_packages =\n" + "".join(f"    {top}\n" for top in tops) + "\n"
+        "[importlinter:contract:layers]\n"
+        f"name = {source} must not import {forbidden}\n"
+        "type = forbidden\n"
+        f"source_modules =\n    {source}\n"
+        f"forbidden_modules =\n    {forbidden}\n",
+        encoding="utf-8",
+    )
+    # The middle file of the sorted list: an ordinary module, the same on every run.
+    plain = [path for path in files if path.name != "__init__.py" and src in path.parents]
+    corpus = Corpus(
+        name="synthetic",
+        cwd=root,
+        scan=root,
+        import_path=src,
+        touch=plain[len(plain) // 2],
+        files=len(files),
+        megabytes=sum(path.stat().st_size for path in files) / 1e6,
+        importlinter_config=config,
+    )
+    corpus.extra["generation_seconds"] = round(generated, 2) if generated else None
+    corpus.extra["seed"] = seed
+    return corpus
+
+
+# -- running and timing -----------------------------------------------------------------
+
+
+@dataclass
+class Tool:
+    """A command line and what counts as a normal exit."""
+
+    command: list[str]
+    cwd: Path
+    env: Optional[dict[str, str]] = None
+    ok: tuple[int, ...] = (0,)
+
+    def run(self) -> float:
+        """Seconds for one run; a failing tool is an error, not a fast result."""
+        start = time.perf_counter()
+        done = subprocess.run(
+            self.command,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        elapsed = time.perf_counter() - start
+        if done.returncode not in self.ok:
+            raise BenchmarkError(self.describe_failure(done.returncode))
+        return elapsed
+
+    def describe_failure(self, code: int) -> str:
+        again = subprocess.run(
+            self.command, cwd=self.cwd, env=self.env, capture_output=True, text=True
+        )
+        tail = (again.stderr or again.stdout).strip().splitlines()[-5:]
+        return f"`{shlex.join(self.command)}` exited {code}:\n  " + "\n  ".join(tail)
+
+
+def touched_run(tool: Tool, path: Path) -> float:
+    """Time ``tool`` right after appending a comment to ``path``; then restore the file
+    and refill the cache (untimed), so the next warm run is warm again."""
+    original = path.read_bytes()
+    try:
+        with open(path, "ab") as handle:
+            handle.write(b"\n# touched by benchmarks/run.py\n")
+        elapsed = tool.run()
+    finally:
+        path.write_bytes(original)
+    tool.run()
+    return elapsed
+
+
+def tree_memory(root_pid: int) -> int:
+    """Bytes used by a process and its descendants now: the sum of their PSS (shared
+    pages split between the processes sharing them, so forked workers are not counted
+    twice), RSS where PSS is unreadable; 0 where /proc does not exist."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return 0
+    children: dict[int, list[int]] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    total = 0
+    stack = [root_pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            for line in (proc / str(pid) / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+                    break
+        except (OSError, ValueError):
+            try:
+                total += int((proc / str(pid) / "statm").read_text().split()[1]) * page
+            except (OSError, ValueError, IndexError):
+                pass
+    return total
+
+
+def peak_memory(tool: Tool) -> tuple[float, float]:
+    """(peak MB of the whole process tree, sampled every 20 ms; MB of the largest single
+    process, from ``wait4``) for one run of ``tool``."""
+    process = subprocess.Popen(
+        tool.command, cwd=tool.cwd, env=tool.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, tree_memory(process.pid))
+        time.sleep(0.02)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in tool.ok:
+        raise BenchmarkError(tool.describe_failure(process.returncode))
+    # ru_maxrss: KiB on Linux, bytes on macOS.
+    largest = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return max(peak, largest) / 1e6, largest / 1e6
+
+
+def ssot_report(corpus: Corpus, ssot: list[str], cache: Path, scratch: Path) -> dict[str, Any]:
+    """One scan with a JSON report (which also fills the cache): the sanity check that
+    the corpus parses and yields a plausible number of findings."""
+    report = scratch / f"{corpus.name}-report.json"
+    Tool(
+        [*ssot, str(corpus.scan), "-q", "--exit-zero", "--cache-dir", str(cache)]
+        + ["-f", "json", "-o", str(report)],
+        corpus.cwd,
+    ).run()
+    summary: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    return summary
+
+
+def check_import_linter(tool: Tool) -> str:
+    """Empty when lint-imports can analyse the corpus, else why not (it exits 1 for a
+    broken contract, which is fine: it did all its work)."""
+    done = subprocess.run(tool.command, cwd=tool.cwd, env=tool.env, capture_output=True, text=True)
+    if done.returncode in tool.ok and "Analyzed" in done.stdout:
+        return ""
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    return f"exit {done.returncode}: {lines[-1] if lines else 'no output'}"
+
+
+def benchmark(
+    corpus: Corpus, scratch: Path, repeat: int, tools: Optional[Path], ssot: list[str]
+) -> None:
+    """Fill ``corpus.samples`` (and ``extra``) with every measurement."""
+    cache = scratch / f"cache-{corpus.name}"
+    if cache.exists():
+        shutil.rmtree(cache)
+    scan = [*ssot, str(corpus.scan), "-q", "--exit-zero"]
+    steps: dict[str, Callable[[], float]] = {}
+    steps["ssot_cold"] = Tool([*scan, "--no-cache"], corpus.cwd).run
+    steps["ssot_cold_jobs1"] = Tool([*scan, "--no-cache", "--jobs", "1"], corpus.cwd).run
+    warm = Tool([*scan, "--cache-dir", str(cache)], corpus.cwd)
+    steps["ssot_warm"] = warm.run
+    steps["ssot_incremental"] = lambda: touched_run(warm, corpus.touch)
+    steps["python_floor"] = Tool([sys.executable, "-c", "pass"], corpus.cwd).run
+    if tools is not None:
+        ruff_toml = scratch / "ruff.toml"
+        ruff_toml.write_text(RUFF_TOML, encoding="utf-8")
+        ruff = [str(tools / "bin" / "ruff"), "check", "--no-cache", "--select", "TID251,I"]
+        ruff += ["--config", str(ruff_toml), "--exit-zero", str(corpus.scan)]
+        steps["ruff"] = Tool(ruff, corpus.cwd).run
+        shown = subprocess.run(
+            [*ruff[:2], "--show-files", *ruff[2:]], cwd=corpus.cwd, capture_output=True, text=True
+        )
+        corpus.extra["ruff_files"] = sum(
+            1 for line in shown.stdout.splitlines() if line.endswith(".py")
+        )
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(tools), str(corpus.import_path)])
+        assert corpus.importlinter_config is not None
+        linter = Tool(
+            [sys.executable, str(tools / "bin" / "lint-imports"), "--no-cache", "--no-logo"]
+            + [str(corpus.importlinter_config)],
+            corpus.cwd,
+            env,
+            ok=(0, 1),
+        )
+        corpus.importlinter_na = check_import_linter(linter)
+        if corpus.importlinter_na:
+            log(f"{corpus.name}: import-linter n/a ({corpus.importlinter_na})")
+        else:
+            steps["import_linter"] = linter.run
+    # The report run reads every file once (so the OS cache is warm for everyone) and
+    # fills the ssot-scan cache; the warm command then stores its own whole result.
+    summary = ssot_report(corpus, ssot, cache, scratch)
+    corpus.extra["findings"] = summary
+    warm.run()
+    names = list(steps)
+    for rep in range(repeat):
+        order = names[rep % len(names) :] + names[: rep % len(names)]
+        for key in order:
+            seconds = steps[key]()
+            corpus.samples.setdefault(key, []).append(seconds)
+            log(f"{corpus.name} {rep + 1}/{repeat} {key}: {seconds:.3f} s")
+    total, largest = peak_memory(Tool([*scan, "--no-cache"], corpus.cwd))
+    corpus.extra["peak_mb"] = round(total, 1)
+    corpus.extra["largest_process_mb"] = round(largest, 1)
+    log(f"{corpus.name} peak memory: {total:.0f} MB (largest process {largest:.0f} MB)")
+
+
+# -- reporting ----------------------------------------------------------------------------
+
+
+def ratio(corpus: Corpus, key: str) -> Optional[float]:
+    cold, other = corpus.median("ssot_cold"), corpus.median(key)
+    return cold / other if cold is not None and other else None
+
+
+def value_of(corpus: Corpus, key: str) -> Optional[float]:
+    if key == "peak_mb":
+        peak = corpus.extra.get("peak_mb")
+        return float(peak) if peak is not None else None
+    return corpus.median(key)
+
+
+def table(corpora: list[Corpus]) -> str:
+    def cell(value: Optional[float], digits: int = 2) -> str:
+        return "-" if value is None else f"{value:.{digits}f}"
+
+    header = ["corpus", "files", "MB"] + [title for _, title in MEASURES]
+    header += ["cold/ruff", "cold/lint", "peak MB", "max proc MB"]
+    rows = [header]
+    for corpus in corpora:
+        row = [corpus.name, str(corpus.files), f"{corpus.megabytes:.1f}"]
+        for key, _ in MEASURES:
+            if key == "import_linter" and corpus.importlinter_na:
+                row.append("n/a")
+            else:
+                row.append(cell(corpus.median(key), 3))
+        row += [cell(ratio(corpus, "ruff"), 1), cell(ratio(corpus, "import_linter"), 1)]
+        row += [cell(corpus.extra.get("peak_mb"), 0), cell(corpus.extra.get("largest_process_mb"), 0)]
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for index, row in enumerate(rows):
+        text = "  ".join(
+            value.ljust(width) if i == 0 else value.rjust(width)
+            for i, (value, width) in enumerate(zip(row, widths))
+        )
+        lines.append(text)
+        if index == 0:
+            lines.append("-" * len(text))
+    return "\n".join(lines)
+
+
+def target_results(corpora: list[Corpus], modules: int, megabytes: float) -> list[dict[str, Any]]:
+    by_name = {corpus.name: corpus for corpus in corpora}
+    results = []
+    for name, key, limit, unit in TARGETS:
+        corpus = by_name.get(name)
+        if corpus is None:
+            continue
+        value = value_of(corpus, key)
+        note = ""
+        if name == "synthetic" and (modules, megabytes) != TARGET_SIZE:
+            note = f"corpus is {modules} modules / {megabytes:g} MB, the target's is 10000 / 150"
+        results.append(
+            {
+                "corpus": name,
+                "measure": key,
+                "limit": limit,
+                "unit": unit,
+                "value": value,
+                "passed": None if value is None else value <= limit,
+                "note": note,
+            }
+        )
+    return results
+
+
+def targets_table(results: list[dict[str, Any]]) -> str:
+    lines = []
+    for result in results:
+        value = "-" if result["value"] is None else f"{result['value']:.3f}"
+        verdict = {True: "pass", False: "FAIL", None: "-"}[result["passed"]]
+        label = f"{result['corpus']} {result['measure']} <= {result['limit']:g} {result['unit']}"
+        line = f"  {label:<38} {value:>10}  {verdict}"
+        if result["note"]:
+            line += f"  ({result['note']})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def versions(ssot: list[str], tools: Optional[Path]) -> dict[str, str]:
+    found = {
+        "python": platform.python_version(),
+        "ssot-scan": subprocess.run([*ssot, "--version"], capture_output=True, text=True)
+        .stdout.strip()
+        .rsplit(" ", 1)[-1],
+        "django": DJANGO.split("==")[1],
+    }
+    if tools is not None:
+        found["ruff"] = RUFF.split("==")[1]
+        found["import-linter"] = IMPORT_LINTER.split("==")[1]
+    return found
+
+
+def machine() -> dict[str, Any]:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return {
+        "platform": platform.platform(),
+        "usable_cores": cores,
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scratch", type=Path, default=HERE / ".work", help="scratch folder")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions (medians reported)")
+    parser.add_argument("--modules", type=int, default=10_000, help="synthetic corpus modules")
+    parser.add_argument("--megabytes", type=float, default=150, help="synthetic corpus size")
+    parser.add_argument("--seed", type=int, default=7, help="synthetic corpus seed")
+    parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--skip-peers", action="store_true", help="no ruff, no import-linter")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    scratch: Path = args.scratch.resolve()
+    scratch.mkdir(parents=True, exist_ok=True)
+    (scratch / ".gitignore").write_text("*\n", encoding="utf-8")
+    info = machine()
+    ssot = ssot_command()
+    tools: Optional[Path] = None
+    try:
+        if not args.skip_peers:
+            tools = scratch / "tools"
+            pip_install(tools, [RUFF, IMPORT_LINTER])
+        corpora = [django_corpus(scratch)]
+        if not args.skip_synthetic:
+            corpora.append(synthetic_corpus(scratch, args.modules, args.megabytes, args.seed))
+        for corpus in corpora:
+            benchmark(corpus, scratch, args.repeat, tools, ssot)
+    except BenchmarkError as exc:
+        sys.exit(f"benchmark failed: {exc}")
+    info["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+
+    results = target_results(corpora, args.modules, args.megabytes)
+    command = shlex.join([Path(sys.executable).name, *sys.argv])
+    print(f"$ {command}")
+    tool_versions = versions(ssot, tools)
+    print(", ".join(f"{name} {version}" for name, version in tool_versions.items()))
+    print(
+        f"{info['usable_cores']} usable cores; load average {info['loadavg_at_start'][0]} "
+        f"at start, {info['loadavg_at_end'][0]} at end; medians of {args.repeat} runs, seconds"
+    )
+    print()
+    print(table(corpora))
+    print()
+    print("peak MB: ssot-scan cold, whole process tree (PSS, sampled); max proc MB: largest process")
+    for corpus in corpora:
+        found = corpus.extra.get("findings", {})
+        ruff_files = corpus.extra.get("ruff_files")
+        print(
+            f"{corpus.name}: ssot-scan scanned {found.get('files_scanned')} files, "
+            f"{found.get('parse_errors')} unparseable, {found.get('total')} findings "
+            f"{found.get('by_code')}"
+            + (f"; ruff checked {ruff_files} files" if ruff_files is not None else "")
+            + (f"; import-linter n/a: {corpus.importlinter_na}" if corpus.importlinter_na else "")
+        )
+    print()
+    print("targets (issue 4):")
+    print(targets_table(results))
+
+    if args.json:
+        data = {
+            "command": command,
+            "repeat": args.repeat,
+            "machine": info,
+            "versions": tool_versions,
+            "corpora": [
+                {
+                    "name": corpus.name,
+                    "files": corpus.files,
+                    "megabytes": round(corpus.megabytes, 2),
+                    "touched_file": corpus.touch.relative_to(corpus.cwd).as_posix(),
+                    "medians": {key: corpus.median(key) for key in corpus.samples},
+                    "samples": corpus.samples,
+                    "ratios": {
+                        "ssot_cold/ruff": ratio(corpus, "ruff"),
+                        "ssot_cold/import_linter": ratio(corpus, "import_linter"),
+                    },
+                    "import_linter_na": corpus.importlinter_na or None,
+                    **corpus.extra,
+                }
+                for corpus in corpora
+            ],
+            "targets": results,
+        }
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,750 @@
+"""The facts cache: reuse, invalidation, JSON-only storage, recovery, ``clean``.
+
+What the cache promises (issue 4): facts per file keyed by content hash (a stat
+check first), the whole result reused when no file and no setting changed, only the
+changed file re-extracted otherwise; JSON in SQLite, never pickle; a corrupt,
+truncated or foreign cache is ignored with a one-line notice and rebuilt; two scans
+at once do not corrupt it. ``run_scan`` has the cache off by default; the CLI has it
+on (``--no-cache``, ``--cache-dir``, ``ssot-scan clean``).
+
+Which files were re-extracted is observed through a spy on
+``ssot_scan.scan.extract_all`` (the jobs it is handed), never through timing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pytest
+
+from ssot_scan import parallel
+from ssot_scan.cache import CACHE_DIR_NAME, DB_NAME, SCHEMA
+from ssot_scan.config import Config, load_config, load_rule_packs
+from ssot_scan.parallel import Job
+from ssot_scan.report.json_report import result_json
+from ssot_scan.result import ScanResult
+from ssot_scan.scan import run_scan
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+Configure = Callable[[Config], None]
+
+PYPROJECT = """\
+[tool.ssot-scan]
+rule-packs = ["team.toml"]
+
+[[tool.ssot-scan.canonical]]
+symbol = "pkg.core.base.Base"
+path = "pkg.core"
+"""
+
+PACK = """\
+name = "team"
+
+[[deprecated]]
+module = "pkg.old"
+replacement = "pkg.core"
+"""
+
+
+def project_files(modules: int) -> dict[str, str]:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "team.toml": PACK,
+        "pkg/__init__.py": "",
+        "pkg/core/__init__.py": "from pkg.core.base import Base\n",
+        "pkg/core/base.py": "class Base:\n    pass\n",
+        "pkg/old.py": "X = 1\n",
+        "pkg/broken.py": "def broken(:\n",
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/rel.py": "from .sibling import Y\n",
+        "pkg/sub/sibling.py": "Y = 2\n",
+        # helper is imported mostly through hub, which only happens to import it:
+        # the canonical policy decides which imports are reported.
+        "pkg/util.py": "def helper() -> int:\n    return 1\n",
+        "pkg/hub.py": "from pkg.util import helper\n\nUSED = helper()\n",
+        "pkg/a1.py": "from pkg.hub import helper\n",
+        "pkg/a2.py": "from pkg.hub import helper\n",
+        "pkg/a3.py": "from pkg.hub import helper\n",
+        "pkg/a4.py": "from pkg.util import helper\n",
+    }
+    for i in range(modules):
+        lines = [
+            "from pkg.core.base import Base" if i % 3 == 0 else "from pkg.core import Base",
+            f"from pkg.m{(i + 1) % modules:02d} import f{(i + 1) % modules:02d}",  # one cycle
+        ]
+        if i % 4 == 0:
+            lines.append("from pkg.old import X")
+        if i % 5 == 0:
+            lines.append("import pkg.missing")
+        lines.append(f"def f{i:02d}() -> int:\n    return {i}")
+        lines.append(f"class C{i:02d}(Base):\n    pass")
+        files[f"pkg/m{i:02d}.py"] = "\n".join(lines) + "\n"
+    return files
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write(tmp_path / "proj", project_files(12))
+
+
+def scan(
+    root: Path,
+    use_cache: bool = True,
+    cache_dir: Optional[Path] = None,
+    configure: Optional[Configure] = None,
+) -> ScanResult:
+    config = load_config([root])
+    if configure is not None:
+        configure(config)
+    load_rule_packs(config, [])
+    return run_scan([root], config, jobs=1, cache_dir=cache_dir, use_cache=use_cache)
+
+
+def db_path(root: Path) -> Path:
+    return root.resolve() / CACHE_DIR_NAME / DB_NAME
+
+
+class ExtractSpy:
+    """The files handed to extraction, one list per scan that got that far."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+        self.calls: list[list[str]] = []
+        self.root = root.resolve()
+        real = parallel.extract_all
+
+        def spy(job_list: list[Job], engine: str, workers: int) -> Iterator[Any]:
+            self.calls.append([Path(j.path).relative_to(self.root).as_posix() for j in job_list])
+            return real(job_list, engine, workers)
+
+        monkeypatch.setattr("ssot_scan.scan.extract_all", spy)
+
+    def take(self) -> list[list[str]]:
+        calls, self.calls = self.calls, []
+        return calls
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch, project: Path) -> ExtractSpy:
+    return ExtractSpy(monkeypatch, project)
+
+
+def same_as_uncached(
+    result: ScanResult, root: Path, configure: Optional[Configure] = None
+) -> None:
+    fresh = scan(root, use_cache=False, configure=configure)
+    assert result_json(result) == result_json(fresh)
+
+
+# -- reuse and invalidation ------------------------------------------------------------
+
+
+def test_run_scan_has_the_cache_off_by_default(project: Path) -> None:
+    config = load_config([project])
+    load_rule_packs(config, [])
+    run_scan([project], config, jobs=1)
+    assert not (project / CACHE_DIR_NAME).exists()
+
+
+def test_a_cold_cached_run_equals_an_uncached_one(project: Path) -> None:
+    cached = scan(project)
+    assert cached.reused is False
+    uncached = scan(project, use_cache=False)
+    assert result_json(cached) == result_json(uncached)
+    assert cached.notices == uncached.notices == []
+    assert {f.code for f in cached.findings} >= {"SSOT000", "SSOT001", "SSOT002", "SSOT005"}
+
+
+def test_an_unchanged_project_reuses_the_whole_result(project: Path, spy: ExtractSpy) -> None:
+    first = scan(project)
+    assert first.reused is False
+    assert len(spy.take()[0]) == first.files_scanned
+    second = scan(project)
+    assert second.reused is True
+    assert spy.take() == []  # nothing extracted, nothing even handed to extraction
+    assert result_json(second) == result_json(first)
+    assert second.findings == first.findings
+    assert second.notices == []
+    assert second.exit_code() == first.exit_code() == 1
+
+
+def test_changing_one_file_reextracts_only_that_file(project: Path, spy: ExtractSpy) -> None:
+    scan(project)
+    spy.take()
+    target = project / "pkg" / "m01.py"
+    target.write_text(target.read_text() + "from pkg.old import X as Again\n")
+    result = scan(project)
+    assert spy.take() == [["pkg/m01.py"]]
+    assert result.reused is False
+    assert ("pkg/m01.py", "SSOT001") in {(f.path, f.code) for f in result.findings}
+    same_as_uncached(result, project)
+    spy.take()
+    again = scan(project)
+    assert again.reused is True
+    assert spy.take() == []
+
+
+def test_fixing_a_file_clears_its_finding(project: Path, spy: ExtractSpy) -> None:
+    before = scan(project)
+    assert any(f.path == "pkg/broken.py" for f in before.findings)
+    spy.take()
+    (project / "pkg" / "broken.py").write_text("def broken():\n    return 0\n")
+    result = scan(project)
+    assert spy.take() == [["pkg/broken.py"]]
+    assert not any(f.path == "pkg/broken.py" for f in result.findings)
+    same_as_uncached(result, project)
+
+
+def test_a_new_file_is_the_only_one_extracted(project: Path, spy: ExtractSpy) -> None:
+    scan(project)
+    spy.take()
+    write(project, {"pkg/extra.py": "from pkg.old import X\n"})
+    result = scan(project)
+    assert spy.take() == [["pkg/extra.py"]]
+    assert ("pkg/extra.py", "SSOT001") in {(f.path, f.code) for f in result.findings}
+    same_as_uncached(result, project)
+
+
+def test_a_deleted_file_recomputes_without_extracting(project: Path, spy: ExtractSpy) -> None:
+    scan(project)
+    spy.take()
+    (project / "pkg" / "m04.py").unlink()
+    result = scan(project)
+    assert spy.take() in ([], [[]])
+    assert result.reused is False
+    assert not any(f.path == "pkg/m04.py" for f in result.findings)
+    same_as_uncached(result, project)
+
+
+def test_the_same_content_under_another_module_is_extracted_again(
+    project: Path, spy: ExtractSpy
+) -> None:
+    """The module name is part of the facts key: relative imports resolve against it."""
+    scan(project)
+    spy.take()
+    write(project, {"pkg/other/__init__.py": "", "pkg/other/rel.py": "from .sibling import Y\n"})
+    result = scan(project)
+    assert sorted(spy.take()[0]) == ["pkg/other/__init__.py", "pkg/other/rel.py"]
+    assert ("pkg/other/rel.py", "SSOT005") in {(f.path, f.code) for f in result.findings}
+    same_as_uncached(result, project)
+
+
+def test_a_touched_file_is_not_reextracted_but_the_result_is_recomputed(
+    project: Path, spy: ExtractSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = scan(project)
+    spy.take()
+    target = project / "pkg" / "m02.py"
+    info = target.stat()
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
+    touched = scan(project)
+    assert touched.reused is False  # a stat changed: the stored result is not trusted
+    assert [call for call in spy.take() if call] == []  # the content hash matched
+    assert result_json(touched) == result_json(first)
+
+    # The new stat is recorded: the next run neither hashes nor extracts anything.
+    hashed: list[int] = []
+    real_hash = parallel.content_hash
+    monkeypatch.setattr(
+        "ssot_scan.scan.content_hash", lambda data: hashed.append(1) or real_hash(data)
+    )
+    again = scan(project)
+    assert again.reused is True
+    assert hashed == []
+    assert spy.take() == []
+
+
+def _select(config: Config) -> None:
+    config.select = ["SSOT000", "SSOT001"]
+
+
+def _ignore(config: Config) -> None:
+    config.ignore = ["SSOT005"]
+
+
+def _policy(config: Config) -> None:
+    config.canonical_policy = "definition"
+
+
+def _budget(config: Config) -> None:
+    config.max_warnings = 1000
+
+
+Change = Callable[[Path], Optional[Configure]]
+
+
+def _pack_content(root: Path) -> None:
+    """The rule pack's file changes; the project's config does not."""
+    (root / "team.toml").write_text(PACK + '\n[[deprecated]]\nmodule = "pkg.missing"\n')
+
+
+def _inline_rule(root: Path) -> None:
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[[tool.ssot-scan.watch]]\nname = 'C0*'\n")
+
+
+CHANGES: list[Change] = [
+    lambda root: _select,
+    lambda root: _ignore,
+    lambda root: _policy,
+    lambda root: _budget,
+    _pack_content,
+    _inline_rule,
+]
+
+
+@pytest.mark.parametrize(
+    "change", CHANGES, ids=["select", "ignore", "policy", "budget", "pack-content", "inline-rule"]
+)
+def test_a_changed_setting_invalidates_the_stored_result(
+    project: Path, spy: ExtractSpy, change: Change
+) -> None:
+    before = scan(project)
+    spy.take()
+    configure = change(project)
+    changed = scan(project, configure=configure)
+    assert changed.reused is False
+    assert [call for call in spy.take() if call] == []  # facts do not depend on settings
+    assert result_json(changed) != result_json(before)
+    same_as_uncached(changed, project, configure=configure)
+
+
+def test_the_engine_is_part_of_the_facts_key(project: Path, spy: ExtractSpy) -> None:
+    def engine(config: Config) -> None:
+        config.engine = "libcst"
+
+    before = scan(project)
+    spy.take()
+    result = scan(project, configure=engine)
+    assert result.reused is False
+    assert len(spy.take()[0]) == before.files_scanned
+    same_as_uncached(result, project, configure=engine)
+
+
+def test_going_back_to_a_setting_reuses_its_result(project: Path, spy: ExtractSpy) -> None:
+    first = scan(project)
+    scan(project, configure=_select)
+    back = scan(project)
+    assert back.reused is True
+    assert result_json(back) == result_json(first)
+
+
+# -- what is stored: JSON, never pickle ------------------------------------------------
+
+
+def test_the_cache_stores_json_only(project: Path) -> None:
+    scan(project)
+    db = sqlite3.connect(db_path(project))
+    try:
+        tables = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        assert tables == {"meta", "files", "facts", "results"}
+        assert db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (SCHEMA,)
+        facts = [row[0] for row in db.execute("SELECT data FROM facts")]
+        assert len(facts) == scan(project, use_cache=False).files_scanned
+        for data in facts:
+            assert isinstance(data, str)
+            assert isinstance(json.loads(data), dict)
+        results = [row[0] for row in db.execute("SELECT data FROM results")]
+        assert len(results) == 1
+        assert isinstance(json.loads(results[0]), dict)
+        for table in tables:
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+            for column in columns:
+                kinds = {row[0] for row in db.execute(f"SELECT typeof({column}) FROM {table}")}
+                assert "blob" not in kinds, f"{table}.{column} holds bytes"
+                for (value,) in db.execute(f"SELECT {column} FROM {table}"):
+                    if isinstance(value, (str, bytes)):
+                        raw = (
+                            value.encode("latin-1", "replace") if isinstance(value, str) else value
+                        )
+                        assert not raw.startswith(b"\x80"), f"{table}.{column}: pickle?"
+    finally:
+        db.close()
+
+
+# -- corrupt caches: one notice, rebuilt, same result ----------------------------------
+
+
+def _random_bytes(db: Path) -> None:
+    db.write_bytes(random.Random(4).randbytes(db.stat().st_size))
+
+
+def _truncated_to_half(db: Path) -> None:
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2])
+
+
+def _foreign_sqlite(db: Path) -> None:
+    db.unlink()
+    other = sqlite3.connect(db)
+    other.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+    other.executemany("INSERT INTO users VALUES (?, ?)", [(1, "ada"), (2, "grace")])
+    other.commit()
+    other.close()
+
+
+def _other_schema(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE meta SET value = 'ssot-scan-cache/0' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+
+
+def _facts_not_json(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    cursor = conn.execute("UPDATE facts SET data = 'not json {' WHERE module = 'pkg.m03'")
+    assert cursor.rowcount == 1
+    conn.commit()
+    conn.close()
+    # The stored whole result would hide the facts: change m03's stat, not its
+    # content, so the scan looks its facts up by hash.
+    target = db.parent.parent / "pkg" / "m03.py"
+    info = target.stat()
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
+
+
+CORRUPTIONS = [_random_bytes, _truncated_to_half, _foreign_sqlite, _other_schema, _facts_not_json]
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__.strip("_"))
+def test_a_corrupt_cache_is_rebuilt_with_one_notice(
+    project: Path, corrupt: Callable[[Path], None]
+) -> None:
+    expected = scan(project, use_cache=False)
+    assert expected.notices == []
+    scan(project)
+    db = db_path(project)
+    corrupt(db)
+
+    recovered = scan(project)
+    assert result_json(recovered) == result_json(expected)
+    assert len(recovered.notices) == 1, recovered.notices
+    notice = recovered.notices[0]
+    assert "\n" not in notice
+    assert str(db) in notice
+    assert "rebuild" in notice
+
+    after = scan(project)
+    assert after.notices == []
+    assert after.reused is True
+    assert result_json(after) == result_json(expected)
+
+
+def _last_page_half_cut(db: Path) -> None:
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) - 1000])
+
+
+def _result_not_json(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE results SET data = 'not json {'")
+    conn.commit()
+    conn.close()
+
+
+def _result_wrong_shape(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("""UPDATE results SET data = '{"findings": 3}'""")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [_last_page_half_cut, _result_not_json, _result_wrong_shape],
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_a_damaged_stored_result_is_recomputed_with_one_notice(
+    project: Path, corrupt: Callable[[Path], None]
+) -> None:
+    expected = scan(project, use_cache=False)
+    scan(project)
+    db = db_path(project)
+    corrupt(db)
+    recovered = scan(project)
+    assert result_json(recovered) == result_json(expected)
+    assert len(recovered.notices) == 1, recovered.notices
+    assert str(db) in recovered.notices[0]
+    after = scan(project)
+    assert after.notices == []
+    assert after.reused is True
+
+
+def test_the_cli_prints_one_line_about_a_corrupt_cache(project: Path, run_cli: RunCli) -> None:
+    expected = run_cli(["-f", "json", "--no-cache", "."], project)
+    run_cli(["-q", "."], project)
+    _random_bytes(project / CACHE_DIR_NAME / DB_NAME)
+    code, out, err = run_cli(["-f", "json", "."], project)
+    assert (code, out) == expected[:2]
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert DB_NAME in lines[0]
+    assert "rebuild" in lines[0]
+    assert run_cli(["-f", "json", "."], project) == (code, out, "")
+
+
+# -- two scans at once -----------------------------------------------------------------
+
+
+def test_two_scans_at_once_share_a_cache_safely(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write(tmp_path / "proj", project_files(50))
+    cache = tmp_path / "shared-cache"
+    args = ["-f", "json", "-j", "2", "--cache-dir", str(cache), "."]
+    command = [sys.executable, "-m", "ssot_scan", *args]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for round_ in range(3):
+        if round_ == 1:  # a warm cache, one file changed
+            write(root, {"pkg/m07.py": "from pkg.old import X\n"})
+        if round_ == 2:  # cold again
+            assert run_cli(["clean", "--cache-dir", str(cache)], root)[0] == 0
+        expected_code, expected_out, _ = run_cli([*args, "--no-cache"], root)
+        procs = [
+            subprocess.Popen(
+                command,
+                cwd=root,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [proc.communicate(timeout=120) for proc in procs]
+        for proc, (out, err) in zip(procs, outputs):
+            assert proc.returncode == expected_code, err
+            assert out == expected_out
+            # Only notices: no traceback, no error. (A spurious "corrupt cache
+            # (database is locked)" notice can appear here now and then: see
+            # test_a_locked_cache_is_not_taken_for_a_corrupt_one, which pins it.)
+            assert "Traceback" not in err
+            assert all(line.startswith("ssot-scan: warning: ") for line in err.splitlines())
+    after = scan(root, cache_dir=cache)
+    assert after.notices == []
+    assert after.reused is True
+    db = sqlite3.connect(cache / DB_NAME)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        db.close()
+
+
+def test_a_locked_cache_is_not_taken_for_a_corrupt_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # BUG: FactsCache._open treats every sqlite3.DatabaseError from _connect as
+    # corruption, including OperationalError("database is locked") (SQLITE_BUSY).
+    # `PRAGMA journal_mode = WAL` can return SQLITE_BUSY at once, without waiting for
+    # the busy timeout, while another scan is opening the same fresh cache; the
+    # scan then prints "corrupt cache (database is locked); rebuilding the cache"
+    # and unlinks cache.sqlite3, -wal and -shm while the other scan is using them.
+    # Seen about once in 15 rounds of two `ssot-scan` processes started together on
+    # a cold cache (test_two_scans_at_once_share_a_cache_safely). Here the lock is
+    # simulated, once, at that statement, so the test is deterministic.
+    scan(project)
+    db = db_path(project)
+    marker = sqlite3.connect(db)
+    marker.execute("INSERT INTO results VALUES ('marker', 0, '{}')")
+    marker.commit()
+    marker.close()
+
+    real_connect = sqlite3.connect
+    raised: list[str] = []
+
+    class LockedOnce(sqlite3.Connection):
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+            if sql.startswith("PRAGMA journal_mode") and not raised:
+                raised.append(sql)
+                raise sqlite3.OperationalError("database is locked")
+            return super().execute(sql, *args)
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return real_connect(*args, factory=LockedOnce, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    result = scan(project)
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    assert raised
+    same_as_uncached(result, project)
+    assert not any("corrupt" in n or "rebuild" in n for n in result.notices), result.notices
+    check = sqlite3.connect(db)
+    try:  # the cache another scan may be using was not deleted
+        assert check.execute("SELECT key FROM results WHERE key = 'marker'").fetchall()
+    finally:
+        check.close()
+
+
+# -- where the cache lives, and the CLI's switches -------------------------------------
+
+
+def test_the_cli_caches_at_the_project_root_by_default(project: Path, run_cli: RunCli) -> None:
+    code, _, err = run_cli(["pkg"], project)
+    assert code == 1
+    assert err == ""
+    assert (project / CACHE_DIR_NAME / DB_NAME).is_file()
+    assert not (project / "pkg" / CACHE_DIR_NAME).exists()
+
+
+def test_the_cache_folder_ignores_itself(project: Path, run_cli: RunCli) -> None:
+    run_cli(["-q", "."], project)
+    ignore = project / CACHE_DIR_NAME / ".gitignore"
+    assert "*" in ignore.read_text(encoding="utf-8").splitlines()
+
+
+def test_no_cache_writes_nothing(project: Path, run_cli: RunCli, tmp_path: Path) -> None:
+    before = sorted(tmp_path.rglob("*"))
+    code, _, err = run_cli(["--no-cache", "."], project)
+    assert code == 1
+    assert err == ""
+    assert sorted(tmp_path.rglob("*")) == before
+    assert not (project / CACHE_DIR_NAME).exists()
+
+
+def test_no_cache_ignores_an_existing_cache(
+    project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_cli(["-q", "."], project)
+    spy = ExtractSpy(monkeypatch, project)
+    run_cli(["-q", "--no-cache", "."], project)
+    assert len(spy.take()[0]) > 1  # everything parsed again
+
+
+def test_cache_dir_puts_the_cache_elsewhere(
+    project: Path, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "caches" / "ssot"
+    first = run_cli(["-f", "json", "--cache-dir", str(elsewhere), "."], project)
+    assert (elsewhere / DB_NAME).is_file()
+    assert "*" in (elsewhere / ".gitignore").read_text().splitlines()
+    assert not (project / CACHE_DIR_NAME).exists()
+    spy = ExtractSpy(monkeypatch, project)
+    assert run_cli(["-f", "json", "--cache-dir", str(elsewhere), "."], project) == first
+    assert spy.take() == []  # the stored result was reused
+    assert first[:2] == run_cli(["-f", "json", "--no-cache", "."], project)[:2]
+
+
+def test_an_uncreatable_cache_folder_is_one_notice(project: Path, run_cli: RunCli) -> None:
+    blocker = project / "not-a-folder"
+    blocker.write_text("a regular file\n")
+    expected = run_cli(["-f", "json", "--no-cache", "."], project)
+    code, out, err = run_cli(["-f", "json", "--cache-dir", str(blocker / "cache"), "."], project)
+    assert (code, out) == expected[:2]
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert str(blocker) in lines[0]
+    assert "cache" in lines[0]
+
+
+def test_run_scan_with_an_uncreatable_cache_folder(project: Path) -> None:
+    blocker = project / "not-a-folder"
+    blocker.write_text("a regular file\n")
+    result = scan(project, cache_dir=blocker / "cache")
+    assert len(result.notices) == 1
+    assert str(blocker) in result.notices[0]
+    same_as_uncached(result, project)
+
+
+# -- ssot-scan clean -------------------------------------------------------------------
+
+
+def test_clean_removes_the_cache_and_says_so(project: Path, run_cli: RunCli) -> None:
+    run_cli(["-q", "."], project)
+    folder = project / CACHE_DIR_NAME
+    assert folder.is_dir()
+    code, out, _ = run_cli(["clean"], project)
+    assert code == 0
+    assert "removed" in out
+    assert CACHE_DIR_NAME in out
+    assert not folder.exists()
+    code, out, _ = run_cli(["clean"], project)
+    assert code == 0
+    assert "no cache" in out
+    assert CACHE_DIR_NAME in out
+
+
+def test_clean_finds_the_project_from_a_path(
+    project: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    run_cli(["-q", "."], project)
+    code, out, _ = run_cli(["clean", str(project / "pkg")], tmp_path)
+    assert code == 0
+    assert "removed" in out
+    assert not (project / CACHE_DIR_NAME).exists()
+
+
+def test_clean_with_cache_dir_removes_only_cache_files(
+    project: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared"
+    write(shared, {"notes.txt": "keep me\n", "sub/data.json": "{}\n"})
+    run_cli(["-q", "--cache-dir", str(shared), "."], project)
+    assert (shared / DB_NAME).is_file()
+    code, out, _ = run_cli(["clean", "--cache-dir", str(shared)], project)
+    assert code == 0
+    assert "removed" in out
+    assert not (shared / DB_NAME).exists()
+    assert (shared / "notes.txt").read_text() == "keep me\n"
+    assert (shared / "sub" / "data.json").read_text() == "{}\n"
+    code, out, _ = run_cli(["clean", "--cache-dir", str(shared)], project)
+    assert "no cache" in out
+    assert (shared / "notes.txt").exists()
+
+
+def test_clean_with_cache_dir_keeps_a_gitignore_it_did_not_write(
+    project: Path, run_cli: RunCli
+) -> None:
+    # BUG: remove_cache() deletes any `.gitignore` in the folder, not only the one
+    # FactsCache wrote, so `ssot-scan clean --cache-dir .` in a project deletes the
+    # project's own .gitignore (and prints "removed ."), although `clean --help`
+    # promises "pointing --cache-dir at the wrong folder deletes nothing else".
+    (project / ".gitignore").write_text("build/\n*.egg-info/\n")
+    code, _, _ = run_cli(["clean", "--cache-dir", "."], project)
+    assert code == 0
+    assert (project / ".gitignore").is_file(), "the project's own .gitignore was deleted"
+    assert (project / ".gitignore").read_text() == "build/\n*.egg-info/\n"
+
+
+# -- a stale whole result --------------------------------------------------------------
+
+
+def test_a_file_that_could_not_be_read_is_read_again_next_time(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # BUG: a result with a "cannot read" SSOT000 is stored and reused whole, keyed by
+    # the file's size and mtime only. After `chmod 000 f.py; ssot-scan; chmod 644 f.py`
+    # (chmod leaves the mtime alone) the next `ssot-scan` still reports "cannot read"
+    # until the file is edited or the cache cleaned. Simulated here with a patched
+    # read, because tests may run as root.
+    real_path = parallel.Path
+
+    class Unreadable(type(Path())):  # type: ignore[misc]
+        def read_bytes(self) -> bytes:
+            if self.name == "m05.py":
+                raise PermissionError(13, "Permission denied", str(self))
+            return super().read_bytes()
+
+    monkeypatch.setattr(parallel, "Path", Unreadable)
+    blocked = scan(project)
+    assert any("cannot read" in f.message for f in blocked.findings if f.path == "pkg/m05.py")
+    monkeypatch.setattr(parallel, "Path", real_path)  # "chmod 644": readable again
+    result = scan(project)
+    assert not any("cannot read" in f.message for f in result.findings)
+    same_as_uncached(result, project)

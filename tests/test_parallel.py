@@ -1,0 +1,447 @@
+"""Parallel extraction: ``--jobs N`` gives the same report as ``--jobs 1``.
+
+The pool only starts above ``_MIN_FILES_FOR_POOL`` files (or 2 MB), so the
+equivalence tests run on a generated project of ~200 modules and assert, with a spy
+on the pool, that work really left the process. Chunking, ``--jobs 0`` and the
+per-file error handling (an unreadable file, an extractor crash: that file's SSOT000,
+the scan goes on) are covered below. The cache is off throughout (``run_scan``'s
+default) so that nothing is written into the repository or shared between tests.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pytest
+
+from ssot_scan import parallel
+from ssot_scan.config import load_config, load_rule_packs
+from ssot_scan.parallel import Job, _chunks
+from ssot_scan.report.json_report import result_json
+from ssot_scan.result import ScanResult
+from ssot_scan.scan import run_scan
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "fixtures" / "websocket_app"
+MODULES = 200
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def scan(root: Path, jobs: Optional[int], **kwargs: Any) -> ScanResult:
+    config = load_config([root])
+    load_rule_packs(config, [])
+    return run_scan([root], config, jobs=jobs, **kwargs)
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+PYPROJECT = """\
+[tool.ssot-scan]
+
+[[tool.ssot-scan.deprecated]]
+module = "gen.old"
+replacement = "gen.core"
+
+[[tool.ssot-scan.canonical]]
+symbol = "gen.core.base.Base"
+path = "gen.core"
+
+[[tool.ssot-scan.watch]]
+name = "*Manager"
+max-definitions = 1
+"""
+
+
+def generate(root: Path, modules: int = MODULES, seed: int = 7) -> Path:
+    """A seeded project: ``modules`` modules in 5 subpackages importing each other
+    (absolute and relative), a re-export chain, a shim, cycles, deprecated and
+    unresolved imports, competing classes and one file that does not parse."""
+    rng = random.Random(seed)
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "gen/__init__.py": "",
+        "gen/core/__init__.py": "from gen.core.base import Base\n",
+        "gen/core/base.py": "class Base:\n    pass\n",
+        "gen/old.py": "from gen.core import Base as OldBase\n",  # the shim
+        "gen/broken.py": "def broken(:\n    pass\n",
+    }
+    names = [f"gen.p{i % 5}.m{i:03d}" for i in range(modules)]
+    for p in range(5):
+        files[f"gen/p{p}/__init__.py"] = f'"""Subpackage {p}."""\n'
+    for i, name in enumerate(names):
+        lines = [f'"""Module {i}."""', "from __future__ import annotations", ""]
+        if i % 3 == 0:
+            lines.append("from gen.core.base import Base")  # SSOT002: not the canonical path
+        else:
+            lines.append("from gen.core import Base")
+        targets = {names[i - 1]} if i else set()  # a chain through every module
+        targets.update(rng.sample(names, 3))
+        targets.discard(name)
+        for target in sorted(targets):
+            package, _, leaf = target.rpartition(".")
+            number = leaf[1:]
+            if package == name.rpartition(".")[0] and rng.random() < 0.5:
+                lines.append(f"from .{leaf} import f{number}")
+            else:
+                lines.append(f"from {target} import f{number}")
+        if i % 11 == 0:
+            lines.append("from gen.old import OldBase  # deprecated")
+        if i % 17 == 0:
+            lines.append("import gen.missing  # unresolved")
+        if i % 40 == 0:
+            lines.append(f"from gen.p{(i + 1) % 5}.m{(i + 1):03d} import Base as Reexported")
+        if i % 50 == 0:
+            lines.append(f"class Session{i}Manager(Base):\n    pass")  # competing
+        lines.append(f"def f{i:03d}() -> int:\n    return {i}")
+        lines.append(f"class C{i:03d}(Base):\n    pass")
+        package, _, leaf = name.rpartition(".")
+        files[f"{package.replace('.', '/')}/{leaf}.py"] = "\n".join(lines) + "\n"
+    return write(root, files)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("generated"))
+
+
+@pytest.fixture(scope="module")
+def serial_report(generated: Path) -> dict[str, Any]:
+    result = scan(generated, jobs=1)
+    # The project is only a good test if it exercises every kind of finding.
+    assert {f.code for f in result.findings} >= {
+        "SSOT000",
+        "SSOT001",
+        "SSOT002",
+        "SSOT003",
+        "SSOT004",
+        "SSOT005",
+    }
+    assert result.files_scanned > parallel._MIN_FILES_FOR_POOL
+    return result_json(result)
+
+
+class PoolSpy:
+    """Records each pool ``ssot_scan.parallel`` starts and the chunks it is given."""
+
+    def __init__(self) -> None:
+        self.pools: list[Optional[int]] = []  # max_workers of each pool started
+        self.chunks: list[list[list[Job]]] = []  # per pool: the chunks mapped
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        spy = self
+        real = parallel.ProcessPoolExecutor
+
+        class SpyPool(real):  # type: ignore[misc,valid-type]
+            def __init__(self, max_workers: Optional[int] = None, **kwargs: Any) -> None:
+                spy.pools.append(max_workers)
+                super().__init__(max_workers=max_workers, **kwargs)
+
+            def map(
+                self, fn: Callable[..., Any], *iterables: Iterable[Any], **kwargs: Any
+            ) -> Iterator[Any]:
+                first, *rest = (list(it) for it in iterables)
+                spy.chunks.append(first)
+                return super().map(fn, first, *rest, **kwargs)
+
+        monkeypatch.setattr(parallel, "ProcessPoolExecutor", SpyPool)
+
+
+@pytest.fixture
+def pool_spy(monkeypatch: pytest.MonkeyPatch) -> PoolSpy:
+    spy = PoolSpy()
+    spy.install(monkeypatch)
+    return spy
+
+
+# -- identical results -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [2, 4])
+def test_generated_project_is_identical_with_a_pool(
+    generated: Path, serial_report: dict[str, Any], pool_spy: PoolSpy, jobs: int
+) -> None:
+    result = scan(generated, jobs=jobs)
+    assert result_json(result) == serial_report
+    assert len(pool_spy.pools) == 1, "the pool did not start"
+    assert 1 < pool_spy.pools[0] <= jobs  # type: ignore[operator]
+    chunks = pool_spy.chunks[0]
+    assert len(chunks) > 1
+    assert sum(len(chunk) for chunk in chunks) == result.files_scanned
+
+
+def test_jobs_1_never_starts_a_pool(
+    generated: Path, serial_report: dict[str, Any], pool_spy: PoolSpy
+) -> None:
+    assert result_json(scan(generated, jobs=1)) == serial_report
+    assert pool_spy.pools == []
+
+
+def test_default_jobs_gives_the_same_result(
+    generated: Path, serial_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # jobs=None means "the usable cores"; pin that to 3 so a pool really starts.
+    monkeypatch.setattr("ssot_scan.scan.usable_cores", lambda: 3)
+    spy = PoolSpy()
+    spy.install(monkeypatch)
+    assert result_json(scan(generated, jobs=None)) == serial_report
+    assert spy.pools == [3]
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="the patched function reaches the workers only through fork",
+)
+def test_the_pool_extracts_in_other_processes(
+    generated: Path, serial_report: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker leaves a marker named after its pid: extraction left this process."""
+    markers = tmp_path / "pids"
+    markers.mkdir()
+    real = parallel.extract_one
+
+    def marking(job: Job, engine: str) -> parallel.Extracted:
+        (markers / str(os.getpid())).touch()
+        return real(job, engine)
+
+    monkeypatch.setattr(parallel, "extract_one", marking)
+    assert result_json(scan(generated, jobs=2)) == serial_report
+    pids = {int(p.name) for p in markers.iterdir()}
+    assert pids
+    assert os.getpid() not in pids
+
+
+@pytest.fixture(scope="module")
+def websocket_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture copied out of the repository, so no scan writes into it."""
+    target = tmp_path_factory.mktemp("fixture") / "websocket_app"
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns(".ssot_cache"))
+    return target
+
+
+@pytest.mark.parametrize("jobs", [2, 4])
+def test_websocket_fixture_is_identical_across_jobs(
+    websocket_copy: Path, pool_spy: PoolSpy, jobs: int
+) -> None:
+    serial = scan(websocket_copy, jobs=1, use_cache=False)
+    assert serial.findings, "the fixture should have findings"
+    assert pool_spy.pools == []
+    pooled = scan(websocket_copy, jobs=jobs, use_cache=False)
+    assert result_json(pooled) == result_json(serial)
+    assert pooled.notices == serial.notices
+    assert serial.files_scanned >= parallel._MIN_FILES_FOR_POOL, "too small to start a pool"
+    assert len(pool_spy.pools) == 1
+    assert not (websocket_copy / ".ssot_cache").exists()
+
+
+# -- chunking --------------------------------------------------------------------------
+
+
+def _jobs(sizes: list[int]) -> list[Job]:
+    return [Job(f"/p/m{i}.py", f"m{i}", False, size) for i, size in enumerate(sizes)]
+
+
+def _size_cases() -> list[list[int]]:
+    rng = random.Random(1234)
+    return [
+        [],
+        [0],
+        [5],
+        [0] * 10,  # all sizes unknown (0): still every job, once
+        [1] * 100,
+        [10_000_000],  # one huge file
+        [1, 1, 1, 10_000_000, 1, 1],
+        [rng.randint(0, 50_000) for _ in range(1_000)],
+        [rng.choice([0, 10, 100_000]) for _ in range(333)],
+    ]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4, 16])
+@pytest.mark.parametrize("sizes", _size_cases())
+def test_chunks_cover_every_job_once_in_order(sizes: list[int], workers: int) -> None:
+    jobs = _jobs(sizes)
+    chunks = _chunks(jobs, workers)
+    assert all(chunks), "no empty chunk"
+    flat = [job for chunk in chunks for job in chunk]
+    assert flat == jobs  # every job, exactly once, in input order
+    assert len({id(job) for job in flat}) == len(jobs)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4, 8])
+def test_chunks_are_few_and_large(workers: int) -> None:
+    """About eight per worker: enough to balance, few enough that scheduling is free."""
+    rng = random.Random(workers)
+    jobs = _jobs([rng.randint(2_000, 30_000) for _ in range(10_000)])
+    chunks = _chunks(jobs, workers)
+    assert workers * 8 - 1 <= len(chunks) <= workers * 8 + 1
+    assert min(len(chunk) for chunk in chunks[:-1]) > 50
+
+
+# -- --jobs on the command line --------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+@pytest.mark.parametrize("flag", ["--jobs", "-j"])
+def test_jobs_below_1_is_a_usage_error(
+    tmp_path: Path, run_cli: RunCli, flag: str, value: str
+) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": "X = 1\n"})
+    code, out, err = run_cli([flag, value, "--no-cache", "."], tmp_path)
+    assert code == 2
+    assert "jobs" in err
+    assert out == ""
+
+
+def test_jobs_flag_reaches_the_pool(generated: Path, run_cli: RunCli, pool_spy: PoolSpy) -> None:
+    code, _, _ = run_cli(["--jobs", "2", "--no-cache", "-q", "."], generated)
+    assert code == 1
+    assert pool_spy.pools == [2]
+
+
+# -- one bad file: its SSOT000, and the scan goes on -----------------------------------
+
+SMALL = {
+    "pyproject.toml": PYPROJECT,
+    "gen/__init__.py": "",
+    "gen/core/__init__.py": "from gen.core.base import Base\n",
+    "gen/core/base.py": "class Base:\n    pass\n",
+    "gen/old.py": "X = 1\n",
+    "gen/a.py": "from gen.old import X\n",
+    "gen/b.py": "from gen.old import X\n",
+    "gen/bad.py": "from gen.old import X\n",
+}
+
+
+def _ssot000(result: ScanResult, path: str) -> list[str]:
+    return [f.message for f in result.findings if f.code == "SSOT000" and f.path == path]
+
+
+def test_an_extractor_crash_is_that_files_ssot000(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write(tmp_path, SMALL)
+    real = parallel.extract
+
+    def crashing(data: bytes, module: str, is_package: bool, engine: str) -> Any:
+        if module == "gen.bad":
+            raise RuntimeError("boom")
+        return real(data, module, is_package, engine)
+
+    monkeypatch.setattr(parallel, "extract", crashing)
+    result = scan(root, jobs=1)
+    messages = _ssot000(result, "gen/bad.py")
+    assert len(messages) == 1
+    assert "RuntimeError" in messages[0]
+    assert "boom" in messages[0]
+    # The other files were still read and checked.
+    assert {(f.path, f.code) for f in result.findings if f.path != "gen/bad.py"} == {
+        ("gen/a.py", "SSOT001"),
+        ("gen/b.py", "SSOT001"),
+    }
+    assert result.files_scanned == len(SMALL) - 1
+
+
+def test_an_unreadable_file_is_that_files_ssot000(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated (tests may run as root, for whom chmod 000 changes nothing)."""
+    root = write(tmp_path, SMALL)
+
+    class Unreadable(type(Path())):  # type: ignore[misc]
+        def read_bytes(self) -> bytes:
+            if self.name == "bad.py":
+                raise PermissionError(13, "Permission denied", str(self))
+            return super().read_bytes()
+
+    monkeypatch.setattr(parallel, "Path", Unreadable)
+    result = scan(root, jobs=1)
+    messages = _ssot000(result, "gen/bad.py")
+    assert len(messages) == 1
+    assert "cannot read" in messages[0]
+    assert "Permission denied" in messages[0]
+    assert {(f.path, f.code) for f in result.findings if f.path != "gen/bad.py"} == {
+        ("gen/a.py", "SSOT001"),
+        ("gen/b.py", "SSOT001"),
+    }
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read a chmod 000 file"
+)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_chmod_000_file_is_that_files_ssot000(
+    tmp_path: Path, pool_spy: PoolSpy, jobs: int
+) -> None:
+    root = generate(tmp_path, modules=60)
+    bad = root / "gen" / "p1" / "m001.py"
+    bad.chmod(0)
+    try:
+        result = scan(root, jobs=jobs)
+    finally:
+        bad.chmod(0o644)
+    messages = _ssot000(result, "gen/p1/m001.py")
+    assert len(messages) == 1
+    assert "cannot read" in messages[0]
+    assert _ssot000(result, "gen/broken.py")  # the rest of the scan went on
+    assert len(pool_spy.pools) == (jobs > 1)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_gone_before_extraction_is_its_ssot000(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_spy: PoolSpy, jobs: int
+) -> None:
+    """A real read failure, in the pool too: the file is deleted after discovery."""
+    root = generate(tmp_path, modules=60)
+    victim = root / "gen" / "p1" / "m001.py"
+    real = parallel.extract_all
+
+    def deleting(job_list: list[Job], engine: str, workers: int) -> Iterator[Any]:
+        victim.unlink()
+        return real(job_list, engine, workers)
+
+    monkeypatch.setattr("ssot_scan.scan.extract_all", deleting)
+    result = scan(root, jobs=jobs)
+    messages = _ssot000(result, "gen/p1/m001.py")
+    assert len(messages) == 1
+    assert "cannot read" in messages[0]
+    assert _ssot000(result, "gen/broken.py")  # the rest of the scan went on
+    assert {f.code for f in result.findings} >= {"SSOT001", "SSOT002", "SSOT005"}
+    assert len(pool_spy.pools) == (jobs > 1)
+
+
+def test_a_crash_in_a_worker_is_that_files_ssot000(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_spy: PoolSpy
+) -> None:
+    """The same as in-process, through the pool (fork carries the patch over)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the patched function reaches the workers only through fork")
+    root = generate(tmp_path, modules=60)
+    real = parallel.extract
+
+    def crashing(data: bytes, module: str, is_package: bool, engine: str) -> Any:
+        if module == "gen.p2.m002":
+            raise RecursionError("too deep")
+        return real(data, module, is_package, engine)
+
+    monkeypatch.setattr(parallel, "extract", crashing)
+    result = scan(root, jobs=2)
+    assert pool_spy.pools == [2]
+    messages = _ssot000(result, "gen/p2/m002.py")
+    assert len(messages) == 1
+    assert "RecursionError" in messages[0]
+    assert _ssot000(result, "gen/broken.py")
