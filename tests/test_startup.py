@@ -1,0 +1,59 @@
+"""What start-up imports: the parts a run does not need must stay unimported.
+
+Timing belongs in benchmarks/, not in unit tests; what keeps start-up fast is not
+importing libcst (needed only for files the interpreter cannot parse) or networkx
+and the checks (not needed by --version, --help, or a warm run).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = """
+import json, sys
+from click.testing import CliRunner
+from ssot_scan.cli import main
+result = CliRunner().invoke(main, sys.argv[1:], catch_exceptions=False)
+heavy = sorted(m for m in ("libcst", "networkx", "ssot_scan.checks.import_cycle")
+               if m in sys.modules)
+print(json.dumps({"exit": result.exit_code, "heavy": heavy}))
+"""
+
+
+def probe(*args: str, cwd: Path) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=True,
+    )
+    data: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return data
+
+
+def test_version_imports_nothing_heavy(tmp_path: Path) -> None:
+    assert probe("--version", cwd=tmp_path) == {"exit": 0, "heavy": []}
+
+
+def test_a_scan_of_ordinary_files_never_imports_libcst(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from pkg.a import x\n")
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    data = probe("--no-cache", "-q", ".", cwd=tmp_path)
+    assert data["exit"] == 0
+    assert "libcst" not in data["heavy"]  # type: ignore[operator]
+
+
+def test_a_warm_run_skips_the_analysis_imports(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    first = probe("-q", ".", cwd=tmp_path)
+    assert "networkx" in first["heavy"]  # type: ignore[operator]
+    assert probe("-q", ".", cwd=tmp_path) == {"exit": 0, "heavy": []}
