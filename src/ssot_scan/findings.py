@@ -46,26 +46,3 @@ def import_statement(site: ImportSite, names: Optional[list[ImportedName]] = Non
     chosen = names if names is not None else site.names
     listed = ", ".join(f"{n.name} as {n.asname}" if n.asname else n.name for n in chosen)
     return f"from {module} import {listed}"
-
-
-def at_site(
-    code: str,
-    name: str,
-    severity: str,
-    path: str,
-    site: ImportSite,
-    message: str,
-    **kwargs: Any,
-) -> Finding:
-    return Finding(
-        code=code,
-        name=name,
-        severity=severity,
-        path=path,
-        line=site.line,
-        column=site.column,
-        end_line=site.end_line,
-        end_column=site.end_column,
-        message=message,
-        **kwargs,
-    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
+    from ssot_scan.facts import ImportSite
     from ssot_scan.findings import Finding
     from ssot_scan.index import Index
 
@@ -21,3 +22,35 @@ class Check:
     def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterable[Finding]:
         """Findings for this check; ``earlier`` holds what checks before it found."""
         raise NotImplementedError
+
+    def finding(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        end: Optional[tuple[int, int]] = None,
+        **details: Any,
+    ) -> Finding:
+        """A finding of this check at a position (``end`` defaults to the start)."""
+        from ssot_scan.findings import Finding
+
+        end_line, end_column = end or (line, column)
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            path=path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            message=message,
+            **details,
+        )
+
+    def at_site(self, path: str, site: ImportSite, message: str, **details: Any) -> Finding:
+        """A finding of this check spanning an import statement."""
+        return self.finding(
+            path, site.line, site.column, message, (site.end_line, site.end_column), **details
+        )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ssot_scan.checks.base import Check
 from ssot_scan.discover import SourceFile, is_test_path
 from ssot_scan.facts import Definition
-from ssot_scan.findings import Finding, at_site, import_statement
+from ssot_scan.findings import Finding, import_statement
 from ssot_scan.index import Usage
 from ssot_scan.index.symbols import DEFINITION, _FromBinding
 
@@ -144,10 +144,7 @@ class CompetingDefinitions(Check):
             if not others:
                 continue
             first = others[0]
-            yield at_site(
-                self.code,
-                self.name,
-                self.severity,
+            yield self.at_site(
                 first.source.rel,
                 first.site,
                 self._message(name, group, canonical, first),
@@ -370,17 +367,13 @@ class CompetingDefinitions(Check):
             else:
                 head = f"`{binding.target}` is another definition of {what}"
             keep = ", ".join(f"`{k}`" for k in kept)
-            yield Finding(
-                code=self.code,
-                name=self.name,
-                severity=self.severity,
-                path=binding.source.rel,
-                line=definition.line,
-                column=definition.column,
-                end_line=definition.line,
-                end_column=definition.column + len(definition.name),
-                message=f"{head}: {len(objects)} definitions where at most {limit} "
+            yield self.finding(
+                binding.source.rel,
+                definition.line,
+                definition.column,
+                f"{head}: {len(objects)} definitions where at most {limit} "
                 f"{'is' if limit == 1 else 'are'} wanted (keep {keep}; others: {listed})",
+                (definition.line, definition.column + len(definition.name)),
                 symbol=binding.target,
                 canonical=kept[0],
                 statement=f"{definition.kind} {definition.name}",

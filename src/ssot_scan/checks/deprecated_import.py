@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 from ssot_scan.checks.base import Check
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
-from ssot_scan.findings import Finding, at_site, import_statement
+from ssot_scan.findings import Finding, import_statement
 from ssot_scan.index.deprecations import Deprecation
 from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, is_reexport
 
@@ -130,10 +130,7 @@ class DeprecatedImport(Check):
         if dep.target != module:
             message += f" (all of `{dep.target}` is)"
         message += _advice(dep)
-        return at_site(
-            self.code,
-            self.name,
-            self.severity,
+        return self.at_site(
             path,
             site,
             message,
@@ -149,10 +146,7 @@ class DeprecatedImport(Check):
     ) -> Finding:
         via = f"{site.target}.{imported.name}"
         shown = f"`{imported.name}` (`{symbol}`)" if via != symbol else f"`{symbol}`"
-        return at_site(
-            self.code,
-            self.name,
-            self.severity,
+        return self.at_site(
             path,
             site,
             f"{shown} is deprecated" + _advice(dep),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ssot_scan.checks.base import Check
 from ssot_scan.cycles import edge_sites, find_cycles, runtime_graph
-from ssot_scan.findings import Finding, at_site, import_statement
+from ssot_scan.findings import Finding, import_statement
 from ssot_scan.result import Cycle
 
 if TYPE_CHECKING:
@@ -62,10 +62,7 @@ class ImportCycle(Check):
             if not sites:
                 continue
             path = index.paths[first[0]].rel
-            yield at_site(
-                self.code,
-                self.name,
-                self.severity,
+            yield self.at_site(
                 path,
                 sites[0],
                 self._message(index, config, cycle),

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ssot_scan.checks.base import Check
-from ssot_scan.findings import Finding, at_site, import_statement
+from ssot_scan.findings import Finding, import_statement
 from ssot_scan.fragmentation import Fragment, fragmentation
 
 if TYPE_CHECKING:
@@ -59,10 +59,7 @@ class NonCanonicalImport(Check):
                 statement = import_statement(usage.site, [usage.imported])
                 if (usage.file, usage.site.line, statement) in reported:
                     continue
-                yield at_site(
-                    self.code,
-                    self.name,
-                    self.severity,
+                yield self.at_site(
                     usage.file,
                     usage.site,
                     _message(fragment, usage),

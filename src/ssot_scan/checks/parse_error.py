@@ -32,16 +32,11 @@ class ParseErrorCheck(Check):
             error = facts.parse_error
             if error is None:
                 continue
-            yield Finding(
-                code=self.code,
-                name=self.name,
-                severity=self.severity,
-                path=source.rel,
-                line=error.line,
-                column=error.column,
-                end_line=error.line,
-                end_column=error.column,
-                message=f"cannot parse: {error.message}",
+            yield self.finding(
+                source.rel,
+                error.line,
+                error.column,
+                f"cannot parse: {error.message}",
                 symbol=source.module,
                 statement=error.message,
                 group=source.rel,

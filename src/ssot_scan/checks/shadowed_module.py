@@ -38,16 +38,11 @@ class ShadowedModule(Check):
         for source, _ in index.files:
             if source.shadowed_by is None:
                 continue
-            yield Finding(
-                code=self.code,
-                name=self.name,
-                severity=self.severity,
-                path=source.rel,
-                line=1,
-                column=1,
-                end_line=1,
-                end_column=1,
-                message=f"`{source.rel}` can never be imported: the package "
+            yield self.finding(
+                source.rel,
+                1,
+                1,
+                f"`{source.rel}` can never be imported: the package "
                 f"`{source.shadowed_by}` shadows it",
                 symbol=source.rel,
                 statement=source.shadowed_by,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 from ssot_scan.checks.base import Check
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import CTX_TRY_IMPORT_ERROR, ImportedName, ImportSite
-from ssot_scan.findings import Finding, at_site, import_statement
+from ssot_scan.findings import Finding, import_statement
 from ssot_scan.index.symbols import LOOP, MODULE, UNDECIDABLE, UNRESOLVED
 
 if TYPE_CHECKING:
@@ -160,10 +160,7 @@ class UnresolvedImport(Check):
         missing: str,
     ) -> Finding:
         context = site.context
-        return at_site(
-            self.code,
-            self.name,
-            self.severity,
+        return self.at_site(
             source.rel,
             site,
             f"{text} ({_CONTEXT_WORDS[context]})",
