@@ -11,6 +11,7 @@ processes and never touches disk (the cache stores JSON).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -71,6 +72,9 @@ def extract_one(job: Job, engine: str) -> Extracted:
 
 
 def _extract_chunk(chunk: list[Job], engine: str) -> list[Extracted]:
+    # Workers started by spawn (macOS, Windows) do not inherit the scan's disabled
+    # cyclic collector; parsing makes no cycles, so it only costs time here.
+    gc.disable()
     return [extract_one(job, engine) for job in chunk]
 
 

@@ -10,6 +10,7 @@ all, which is what keeps a warm run fast.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 from collections.abc import Callable
@@ -46,6 +47,27 @@ def run_scan(
     use_cache: bool = False,
 ) -> ScanResult:
     """Scan ``paths``. The cache is opt-in here and on by default in the CLI."""
+    # Parsing allocates millions of short-lived, acyclic objects (AST nodes, facts):
+    # the cyclic collector would rescan the whole growing heap again and again for
+    # nothing, which cost a third of a 10,000-file scan. Reference counting still
+    # frees everything; the collector is back on when the scan returns.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(paths, config, progress, jobs, cache_dir, use_cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _scan(
+    paths: list[Path],
+    config: Config,
+    progress: Optional[Progress],
+    jobs: Optional[int],
+    cache_dir: Optional[Path],
+    use_cache: bool,
+) -> ScanResult:
     notices: list[str] = []
     found = discover(paths, config)
     cache = (
