@@ -184,18 +184,21 @@ class FactsCache:
         found: dict[tuple[str, str, bool], ModuleFacts] = {}
         if self._db is None:
             return found
-        query = (
-            "SELECT data FROM facts WHERE hash = ? AND module = ? AND is_package = ? "
-            "AND engine = ? AND version = ?"
-        )
+        wanted = set(keys)
+        digests = {digest for digest, _, _ in wanted}
         try:
-            for key in keys:
-                digest, module, is_package = key
-                row = self._db.execute(
-                    query, (digest, module, int(is_package), engine, version)
-                ).fetchone()
-                if row is not None:
-                    found[key] = ModuleFacts.from_json(json.loads(row[0]))
+            # One pass over this engine and version's rows beats a query per file;
+            # rows of other hashes (files that changed since) are skipped unparsed.
+            for digest, module, is_package, data in self._db.execute(
+                "SELECT hash, module, is_package, data FROM facts "
+                "WHERE engine = ? AND version = ?",
+                (engine, version),
+            ):
+                if digest not in digests:
+                    continue
+                key = (digest, module, bool(is_package))
+                if key in wanted:
+                    found[key] = ModuleFacts.from_json(json.loads(data))
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
@@ -220,6 +223,9 @@ class FactsCache:
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", files)
+            # Facts of an older extractor, or of content no file has any more, are
+            # dead weight every later read would have to skip.
+            self._db.execute("DELETE FROM facts WHERE version != ?", (version,))
             self._db.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -227,6 +233,7 @@ class FactsCache:
                     for digest, module, is_package, f in facts
                 ),
             )
+            self._db.execute("DELETE FROM facts WHERE hash NOT IN (SELECT hash FROM files)")
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(sqlite3.Error):

@@ -60,10 +60,11 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
     cached = index.cache.get("fragmentation")
     if cached is not None:
         return list(cached)
-    exports = index.symbols.exports()
     usages: dict[str, list[Usage]] = {}
     for usage in index.usages():
         usages.setdefault(usage.definition, []).append(usage)
+    in_use = {u.name for u in index.usages()} | {d.rsplit(".", 1)[-1] for d in usages}
+    exports = index.symbols.exports(names=in_use)
     declared = _declared(index, config)
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):

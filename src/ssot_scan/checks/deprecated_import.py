@@ -91,6 +91,18 @@ class DeprecatedImport(Check):
             if module_dep is not None and not exempt(site.target):
                 yield self._module_finding(path, site, site.target, module_dep, imported)
                 continue
+            if not (deprecations.definitions or deprecations.external_symbols):
+                # Only module deprecations: no need to resolve the name, just to
+                # know whether it is a deprecated submodule.
+                submodule = f"{site.target}.{imported.name}"
+                found = deprecations.module(submodule)
+                if (
+                    found is not None
+                    and index.symbols.module_exists(submodule)
+                    and not exempt(submodule)
+                ):
+                    yield self._module_finding(path, site, submodule, found, imported)
+                continue
             resolution = index.symbols.resolve(site.target, imported.name)
             if resolution.kind == MODULE:
                 found = deprecations.module(resolution.target)

@@ -71,6 +71,7 @@ class Deprecations:
         self.modules: dict[str, Deprecation] = {}
         self.definitions: dict[str, Deprecation] = {}  # resolved first-party definitions
         self.external_symbols: dict[str, Deprecation] = {}  # literal dotted paths
+        self._module_memo: dict[str, Optional[Deprecation]] = {}
         self._from_rules(rules)
         self._from_code(paths)
 
@@ -174,15 +175,18 @@ class Deprecations:
     # -- queries --------------------------------------------------------------------
     def module(self, name: str) -> Optional[Deprecation]:
         """The deprecation covering importing ``name`` itself (not its submodules)."""
+        if name in self._module_memo:
+            return self._module_memo[name]
         found = self.modules.get(name)
-        if found is not None:
-            return found
-        parts = name.split(".")
-        for i in range(len(parts) - 1, 0, -1):
-            parent = self.modules.get(".".join(parts[:i]))
-            if parent is not None and parent.submodules:
-                return parent
-        return None
+        if found is None:
+            parts = name.split(".")
+            for i in range(len(parts) - 1, 0, -1):
+                parent = self.modules.get(".".join(parts[:i]))
+                if parent is not None and parent.submodules:
+                    found = parent
+                    break
+        self._module_memo[name] = found
+        return found
 
     def inside_deprecated(self, name: str) -> Optional[str]:
         """The deprecated module ``name`` is, or lies inside (a package), if any."""

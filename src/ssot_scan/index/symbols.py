@@ -9,7 +9,7 @@ code stop there and say so; nothing here raises on odd code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -258,6 +258,9 @@ class SymbolTable:
     # -- resolution -----------------------------------------------------------------
     def resolve(self, module: str, name: str) -> Resolution:
         """What ``from module import name`` names."""
+        known = self._memo.get((module, name))
+        if known is not None:  # the common case, by far: keep it cheap
+            return known
         try:
             return self._resolve(module, name, frozenset())
         except RecursionError:  # a re-export chain hundreds of modules long
@@ -426,11 +429,21 @@ class SymbolTable:
         return current
 
     # -- exports --------------------------------------------------------------------
-    def exports(self, modules: Optional[Iterable[str]] = None) -> dict[str, dict[str, list[str]]]:
-        """definition -> {module that exports it: [names it is exported under]}."""
+    def exports(
+        self,
+        modules: Optional[Iterable[str]] = None,
+        names: Optional[Collection[str]] = None,
+    ) -> dict[str, dict[str, list[str]]]:
+        """definition -> {module that exports it: [names it is exported under]}.
+
+        ``names`` limits the work to names someone imports (or definitions' own
+        names): resolving every public name of a 10,000-module tree costs seconds.
+        """
         result: dict[str, dict[str, list[str]]] = {}
         for module in sorted(modules if modules is not None else self.modules):
             for name in self.exported_names(module):
+                if names is not None and name not in names:
+                    continue
                 resolution = self.resolve(module, name)
                 if resolution.kind == DEFINITION:
                     result.setdefault(resolution.target, {}).setdefault(module, []).append(name)
