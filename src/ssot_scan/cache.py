@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ssot_scan import __version__
-from ssot_scan.facts import ModuleFacts
+from ssot_scan.facts import ModuleFacts, pack, unpack
 
 SCHEMA = "ssot-scan-cache/1"
 CACHE_DIR_NAME = ".ssot_cache"
@@ -198,7 +198,7 @@ class FactsCache:
                     continue
                 key = (digest, module, bool(is_package))
                 if key in wanted:
-                    found[key] = ModuleFacts.from_json(json.loads(data))
+                    found[key] = unpack(json.loads(data))
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
@@ -229,7 +229,7 @@ class FactsCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    (digest, module, int(is_package), engine, version, _dumps(f.to_json()))
+                    (digest, module, int(is_package), engine, version, _dumps(pack(f)))
                     for digest, module, is_package, f in facts
                 ),
             )

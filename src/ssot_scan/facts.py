@@ -181,3 +181,74 @@ class ModuleFacts:
                 return []
             found = (found or []) + codes
         return found
+
+
+# -- the cache's compact form ------------------------------------------------------------
+# Positional lists instead of dicts: the same JSON safety, about half the bytes, and
+# positional construction, which is what makes loading 10,000 files' facts cheap.
+
+
+def pack(facts: ModuleFacts) -> list[Any]:
+    return [
+        [
+            [
+                s.kind,
+                s.target,
+                s.raw_module,
+                s.level,
+                [[n.name, n.asname] for n in s.names],
+                s.asname,
+                s.line,
+                s.column,
+                s.end_line,
+                s.end_column,
+                s.in_function,
+                s.in_class,
+                s.type_checking,
+                s.guarded,
+                s.conditional,
+                s.main_block,
+                s.is_star,
+            ]
+            for s in facts.imports
+        ],
+        [
+            [d.name, d.kind, d.line, d.column, d.alias_of, d.bases, d.deprecated, d.conditional]
+            for d in facts.definitions
+        ],
+        facts.all_names,
+        facts.all_dynamic,
+        facts.has_getattr,
+        [[w.message, w.category, w.line, w.conditional] for w in facts.warnings],
+        [[line, codes] for line, codes in sorted(facts.suppressions.items())],
+        facts.dynamic_imports,
+        facts.reexport_lines,
+        None
+        if facts.parse_error is None
+        else [facts.parse_error.message, facts.parse_error.line, facts.parse_error.column],
+        facts.engine,
+    ]
+
+
+def unpack(data: list[Any]) -> ModuleFacts:
+    """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input."""
+    imports, definitions, all_names, all_dynamic, has_getattr = data[:5]
+    warnings, suppressions, dynamic, reexports, error, engine = data[5:]
+    return ModuleFacts(
+        imports=[
+            ImportSite(
+                row[0], row[1], row[2], row[3], [ImportedName(*n) for n in row[4]], *row[5:]
+            )
+            for row in imports
+        ],
+        definitions=[Definition(*row) for row in definitions],
+        all_names=all_names,
+        all_dynamic=all_dynamic,
+        has_getattr=has_getattr,
+        warnings=[Warning_(*row) for row in warnings],
+        suppressions={int(line): codes for line, codes in suppressions},
+        dynamic_imports=dynamic,
+        reexport_lines=reexports,
+        parse_error=ParseError(*error) if error is not None else None,
+        engine=engine,
+    )
