@@ -34,6 +34,7 @@ nothing is written into the corpora (and Django's folder has no project root of 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -42,14 +43,16 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+# synthetic.py is a sibling script, not an installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synthetic  # noqa: E402  (a sibling script, not an installed package)
+import synthetic
 
 HERE = Path(__file__).resolve().parent
 DJANGO = "django==5.2.19"  # the current 5.2.x when this benchmark was written
@@ -262,27 +265,29 @@ class Tool:
     ok: tuple[int, ...] = (0,)
 
     def run(self) -> float:
-        """Seconds for one run; a failing tool is an error, not a fast result."""
-        start = time.perf_counter()
-        done = subprocess.run(
-            self.command,
-            cwd=self.cwd,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
-        elapsed = time.perf_counter() - start
-        if done.returncode not in self.ok:
-            raise BenchmarkError(self.describe_failure(done.returncode))
-        return elapsed
+        """Seconds for one run; a failing tool is an error, not a fast result.
 
-    def describe_failure(self, code: int) -> str:
-        again = subprocess.run(
-            self.command, cwd=self.cwd, env=self.env, capture_output=True, text=True
-        )
-        tail = (again.stderr or again.stdout).strip().splitlines()[-5:]
-        return f"`{shlex.join(self.command)}` exited {code}:\n  " + "\n  ".join(tail)
+        stderr goes to a temporary file rather than /dev/null (as cheap for the tool)
+        so a failure can say why: a rerun may not fail the same way."""
+        with tempfile.TemporaryFile() as errors:
+            start = time.perf_counter()
+            done = subprocess.run(
+                self.command,
+                cwd=self.cwd,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                check=False,
+            )
+            elapsed = time.perf_counter() - start
+            if done.returncode not in self.ok:
+                errors.seek(0)
+                tail = errors.read().decode(errors="replace").strip().splitlines()[-8:]
+                raise BenchmarkError(
+                    f"`{shlex.join(self.command)}` exited {done.returncode}:\n  "
+                    + "\n  ".join(tail or ["(no output on stderr)"])
+                )
+        return elapsed
 
 
 def touched_run(tool: Tool, path: Path) -> float:
@@ -328,10 +333,8 @@ def tree_memory(root_pid: int) -> int:
                     total += int(line.split()[1]) * 1024
                     break
         except (OSError, ValueError):
-            try:
+            with contextlib.suppress(OSError, ValueError, IndexError):
                 total += int((proc / str(pid) / "statm").read_text().split()[1]) * page
-            except (OSError, ValueError, IndexError):
-                pass
     return total
 
 
@@ -339,7 +342,11 @@ def peak_memory(tool: Tool) -> tuple[float, float]:
     """(peak MB of the whole process tree, sampled every 20 ms; MB of the largest single
     process, from ``wait4``) for one run of ``tool``."""
     process = subprocess.Popen(
-        tool.command, cwd=tool.cwd, env=tool.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        tool.command,
+        cwd=tool.cwd,
+        env=tool.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     peak = 0
     while True:
@@ -350,7 +357,7 @@ def peak_memory(tool: Tool) -> tuple[float, float]:
         time.sleep(0.02)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in tool.ok:
-        raise BenchmarkError(tool.describe_failure(process.returncode))
+        raise BenchmarkError(f"`{shlex.join(tool.command)}` exited {process.returncode}")
     # ru_maxrss: KiB on Linux, bytes on macOS.
     largest = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     return max(peak, largest) / 1e6, largest / 1e6
@@ -360,11 +367,8 @@ def ssot_report(corpus: Corpus, ssot: list[str], cache: Path, scratch: Path) -> 
     """One scan with a JSON report (which also fills the cache): the sanity check that
     the corpus parses and yields a plausible number of findings."""
     report = scratch / f"{corpus.name}-report.json"
-    Tool(
-        [*ssot, str(corpus.scan), "-q", "--exit-zero", "--cache-dir", str(cache)]
-        + ["-f", "json", "-o", str(report)],
-        corpus.cwd,
-    ).run()
+    options = ["-q", "--exit-zero", "--cache-dir", str(cache), "-f", "json", "-o", str(report)]
+    Tool([*ssot, str(corpus.scan), *options], corpus.cwd).run()
     summary: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))["summary"]
     return summary
 
@@ -409,9 +413,9 @@ def benchmark(
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(tools), str(corpus.import_path)])
         assert corpus.importlinter_config is not None
+        lint_imports = [sys.executable, str(tools / "bin" / "lint-imports")]
         linter = Tool(
-            [sys.executable, str(tools / "bin" / "lint-imports"), "--no-cache", "--no-logo"]
-            + [str(corpus.importlinter_config)],
+            [*lint_imports, "--no-cache", "--no-logo", str(corpus.importlinter_config)],
             corpus.cwd,
             env,
             ok=(0, 1),
@@ -430,7 +434,13 @@ def benchmark(
     for rep in range(repeat):
         order = names[rep % len(names) :] + names[: rep % len(names)]
         for key in order:
-            seconds = steps[key]()
+            try:
+                seconds = steps[key]()
+            except BenchmarkError as exc:
+                # Once is noise (the code under test changed mid-run, say); twice is not.
+                log(f"{corpus.name} {rep + 1}/{repeat} {key} failed, retrying once: {exc}")
+                corpus.extra.setdefault("failures", []).append(f"{key}: {exc}")
+                seconds = steps[key]()
             corpus.samples.setdefault(key, []).append(seconds)
             log(f"{corpus.name} {rep + 1}/{repeat} {key}: {seconds:.3f} s")
     total, largest = peak_memory(Tool([*scan, "--no-cache"], corpus.cwd))
@@ -469,7 +479,10 @@ def table(corpora: list[Corpus]) -> str:
             else:
                 row.append(cell(corpus.median(key), 3))
         row += [cell(ratio(corpus, "ruff"), 1), cell(ratio(corpus, "import_linter"), 1)]
-        row += [cell(corpus.extra.get("peak_mb"), 0), cell(corpus.extra.get("largest_process_mb"), 0)]
+        row += [
+            cell(corpus.extra.get("peak_mb"), 0),
+            cell(corpus.extra.get("largest_process_mb"), 0),
+        ]
         rows.append(row)
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = []
@@ -512,7 +525,8 @@ def target_results(corpora: list[Corpus], modules: int, megabytes: float) -> lis
 def targets_table(results: list[dict[str, Any]]) -> str:
     lines = []
     for result in results:
-        value = "-" if result["value"] is None else f"{result['value']:.3f}"
+        digits = 3 if result["unit"] == "s" else 0
+        value = "-" if result["value"] is None else f"{result['value']:.{digits}f}"
         verdict = {True: "pass", False: "FAIL", None: "-"}[result["passed"]]
         label = f"{result['corpus']} {result['measure']} <= {result['limit']:g} {result['unit']}"
         line = f"  {label:<38} {value:>10}  {verdict}"
@@ -534,6 +548,20 @@ def versions(ssot: list[str], tools: Optional[Path]) -> dict[str, str]:
         found["ruff"] = RUFF.split("==")[1]
         found["import-linter"] = IMPORT_LINTER.split("==")[1]
     return found
+
+
+def source_state() -> dict[str, Any]:
+    """The commit of the checkout this benchmark sits in, and whether ``src/`` has
+    uncommitted changes: ssot-scan is usually installed editable from it, so a change
+    during a run means the figures mix two versions."""
+    repo = HERE.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    status = git("status", "--porcelain", "--", "src")
+    return {"commit": git("rev-parse", "HEAD") or None, "src_dirty": bool(status)}
 
 
 def machine() -> dict[str, Any]:
@@ -566,6 +594,7 @@ def main() -> None:
     scratch.mkdir(parents=True, exist_ok=True)
     (scratch / ".gitignore").write_text("*\n", encoding="utf-8")
     info = machine()
+    source_at_start = source_state()
     ssot = ssot_command()
     tools: Optional[Path] = None
     try:
@@ -580,6 +609,8 @@ def main() -> None:
     except BenchmarkError as exc:
         sys.exit(f"benchmark failed: {exc}")
     info["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    source = {"at_start": source_at_start, "at_end": source_state()}
+    source_changed = source["at_start"] != source["at_end"] or source_at_start["src_dirty"]
 
     results = target_results(corpora, args.modules, args.megabytes)
     command = shlex.join([Path(sys.executable).name, *sys.argv])
@@ -590,11 +621,24 @@ def main() -> None:
         f"{info['usable_cores']} usable cores; load average {info['loadavg_at_start'][0]} "
         f"at start, {info['loadavg_at_end'][0]} at end; medians of {args.repeat} runs, seconds"
     )
+    commit = source_at_start["commit"]
+    print(f"ssot-scan source: {commit[:12] if commit else 'unknown commit'}", end="")
+    if source_changed:
+        print(
+            f" -> {str(source['at_end']['commit'])[:12]}; WARNING: src/ was dirty or changed "
+            "during the run, so the figures may mix versions"
+        )
+    else:
+        print(" (clean, unchanged during the run)")
     print()
     print(table(corpora))
     print()
-    print("peak MB: ssot-scan cold, whole process tree (PSS, sampled); max proc MB: largest process")
+    print(
+        "peak MB: ssot-scan cold, whole process tree (PSS, sampled); max proc MB: largest process"
+    )
     for corpus in corpora:
+        for failure in corpus.extra.get("failures", []):
+            print(f"{corpus.name}: a run failed and was retried: {failure.splitlines()[0]}")
         found = corpus.extra.get("findings", {})
         ruff_files = corpus.extra.get("ruff_files")
         print(
@@ -613,6 +657,7 @@ def main() -> None:
             "command": command,
             "repeat": args.repeat,
             "machine": info,
+            "ssot_scan_source": source,
             "versions": tool_versions,
             "corpora": [
                 {

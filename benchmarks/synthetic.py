@@ -33,6 +33,7 @@ time (``--check`` generates twice and compares).
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import random
@@ -199,6 +200,7 @@ class _Planner:
         self.modules: list[Module] = []
         self.by_name: dict[str, Module] = {}  # importable module names (packages: their init)
         self.class_names: dict[str, set[str]] = {}  # package -> class names (membership only)
+        self.regulars: list[Module] = []  # plain modules (not __init__, not shims)
 
     # -- tree -------------------------------------------------------------------------
 
@@ -237,6 +239,9 @@ class _Planner:
             number += 1
         pkg.taken.add(f"{base}_{number}")
         return f"{base}_{number}"
+
+    def _shim_name(self, leaf: str) -> str:
+        return self.rng.choice(("legacy_", "compat_", "old_")) + leaf
 
     def _class_name(self, pkg: Package, *stem: str) -> str:
         taken = self.class_names.setdefault(pkg.name, set())
@@ -292,9 +297,7 @@ class _Planner:
         for _ in range(n_shims):
             target = rng.choice(regulars)
             pkg = rng.choice(non_top)
-            leaf = self._fresh(
-                pkg, lambda t=target: rng.choice(("legacy_", "compat_", "old_")) + t.leaf
-            )
+            leaf = self._fresh(pkg, functools.partial(self._shim_name, target.leaf))
             shim = Module(
                 f"{pkg.name}.{leaf}", pkg, "shim", rank=target.rank + 0.25, target=target
             )
