@@ -179,9 +179,9 @@ class FactsCache:
     # -- facts ------------------------------------------------------------------------
     def facts(
         self, keys: Iterable[tuple[str, str, bool]], engine: str, version: str
-    ) -> dict[tuple[str, str, bool], ModuleFacts]:
-        """Cached facts for (hash, module, is_package) keys; missing keys are absent."""
-        found: dict[tuple[str, str, bool], ModuleFacts] = {}
+    ) -> dict[tuple[str, str, bool], tuple[ModuleFacts, str]]:
+        """Cached (facts, facts digest) for (hash, module, is_package) keys."""
+        found: dict[tuple[str, str, bool], tuple[ModuleFacts, str]] = {}
         if self._db is None:
             return found
         wanted = set(keys)
@@ -198,7 +198,7 @@ class FactsCache:
                     continue
                 key = (digest, module, bool(is_package))
                 if key in wanted:
-                    found[key] = unpack(json.loads(data))
+                    found[key] = (unpack(json.loads(data)), facts_digest(data))
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
@@ -213,11 +213,11 @@ class FactsCache:
     def store(
         self,
         files: Iterable[tuple[str, int, int, str]],
-        facts: Iterable[tuple[str, str, bool, ModuleFacts]],
+        facts: Iterable[tuple[str, str, bool, str]],
         engine: str,
         version: str,
     ) -> None:
-        """Record file stats and new facts in one transaction."""
+        """Record file stats and new facts (already packed, see ``packed``) together."""
         if self._db is None:
             return
         try:
@@ -229,8 +229,8 @@ class FactsCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    (digest, module, int(is_package), engine, version, _dumps(pack(f)))
-                    for digest, module, is_package, f in facts
+                    (digest, module, int(is_package), engine, version, data)
+                    for digest, module, is_package, data in facts
                 ),
             )
             self._db.execute("DELETE FROM facts WHERE hash NOT IN (SELECT hash FROM files)")
@@ -250,7 +250,9 @@ class FactsCache:
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
         except ValueError:
-            self.notices.append(f"{self.path}: unreadable stored result; recomputing")
+            notice = f"{self.path}: unreadable stored result; recomputing"
+            if notice not in self.notices:
+                self.notices.append(notice)
         return None
 
     def store_result(self, key: str, data: dict[str, Any]) -> None:
@@ -276,6 +278,16 @@ class FactsCache:
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"))
+
+
+def packed(facts: ModuleFacts) -> str:
+    """Facts as the cache stores them."""
+    return _dumps(pack(facts))
+
+
+def facts_digest(data: str) -> str:
+    """Identifies a file's facts: equal facts, equal analysis (given equal settings)."""
+    return hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:

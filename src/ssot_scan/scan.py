@@ -13,12 +13,19 @@ import contextlib
 import gc
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from ssot_scan.cache import FactsCache, default_cache_dir, extraction_identity, tool_identity
+from ssot_scan.cache import (
+    FactsCache,
+    default_cache_dir,
+    extraction_identity,
+    facts_digest,
+    packed,
+    tool_identity,
+)
 from ssot_scan.config import Config
 from ssot_scan.discover import Discovery, SourceFile, discover
 from ssot_scan.facts import ModuleFacts
@@ -85,14 +92,28 @@ def _scan(
                     return ScanResult.from_json(stored, [*found.notices, *notices])
                 except (KeyError, TypeError, ValueError):
                     notices.append(f"{cache.path}: unreadable stored result; recomputing")
-        files = _facts_for(found.files, stats, config.engine, jobs, cache, progress)
+        files, digests = _facts_for(found.files, stats, config.engine, jobs, cache, progress)
+        complete = cache is not None and len(digests) == len(files)
+        facts_key = _result_key(found, digests, config) if complete else None
+        if cache is not None and facts_key is not None:
+            # Files changed but their facts did not (a comment, a function body):
+            # the analysis reads only facts, so its last result still holds.
+            stored = cache.result(facts_key)
+            if stored is not None:
+                with contextlib.suppress(KeyError, TypeError, ValueError):
+                    result = ScanResult.from_json(stored, [*found.notices, *notices])
+                    cache.store_result(key, stored)
+                    return result
         result = _analyse(found, files, config, [*found.notices, *notices])
         if cache is not None:
             before = len(notices)
             # A file that could not be read may be readable next time without its
             # size or mtime changing (chmod): such a result is not worth keeping.
             if not any(_transient(facts) for _, facts in files):
-                cache.store_result(key, result.to_json())
+                data = result.to_json()
+                cache.store_result(key, data)
+                if facts_key is not None:
+                    cache.store_result(facts_key, data)
             result.notices.extend(notices[before:])  # what storing had to say
         return result
     finally:
@@ -114,8 +135,9 @@ def _stat(source: SourceFile) -> Optional[Stat]:
     return info.st_size, info.st_mtime_ns
 
 
-def _result_key(found: Discovery, stats: dict[str, Optional[Stat]], config: Config) -> str:
-    """Everything a whole result depends on: files, settings, rules, tool version."""
+def _result_key(found: Discovery, stats: Mapping[str, object], config: Config) -> str:
+    """Everything a whole result depends on: files (by stat, or by the digest of
+    their facts), settings, rules, tool version."""
     settings = asdict(config)
     payload = {
         "tool": tool_identity(),
@@ -137,8 +159,9 @@ def _facts_for(
     jobs: Optional[int],
     cache: Optional[FactsCache],
     progress: Optional[Progress],
-) -> list[tuple[SourceFile, ModuleFacts]]:
-    """Facts for every file: from the cache where it knows the content, else parsed."""
+) -> tuple[list[tuple[SourceFile, ModuleFacts]], dict[str, str]]:
+    """Facts for every file: from the cache where it knows the content, else parsed;
+    with the digest of each file's facts where the cache is in use."""
     version = extraction_identity()
     known = cache.stat_hashes() if cache is not None else {}
     digests: dict[str, str] = {}
@@ -163,11 +186,12 @@ def _facts_for(
         else {}
     )
     results: dict[str, ModuleFacts] = {}
+    facts_digests: dict[str, str] = {}
     todo: list[SourceFile] = []
     for source in sources:
-        facts = cached.get(key(source))
-        if facts is not None:
-            results[source.rel] = facts
+        hit = cached.get(key(source))
+        if hit is not None:
+            results[source.rel], facts_digests[source.rel] = hit
         else:
             todo.append(source)
 
@@ -175,17 +199,17 @@ def _facts_for(
     job_list = [
         Job(str(s.path), s.module or "", s.is_package, (stats[s.rel] or (0, 0))[0]) for s in todo
     ]
-    new_facts: list[tuple[str, str, bool, ModuleFacts]] = []
+    new_facts: list[tuple[str, str, bool, str]] = []
     file_rows: list[tuple[str, int, int, str]] = []
     done = len(results)
     for source, extracted in zip(todo, extract_all(job_list, engine, workers)):
         results[source.rel] = extracted.facts
         stat = stats[source.rel]
-        if extracted.digest is not None and stat is not None:
+        if extracted.digest is not None and stat is not None and cache is not None:
             digests[source.rel] = extracted.digest
-            new_facts.append(
-                (extracted.digest, source.module or "", source.is_package, extracted.facts)
-            )
+            data = packed(extracted.facts)
+            facts_digests[source.rel] = facts_digest(data)
+            new_facts.append((extracted.digest, source.module or "", source.is_package, data))
         done += 1
         if progress is not None:
             progress(done, len(sources))
@@ -198,7 +222,7 @@ def _facts_for(
                 if seen is None or seen != (stat[0], stat[1], digest):
                     file_rows.append((source.rel, stat[0], stat[1], digest))
         cache.store(file_rows, new_facts, engine, version)
-    return [(source, results[source.rel]) for source in sources]
+    return [(source, results[source.rel]) for source in sources], facts_digests
 
 
 def _analyse(
