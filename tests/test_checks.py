@@ -7,17 +7,16 @@ compares the exact ``(path, line, code)`` set.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Optional
 
 import pytest
+from helpers import scan_project
 
-from ssot_scan.config import load_config, load_rule_packs
+from ssot_scan.config import Config
 from ssot_scan.fragmentation import Fragment
 from ssot_scan.report.json_report import result_json
 from ssot_scan.result import ScanResult
-from ssot_scan.scan import run_scan
 
 Located = set[tuple[str, int, str]]
 
@@ -28,19 +27,16 @@ def scan(
     config: str = "",
     canonical_policy: Optional[str] = None,
 ) -> ScanResult:
-    """Write ``files`` plus a pyproject (``config`` appended to its table) and scan."""
-    files = {"pyproject.toml": "[tool.ssot-scan]\n" + textwrap.dedent(config), **files}
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    loaded = load_config([root])
-    # These tests pin SSOT001/SSOT002 semantics; the other checks have their own.
-    loaded.select = ["SSOT000", "SSOT001", "SSOT002"]
-    if canonical_policy is not None:
-        loaded.canonical_policy = canonical_policy
-    load_rule_packs(loaded, [])
-    return run_scan([root], loaded)
+    """Write ``files`` plus a pyproject (``config`` appended to its table) and scan.
+
+    These tests pin SSOT001/SSOT002 semantics; the other checks have their own.
+    """
+
+    def policy(loaded: Config) -> None:
+        if canonical_policy is not None:
+            loaded.canonical_policy = canonical_policy
+
+    return scan_project(root, files, config, ["SSOT000", "SSOT001", "SSOT002"], policy)
 
 
 def located(result: ScanResult, code: Optional[str] = None) -> Located:

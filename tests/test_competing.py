@@ -8,16 +8,15 @@ where the interplay of the two is the point).
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import scan_project
 
 from ssot_scan.config import load_config, load_rule_packs
 from ssot_scan.errors import UsageError
 from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
-from ssot_scan.scan import run_scan
 
 Located = set[tuple[str, int, str]]
 
@@ -29,15 +28,7 @@ def scan(
     select: tuple[str, ...] = ("SSOT003",),
 ) -> ScanResult:
     """Write ``files`` plus a pyproject (``config`` appended to its table) and scan."""
-    files = {"pyproject.toml": "[tool.ssot-scan]\n" + textwrap.dedent(config), **files}
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    loaded = load_config([root])
-    loaded.select = list(select)
-    load_rule_packs(loaded, [])
-    return run_scan([root], loaded)
+    return scan_project(root, files, config, select=select)
 
 
 def located(result: ScanResult, code: str = "SSOT003") -> Located:

@@ -7,31 +7,21 @@ SSOT005 and SSOT006 enabled, and compares the exact ``(path, line, code)`` set.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import scan_project
 
-from ssot_scan.config import load_config, load_rule_packs
 from ssot_scan.report.json_report import result_json
 from ssot_scan.result import ScanResult
-from ssot_scan.scan import run_scan
 
 Located = set[tuple[str, int, str]]
 
 
 def scan(root: Path, files: dict[str, str], config: str = "") -> ScanResult:
     """Write ``files`` plus a pyproject (``config`` appended to its table) and scan."""
-    files = {"pyproject.toml": "[tool.ssot-scan]\n" + textwrap.dedent(config), **files}
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    loaded = load_config([root])
-    loaded.select = ["SSOT005", "SSOT006"]
-    load_rule_packs(loaded, [])
-    return run_scan([root], loaded)
+    return scan_project(root, files, config, select=["SSOT005", "SSOT006"])
 
 
 def located(result: ScanResult) -> Located:
