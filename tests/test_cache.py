@@ -777,3 +777,11 @@ def test_an_edit_that_changes_the_facts_is_analysed_again(project: Path) -> None
     assert edited.reused is False
     assert ("pkg/m03.py", 1, "SSOT005") in {(f.path, f.line, f.code) for f in edited.findings}
     same_as_uncached(edited, project)
+
+
+def test_cached_facts_are_keyed_by_the_interpreter_version() -> None:
+    # What ``ast`` parses depends on the interpreter: facts cached by 3.11 held a parse
+    # error for a 3.12 f-string that a 3.12 run then reused.
+    from ssot_scan.cache import extraction_identity
+
+    assert "-py{}.{}-".format(*sys.version_info[:2]) in extraction_identity()

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -331,7 +332,10 @@ def extraction_identity() -> str:
     from ssot_scan.extract import EXTRACTOR_VERSION
 
     code = [*(_PACKAGE / "extract").glob("*.py"), _PACKAGE / "facts.py"]
-    return f"{EXTRACTOR_VERSION}-{_code_signature(code)}"
+    # What ``ast`` can parse depends on the interpreter: a cache written by 3.11
+    # holds a parse error for a 3.12 f-string that 3.12 reads fine.
+    python = "{}.{}".format(*sys.version_info[:2])
+    return f"{EXTRACTOR_VERSION}-py{python}-{_code_signature(code)}"
 
 
 def tool_identity() -> str:
