@@ -422,3 +422,20 @@ def test_py312_file_is_read_by_libcst_and_by_ast_only_from_python_312(run_cli: R
         assert ast_py312 == libcst_py312
     else:
         assert [f["code"] for f in ast_py312] == ["SSOT000"]
+
+
+def test_a_folder_with_no_python_files_says_so(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "docs").mkdir()
+    code, out, err = run_cli(["--no-cache", "docs"], tmp_path)
+    assert code == 0
+    assert "Scanned 0 files" in out
+    assert "docs: no Python files to scan" in err
+
+
+def test_one_file_is_one_file_in_the_summary(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "single.py").write_text("import os\n")
+    code, out, _ = run_cli(["--no-cache", "single.py"], tmp_path)
+    assert code == 0
+    assert "Scanned 1 file (" in out

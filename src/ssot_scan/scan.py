@@ -77,6 +77,9 @@ def _scan(
 ) -> ScanResult:
     notices: list[str] = []
     found = discover(paths, config)
+    if not found.files:
+        shown = ", ".join(str(p) for p in paths) or "."
+        found.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
     cache = (
         FactsCache(cache_dir or default_cache_dir(config.project_root), notices)
         if use_cache

@@ -40,7 +40,7 @@ def _summary(result: ScanResult) -> list[str]:
         head += f"; {len(result.suppressed)} suppressed"
     lines = [
         click.style(head + ".", bold=True),
-        f"Scanned {result.files_scanned} files ({result.modules} modules, "
+        f"Scanned {_count(result.files_scanned, 'file')} ({result.modules} modules, "
         f"{result.parse_errors} unparseable); {result.compliance_pct}% of files clean.",
     ]
     if result.fragments:
@@ -69,3 +69,7 @@ def _summary(result: ScanResult) -> list[str]:
         what = "findings" if budget.name == "total" else budget.name
         lines.append(f"Budget {what}: {budget.count} of at most {budget.limit}: {verdict}.")
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
