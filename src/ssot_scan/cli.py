@@ -88,6 +88,7 @@ def main() -> None:
     \b
     ssot-scan [check] [OPTIONS] [PATHS]...   scan (the default command)
     ssot-scan baseline [OPTIONS] [PATHS]...  write or update a baseline
+    ssot-scan fix [--diff] [PATHS]...        move imports to their canonical path
     ssot-scan trend FILE                     show a --history file as a table
     ssot-scan clean [PATHS]...               delete the project's cache
 
@@ -330,8 +331,9 @@ def check(
 
     Exit codes: 0 within budget, 1 over budget, 2 usage or configuration error.
 
-    Other commands: `ssot-scan baseline` writes a baseline, `ssot-scan trend FILE`
-    shows a history, `ssot-scan clean` deletes the cache.
+    Other commands: `ssot-scan baseline` writes a baseline, `ssot-scan fix` moves
+    imports to their canonical path, `ssot-scan trend FILE` shows a history,
+    `ssot-scan clean` deletes the cache.
     """
     opts = _options(**scan)
 
@@ -416,6 +418,51 @@ def baseline_command(
             baseline.write(path, baseline.entries_for(result.findings))
             click.echo(f"wrote {path}: {result.total} findings")
         return 0
+
+    _usage_errors(run)
+
+
+@main.command("fix", context_settings=_CONTEXT)
+@_scan_options
+@click.option("--diff", is_flag=True, help="Print the changes as a diff; write nothing.")
+def fix_command(diff: bool, **scan: Any) -> None:
+    """Move imports to their canonical path (SSOT002), formatting and comments kept.
+
+    Only non-canonical imports are rewritten: the canonical path names the same
+    object, so behaviour cannot change. A statement importing several names keeps
+    the others; moved names join an existing import of the canonical module. A file
+    is written only if the result parses, and atomically. With --diff, nothing is
+    written and the exit code is 1 when there is something to fix.
+    """
+    opts = _options(**scan)
+
+    def run() -> int:
+        from ssot_scan import fix
+
+        config = _load(opts)
+        config.select = ["SSOT002"]
+        result = _run(opts, config)
+        base = config.project_root or Path.cwd()
+        fixes = fix.plan(result.findings, base)  # a suppressed finding stays as it is
+        changed = [f for f in fixes if f.after is not None and f.after != f.before]
+        for item in fixes:
+            for problem in item.problems:
+                click.echo(f"ssot-scan: warning: {problem}", err=True)
+        if diff:
+            for item in changed:
+                click.echo(item.diff(), nl=False)
+        else:
+            for item in changed:
+                fix.write(item)
+        moved = sum(f.moved for f in changed)
+        if not opts.quiet:
+            verb = "would move" if diff else "moved"
+            click.echo(
+                f"{verb} {moved} import{'s' if moved != 1 else ''} in {len(changed)} "
+                f"file{'s' if len(changed) != 1 else ''}",
+                err=diff,
+            )
+        return 1 if diff and changed else 0
 
     _usage_errors(run)
 

@@ -121,12 +121,20 @@ def _sites(count: int) -> str:
 
 
 def _fix(fragment: Fragment, usage: Usage) -> dict[str, Any]:
-    """The rewritten statement, when replacing the whole statement is safe: an
-    absolute ``from`` import of this one name (the same object, by another path).
-    Statements importing several names need a real rewrite, which ``fix`` does."""
+    """What ``ssot-scan fix`` needs to move this name to the canonical path, and, when
+    the statement imports only this name, the whole rewritten statement (SARIF)."""
     site = usage.site
-    if site.level or len(site.names) != 1:
-        return {}
-    return {
-        "fix": {"text": f"from {fragment.canonical} import {_canonical_import(fragment, usage)}"}
+    exported = fragment.names.get(fragment.canonical, [])
+    name = usage.name if usage.name in exported or not exported else exported[0]
+    extra: dict[str, Any] = {
+        "rewrite": {
+            "module": fragment.canonical,
+            "name": name,
+            "bound": usage.imported.bound,
+            "imported": usage.name,
+        }
     }
+    if not site.level and len(site.names) == 1:
+        text = f"from {fragment.canonical} import {_canonical_import(fragment, usage)}"
+        extra["fix"] = {"text": text}
+    return extra

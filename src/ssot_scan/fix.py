@@ -1,0 +1,330 @@
+"""``ssot-scan fix``: move imports to their canonical path, formatting kept.
+
+Only SSOT002 findings are rewritten: the canonical path names the *same object*, so
+the rewrite cannot change behaviour (a deprecated module's replacement may differ,
+and stays a human's job). A statement that imports several names keeps the others;
+the moved names join an existing ``from <canonical> import ...`` at module level,
+or a new statement right after the old one. libcst keeps comments and layout.
+
+Safety: a file is rewritten only if its new text parses (with libcst, and with
+``ast`` when the interpreter can read it), and it is written atomically, so no file
+is ever left half-written or unparseable. Files whose statements cannot be matched
+exactly (positions moved since the scan) are left alone and reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ssot_scan.extract.decode import DecodeError, decode_source
+from ssot_scan.fileio import write_atomic
+from ssot_scan.findings import Finding
+
+
+@dataclass(frozen=True)
+class Move:
+    """Import ``imported`` (bound as ``bound``) from ``module`` as ``name`` instead."""
+
+    line: int
+    column: int
+    imported: str
+    bound: str
+    module: str
+    name: str
+
+
+@dataclass
+class FileFix:
+    path: Path
+    rel: str
+    before: str
+    after: Optional[str] = None
+    moved: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def diff(self) -> str:
+        if self.after is None or self.after == self.before:
+            return ""
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                f"a/{self.rel}",
+                f"b/{self.rel}",
+            )
+        )
+
+
+def moves_by_file(findings: Sequence[Finding]) -> dict[str, list[Move]]:
+    """The SSOT002 findings a rewrite can act on, grouped by file."""
+    grouped: dict[str, list[Move]] = {}
+    for finding in findings:
+        rewrite = finding.extra.get("rewrite")
+        if finding.code != "SSOT002" or not rewrite:
+            continue
+        grouped.setdefault(finding.path, []).append(
+            Move(
+                finding.line,
+                finding.column,
+                rewrite["imported"],
+                rewrite["bound"],
+                rewrite["module"],
+                rewrite["name"],
+            )
+        )
+    return grouped
+
+
+def _alias(name: str, bound: str) -> cst.ImportAlias:
+    asname = None if bound == name else cst.AsName(name=cst.Name(bound))
+    return cst.ImportAlias(name=cst.parse_expression(name), asname=asname)  # type: ignore[arg-type]
+
+
+def _module_expr(module: str) -> Union[cst.Attribute, cst.Name]:
+    expr = cst.parse_expression(module)
+    assert isinstance(expr, (cst.Attribute, cst.Name))
+    return expr
+
+
+def _dotted(node: Optional[cst.BaseExpression]) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _names(node: cst.ImportFrom) -> list[cst.ImportAlias]:
+    return list(node.names) if not isinstance(node.names, cst.ImportStar) else []
+
+
+def _without_trailing_comma(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    if aliases:
+        aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return aliases
+
+
+class _Rewriter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, moves: list[Move]) -> None:
+        super().__init__()
+        self.pending: dict[tuple[int, int], list[Move]] = {}
+        for move in moves:
+            self.pending.setdefault((move.line, move.column), []).append(move)
+        self.done: set[tuple[int, int]] = set()
+        self.moved = 0
+        self.created: list[cst.SimpleStatementLine] = []  # the statements this run wrote
+
+    def _position(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column + 1
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]]:
+        if len(original.body) != 1 or not isinstance(original.body[0], cst.ImportFrom):
+            return updated
+        statement = original.body[0]
+        key = self._position(statement)
+        moves = self.pending.get(key)
+        if not moves or statement.relative or isinstance(statement.names, cst.ImportStar):
+            return updated
+        keep: list[cst.ImportAlias] = []
+        moved: dict[str, list[cst.ImportAlias]] = {}
+        by_name = {(m.imported, m.bound): m for m in moves}
+        for alias in _names(statement):
+            bound = alias.evaluated_alias or alias.evaluated_name
+            move = by_name.get((alias.evaluated_name, bound))
+            if move is None:
+                keep.append(alias)
+                continue
+            moved.setdefault(move.module, []).append(_alias(move.name, move.bound))
+        if not moved:
+            return updated
+        self.done.add(key)
+        self.moved += sum(len(v) for v in moved.values())
+        new_lines = [
+            cst.SimpleStatementLine(
+                body=[
+                    cst.ImportFrom(
+                        module=_module_expr(module), names=_without_trailing_comma(aliases)
+                    )
+                ]
+            )
+            for module, aliases in sorted(moved.items())
+        ]
+        if not keep:
+            first = new_lines[0].with_changes(
+                leading_lines=updated.leading_lines,
+                trailing_whitespace=updated.trailing_whitespace,
+            )
+            self.created.extend([first, *new_lines[1:]])
+            return cst.FlattenSentinel([first, *new_lines[1:]])
+        self.created.extend(new_lines)
+        aliases = _names(statement)
+        if keep[-1] is not aliases[-1]:
+            last, gone = keep[-1], aliases[-1]
+            if statement.lpar is None:
+                # ``from m import a, b`` without b: no comma may trail ``a``.
+                keep[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            elif not (
+                isinstance(last.comma, cst.Comma)
+                and isinstance(last.comma.whitespace_after, cst.ParenthesizedWhitespace)
+            ):
+                # The old last name moved away: the new last one takes its comma, so
+                # ``(a, b)`` becomes ``(a)``. A comma ending its own line (maybe with
+                # a comment) already has the right shape and stays.
+                keep[-1] = last.with_changes(comma=gone.comma)
+            elif isinstance(gone.comma, cst.Comma) and isinstance(
+                gone.comma.whitespace_after, cst.ParenthesizedWhitespace
+            ):
+                # ...but the closing parenthesis keeps the indentation it had.
+                own = last.comma.whitespace_after
+                keep[-1] = last.with_changes(
+                    comma=last.comma.with_changes(
+                        whitespace_after=own.with_changes(
+                            last_line=gone.comma.whitespace_after.last_line
+                        )
+                    )
+                )
+        kept = updated.with_changes(body=[updated.body[0].with_changes(names=keep)])
+        return cst.FlattenSentinel([kept, *new_lines])
+
+
+def _parses(text: str, original_parses_with_ast: bool) -> Optional[str]:
+    """None when ``text`` parses; else why not."""
+    try:
+        cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        return f"libcst: {exc.message}"
+    if original_parses_with_ast:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text)
+        except SyntaxError as exc:
+            return f"ast: {exc.msg} (line {exc.lineno})"
+    return None
+
+
+def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLine]) -> cst.Module:
+    """Fold a statement this fix wrote into an earlier module-level ``from M import``
+    of the same module. Statements the author wrote are never merged or removed."""
+    ours = {id(statement) for statement in created}
+    first_at: dict[str, int] = {}
+    body = list(module.body)
+    remove: set[int] = set()
+    for index, statement in enumerate(body):
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            continue
+        node = statement.body[0]
+        if not isinstance(node, cst.ImportFrom) or node.relative:
+            continue
+        if isinstance(node.names, cst.ImportStar) or node.lpar:
+            continue
+        name = _dotted(node.module)
+        if name not in first_at:
+            first_at[name] = index
+            continue
+        if id(statement) not in ours:
+            continue
+        target_index = first_at[name]
+        target = body[target_index]
+        assert isinstance(target, cst.SimpleStatementLine)
+        target_node = target.body[0]
+        assert isinstance(target_node, cst.ImportFrom)
+        existing = {(a.evaluated_name, a.evaluated_alias) for a in _names(target_node)}
+        extra = [a for a in _names(node) if (a.evaluated_name, a.evaluated_alias) not in existing]
+        if statement.trailing_whitespace.comment is not None:
+            continue  # a comment belongs to its line: keep the statement
+        merged = [*_names(target_node)]
+        if merged:
+            merged[-1] = merged[-1].with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+        merged.extend(
+            a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            for a in extra
+        )
+        body[target_index] = target.with_changes(
+            body=[target_node.with_changes(names=_without_trailing_comma(merged))]
+        )
+        remove.add(index)
+    if not remove:
+        return module
+    return module.with_changes(body=[s for i, s in enumerate(body) if i not in remove])
+
+
+def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
+    """The rewritten text of one file (not written)."""
+    try:
+        data = path.read_bytes()
+        text = decode_source(data)
+    except (OSError, DecodeError) as exc:
+        result = FileFix(path, rel, "")
+        result.problems.append(f"{rel}: cannot read: {exc}")
+        return result
+    result = FileFix(path, rel, text)
+    if data.startswith(b"\xef\xbb\xbf") or not _utf8(data):
+        result.problems.append(f"{rel}: not rewritten: only UTF-8 files without a BOM are")
+        return result
+    try:
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        result.problems.append(f"{rel}: not rewritten: libcst cannot parse it ({exc.message})")
+        return result
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+        ast_reads_it = True
+    except (SyntaxError, ValueError):
+        ast_reads_it = False
+    rewriter = _Rewriter(moves)
+    new_tree = MetadataWrapper(tree).visit(rewriter)
+    missing = set(rewriter.pending) - rewriter.done
+    for line, column in sorted(missing):
+        result.problems.append(
+            f"{rel}:{line}:{column}: not rewritten: the statement is not a plain "
+            "absolute from-import on a line of its own"
+        )
+    if not rewriter.moved:
+        return result
+    new_text = _merge_into_existing(new_tree, rewriter.created).code
+    problem = _parses(new_text, ast_reads_it)
+    if problem is not None:
+        result.problems.append(f"{rel}: not rewritten: the result would not parse ({problem})")
+        return result
+    result.after = new_text
+    result.moved = rewriter.moved
+    return result
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def write(fix: FileFix) -> None:
+    if fix.after is not None and fix.after != fix.before:
+        write_atomic(fix.path, fix.after, "fixed file")
+
+
+def plan(findings: Sequence[Finding], base: Path) -> list[FileFix]:
+    """One ``FileFix`` per file with movable findings, in path order."""
+    return [
+        fix_file(base / rel, rel, moves) for rel, moves in sorted(moves_by_file(findings).items())
+    ]

@@ -1,0 +1,123 @@
+"""ssot-scan fix: imports moved to their canonical path, formatting kept, never a
+broken or half-written file."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from helpers import write_project
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+
+CONFIG = """\
+[[tool.ssot-scan.canonical]]
+symbol = "pkg.core.Thing"
+path = "pkg.api"
+"""
+BASE = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "class Thing: ...\nclass Other: ...\n",
+    "pkg/api.py": 'from pkg.core import Thing, Other\n__all__ = ["Thing", "Other"]\n',
+}
+
+
+def project(tmp_path: Path, use: str) -> Path:
+    return write_project(tmp_path, {**BASE, "pkg/use.py": textwrap.dedent(use)}, CONFIG)
+
+
+def fixed(tmp_path: Path, run_cli: RunCli, use: str) -> str:
+    root = project(tmp_path, use)
+    code, out, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0, (out, err)
+    return (root / "pkg" / "use.py").read_text(encoding="utf-8")
+
+
+def ssot002(run_cli: RunCli, root: Path) -> int:
+    _, out, _ = run_cli(["--no-cache", "-q", "--select", "SSOT002", "."], root)
+    return sum(1 for line in out.splitlines() if " SSOT002 " in line)
+
+
+def test_a_single_name_import_moves_to_the_canonical_path(tmp_path: Path, run_cli: RunCli) -> None:
+    text = fixed(tmp_path, run_cli, "from pkg.core import Thing  # why\n\nx = Thing()\n")
+    assert text == "from pkg.api import Thing  # why\n\nx = Thing()\n"
+    assert ssot002(run_cli, tmp_path) == 0
+
+
+def test_other_names_and_their_comments_stay(tmp_path: Path, run_cli: RunCli) -> None:
+    text = fixed(
+        tmp_path,
+        run_cli,
+        """\
+        from pkg.core import (
+            Other,  # keep me
+            Thing,
+        )
+        """,
+    )
+    assert text == "from pkg.core import (\n    Other,  # keep me\n)\nfrom pkg.api import Thing\n"
+
+
+def test_a_moved_name_keeps_its_local_alias(tmp_path: Path, run_cli: RunCli) -> None:
+    text = fixed(tmp_path, run_cli, "from pkg.core import Other, Thing as T\n")
+    assert text == "from pkg.core import Other\nfrom pkg.api import Thing as T\n"
+
+
+def test_moved_names_join_an_earlier_import_of_the_canonical_module(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    text = fixed(tmp_path, run_cli, "from pkg.api import Other\nfrom pkg.core import Thing\n")
+    assert text == "from pkg.api import Other, Thing\n"
+
+
+def test_imports_inside_functions_are_moved_too(tmp_path: Path, run_cli: RunCli) -> None:
+    text = fixed(tmp_path, run_cli, "def f():\n    from pkg.core import Thing\n    return Thing\n")
+    assert text == "def f():\n    from pkg.api import Thing\n    return Thing\n"
+
+
+def test_a_suppressed_finding_is_left_alone(tmp_path: Path, run_cli: RunCli) -> None:
+    source = "from pkg.core import Thing  # ssot: ignore[SSOT002]\n"
+    assert fixed(tmp_path, run_cli, source) == source
+
+
+def test_a_relative_import_is_reported_not_rewritten(tmp_path: Path, run_cli: RunCli) -> None:
+    root = project(tmp_path, "from .core import Thing\n")
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0
+    assert (root / "pkg" / "use.py").read_text() == "from .core import Thing\n"
+    assert "pkg/use.py:1:1: not rewritten" in err
+
+
+def test_diff_writes_nothing_and_fails_when_there_is_work(tmp_path: Path, run_cli: RunCli) -> None:
+    root = project(tmp_path, "from pkg.core import Thing\n")
+    code, out, _ = run_cli(["fix", "--diff", "--no-cache"], root)
+    assert code == 1
+    assert "-from pkg.core import Thing\n+from pkg.api import Thing\n" in out
+    assert (root / "pkg" / "use.py").read_text() == "from pkg.core import Thing\n"
+    run_cli(["fix", "--no-cache"], root)
+    assert run_cli(["fix", "--diff", "--no-cache"], root)[0] == 0
+
+
+def test_a_file_not_in_utf8_is_not_rewritten(tmp_path: Path, run_cli: RunCli) -> None:
+    root = project(tmp_path, "")
+    data = "# -*- coding: latin-1 -*-\nfrom pkg.core import Thing\nS = 'é'\n".encode("latin-1")
+    (root / "pkg" / "use.py").write_bytes(data)
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0
+    assert (root / "pkg" / "use.py").read_bytes() == data
+    assert "only UTF-8 files" in err
+
+
+def test_a_result_that_would_not_parse_is_never_written(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssot_scan.fix as fix
+
+    monkeypatch.setattr(fix, "_parses", lambda text, strict: "pretend it broke")
+    root = project(tmp_path, "from pkg.core import Thing\n")
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0
+    assert (root / "pkg" / "use.py").read_text() == "from pkg.core import Thing\n"
+    assert "the result would not parse (pretend it broke)" in err
