@@ -158,10 +158,6 @@ class FactsCache:
         self.notices.append(f"{self.path}: {_describe(exc)}; cache disabled for this run")
         self._close_quietly()
 
-    @property
-    def usable(self) -> bool:
-        return self._db is not None
-
     def close(self) -> None:
         self._close_quietly()
 

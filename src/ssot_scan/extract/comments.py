@@ -60,7 +60,3 @@ def find_markers(text: str) -> tuple[dict[int, list[str]], list[int]]:
             if not codes or "F401" in codes:
                 reexports.append(line)
     return suppressions, reexports
-
-
-def find_suppressions(text: str) -> dict[int, list[str]]:
-    return find_markers(text)[0]
