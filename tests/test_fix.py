@@ -121,3 +121,27 @@ def test_a_result_that_would_not_parse_is_never_written(
     assert code == 0
     assert (root / "pkg" / "use.py").read_text() == "from pkg.core import Thing\n"
     assert "the result would not parse (pretend it broke)" in err
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [
+        (
+            "from pkg.api import (\n    Other,  # note\n)\n",
+            "from pkg.api import (\n    Other,  # note\n    Thing,\n)\n",
+        ),
+        (
+            "from pkg.api import (\n    Other\n)\n",
+            "from pkg.api import (\n    Other,\n    Thing\n)\n",
+        ),
+        ("from pkg.api import (Other)\n", "from pkg.api import (Other, Thing)\n"),
+        ("from pkg.api import (Other,)\n", "from pkg.api import (Other, Thing,)\n"),
+    ],
+    ids=["one-per-line-with-comment", "one-per-line-no-trailing-comma", "inline", "inline-comma"],
+)
+def test_moved_names_join_a_parenthesised_import_in_its_layout(
+    tmp_path: Path, run_cli: RunCli, existing: str, expected: str
+) -> None:
+    # Django's http/request.py: the moved name used to get a second statement beside
+    # a parenthesised import of the same module.
+    assert fixed(tmp_path, run_cli, existing + "from pkg.core import Thing\n") == expected

@@ -230,7 +230,7 @@ def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLi
         node = statement.body[0]
         if not isinstance(node, cst.ImportFrom) or node.relative:
             continue
-        if isinstance(node.names, cst.ImportStar) or node.lpar:
+        if isinstance(node.names, cst.ImportStar):
             continue
         name = _dotted(node.module)
         if name not in first_at:
@@ -247,22 +247,65 @@ def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLi
         extra = [a for a in _names(node) if (a.evaluated_name, a.evaluated_alias) not in existing]
         if statement.trailing_whitespace.comment is not None:
             continue  # a comment belongs to its line: keep the statement
-        merged = [*_names(target_node)]
-        if merged:
-            merged[-1] = merged[-1].with_changes(
-                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        if extra:
+            body[target_index] = target.with_changes(
+                body=[target_node.with_changes(names=_appended(target_node, extra))]
             )
-        merged.extend(
-            a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            for a in extra
-        )
-        body[target_index] = target.with_changes(
-            body=[target_node.with_changes(names=_without_trailing_comma(merged))]
-        )
         remove.add(index)
     if not remove:
         return module
     return module.with_changes(body=[s for i, s in enumerate(body) if i not in remove])
+
+
+def _appended(node: cst.ImportFrom, extra: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """``node``'s names with ``extra`` after them, in the layout the statement has:
+    ``a, b`` on one line, or one name per line inside parentheses."""
+    aliases = _names(node)
+    last = aliases[-1]
+    one_per_line = node.lpar is not None and isinstance(
+        node.lpar.whitespace_after, cst.ParenthesizedWhitespace
+    )
+    if not one_per_line:
+        between = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return [
+            *aliases[:-1],
+            last.with_changes(comma=between),
+            *(a.with_changes(comma=between) for a in extra[:-1]),
+            extra[-1].with_changes(
+                comma=last.comma if node.lpar is not None else cst.MaybeSentinel.DEFAULT
+            ),
+        ]
+    assert node.lpar is not None and isinstance(
+        node.lpar.whitespace_after, cst.ParenthesizedWhitespace
+    )
+    indent = node.lpar.whitespace_after.last_line  # before each name
+    newline = cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(), indent=True, last_line=indent
+    )
+    between = cst.Comma(whitespace_after=newline)
+    if isinstance(last.comma, cst.Comma) and isinstance(
+        last.comma.whitespace_after, cst.ParenthesizedWhitespace
+    ):
+        # ``b,  # note`` then ``)``: b keeps its comma and comment; the new last name
+        # ends the way b did, so the closing parenthesis stays where it was.
+        closing = last.comma.whitespace_after.last_line
+        head = last.with_changes(
+            comma=last.comma.with_changes(
+                whitespace_after=last.comma.whitespace_after.with_changes(last_line=indent)
+            )
+        )
+        tail: Union[cst.Comma, cst.MaybeSentinel] = cst.Comma(
+            whitespace_after=newline.with_changes(last_line=closing)
+        )
+    else:
+        head = last.with_changes(comma=between)
+        tail = last.comma  # no trailing comma before ``)``: none after the new last
+    return [
+        *aliases[:-1],
+        head,
+        *(a.with_changes(comma=between) for a in extra[:-1]),
+        extra[-1].with_changes(comma=tail),
+    ]
 
 
 def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
