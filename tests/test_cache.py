@@ -785,3 +785,23 @@ def test_cached_facts_are_keyed_by_the_interpreter_version() -> None:
     from ssot_scan.cache import extraction_identity
 
     assert "-py{}.{}-".format(*sys.version_info[:2]) in extraction_identity()
+
+
+def test_a_warm_run_repeats_what_the_analysis_noticed(tmp_path: Path) -> None:
+    # A canonical rule that resolves to nothing is said by the analysis; a result
+    # reused from the cache used to drop that notice.
+    root = tmp_path / "proj"
+    write(
+        root,
+        {
+            "pyproject.toml": "[tool.ssot-scan]\n[[tool.ssot-scan.canonical]]\n"
+            'symbol = "pkg.gone.Thing"\npath = "pkg"\n',
+            "pkg/__init__.py": "",
+        },
+    )
+    first = scan(root)
+    again = scan(root)
+    assert again.reused is True
+    noticed = [n for n in first.notices if "pkg.gone.Thing" in n]
+    assert len(noticed) == 1
+    assert [n for n in again.notices if "pkg.gone.Thing" in n] == noticed

@@ -85,6 +85,9 @@ class ScanResult:
     baselined: list[Finding] = field(default_factory=list)  # tolerated by the baseline
     baseline: Optional[BaselineStatus] = None
     reused: bool = False  # taken whole from the cache: nothing changed since
+    # What the analysis itself had to say (a canonical rule that does not resolve):
+    # kept with a stored result, so a warm run says it again.
+    analysis_notices: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The analysis, for the cache's whole-result reuse (before any baseline)."""
@@ -101,7 +104,8 @@ class ScanResult:
             files_scanned=data["files_scanned"],
             modules=data["modules"],
             fragments=[FragmentSummary(**f) for f in data["fragments"]],
-            notices=notices,
+            notices=[*notices, *data.get("analysis_notices", [])],
+            analysis_notices=list(data.get("analysis_notices", [])),
             enabled_codes=data["enabled_codes"],
             max_warnings=data["max_warnings"],
             by_code=data["by_code"],
@@ -213,7 +217,8 @@ def tally(
             )
             for f in fragments
         ],
-        notices=notices,
+        notices=[*notices, *index.notices],
+        analysis_notices=list(index.notices),
         enabled_codes=enabled,
         max_warnings=config.max_warnings,
         code_budgets=dict(config.budget),

@@ -255,7 +255,7 @@ def _analyse(
         findings,
         index,
         fragments,
-        [*notices, *index.notices],
+        notices,
         config,
         found_cycles,
         undecidable_count(index) if "SSOT005" in enabled else 0,
