@@ -116,16 +116,18 @@ def test_history_appends_one_record_per_run(
     assert (second["total"], second["by_code"]["SSOT001"], second["files_scanned"]) == (3, 3, 6)
 
 
-def test_history_records_what_the_run_reports_after_the_baseline(
+def test_history_counts_every_finding_and_the_new_ones_apart(
     project: Path, run_cli: RunCli, make_project: MakeProject
 ) -> None:
+    # A trend is about how many findings remain: with a baseline, counting only the
+    # new ones would read zero run after run.
     code, out, err = run_cli(["baseline", "--no-cache"], project)
     assert code == 0, (out, err)
     make_project(project, {"pkg/c.py": "import pkg.old\n"})
     assert scan(run_cli, project, "--baseline", ".ssot-baseline.json", ".") == 1
     (run,) = records(project / "h.jsonl")
-    assert run["total"] == 1
-    assert run["by_code"]["SSOT001"] == 1
+    assert (run["total"], run["new"], run["baselined"]) == (3, 1, 2)
+    assert run["by_code"]["SSOT001"] == 3
 
 
 def test_history_folder_is_created(project: Path, run_cli: RunCli) -> None:

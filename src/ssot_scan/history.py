@@ -36,13 +36,22 @@ def git_commit(folder: Path) -> Optional[str]:
 
 
 def record(result: ScanResult, folder: Path) -> dict[str, Any]:
+    """One run's counts. ``total`` and ``by_code`` count every current finding,
+    baselined ones included: a trend is about how many remain, and with a baseline
+    the new ones alone would read zero run after run. ``new`` is what the baseline
+    did not tolerate."""
+    every = [*result.findings, *result.baselined]
+    counts = {code: 0 for code in result.by_code}
+    for finding in every:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
     return {
         "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "commit": git_commit(folder),
         "tool_version": __version__,
         "files_scanned": result.files_scanned,
-        "total": result.total,
-        "by_code": result.by_code,
+        "total": len(every),
+        "by_code": counts,
+        "new": result.total,
         "suppressed": len(result.suppressed),
         "baselined": len(result.baselined),
     }
