@@ -38,3 +38,34 @@ def scan_project(
         configure(loaded)
     load_rule_packs(loaded, [])
     return run_scan([root], loaded)
+
+
+# The small project several CLI-level test modules share. Three findings in three of
+# its files: pkg/a.py:1 SSOT001 (import pkg.old), pkg/b.py:1 SSOT001 (from pkg.old
+# import X), pkg/c.py:1 SSOT002 (Thing through pkg.helpers, which only imports it for
+# its own use; canonical by most-used: pkg.core).
+THREE_FINDINGS_CODE = {
+    "pkg/__init__.py": "",
+    "pkg/old.py": "X = 1\n",
+    "pkg/core.py": "class Thing:\n    pass\n",
+    "pkg/helpers.py": "from pkg.core import Thing\n\nDEFAULT = Thing()\n",
+    "pkg/a.py": "import pkg.old\n",
+    "pkg/b.py": "from pkg.old import X\n",
+    "pkg/c.py": "from pkg.helpers import Thing\n",
+    "pkg/d.py": "from pkg.core import Thing\n",
+}
+
+
+def three_findings_pyproject(top: str = "", tables: str = "") -> str:
+    """Its config: ``top`` goes into [tool.ssot-scan] itself, ``tables`` after it."""
+    return f"""\
+[tool.ssot-scan]
+{top}
+{tables}
+[[tool.ssot-scan.deprecated]]
+module = "pkg.old"
+replacement = "pkg.core"
+"""
+
+
+THREE_FINDINGS = {"pyproject.toml": three_findings_pyproject(), **THREE_FINDINGS_CODE}

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from helpers import THREE_FINDINGS, three_findings_pyproject
 
 from ssot_scan import __version__
 from ssot_scan.baseline import DEFAULT_BASELINE, SCHEMA_VERSION
@@ -25,29 +26,12 @@ RunCli = Callable[..., "tuple[int, str, str]"]
 
 def pyproject(top: str = "") -> str:
     """The project's config; ``top`` goes into [tool.ssot-scan] itself."""
-    return f"""\
-[tool.ssot-scan]
-{top}
-
-[[tool.ssot-scan.deprecated]]
-module = "pkg.old"
-replacement = "pkg.core"
-"""
+    return three_findings_pyproject(top)
 
 
 # Three findings: pkg/a.py SSOT001 (import pkg.old), pkg/b.py SSOT001 (from pkg.old
 # import X), pkg/c.py SSOT002 (Thing through pkg.helpers; canonical pkg.core).
-PROJECT = {
-    "pyproject.toml": pyproject(),
-    "pkg/__init__.py": "",
-    "pkg/old.py": "X = 1\n",
-    "pkg/core.py": "class Thing:\n    pass\n",
-    "pkg/helpers.py": "from pkg.core import Thing\n\nDEFAULT = Thing()\n",
-    "pkg/a.py": "import pkg.old\n",
-    "pkg/b.py": "from pkg.old import X\n",
-    "pkg/c.py": "from pkg.helpers import Thing\n",
-    "pkg/d.py": "from pkg.core import Thing\n",
-}
+PROJECT = THREE_FINDINGS
 BASELINE_LINE = re.compile(
     r"^Baseline (?P<path>.+): (?P<tolerated>\d+) findings tolerated, "
     r"(?P<fixed>\d+) entries fixed",

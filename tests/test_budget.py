@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from helpers import THREE_FINDINGS, three_findings_pyproject
 
 MakeProject = Callable[..., Path]
 RunCli = Callable[..., "tuple[int, str, str]"]
@@ -21,28 +22,11 @@ RunCli = Callable[..., "tuple[int, str, str]"]
 def pyproject(budget: str = "", top: str = "") -> str:
     """Config with the deprecation rule; ``budget`` is the body of the budget table."""
     table = f"\n[tool.ssot-scan.budget]\n{budget}\n" if budget else ""
-    return f"""\
-[tool.ssot-scan]
-{top}
-{table}
-[[tool.ssot-scan.deprecated]]
-module = "pkg.old"
-replacement = "pkg.core"
-"""
+    return three_findings_pyproject(top, table)
 
 
 # Three findings: SSOT001 in pkg/a.py and pkg/b.py, SSOT002 in pkg/c.py.
-PROJECT = {
-    "pyproject.toml": pyproject(),
-    "pkg/__init__.py": "",
-    "pkg/old.py": "X = 1\n",
-    "pkg/core.py": "class Thing:\n    pass\n",
-    "pkg/helpers.py": "from pkg.core import Thing\n\nDEFAULT = Thing()\n",
-    "pkg/a.py": "import pkg.old\n",
-    "pkg/b.py": "from pkg.old import X\n",
-    "pkg/c.py": "from pkg.helpers import Thing\n",
-    "pkg/d.py": "from pkg.core import Thing\n",
-}
+PROJECT = THREE_FINDINGS
 BUDGET_LINE = re.compile(
     r"^Budget (?P<name>\S+): (?P<count>\d+) of at most (?P<limit>\d+): "
     r"(?P<verdict>ok|over budget)\.$",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from helpers import THREE_FINDINGS
 
 from ssot_scan import __version__
 
@@ -19,27 +20,8 @@ RunCli = Callable[..., "tuple[int, str, str]"]
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = "fixtures/websocket_app"
 
-# Three findings in three of eight files:
-#   pkg/a.py:1 SSOT001 (import pkg.old), pkg/b.py:1 SSOT001 (from pkg.old import X),
-#   pkg/c.py:1 SSOT002 (Thing through pkg.helpers, which only imports it for its own
-#   use; canonical by most-used: pkg.core).
-PROJECT = {
-    "pyproject.toml": """\
-        [tool.ssot-scan]
-
-        [[tool.ssot-scan.deprecated]]
-        module = "pkg.old"
-        replacement = "pkg.core"
-        """,
-    "pkg/__init__.py": "",
-    "pkg/old.py": "X = 1\n",
-    "pkg/core.py": "class Thing:\n    pass\n",
-    "pkg/helpers.py": "from pkg.core import Thing\n\nDEFAULT = Thing()\n",
-    "pkg/a.py": "import pkg.old\n",
-    "pkg/b.py": "from pkg.old import X\n",
-    "pkg/c.py": "from pkg.helpers import Thing\n",
-    "pkg/d.py": "from pkg.core import Thing\n",
-}
+# Three findings in three of eight files (see helpers.THREE_FINDINGS).
+PROJECT = THREE_FINDINGS
 FINDINGS = {("pkg/a.py", 1, "SSOT001"), ("pkg/b.py", 1, "SSOT001"), ("pkg/c.py", 1, "SSOT002")}
 
 FINDING_KEYS = {

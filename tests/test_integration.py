@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import pytest
+from helpers import THREE_FINDINGS
 
 from ssot_scan.tomlcompat import load_toml
 
@@ -38,23 +39,7 @@ EXPRESSION = re.compile(r"\$\{\{\s*(?P<expr>.*?)\s*\}\}")
 
 needs_bash = pytest.mark.skipif(BASH is None, reason="bash is not installed")
 
-PROJECT = {
-    "pyproject.toml": """\
-[tool.ssot-scan]
-
-[[tool.ssot-scan.deprecated]]
-module = "pkg.old"
-replacement = "pkg.core"
-""",
-    "pkg/__init__.py": "",
-    "pkg/old.py": "X = 1\n",
-    "pkg/core.py": "class Thing:\n    pass\n",
-    "pkg/helpers.py": "from pkg.core import Thing\n\nDEFAULT = Thing()\n",
-    "pkg/a.py": "import pkg.old\n",
-    "pkg/b.py": "from pkg.old import X\n",
-    "pkg/c.py": "from pkg.helpers import Thing\n",
-    "pkg/d.py": "from pkg.core import Thing\n",
-}
+PROJECT = THREE_FINDINGS
 FOUND = ["pkg/a.py", "pkg/b.py", "pkg/c.py"]
 
 
