@@ -9,6 +9,7 @@ sites build the paths (see ``is_reexport``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 from ssot_scan.index import Usage
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Fragment:
+    """A fragmented symbol. Complete once ``fragmentation`` returns it; the derived
+    properties below are then asked for once per import site, so they are cached."""
+
     symbol: str  # the definition's dotted name
     paths: list[str]  # every module that exports it, sorted
     names: dict[str, list[str]]  # module -> names it exports the definition under
@@ -30,7 +34,7 @@ class Fragment:
     published: set[str]  # modules that publish it on purpose (definition, re-exports)
     sites: list[Usage] = field(default_factory=list)
 
-    @property
+    @cached_property
     def hierarchy(self) -> set[str]:
         """The defining module and the packages above it that export the symbol."""
         defining = self.symbol.rsplit(".", 1)[0]
@@ -38,13 +42,13 @@ class Fragment:
         above = {".".join(parts[:i]) for i in range(1, len(parts))}
         return {defining} | (above & set(self.paths))
 
-    @property
+    @cached_property
     def tolerated(self) -> set[str]:
         """Paths that are not a finding: the canonical one, and with a derived
         canonical path the package-facade hierarchy too (see SSOT002's docs)."""
         return {self.canonical} | (set() if self.declared else self.hierarchy)
 
-    @property
+    @cached_property
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(self.paths, 0)
         for usage in self.sites:
@@ -82,7 +86,7 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
             canonical = _derive(index, symbol, sorted(exporters), sites, config.canonical_policy)
         fragment = Fragment(
             symbol=symbol,
-            paths=sorted(exporters),
+            paths=sorted({*exporters, canonical}),
             names={m: sorted(n) for m, n in exporters.items()},
             canonical=canonical,
             declared=symbol in declared,
@@ -90,8 +94,6 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
             published=published,
             sites=sorted(sites, key=lambda u: (u.file, u.site.line, u.site.column, u.name)),
         )
-        if canonical not in fragment.paths:
-            fragment.paths = sorted({*fragment.paths, canonical})
         if {u.path for u in sites} - fragment.tolerated:
             fragments.append(fragment)
     index.cache["fragmentation"] = fragments
