@@ -295,10 +295,13 @@ def test_prefix_and_name_on_select_flag_are_accepted(
 def test_no_tool_table_gives_defaults_with_project_root(
     tmp_path: Path, make_project: MakeProject
 ) -> None:
+    # A pyproject.toml without [tool.ssot-scan] is no config (as with ruff), but it
+    # still marks the project root.
     make_project(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n", **PACKAGE})
     config = load_config([tmp_path / "pkg"])
     assert config.project_root == tmp_path
-    assert config.config_file == tmp_path / "pyproject.toml"
+    assert config.config_file is None
+    assert (config.root_how, config.root_marker) == ("marker", "pyproject.toml")
     assert (config.roots, config.max_warnings, config.engine) == (None, None, "auto")
     assert config.enabled_codes == list(Config().enabled_codes)
 

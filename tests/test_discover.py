@@ -20,8 +20,8 @@ def _discover(paths: list[Path]) -> Discovery:
 
 
 def _modules(found: Discovery) -> dict[str, Optional[str]]:
-    """rel path -> module name."""
-    return {f.rel: f.module for f in found.files}
+    """rel path -> module name, for the files a run reports (the named paths)."""
+    return {f.rel: f.module for f in found.files if found.in_scope(f.rel)}
 
 
 def _file(found: Discovery, rel: str) -> SourceFile:
@@ -102,7 +102,10 @@ def test_configured_roots(tmp_path: Path, make_project: MakeProject) -> None:
         "plugins/extra/__init__.py": "extra",
         "plugins/extra/hook.py": "extra.hook",
     }
-    assert found.first_party == {"pkg", "extra"}
+    # The project root is a sys.path entry too (after the configured roots): src/ is
+    # then a namespace portion, analysed though not reported.
+    assert _file(found, "src/other/__init__.py").module == "src.other"
+    assert found.first_party == {"pkg", "extra", "src"}
 
 
 def test_nested_roots_pick_the_deepest(tmp_path: Path, make_project: MakeProject) -> None:
@@ -132,7 +135,8 @@ def test_without_any_config_names_come_from_init_folders(
         },
     )
     config = load_config([tmp_path / "site" / "pkg"])
-    assert config.project_root is None
+    # No marker anywhere: the root is the folder above the top package.
+    assert (config.project_root, config.config_file) == (tmp_path / "site", None)
     found = discover([tmp_path / "site" / "pkg"], config)
     # ``rel`` paths are relative to the package's parent folder
     assert found.base == tmp_path / "site"
@@ -460,7 +464,8 @@ def test_explicit_broken_symlink_is_a_notice(tmp_path: Path, make_project: MakeP
     link = tmp_path / "pkg" / "dangling.py"
     os.symlink("nowhere.py", link)
     found = _discover([link])
-    assert found.files == []
+    assert [f.rel for f in found.files] == ["pkg/__init__.py"]  # the project, not the link
+    assert not any(found.in_scope(f.rel) for f in found.files)
     assert any("dangling.py" in n and "broken symlink" in n for n in found.notices)
 
 
@@ -495,10 +500,11 @@ def test_unreadable_file_is_ssot000_and_the_scan_goes_on(
     assert "Permission denied" in finding.message
 
 
-def test_first_party_is_the_packages_under_the_roots_only(
+def test_first_party_is_every_top_level_name_under_the_entries(
     tmp_path: Path, make_project: MakeProject
 ) -> None:
-    # tests/ and setup.py beside src/ are scanned but are not packages anyone imports.
+    # The project root is a sys.path entry after src/: tests/ (a namespace portion)
+    # and setup.py are importable from it, as pytest's ``pythonpath = ["."]`` makes them.
     make_project(
         tmp_path,
         {
@@ -509,8 +515,8 @@ def test_first_party_is_the_packages_under_the_roots_only(
         },
     )
     found = _discover([tmp_path])
-    assert found.first_party == {"app"}
-    assert _file(found, "tests/test_app.py").module == "test_app"
+    assert found.first_party == {"app", "tests", "setup"}
+    assert _file(found, "tests/test_app.py").module == "tests.test_app"
 
 
 def test_file_outside_the_project_root_gets_a_relative_path(

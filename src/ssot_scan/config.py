@@ -1,9 +1,10 @@
 """Configuration: ``[tool.ssot-scan]`` in pyproject.toml, or ssot-scan.toml.
 
-The project root is the nearest folder, walking up from the first scanned path, that
-holds ``ssot-scan.toml``, ``.ssot-scan.toml`` or ``pyproject.toml``. Every relative
-path in the config (roots, rule packs) is relative to it, and so are the paths in the
-output, so a report reads the same wherever CI runs it from.
+Which file is the config, and which folder is the project root, is decided in
+``project.py`` (like ruff: a pyproject.toml counts only with a ``[tool.ssot-scan]``
+table). Every relative path in the config (roots, rule packs) is relative to the
+root, and so are the paths in the output, so a report reads the same wherever CI
+runs it from.
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from typing import Any, Optional
 
 from ssot_scan.checks.registry import ALL_CODES, expand_codes
 from ssot_scan.errors import UsageError
+from ssot_scan.project import (
+    FROM_CONFIG,
+    RootChoice,
+    explicit_config,
+    find_config_file,
+    find_project_root,
+    start_folder,
+)
 from ssot_scan.rulepacks import RULE_TABLES, Rules, load_pack, parse_rules
 from ssot_scan.tomlcompat import load_toml
 from ssot_scan.validate import (
@@ -24,7 +33,6 @@ from ssot_scan.validate import (
     expect_str_list,
 )
 
-CONFIG_FILES = ("ssot-scan.toml", ".ssot-scan.toml", "pyproject.toml")
 CANONICAL_POLICIES = ("most-used", "definition", "shortest-public")
 ENGINES = ("auto", "ast", "libcst")
 
@@ -58,8 +66,12 @@ CHECK_TABLES: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Config:
-    project_root: Optional[Path] = None  # None: no config file found anywhere above
-    config_file: Optional[Path] = None
+    # The sys.path entry everything is named from; None: decided from the scanned
+    # paths by ``discover`` (``load_config`` always sets it).
+    project_root: Optional[Path] = None
+    config_file: Optional[Path] = None  # None: no config file, defaults throughout
+    root_how: str = ""  # project.FROM_CONFIG / FROM_MARKER / FROM_PACKAGES
+    root_marker: Optional[str] = None  # the marker that made the root, if one did
     roots: Optional[list[str]] = None
     include: list[str] = field(default_factory=lambda: ["*.py"])
     exclude: list[str] = field(default_factory=list)
@@ -84,20 +96,15 @@ class Config:
     rules: Rules = field(default_factory=Rules)
 
     @property
+    def root_choice(self) -> Optional[RootChoice]:
+        if self.project_root is None:
+            return None
+        return RootChoice(self.project_root, self.root_how or FROM_CONFIG, self.root_marker)
+
+    @property
     def enabled_codes(self) -> list[str]:
         ignored = set(self.ignore)
         return [code for code in ALL_CODES if code in self.select and code not in ignored]
-
-
-def find_config_file(start: Path) -> Optional[Path]:
-    """The nearest config (or pyproject) walking up from ``start``."""
-    folder = start if start.is_dir() else start.parent
-    for candidate_dir in (folder, *folder.parents):
-        for name in CONFIG_FILES:
-            path = candidate_dir / name
-            if path.is_file():
-                return path
-    return None
 
 
 def _table(path: Path, label: str) -> dict[str, Any]:
@@ -113,18 +120,20 @@ def _table(path: Path, label: str) -> dict[str, Any]:
 
 def load_config(paths: list[Path], explicit: Optional[Path] = None) -> Config:
     """Find and read the project's configuration; raise ``UsageError`` on any flaw."""
-    if explicit is not None:
-        config_file: Optional[Path] = explicit.resolve()
-        if not explicit.is_file():
-            raise UsageError(f"{explicit}: config file not found")
-    else:
-        start = (paths[0] if paths else Path(".")).resolve()
-        config_file = find_config_file(start)
+    start = start_folder(paths)
+    config_file = explicit_config(explicit) if explicit is not None else find_config_file(start)
     config = Config()
     if config_file is None:
+        choice = find_project_root(start)
+        config.project_root, config.root_how, config.root_marker = (
+            choice.root,
+            choice.how,
+            choice.marker,
+        )
         return config
     config.config_file = config_file
     config.project_root = config_file.parent
+    config.root_how = FROM_CONFIG
     label = config_file.name if explicit is None else str(explicit)
     table = _table(config_file, label)
     prefix = f"{label}: [tool.ssot-scan]" if config_file.name == "pyproject.toml" else label

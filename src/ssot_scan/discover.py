@@ -1,12 +1,13 @@
 """Discovery: from the paths a user gives to ``SourceFile``s with dotted module names.
 
-Module names come from source roots: the configured ``roots``, else ``src/`` when the
-project has one, else the project root. A file outside every root (or a scan with no
-project at all, e.g. a package inside site-packages) is named the way Python would
-find it: by walking up while folders hold ``__init__.py``.
+The whole project below its root (``project.py``) is read, whatever paths are named:
+an import is judged against everything it could reach. The named paths become the
+*scope*, what is reported.
 
-A package shadows a module of the same name (``pkg/`` beats ``pkg.py`` on import), so
-the shadowed file is kept, for parse errors, but gets no module name.
+Names come from the import system's rules (``naming.py``): the configured roots (or
+``src/``) and the project root are the ``sys.path`` entries. A file that is not what
+its name imports is kept and checked, but not importable: a ``.py`` beside a
+same-named package is dead (SSOT006), any other loser is hidden.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ from typing import Optional
 import pathspec
 
 from ssot_scan.config import Config
+from ssot_scan.facts import ImportSite
+from ssot_scan.naming import Candidate, ImportSystem
+from ssot_scan.project import (
+    RootChoice,
+    analysed_paths,
+    find_project_root,
+    in_scope,
+    start_folder,
+)
 
 _OPAQUE_SUFFIXES = tuple(sorted({*importlib.machinery.EXTENSION_SUFFIXES, ".so", ".pyd", ".pyi"}))
 
@@ -71,19 +81,51 @@ def is_test_path(rel: str) -> bool:
 class SourceFile:
     path: Path  # absolute
     rel: str  # relative to the project base, "/"-separated: what reports show
-    module: Optional[str]  # None when shadowed by a package of the same name
+    module: Optional[str]  # the importable name; None when the file is not importable
     is_package: bool
-    shadowed_by: Optional[str] = None  # rel path of the package that wins
+    shadowed_by: Optional[str] = None  # SSOT006: rel path of the package that wins
+    # The name the file is known by even when an import reaches something else:
+    # its relative imports resolve from it. None: no import can spell it.
+    name: Optional[str] = None
+    hidden_by: Optional[str] = None  # why ``name`` imports another file (not SSOT006)
+
+    def __post_init__(self) -> None:
+        if self.name is None:
+            self.name = self.module
+
+    def judges(self, site: ImportSite) -> bool:
+        """Can this file's import be judged? A relative import in a file that is not
+        importable resolves from a name Python never gives it, into whatever package
+        really holds that name: no finding can rest on it."""
+        return site.level == 0 or self.module is not None
+
+    @property
+    def status(self) -> str:
+        """What ``--show-files`` says of the file's name."""
+        if self.module is not None:
+            return self.module
+        if self.shadowed_by is not None:
+            return f"(not importable: the package folder {self.shadowed_by} shadows it)"
+        if self.hidden_by is not None:
+            return f"(not importable as {self.name}: {self.hidden_by})"
+        return "(not importable: no import can spell its path)"
 
 
 @dataclass
 class Discovery:
     files: list[SourceFile] = field(default_factory=list)
-    base: Path = field(default_factory=Path.cwd)  # what ``rel`` paths are relative to
+    base: Path = field(default_factory=Path.cwd)  # the project root; ``rel`` is relative to it
     first_party: set[str] = field(default_factory=set)
     notices: list[str] = field(default_factory=list)  # one line each, for stderr
     # Modules with no source to scan (C extensions, stubs): importable, contents unknown.
     opaque_modules: set[str] = field(default_factory=set)
+    entries: list[Path] = field(default_factory=list)  # the sys.path entries, in order
+    root: Optional[RootChoice] = None
+    # What to report: rel paths of the named files and folders; None = everything.
+    scope: Optional[list[str]] = None
+
+    def in_scope(self, rel: str) -> bool:
+        return in_scope(self.scope, rel)
 
 
 class _Ignores:
@@ -159,13 +201,16 @@ def _crawl_root(path: Path) -> Path:
     return folder
 
 
-def source_roots(config: Config) -> list[Path]:
-    if config.project_root is None:
-        return []
+def source_roots(config: Config, root: Path) -> list[Path]:
+    """The sys.path entries, in order: configured roots (else ``src/`` if there is
+    one), then the project root itself."""
     if config.roots is not None:
-        return [(config.project_root / r).resolve() for r in config.roots]
-    src = config.project_root / "src"
-    return [src.resolve()] if src.is_dir() else [config.project_root.resolve()]
+        entries = [(root / r).resolve() for r in config.roots]
+    else:
+        src = root / "src"
+        entries = [src.resolve()] if src.is_dir() else []
+    real = root.resolve()
+    return [*entries, real] if real not in entries else entries
 
 
 def _walk(
@@ -219,20 +264,22 @@ def _walk(
 
 
 def discover(paths: list[Path], config: Config) -> Discovery:
-    """Every file to scan, named, with the first-party top-level names."""
-    result = Discovery()
-    roots = source_roots(config)
-    scan_paths = [p.absolute() for p in (paths or [Path(".")])]
-    if config.project_root is not None:
-        result.base = config.project_root.resolve()
-    else:
-        crawl = [_crawl_root(p if p.is_file() else p / "__init__.py") for p in scan_paths]
-        result.base = Path(os.path.commonpath([str(c) for c in crawl]))
+    """Every file of the project, named, with the first-party top-level names and
+    the scope to report (the named paths)."""
+    named = [p.absolute() for p in (paths or [Path(".")])]
+    choice = config.root_choice or find_project_root(start_folder(named))
+    result = Discovery(base=choice.root.resolve(), root=choice)
+    roots = source_roots(config, choice.root)
+    result.entries = roots
+    base = str(result.base)
 
     ignores = _Ignores(result.base, config.exclude, config.respect_gitignore)
     found: dict[Path, None] = {}
     opaque: list[Path] = []
-    for given in scan_paths:
+    for top in analysed_paths(named, choice):
+        for path in _walk(top, ignores, config.include, result.notices, opaque.append):
+            found.setdefault(path, None)
+    for given in named:  # a named path is scanned even where excludes would skip it
         if given.is_symlink() and not given.exists():
             result.notices.append(f"{given}: broken symlink or symlink loop, skipped")
         elif given.is_file():
@@ -243,58 +290,107 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         else:
             result.notices.append(f"{given}: no such file or folder")
 
-    namer = _Namer(roots)
-    named: dict[str, SourceFile] = {}
-    under_roots: set[str] = set()
-    base = str(result.base)
+    namer = _Namer([str(r) for r in roots])
+    candidates: dict[str, Candidate] = {}
+    sources: list[SourceFile] = []
+    seen_real: set[str] = set()
     for path in found:
         # Name a file by where it sits (a symlinked file is imported under the link's
         # name), with the folders above it resolved so that roots compare equal.
         folder = namer.real(str(path.parent))
-        module, is_package, in_root = namer.name(folder, path.name)
+        real_file = os.path.join(folder, path.name)
+        if real_file in seen_real:
+            continue  # one file reached twice (the root walk and a named path)
+        seen_real.add(real_file)
         raw = str(path)
         if raw.startswith(base + os.sep):
             rel = raw[len(base) + 1 :].replace(os.sep, "/")
         else:  # through a link, or outside the project root (``--config elsewhere``)
-            rel = os.path.relpath(os.path.join(folder, path.name), base).replace(os.sep, "/")
-        source = SourceFile(path=path, rel=rel, module=module or None, is_package=is_package)
-        if not module:
-            # An __init__.py directly in a root, or a path no import can spell
-            # (``my-script.py``, ``a.gen.py``): scanned, but not a module.
-            source.module = None
-        elif module in named:
-            winner, loser = _precedence(named[module], source)
-            loser.shadowed_by = winner.rel
-            loser.module = None
-            named[module] = winner
+            rel = os.path.relpath(real_file, base).replace(os.sep, "/")
+        candidate = namer.candidate(folder, path.name)
+        source = SourceFile(path=path, rel=rel, module=None, is_package=path.stem == "__init__")
+        if candidate is not None:
+            source.is_package = candidate.is_package
+            candidates[rel] = candidate
+        sources.append(source)
+
+    entries = set(namer.roots)
+    system = ImportSystem(namer.roots, (c for c in candidates.values() if c.entry in entries))
+    by_real = {c.file: rel for rel, c in candidates.items()}
+
+    def show(file: str) -> str:
+        return by_real.get(file, file)
+
+    for source in sources:
+        candidate = candidates.get(source.rel)
+        if candidate is None or not candidate.parts:
+            continue  # an __init__.py directly in an entry, or a path no import spells
+        dotted = ".".join(candidate.parts)
+        source.name = dotted
+        if candidate.entry not in entries:
+            # Below a folder no import can spell (``auth-service/``): named from the top
+            # of its own package chain, for its relative imports, but unreachable.
+            folders = source.rel.split("/")[:-1]
+            odd = next((f for f in folders if not f.isidentifier()), None)
+            source.hidden_by = (
+                f"its folder `{odd}` is no Python identifier, so no import reaches it"
+                if odd
+                else "it lies outside every root"
+            )
+            continue
+        winner = system.find(candidate.parts)
+        if winner is not None and winner.file == candidate.file:
+            source.module = dotted
+            continue
+        beside = system.package_beside(candidate)
+        if beside is not None:
+            source.shadowed_by = show(beside)
         else:
-            named[module] = source
-        if module and in_root:
-            under_roots.add(module)
-        result.files.append(source)
-    result.files.sort(key=lambda f: f.rel)
-    # First-party = the top-level names under the source roots. Files outside every
-    # root (tests/, setup.py beside src/) are still scanned, but are not packages
-    # anyone imports; only with no roots at all do their names count.
-    result.first_party = {
-        name.split(".")[0] for name in named if not roots or name in under_roots
-    } or {name.split(".")[0] for name in named}
+            source.hidden_by = system.why_not(candidate, show)
+    result.files = sorted(sources, key=lambda f: f.rel)
+    result.first_party = {f.module.split(".")[0] for f in result.files if f.module}
+    importable = {f.module for f in sources if f.module}
     for path in opaque:
         stem = path.name.split(".", 1)[0]
-        module, _, _ = namer.name(namer.real(str(path.parent)), stem + ".py")
-        if module and module not in named:  # beside a source file, the source rules
+        candidate = namer.candidate(namer.real(str(path.parent)), stem + ".py")
+        if candidate is None or not candidate.parts:
+            continue
+        module = ".".join(candidate.parts)
+        if module not in importable:  # beside a source file, the source rules
             result.opaque_modules.add(module)
+    result.scope = _scope(named, result.base)
     return result
+
+
+def _scope(named: list[Path], base: Path) -> Optional[list[str]]:
+    """The named paths relative to the root; None when one of them is the whole
+    project (or lies outside it, where nothing narrower can be said)."""
+    scope: list[str] = []
+    for path in named:
+        real = Path(os.path.realpath(path))
+        try:
+            rel = real.relative_to(base)
+        except ValueError:
+            try:
+                rel = path.relative_to(base)
+            except ValueError:
+                return None
+        text = rel.as_posix()
+        if text in ("", "."):
+            return None
+        scope.append(text)
+    return sorted(set(scope))
 
 
 class _Namer:
     """Dotted names for files, with the per-folder work (realpath, which root,
     crawling up ``__init__.py`` files) done once per folder, not once per file."""
 
-    def __init__(self, roots: list[Path]) -> None:
-        self.roots = sorted((str(r) for r in roots), key=len, reverse=True)
+    def __init__(self, roots: list[str]) -> None:
+        self.roots = roots  # the sys.path entries, in order
+        self._deepest = sorted(roots, key=len, reverse=True)
         self._real: dict[str, str] = {}
-        self._folders: dict[str, tuple[Optional[list[str]], bool]] = {}
+        self._folders: dict[str, Optional[tuple[str, list[str]]]] = {}
 
     def real(self, folder: str) -> str:
         found = self._real.get(folder)
@@ -302,23 +398,31 @@ class _Namer:
             found = self._real[folder] = os.path.realpath(folder)
         return found
 
-    def _folder(self, folder: str) -> tuple[Optional[list[str]], bool]:
-        """The folder's parts below its root (None: not importable) and whether
-        that root is a configured one."""
-        cached = self._folders.get(folder)
-        if cached is not None:
-            return cached
-        root = next((r for r in self.roots if folder == r or folder.startswith(r + os.sep)), None)
-        in_root = root is not None
-        if root is None:
-            root = str(_crawl_root(Path(folder, "__init__.py")))
-        parts = [] if folder == root else os.path.relpath(folder, root).split(os.sep)
-        value = (parts if all(p.isidentifier() for p in parts) else None, in_root)
+    def _folder(self, folder: str) -> Optional[tuple[str, list[str]]]:
+        """(entry, the folder's parts below it), or None: no import can spell it.
+
+        The deepest entry whose path down to the folder is made of identifiers;
+        failing every entry, the top of the folder's own ``__init__.py`` chain.
+        """
+        if folder in self._folders:
+            return self._folders[folder]
+        value: Optional[tuple[str, list[str]]] = None
+        for root in self._deepest:
+            if folder == root or folder.startswith(root + os.sep):
+                parts = [] if folder == root else folder[len(root) + 1 :].split(os.sep)
+                if all(p.isidentifier() for p in parts):
+                    value = (root, parts)
+                    break
+        if value is None:
+            crawl = str(_crawl_root(Path(folder, "__init__.py")))
+            parts = [] if folder == crawl else os.path.relpath(folder, crawl).split(os.sep)
+            if all(p.isidentifier() for p in parts):
+                value = (crawl, parts)
         self._folders[folder] = value
         return value
 
-    def name(self, folder: str, filename: str) -> tuple[str, bool, bool]:
-        """(dotted name or "", is a package, under a configured root).
+    def candidate(self, folder: str, filename: str) -> Optional[Candidate]:
+        """The name ``filename`` in ``folder`` would have, or None.
 
         Folders must be identifiers (packages are imported by dotted name). A file
         stem that is not one (``0001_initial``) is still importable with
@@ -326,18 +430,15 @@ class _Namer:
         them too), so it keeps its name; a stem with a dot in it (``a.gen.py``) is
         not, and would collide with ``a/gen.py``.
         """
-        parts, in_root = self._folder(folder)
+        place = self._folder(folder)
         stem = filename.rsplit(".", 1)[0]
         is_package = stem == "__init__"
-        if parts is None or (not is_package and (not stem or "." in stem)):
-            return "", is_package, in_root
-        return ".".join(parts if is_package else [*parts, stem]), is_package, in_root
-
-
-def _precedence(a: SourceFile, b: SourceFile) -> tuple[SourceFile, SourceFile]:
-    """Which of two files with one dotted name Python imports: package, then .py."""
-
-    def rank(f: SourceFile) -> tuple[int, str]:
-        return (0 if f.is_package else 1 if f.path.suffix == ".py" else 2, f.rel)
-
-    return (a, b) if rank(a) <= rank(b) else (b, a)
+        if place is None or (not is_package and (not stem or "." in stem)):
+            return None
+        entry, parts = place
+        return Candidate(
+            os.path.join(folder, filename),
+            tuple(parts if is_package else [*parts, stem]),
+            is_package,
+            entry,
+        )

@@ -28,6 +28,9 @@ class Finding:
     suppressed: bool = False
     # Other places the same finding is about ({"path", "line", "column"}).
     related: list[dict[str, Any]] = field(default_factory=list)
+    # Every file a whole-program finding concerns (SSOT004: the cycle's modules): a
+    # run that reports only some paths keeps the finding when any of them is named.
+    files: list[str] = field(default_factory=list)
     # Check-specific detail for the JSON report (SSOT004's modules, SSOT005's context).
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ssot_scan.checks.registry import ALL_CODES
 from ssot_scan.findings import Finding
+from ssot_scan.project import in_scope
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
@@ -31,6 +32,7 @@ class Cycle:
     modules: list[str]  # sorted
     breakers: list[tuple[str, str]]  # edges whose removal leaves it acyclic
     chain: list[str]  # one shortest cycle, through the first breaker: [a, b, ..., a]
+    files: list[str] = field(default_factory=list)  # the modules' files, for scoping
 
 
 @dataclass
@@ -88,11 +90,15 @@ class ScanResult:
     # What the analysis itself had to say (a canonical rule that does not resolve):
     # kept with a stored result, so a warm run says it again.
     analysis_notices: list[str] = field(default_factory=list)
+    # The project this run analysed, and which of its paths it reports (None: all).
+    project_root: str = ""
+    files_analysed: int = 0
+    scope: Optional[list[str]] = None
 
     def to_json(self) -> dict[str, Any]:
         """The analysis, for the cache's whole-result reuse (before any baseline)."""
         data = asdict(self)
-        for transient in ("notices", "reused", "baselined", "baseline"):
+        for transient in ("notices", "reused", "baselined", "baseline", "scope"):
             data.pop(transient)
         return data
 
@@ -110,13 +116,38 @@ class ScanResult:
             max_warnings=data["max_warnings"],
             by_code=data["by_code"],
             cycles=[
-                Cycle(c["modules"], [(a, b) for a, b in c["breakers"]], c["chain"])
+                Cycle(c["modules"], [(a, b) for a, b in c["breakers"]], c["chain"], c["files"])
                 for c in data["cycles"]
             ],
+            project_root=data["project_root"],
+            files_analysed=data["files_analysed"],
             undecidable=data["undecidable"],
             code_budgets=data["code_budgets"],
             reused=True,
         )
+
+    def restrict(self, scope: Optional[list[str]], files: list[str]) -> None:
+        """Report only what concerns ``scope`` (rel paths, None = everything).
+
+        The analysis always covers the whole project, so a finding in a named file
+        is exactly what a full scan gives for it; a whole-program finding (a cycle)
+        is kept when any file it concerns is named. ``files`` is every file of
+        the project: the scanned count becomes the files in scope.
+        """
+        self.scope = scope
+        self.files_analysed = len(files)
+        if scope is None:
+            return
+        self.files_scanned = sum(1 for rel in files if in_scope(scope, rel))
+
+        def concerned(finding: Finding) -> bool:
+            return any(in_scope(scope, p) for p in (finding.path, *finding.files))
+
+        self.findings = [f for f in self.findings if concerned(f)]
+        self.suppressed = [f for f in self.suppressed if concerned(f)]
+        self.cycles = [c for c in self.cycles if any(in_scope(scope, p) for p in c.files)]
+        counts = Counter(f.code for f in self.findings)
+        self.by_code = {code: counts.get(code, 0) for code in self.by_code}
 
     @property
     def total(self) -> int:

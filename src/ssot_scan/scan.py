@@ -13,6 +13,7 @@ import contextlib
 import gc
 import hashlib
 import json
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -41,7 +42,7 @@ Stat = tuple[int, int]  # size, mtime_ns
 
 def read_and_extract(source: SourceFile, engine: str) -> ModuleFacts:
     """Facts for one file, uncached; whatever goes wrong becomes that file's SSOT000."""
-    job = Job(str(source.path), source.module or "", source.is_package, 0)
+    job = Job(str(source.path), source.name or "", source.is_package, 0)
     return extract_one(job, engine).facts
 
 
@@ -52,8 +53,11 @@ def run_scan(
     jobs: Optional[int] = None,
     cache_dir: Optional[Path] = None,
     use_cache: bool = False,
+    changed: Optional[list[Path]] = None,
 ) -> ScanResult:
-    """Scan ``paths``. The cache is opt-in here and on by default in the CLI."""
+    """Analyse the project holding ``paths``; report what concerns ``paths`` (and,
+    given ``changed``, only those of its files). The cache is opt-in here and on by
+    default in the CLI."""
     # Parsing allocates millions of short-lived, acyclic objects (AST nodes, facts):
     # the cyclic collector would rescan the whole growing heap again and again for
     # nothing, which cost a third of a 10,000-file scan. Reference counting still
@@ -61,13 +65,32 @@ def run_scan(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _scan(paths, config, progress, jobs, cache_dir, use_cache)
+        found = discover(paths, config)
+        result = _scan(found, paths, config, progress, jobs, cache_dir, use_cache)
     finally:
         if collecting:
             gc.enable()
+    result.project_root = str(found.base)
+    scope = found.scope
+    if changed is not None:
+        scope = [rel for rel in _relative(changed, found.base) if found.in_scope(rel)]
+    result.restrict(scope, [f.rel for f in found.files])
+    return result
+
+
+def _relative(files: list[Path], base: Path) -> list[str]:
+    """``files`` as rel paths under ``base`` (those outside it are left out)."""
+    rels = []
+    for path in files:
+        try:
+            rels.append(Path(os.path.realpath(path)).relative_to(base).as_posix())
+        except ValueError:
+            continue
+    return sorted(rels)
 
 
 def _scan(
+    found: Discovery,
     paths: list[Path],
     config: Config,
     progress: Optional[Progress],
@@ -76,7 +99,6 @@ def _scan(
     use_cache: bool,
 ) -> ScanResult:
     notices: list[str] = []
-    found = discover(paths, config)
     if not found.files:
         shown = ", ".join(str(p) for p in paths) or "."
         found.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
@@ -146,7 +168,8 @@ def _result_key(found: Discovery, stats: Mapping[str, object], config: Config) -
         "tool": tool_identity(),
         "config": json.dumps(settings, default=str, sort_keys=True),
         "files": [
-            (f.rel, f.module, f.is_package, f.shadowed_by, stats[f.rel]) for f in found.files
+            (f.rel, f.module, f.name, f.is_package, f.shadowed_by, f.hidden_by, stats[f.rel])
+            for f in found.files
         ],
         "opaque": sorted(found.opaque_modules),
         "first_party": sorted(found.first_party),
@@ -181,7 +204,7 @@ def _facts_for(
             digests[source.rel] = content_hash(source.path.read_bytes())
 
     def key(source: SourceFile) -> tuple[str, str, bool]:
-        return (digests.get(source.rel, ""), source.module or "", source.is_package)
+        return (digests.get(source.rel, ""), source.name or "", source.is_package)
 
     cached = (
         cache.facts([key(s) for s in sources if s.rel in digests], engine, version)
@@ -200,7 +223,7 @@ def _facts_for(
 
     workers = jobs if jobs is not None else usable_cores()
     job_list = [
-        Job(str(s.path), s.module or "", s.is_package, (stats[s.rel] or (0, 0))[0]) for s in todo
+        Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0]) for s in todo
     ]
     new_facts: list[tuple[str, str, bool, str]] = []
     file_rows: list[tuple[str, int, int, str]] = []
@@ -212,7 +235,7 @@ def _facts_for(
             digests[source.rel] = extracted.digest
             data = packed(extracted.facts)
             facts_digests[source.rel] = facts_digest(data)
-            new_facts.append((extracted.digest, source.module or "", source.is_package, data))
+            new_facts.append((extracted.digest, source.name or "", source.is_package, data))
         done += 1
         if progress is not None:
             progress(done, len(sources))

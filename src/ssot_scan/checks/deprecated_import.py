@@ -57,7 +57,7 @@ class DeprecatedImport(Check):
                 continue  # never imported, or a deprecated module (its imports go with it)
             own = deprecations.inside_deprecated(source.module) if source.module else None
             for site in facts.imports:
-                if site.target is None:
+                if site.target is None or not source.judges(site):
                     continue
                 yield from self._site(index, source, facts, own, site)
 

@@ -22,6 +22,8 @@ def cycles(index: Index, config: Config) -> list[Cycle]:
     cached = index.cache.get("cycles")
     if cached is None:
         cached = find_cycles(runtime_graph(index.graph, config.include_lazy))
+        for cycle in cached:
+            cycle.files = sorted(index.paths[m].rel for m in cycle.modules if m in index.paths)
         index.cache["cycles"] = cached
     return list(cached)
 
@@ -70,6 +72,7 @@ class ImportCycle(Check):
                 imported_from=first[1],
                 statement=import_statement(sites[0]),
                 group=cycle.modules[0],
+                files=cycle.files,
                 extra={"modules": cycle.modules, "breakers": [list(e) for e in cycle.breakers]},
             )
 

@@ -69,6 +69,8 @@ class UnresolvedImport(Check):
             for site in facts.imports:
                 if not config.include_guarded and site.context == CTX_TRY_IMPORT_ERROR:
                     continue
+                if not source.judges(site):
+                    continue
                 for finding in self._site(index, source, site):
                     if finding is None:
                         undecidable += 1
@@ -95,8 +97,10 @@ class UnresolvedImport(Check):
             return
         missing = self._missing_module(index, site.target)
         if missing is not None:
-            if symbols.provides_dynamically(site.target):
-                yield None  # a package that rewires imports may well provide it
+            if symbols.provides_dynamically(site.target) or symbols.namespace_may_provide(
+                site.target
+            ):
+                yield None  # a package that rewires imports, or another portion, may
             else:
                 yield self._finding(source, site, None, missing, site.target, "module")
             return

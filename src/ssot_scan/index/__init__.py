@@ -64,6 +64,8 @@ class Index:
             for site in facts.imports:
                 if site.kind != "from" or site.is_star or site.target is None:
                     continue
+                if not source.judges(site):
+                    continue
                 for imported in site.names:
                     if is_reexport(facts, source.is_package, site, imported):
                         continue

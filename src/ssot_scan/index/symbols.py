@@ -142,6 +142,26 @@ class SymbolTable:
                 return facts is not None and facts.dynamic_imports
         return False
 
+    def is_namespace(self, module: str) -> bool:
+        """A package folder without ``__init__.py`` (PEP 420)."""
+        return module in self.packages and module not in self.modules and module not in self.opaque
+
+    def namespace_may_provide(self, module: str) -> bool:
+        """Could another portion supply ``module`` (or a name in it) at run time?
+
+        A namespace package whose chain is namespace up to the top level has its
+        ``__path__`` built from all of ``sys.path``: another portion, or a regular
+        package of that name installed elsewhere (which wins outright), may well
+        hold what this one lacks. Inside a regular package, the ``__path__`` is
+        just the folder, and a missing submodule is really missing.
+        """
+        parts = module.split(".")
+        for i in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:i])
+            if self.module_exists(prefix):
+                return all(self.is_namespace(".".join(parts[:j])) for j in range(1, i + 1))
+        return False
+
     def definition(self, qualname: str) -> Optional[Definition]:
         return self._definitions.get(qualname)
 
@@ -327,6 +347,8 @@ class SymbolTable:
         if not self.module_exists(module):
             if self.provides_dynamically(module):
                 return Resolution(UNDECIDABLE, f"{module}.{name}", "imports rewired at run time")
+            if self.namespace_may_provide(module):
+                return Resolution(UNDECIDABLE, f"{module}.{name}", "namespace package")
             if self.is_first_party(module):
                 return Resolution(UNRESOLVED, module, "module")
             return Resolution(EXTERNAL, f"{module}.{name}")
@@ -363,6 +385,8 @@ class SymbolTable:
 
         if undecidable:
             return Resolution(UNDECIDABLE, f"{module}.{name}", undecidable)
+        if facts is None and self.namespace_may_provide(module):
+            return Resolution(UNDECIDABLE, f"{module}.{name}", "namespace package")
         return Resolution(UNRESOLVED, f"{module}.{name}", "name")
 
     def _follow(

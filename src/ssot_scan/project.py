@@ -1,0 +1,143 @@
+"""Where the project is: its config file, its root, and what a run analyses.
+
+Settings are found the way ruff finds them: walking up from the scanned paths, the
+first ``ssot-scan.toml``, ``.ssot-scan.toml``, or ``pyproject.toml`` *with a
+``[tool.ssot-scan]`` table* is the config, and its folder is the project root. A
+``pyproject.toml`` without that table says nothing about ssot-scan: large packages
+ship one inside their package folder, and taking it as the root renamed their
+subpackages (``pkg/io/`` became the top-level ``io``).
+
+Without a config, the root is the nearest folder above the paths that marks a
+project (``pyproject.toml``, ``setup.py``, ``setup.cfg``, ``.git``) and is not itself
+inside a package (it has no ``__init__.py``); failing that, the folder above the top
+of the ``__init__.py`` chain, which is where Python would need ``sys.path`` to point.
+The upward walk never leaves a ``site-packages`` folder: a virtualenv inside a
+project does not make installed packages part of it.
+
+The root is a ``sys.path`` entry, so the whole project below it is what a run
+*analyses*; the paths on the command line only choose what is *reported*. With no
+project marker at all, the project is the top-level package holding each path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from ssot_scan.errors import UsageError
+from ssot_scan.tomlcompat import load_toml
+
+CONFIG_FILES = ("ssot-scan.toml", ".ssot-scan.toml", "pyproject.toml")
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+_INSTALL_FOLDERS = frozenset({"site-packages", "dist-packages"})
+
+# How the root was decided, as --show-settings says it.
+FROM_CONFIG = "config"
+FROM_MARKER = "marker"
+FROM_PACKAGES = "packages"
+
+
+@dataclass(frozen=True)
+class RootChoice:
+    """The project root and why: a config file, a project marker, or neither."""
+
+    root: Path
+    how: str  # FROM_CONFIG, FROM_MARKER or FROM_PACKAGES
+    marker: Optional[str] = None  # the marker file or folder that decided it
+
+
+def start_folder(paths: Sequence[Path]) -> Path:
+    """The deepest folder holding every given path (the current folder if none)."""
+    given = [p.absolute() for p in paths] or [Path.cwd()]
+    folders = [str(p if p.is_dir() else p.parent) for p in given]
+    return Path(os.path.commonpath(folders))
+
+
+def _upward(start: Path) -> list[Path]:
+    """``start`` and the folders above it, up to (not past) a site-packages folder."""
+    chain = []
+    for folder in (start, *start.parents):
+        chain.append(folder)
+        if folder.name in _INSTALL_FOLDERS:
+            break
+    return chain
+
+
+def has_ssot_table(pyproject: Path) -> bool:
+    """Does this pyproject.toml configure ssot-scan? A broken file is an error: it
+    may well be the config the user meant, and guessing past it would mislead."""
+    data = load_toml(pyproject, str(pyproject))
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "ssot-scan" in tool
+
+
+def find_config_file(start: Path) -> Optional[Path]:
+    """The nearest config walking up from ``start``: an ssot-scan file, or a
+    pyproject.toml with a ``[tool.ssot-scan]`` table."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in _upward(folder.absolute()):
+        for name in CONFIG_FILES:
+            path = candidate / name
+            if not path.is_file():
+                continue
+            if name != "pyproject.toml" or has_ssot_table(path):
+                return path
+    return None
+
+
+def find_project_root(start: Path) -> RootChoice:
+    """The root of a project with no config file (see the module docstring)."""
+    folder = (start if start.is_dir() else start.parent).absolute()
+    for candidate in _upward(folder):
+        if (candidate / "__init__.py").is_file():
+            continue  # inside a package: its pyproject.toml is the package's data
+        for marker in PROJECT_MARKERS:
+            if os.path.lexists(candidate / marker):
+                return RootChoice(candidate, FROM_MARKER, marker)
+    top = folder
+    while (top / "__init__.py").is_file() and top.parent != top:
+        top = top.parent
+    return RootChoice(top, FROM_PACKAGES)
+
+
+def top_package(path: Path) -> Path:
+    """The top-level package folder holding ``path`` (``path`` itself when it is in
+    no package): what to analyse when there is no project around it."""
+    path = path.absolute()
+    folder = path if path.is_dir() else path.parent
+    if not (folder / "__init__.py").is_file():
+        return path
+    while (folder.parent / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def analysed_paths(named: Sequence[Path], choice: RootChoice) -> list[Path]:
+    """What a run must read so that the named paths are judged against the whole
+    project: the root, or (no project marker at all) each path's top package."""
+    if choice.how != FROM_PACKAGES:
+        return [choice.root]
+    result: list[Path] = []
+    for path in named:
+        top = top_package(path)
+        if top not in result:
+            result.append(top)
+    return result
+
+
+def explicit_config(path: Path) -> Path:
+    """A ``--config FILE`` given by the user: it must exist; its folder is the root."""
+    if not path.is_file():
+        raise UsageError(f"{path}: config file not found")
+    return path.resolve()
+
+
+def in_scope(scope: Optional[Sequence[str]], rel: str) -> bool:
+    """Is ``rel`` (relative to the root) one of the reported paths or below one?
+    ``None`` is the whole project; an empty scope reports nothing."""
+    if scope is None:
+        return True
+    return any(rel == s or rel.startswith(s + "/") for s in scope)
