@@ -279,7 +279,7 @@ def test_json_output_has_cycles_and_their_count(tmp_path: Path) -> None:
     assert document["summary"]["cycles"] == 2
     assert document["summary"]["by_code"]["SSOT004"] == 2
     cycles = document["cycles"]
-    assert [sorted(c) for c in cycles] == [["breakers", "chain", "modules"]] * 2
+    assert [sorted(c) for c in cycles] == [["breakers", "chain", "files", "modules"]] * 2
     by_modules = {tuple(c["modules"]): c for c in cycles}
     assert set(by_modules) == {("pkg.a", "pkg.b", "pkg.c"), ("pkg.x",)}
 

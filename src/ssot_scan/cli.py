@@ -223,7 +223,7 @@ def _load(opts: _ScanOptions, max_warnings: Optional[int] = None) -> Config:
     return config
 
 
-def _run(opts: _ScanOptions, config: Config) -> ScanResult:
+def _run(opts: _ScanOptions, config: Config, changed: Optional[list[Path]] = None) -> ScanResult:
     from ssot_scan.scan import run_scan
 
     result = run_scan(
@@ -233,6 +233,7 @@ def _run(opts: _ScanOptions, config: Config) -> ScanResult:
         jobs=opts.jobs,
         cache_dir=opts.cache_dir,
         use_cache=opts.use_cache,
+        changed=changed,
     )
     if not opts.quiet:
         for notice in result.notices:
@@ -308,6 +309,23 @@ def _report_spec(value: str) -> tuple[str, Path]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append this run's counts as one JSON line to FILE (see `ssot-scan trend`).",
 )
+@click.option(
+    "--diff-base",
+    metavar="REF",
+    help="Report only files changed since this git ref (and untracked files); the whole "
+    "project is still analysed.",
+)
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the project root, config file, roots, first-party names and settings, "
+    "then exit.",
+)
+@click.option(
+    "--show-files",
+    is_flag=True,
+    help="List every discovered file with its module name (or why it has none), then exit.",
+)
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
 def check(
     output_format: str,
@@ -319,6 +337,9 @@ def check(
     fail_on_stale_baseline: bool,
     statistics: bool,
     history_file: Optional[Path],
+    diff_base: Optional[str],
+    show_settings: bool,
+    show_files: bool,
     explain: Optional[str],
     **scan: Any,
 ) -> None:
@@ -343,7 +364,22 @@ def check(
             return 0
         targets = [_report_spec(spec) for spec in reports]
         config = _load(opts, max_warnings)
-        result = _run(opts, config)
+        if show_settings or show_files:
+            from ssot_scan.discover import discover
+            from ssot_scan.settings import files_listing, settings_listing
+
+            found = discover(opts.paths, config)
+            shown = settings_listing(config, found) if show_settings else ""
+            if show_files:
+                shown += files_listing(found)
+            click.echo(shown, nl=False)
+            return 0
+        changed = None
+        if diff_base is not None:
+            from ssot_scan.gitdiff import changed_files
+
+            changed = changed_files(diff_base, config.project_root or Path.cwd())
+        result = _run(opts, config, changed)
         if baseline_file is not None or config.baseline is not None:
             from ssot_scan import baseline
 

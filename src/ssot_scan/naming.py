@@ -29,7 +29,7 @@ import sys
 import sysconfig
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Optional
 
 # Modules every CPython has loaded before user code runs: a file of the same name
@@ -56,7 +56,7 @@ _STARTUP_MODULES = frozenset(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def stdlib_modules() -> frozenset[str]:
     """Top-level names of the standard library (``sys.stdlib_module_names`` from
     3.10; on 3.9, read off the interpreter's stdlib folder)."""

@@ -14,7 +14,7 @@ from ssot_scan import __version__
 from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -69,6 +69,9 @@ def result_json(result: ScanResult) -> dict[str, Any]:
             "cycles": len(result.cycles),
             "max_warnings": result.max_warnings,
             "over_budget": result.over_budget,
+            "project_root": result.project_root,
+            "files_analysed": result.files_analysed,
+            "scope": result.scope,
         },
         "budget": {
             "over_budget": result.over_budget,
@@ -99,6 +102,7 @@ def result_json(result: ScanResult) -> dict[str, Any]:
                 "modules": cycle.modules,
                 "chain": cycle.chain,
                 "breakers": [list(edge) for edge in cycle.breakers],
+                "files": cycle.files,
             }
             for cycle in result.cycles
         ],

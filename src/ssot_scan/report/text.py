@@ -68,6 +68,14 @@ def _summary(result: ScanResult) -> list[str]:
         verdict = "ok" if budget.passed else click.style("over budget", fg="red", bold=True)
         what = "findings" if budget.name == "total" else budget.name
         lines.append(f"Budget {what}: {budget.count} of at most {budget.limit}: {verdict}.")
+    if result.project_root:
+        line = f"Project root: {result.project_root}"
+        if result.scope is not None:
+            line += (
+                f" ({_count(result.files_analysed, 'file')} analysed; reported: "
+                f"{', '.join(result.scope) if result.scope else 'no changed files'})"
+            )
+        lines.append(line + ".")
     return lines
 
 
