@@ -293,6 +293,7 @@ def test_json_output_has_cycles_and_their_count(tmp_path: Path) -> None:
         "modules": ["pkg.x"],
         "chain": ["pkg.x", "pkg.x"],
         "breakers": [["pkg.x", "pkg.x"]],
+        "files": ["pkg/x.py"],
     }
 
 
