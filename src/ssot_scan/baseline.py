@@ -20,6 +20,7 @@ from ssot_scan import __version__
 from ssot_scan.errors import UsageError
 from ssot_scan.fileio import write_atomic
 from ssot_scan.findings import Finding
+from ssot_scan.project import in_scope
 from ssot_scan.result import BaselineStatus, ScanResult
 
 SCHEMA_VERSION = 1
@@ -51,6 +52,15 @@ def baseline_document(entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 def entries_for(findings: list[Finding]) -> list[dict[str, Any]]:
     return [_entry(f) for f in findings]
+
+
+def rewritten(path: Path, result: ScanResult) -> list[dict[str, Any]]:
+    """A new baseline of every current finding under the reported paths; a run over
+    some paths keeps the existing file's entries for the rest of the project."""
+    entries = entries_for(result.findings)
+    if result.scope is None or not path.exists():
+        return entries
+    return [e for e in load(path) if not _judged(e, result)] + entries
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -98,8 +108,18 @@ def write(path: Path, entries: list[dict[str, Any]]) -> None:
     write_atomic(path, json.dumps(baseline_document(entries), indent=2) + "\n", "baseline")
 
 
+def _judged(entry: dict[str, Any], result: ScanResult) -> bool:
+    """Does this run speak for the entry? Only for entries under the reported paths:
+    a run over one folder says nothing about findings elsewhere (an entry without a
+    path cannot be placed, so every run judges it)."""
+    path = entry.get("path")
+    return not isinstance(path, str) or in_scope(result.scope, path)
+
+
 def apply(result: ScanResult, entries: list[dict[str, Any]], label: str) -> None:
-    """Move findings the baseline tolerates out of ``result.findings``."""
+    """Move findings the baseline tolerates out of ``result.findings``; entries
+    under the reported paths that nothing matches are stale (fixed)."""
+    entries = [e for e in entries if _judged(e, result)]
     remaining = Counter(e["fingerprint"] for e in entries)
     active: list[Finding] = []
     baselined: list[Finding] = []
@@ -132,7 +152,9 @@ def updated(
     current = Counter(f.fingerprint for f in result.findings)
     kept: list[dict[str, Any]] = []
     for entry in entries:
-        if current[entry["fingerprint"]] > 0:
+        if not _judged(entry, result):
+            kept.append(entry)  # outside the paths this run reports: not its to drop
+        elif current[entry["fingerprint"]] > 0:
             current[entry["fingerprint"]] -= 1
             kept.append(entry)
     dropped = len(entries) - len(kept)

@@ -318,8 +318,7 @@ def _report_spec(value: str) -> tuple[str, Path]:
 @click.option(
     "--show-settings",
     is_flag=True,
-    help="Print the project root, config file, roots, first-party names and settings, "
-    "then exit.",
+    help="Print the project root, config file, roots, first-party names and settings, then exit.",
 )
 @click.option(
     "--show-files",
@@ -451,7 +450,7 @@ def baseline_command(
                 f"updated {path}: {len(entries)} entries ({dropped} fixed removed, {added} added)"
             )
         else:
-            baseline.write(path, baseline.entries_for(result.findings))
+            baseline.write(path, baseline.rewritten(path, result))
             click.echo(f"wrote {path}: {result.total} findings")
         return 0
 

@@ -194,4 +194,3 @@ class ImportSystem:
                     return f"`{dotted}` is {show(found.file)}"
                 return f"`{dotted}` is a namespace package elsewhere"
         return "not importable"
-

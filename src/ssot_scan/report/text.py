@@ -38,11 +38,18 @@ def _summary(result: ScanResult) -> list[str]:
     head = f"Found {result.total} {noun}" + (f" ({per_code})" if per_code else "")
     if result.suppressed:
         head += f"; {len(result.suppressed)} suppressed"
-    lines = [
-        click.style(head + ".", bold=True),
-        f"Scanned {_count(result.files_scanned, 'file')} ({result.modules} modules, "
-        f"{result.parse_errors} unparseable); {result.compliance_pct}% of files clean.",
-    ]
+    if result.scope is None:
+        scanned = (
+            f"Scanned {_count(result.files_scanned, 'file')} ({result.modules} modules, "
+            f"{result.parse_errors} unparseable); {result.compliance_pct}% of files clean."
+        )
+    else:
+        scanned = (
+            f"Analysed {_count(result.files_analysed, 'file')} ({result.modules} modules); "
+            f"reported on {result.files_scanned} ({result.parse_errors} unparseable), "
+            f"{result.compliance_pct}% of them clean."
+        )
+    lines = [click.style(head + ".", bold=True), scanned]
     if result.fragments:
         lines.append(f"Fragmented symbols: {len(result.fragments)}")
         ranked = sorted(result.fragments, key=lambda f: (-f.site_count, f.symbol))
@@ -71,10 +78,8 @@ def _summary(result: ScanResult) -> list[str]:
     if result.project_root:
         line = f"Project root: {result.project_root}"
         if result.scope is not None:
-            line += (
-                f" ({_count(result.files_analysed, 'file')} analysed; reported: "
-                f"{', '.join(result.scope) if result.scope else 'no changed files'})"
-            )
+            shown = ", ".join(result.scope[:5]) + (" ..." if len(result.scope) > 5 else "")
+            line += f" (reported: {shown or 'no changed files'})"
         lines.append(line + ".")
     return lines
 
