@@ -424,3 +424,15 @@ def test_one_file_is_one_file_in_the_summary(tmp_path: Path, run_cli: RunCli) ->
     code, out, _ = run_cli(["--no-cache", "single.py"], tmp_path)
     assert code == 0
     assert "Scanned 1 file (" in out
+
+
+def test_a_named_folder_without_python_files_says_so_in_a_project_with_some(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "app.py").write_text("import os\n")
+    code, out, err = run_cli(["--no-cache", "docs"], tmp_path)
+    assert code == 0
+    assert "reported on 0" in out
+    assert "docs: no Python files to scan" in err

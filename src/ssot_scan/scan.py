@@ -75,6 +75,9 @@ def run_scan(
     if changed is not None:
         scope = [rel for rel in _relative(changed, found.base) if found.in_scope(rel)]
     result.restrict(scope, [f.rel for f in found.files])
+    if changed is None and found.files and scope is not None and not result.files_scanned:
+        shown = ", ".join(str(p) for p in paths)
+        result.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
     return result
 
 

@@ -38,7 +38,7 @@ def _summary(result: ScanResult) -> list[str]:
     head = f"Found {result.total} {noun}" + (f" ({per_code})" if per_code else "")
     if result.suppressed:
         head += f"; {len(result.suppressed)} suppressed"
-    if result.scope is None:
+    if result.scope is None or result.files_scanned == result.files_analysed:
         scanned = (
             f"Scanned {_count(result.files_scanned, 'file')} ({result.modules} modules, "
             f"{result.parse_errors} unparseable); {result.compliance_pct}% of files clean."
