@@ -529,3 +529,79 @@ def test_file_outside_the_project_root_gets_a_relative_path(
     config = load_config([tmp_path], tmp_path / "conf" / "ssot-scan.toml")
     found = discover([tmp_path / "pkg"], config)
     assert sorted(f.rel for f in found.files) == ["../pkg/__init__.py", "../pkg/mod.py"]
+
+
+def test_test_folders_of_one_name_in_different_folders_are_not_shadowed(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # A repository with only .git to mark it: the old naming crawled up __init__.py
+    # files from each file, named both folders `tests` and reported one of them as
+    # SSOT006 "shadowed" (and then never checked it).
+    make_project(
+        tmp_path,
+        {
+            "tests/__init__.py": "",
+            "tests/test_a.py": "from tests import helpers\n",
+            "tests/helpers.py": "",
+            "frontend/tests/__init__.py": "",
+            "frontend/tests/test_b.py": "from frontend.tests import gone\n",
+        },
+    )
+    (tmp_path / ".git").mkdir()
+    found = _discover([tmp_path])
+    assert _modules(found) == {
+        "frontend/tests/__init__.py": "frontend.tests",
+        "frontend/tests/test_b.py": "frontend.tests.test_b",
+        "tests/__init__.py": "tests",
+        "tests/helpers.py": "tests.helpers",
+        "tests/test_a.py": "tests.test_a",
+    }
+    assert all(f.shadowed_by is None and f.hidden_by is None for f in found.files)
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert [(f.code, f.path) for f in result.findings] == [("SSOT005", "frontend/tests/test_b.py")]
+
+
+def test_a_file_named_twice_from_two_roots_is_hidden_not_shadowed(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # Two sys.path entries holding a regular package of one name: the earlier entry
+    # wins every import, the other file is still checked but not importable.
+    make_project(
+        tmp_path,
+        {
+            "ssot-scan.toml": 'roots = ["a", "b"]\n',
+            "a/common/__init__.py": "",
+            "b/common/__init__.py": "from common import nothing_here\n",
+        },
+    )
+    found = _discover([tmp_path])
+    assert _file(found, "a/common/__init__.py").module == "common"
+    loser = _file(found, "b/common/__init__.py")
+    assert (loser.module, loser.shadowed_by) == (None, None)
+    assert loser.hidden_by == "`common` is a/common/__init__.py"
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert [(f.code, f.path) for f in result.findings] == [("SSOT005", "b/common/__init__.py")]
+
+
+def test_a_namespace_portion_merges_across_roots_until_a_regular_package_wins(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(
+        tmp_path,
+        {
+            "ssot-scan.toml": 'roots = ["a", "b", "c"]\n',
+            "a/ns/one.py": "",
+            "b/ns/two.py": "",
+            "c/reg/__init__.py": "",
+            "a/reg/three.py": "",  # a portion of `reg`, which c's regular package beats
+        },
+    )
+    found = _discover([tmp_path])
+    names = {f.rel: f.module for f in found.files}
+    assert names == {
+        "a/ns/one.py": "ns.one",
+        "a/reg/three.py": None,
+        "b/ns/two.py": "ns.two",
+        "c/reg/__init__.py": "reg",
+    }
+    assert "`reg` is c/reg/__init__.py" in (_file(found, "a/reg/three.py").hidden_by or "")
