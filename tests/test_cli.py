@@ -436,3 +436,18 @@ def test_a_named_folder_without_python_files_says_so_in_a_project_with_some(
     assert code == 0
     assert "reported on 0" in out
     assert "docs: no Python files to scan" in err
+
+
+def test_a_scoped_run_keeps_the_fragments_its_findings_are_about(
+    tmp_path: Path, make_project: Any, run_cli: RunCli
+) -> None:
+    make_project(tmp_path, PROJECT)
+    _, out, _ = run_cli(["--no-cache", "-f", "json", "pkg/c.py"], tmp_path)
+    report = json.loads(out)
+    assert [f["code"] for f in report["findings"]] == ["SSOT002"]
+    assert [f["symbol"] for f in report["fragmentation"]] == ["pkg.core.Thing"]
+    _, out, _ = run_cli(["--no-cache", "-f", "json", "pkg/a.py"], tmp_path)
+    report = json.loads(out)
+    assert [f["code"] for f in report["findings"]] == ["SSOT001"]
+    assert report["fragmentation"] == []
+    assert report["summary"]["fragmented_symbols"] == 0

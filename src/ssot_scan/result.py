@@ -146,6 +146,10 @@ class ScanResult:
         self.findings = [f for f in self.findings if concerned(f)]
         self.suppressed = [f for f in self.suppressed if concerned(f)]
         self.cycles = [c for c in self.cycles if any(in_scope(scope, p) for p in c.files)]
+        # The fragmentation table keeps the symbols a reported finding is about: the
+        # whole project's table would bury a one-file run's answer.
+        about = {f.symbol for f in [*self.findings, *self.suppressed] if f.code == "SSOT002"}
+        self.fragments = [f for f in self.fragments if f.symbol in about]
         counts = Counter(f.code for f in self.findings)
         self.by_code = {code: counts.get(code, 0) for code in self.by_code}
 
