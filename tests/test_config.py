@@ -621,3 +621,50 @@ def test_missing_pack_in_config_names_the_config_key(
     config = load_config([tmp_path])
     with pytest.raises(UsageError, match=r"^pyproject.toml: rule-packs: rule pack "):
         load_rule_packs(config, [])
+
+
+def test_a_pyproject_without_the_table_is_passed_over_for_a_config_above(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # As ruff does: sub/pyproject.toml configures another tool, the config is above.
+    make_project(
+        tmp_path,
+        {
+            "ssot-scan.toml": "max-warnings = 3\n",
+            "sub/pyproject.toml": "[tool.black]\nline-length = 80\n",
+            "sub/pkg/__init__.py": "",
+        },
+    )
+    config = load_config([tmp_path / "sub" / "pkg"])
+    assert config.config_file == tmp_path / "ssot-scan.toml"
+    assert (config.project_root, config.max_warnings) == (tmp_path, 3)
+
+
+def test_a_pyproject_inside_a_package_marks_no_project(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    make_project(
+        tmp_path,
+        {
+            "repo/setup.cfg": "",
+            "repo/lib/pkg/__init__.py": "",
+            "repo/lib/pkg/pyproject.toml": "[project]\nname = 'pkg'\n",
+            "repo/lib/pkg/io/__init__.py": "",
+        },
+    )
+    config = load_config([tmp_path / "repo" / "lib" / "pkg"])
+    assert (config.project_root, config.root_marker) == (tmp_path / "repo", "setup.cfg")
+
+
+def test_the_root_search_never_leaves_site_packages(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # A virtualenv inside a project does not make installed packages part of it.
+    site = "proj/.venv/lib/python3.11/site-packages"
+    make_project(
+        tmp_path,
+        {"proj/pyproject.toml": "[project]\nname = 'proj'\n", f"{site}/pkg/__init__.py": ""},
+    )
+    config = load_config([tmp_path / site / "pkg"])
+    assert config.project_root == tmp_path / site
+    assert (config.config_file, config.root_how) == (None, "packages")
