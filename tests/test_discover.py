@@ -605,3 +605,69 @@ def test_a_namespace_portion_merges_across_roots_until_a_regular_package_wins(
         "c/reg/__init__.py": "reg",
     }
     assert "`reg` is c/reg/__init__.py" in (_file(found, "a/reg/three.py").hidden_by or "")
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        ({"setup.cfg": "[options]\npackage_dir =\n    =lib\n"}, "setup.cfg package_dir"),
+        ({"setup.cfg": "[options.packages.find]\nwhere = lib\n"}, "setup.cfg find"),
+        ({"pyproject.toml": '[tool.setuptools]\npackage-dir = {"" = "lib"}\n'}, "setuptools"),
+        (
+            {"pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["lib"]\n'},
+            "setuptools find",
+        ),
+        (
+            {"pyproject.toml": '[tool.hatch.build.targets.wheel]\npackages = ["lib/pkg"]\n'},
+            "hatch",
+        ),
+        (
+            {"pyproject.toml": '[tool.poetry]\npackages = [{include = "pkg", from = "lib"}]\n'},
+            "poetry",
+        ),
+        ({"pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["lib"]\n'}, "pytest"),
+    ],
+)
+def test_source_folders_the_packaging_declares_are_roots(
+    tmp_path: Path, make_project: MakeProject, files: dict[str, str], where: str
+) -> None:
+    # SQLAlchemy and matplotlib keep their package in lib/: it is `pkg`, not `lib.pkg`.
+    make_project(
+        tmp_path,
+        {
+            **files,
+            "lib/pkg/__init__.py": "",
+            "lib/pkg/mod.py": "from pkg import missing\n",
+            "test/test_mod.py": "from pkg.mod import nothing\n",
+        },
+    )
+    if "pyproject.toml" not in files:
+        (tmp_path / ".git").mkdir()
+    found = _discover([tmp_path])
+    assert _file(found, "lib/pkg/mod.py").module == "pkg.mod", where
+    assert found.first_party == {"pkg", "test"}
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert sorted((f.code, f.path) for f in result.findings) == [
+        ("SSOT005", "lib/pkg/mod.py"),
+        ("SSOT005", "test/test_mod.py"),
+    ]
+
+
+@pytest.mark.parametrize("source", ["_fast.pyx", "_fast.pyx.tp", "_fast.pyx.in"])
+def test_cython_sources_are_modules_a_build_compiles(
+    tmp_path: Path, make_project: MakeProject, source: str
+) -> None:
+    # scikit-learn's sdist: 185 imports of extension modules built from .pyx (and
+    # Tempita .pyx.tp) sources were reported as missing modules.
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            f"pkg/{source}": "def f(): pass\n",
+            "pkg/use.py": "from pkg._fast import f\nfrom pkg import _fast\nfrom pkg._gone import g\n",
+        },
+    )
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert [(f.code, f.line) for f in result.findings] == [("SSOT005", 3)]
+    assert result.undecidable == 1  # the name in a compiled module

@@ -28,12 +28,28 @@ from ssot_scan.naming import Candidate, ImportSystem
 from ssot_scan.project import (
     RootChoice,
     analysed_paths,
+    declared_roots,
     find_project_root,
     in_scope,
     start_folder,
 )
 
-_OPAQUE_SUFFIXES = tuple(sorted({*importlib.machinery.EXTENSION_SUFFIXES, ".so", ".pyd", ".pyi"}))
+# Modules an import reaches with no Python source to read: compiled extensions, stubs,
+# and Cython sources (and the Tempita templates that generate them), which a build
+# turns into an extension module of the same name.
+_OPAQUE_SUFFIXES = tuple(
+    sorted(
+        {
+            *importlib.machinery.EXTENSION_SUFFIXES,
+            ".so",
+            ".pyd",
+            ".pyi",
+            ".pyx",
+            ".pyx.tp",
+            ".pyx.in",
+        }
+    )
+)
 
 # Folders no one wants scanned by default (explicitly named paths are always scanned).
 DEFAULT_EXCLUDES = (
@@ -202,13 +218,15 @@ def _crawl_root(path: Path) -> Path:
 
 
 def source_roots(config: Config, root: Path) -> list[Path]:
-    """The sys.path entries, in order: configured roots (else ``src/`` if there is
-    one), then the project root itself."""
+    """The sys.path entries, in order: configured roots (else the source folders the
+    packaging declares, and ``src/`` if there is one), then the project root itself."""
     if config.roots is not None:
         entries = [(root / r).resolve() for r in config.roots]
     else:
-        src = root / "src"
-        entries = [src.resolve()] if src.is_dir() else []
+        entries = [r for r in declared_roots(root) if r != root.resolve()]
+        src = (root / "src").resolve()
+        if src.is_dir() and src not in entries:
+            entries.append(src)
     real = root.resolve()
     return [*entries, real] if real not in entries else entries
 

@@ -141,3 +141,75 @@ def in_scope(scope: Optional[Sequence[str]], rel: str) -> bool:
     if scope is None:
         return True
     return any(rel == s or rel.startswith(s + "/") for s in scope)
+
+
+def _setup_cfg_roots(path: Path) -> list[str]:
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return []
+    found: list[str] = []
+    if parser.has_option("options", "package_dir"):
+        for line in parser.get("options", "package_dir").splitlines():
+            key, sep, value = line.partition("=")
+            if sep and not key.strip() and value.strip():
+                found.append(value.strip())
+    if parser.has_option("options.packages.find", "where"):
+        found.extend(w.strip() for w in parser.get("options.packages.find", "where").split())
+    return found
+
+
+def _get(data: object, *keys: str) -> object:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _pyproject_roots(path: Path) -> list[str]:
+    try:
+        data = load_toml(path, str(path))
+    except UsageError:
+        return []
+    found: list[str] = []
+    package_dir = _get(data, "tool", "setuptools", "package-dir")
+    if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
+        found.append(package_dir[""])
+    where = _get(data, "tool", "setuptools", "packages", "find", "where")
+    if isinstance(where, list):
+        found.extend(w for w in where if isinstance(w, str))
+    hatch = _get(data, "tool", "hatch", "build", "targets", "wheel", "packages")
+    if isinstance(hatch, list):
+        found.extend(str(Path(p).parent) for p in hatch if isinstance(p, str) and "/" in p)
+    poetry = _get(data, "tool", "poetry", "packages")
+    if isinstance(poetry, list):
+        found.extend(p["from"] for p in poetry if isinstance(p, dict) and "from" in p)
+    pythonpath = _get(data, "tool", "pytest", "ini_options", "pythonpath")
+    if isinstance(pythonpath, list):
+        found.extend(p for p in pythonpath if isinstance(p, str))
+    elif isinstance(pythonpath, str):
+        found.extend(pythonpath.split())
+    return found
+
+
+def declared_roots(root: Path) -> list[Path]:
+    """Source folders the project's packaging declares (``package_dir = =lib`` in
+    setup.cfg; setuptools, hatch and poetry tables and pytest's ``pythonpath`` in
+    pyproject.toml): where an install or a test run puts ``sys.path``. SQLAlchemy's
+    ``lib/sqlalchemy`` is imported as ``sqlalchemy``, never as ``lib.sqlalchemy``."""
+    names: list[str] = []
+    if (root / "setup.cfg").is_file():
+        names.extend(_setup_cfg_roots(root / "setup.cfg"))
+    if (root / "pyproject.toml").is_file():
+        names.extend(_pyproject_roots(root / "pyproject.toml"))
+    result: list[Path] = []
+    for name in names:
+        folder = (root / name).resolve()
+        inside = folder == root.resolve() or root.resolve() in folder.parents
+        if inside and folder.is_dir() and folder not in result:
+            result.append(folder)
+    return result
