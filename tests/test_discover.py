@@ -665,7 +665,9 @@ def test_cython_sources_are_modules_a_build_compiles(
             "pyproject.toml": "",
             "pkg/__init__.py": "",
             f"pkg/{source}": "def f(): pass\n",
-            "pkg/use.py": "from pkg._fast import f\nfrom pkg import _fast\nfrom pkg._gone import g\n",
+            "pkg/use.py": (
+                "from pkg._fast import f\nfrom pkg import _fast\nfrom pkg._gone import g\n"
+            ),
         },
     )
     result = run_scan([tmp_path], load_config([tmp_path]))
