@@ -673,3 +673,43 @@ def test_cython_sources_are_modules_a_build_compiles(
     result = run_scan([tmp_path], load_config([tmp_path]))
     assert [(f.code, f.line) for f in result.findings] == [("SSOT005", 3)]
     assert result.undecidable == 1  # the name in a compiled module
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[tool.setuptools_scm]\nversion_file = "src/pkg/_version.py"\n',
+        '[tool.setuptools_scm]\nwrite_to = "src/pkg/_version.py"\n',
+        '[tool.hatch.build.hooks.vcs]\nversion-file = "src/pkg/_version.py"\n',
+    ],
+)
+def test_a_version_module_the_build_writes_is_no_missing_module(
+    tmp_path: Path, make_project: MakeProject, table: str
+) -> None:
+    # pytest's sdist: `from _pytest._version import version` was SSOT005 in four places.
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": table,
+            "src/pkg/__init__.py": "from pkg._version import version\nfrom pkg._gone import x\n",
+        },
+    )
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert [(f.code, f.line) for f in result.findings] == [("SSOT005", 2)]
+
+
+def test_a_git_ignored_version_module_the_build_writes_is_no_missing_module(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # pytest's sdist ships _version.py, and its .gitignore leaves it out of the scan.
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.setuptools_scm]\nversion_file = "src/pkg/_version.py"\n',
+            ".gitignore": "src/pkg/_version.py\n",
+            "src/pkg/_version.py": "version = '1'\n",
+            "src/pkg/__init__.py": "from pkg._version import version\n",
+        },
+    )
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert result.findings == []

@@ -29,6 +29,7 @@ from ssot_scan.project import (
     RootChoice,
     analysed_paths,
     declared_roots,
+    generated_modules,
     find_project_root,
     in_scope,
     start_folder,
@@ -308,6 +309,7 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         else:
             result.notices.append(f"{given}: no such file or folder")
 
+    opaque.extend(generated_modules(result.base))  # a scanned source of one rules
     namer = _Namer([str(r) for r in roots])
     candidates: dict[str, Candidate] = {}
     sources: list[SourceFile] = []

@@ -213,3 +213,23 @@ def declared_roots(root: Path) -> list[Path]:
         if inside and folder.is_dir() and folder not in result:
             result.append(folder)
     return result
+
+
+def generated_modules(root: Path) -> list[Path]:
+    """Version modules the build writes (setuptools-scm's ``version_file``/``write_to``,
+    hatch-vcs's ``version-file``, versioningit's ``write.file``): absent from a fresh
+    checkout, present in every install, so an import of one is not broken."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return []
+    try:
+        data = load_toml(path, str(path))
+    except UsageError:
+        return []
+    candidates = [
+        _get(data, "tool", "setuptools_scm", "version_file"),
+        _get(data, "tool", "setuptools_scm", "write_to"),
+        _get(data, "tool", "hatch", "build", "hooks", "vcs", "version-file"),
+        _get(data, "tool", "versioningit", "write", "file"),
+    ]
+    return [root / c for c in candidates if isinstance(c, str) and c.endswith(".py")]
