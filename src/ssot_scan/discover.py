@@ -29,8 +29,8 @@ from ssot_scan.project import (
     RootChoice,
     analysed_paths,
     declared_roots,
-    generated_modules,
     find_project_root,
+    generated_modules,
     in_scope,
     start_folder,
 )
