@@ -626,6 +626,12 @@ def test_a_namespace_portion_merges_across_roots_until_a_regular_package_wins(
             "poetry",
         ),
         ({"pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["lib"]\n'}, "pytest"),
+        ({"pyproject.toml": '[tool.ruff]\nsrc = ["lib"]\n'}, "ruff"),
+        ({"pyproject.toml": '[tool.isort]\nsrc_paths = ["lib"]\n'}, "isort"),
+        # matplotlib: meson-python declares nothing, but the package named like the
+        # project lives in lib/.
+        ({"pyproject.toml": '[project]\nname = "Pkg"\n'}, "project name"),
+        ({"setup.cfg": "[metadata]\nname = pkg\n"}, "setup.cfg name"),
     ],
 )
 def test_source_folders_the_packaging_declares_are_roots(
@@ -653,7 +659,7 @@ def test_source_folders_the_packaging_declares_are_roots(
     ]
 
 
-@pytest.mark.parametrize("source", ["_fast.pyx", "_fast.pyx.tp", "_fast.pyx.in"])
+@pytest.mark.parametrize("source", ["_fast.pyx", "_fast.pyx.tp", "_fast.pyx.in", "_fast.py.in"])
 def test_cython_sources_are_modules_a_build_compiles(
     tmp_path: Path, make_project: MakeProject, source: str
 ) -> None:

@@ -36,8 +36,9 @@ from ssot_scan.project import (
 )
 
 # Modules an import reaches with no Python source to read: compiled extensions, stubs,
-# and Cython sources (and the Tempita templates that generate them), which a build
-# turns into an extension module of the same name.
+# Cython sources (and the Tempita templates that generate them), which a build turns
+# into an extension module of the same name, and ``X.py.in`` templates a build fills
+# in as ``X.py`` (matplotlib's ``_version.py.in``).
 _OPAQUE_SUFFIXES = tuple(
     sorted(
         {
@@ -48,6 +49,7 @@ _OPAQUE_SUFFIXES = tuple(
             ".pyx",
             ".pyx.tp",
             ".pyx.in",
+            ".py.in",
         }
     )
 )

@@ -143,7 +143,7 @@ def in_scope(scope: Optional[Sequence[str]], rel: str) -> bool:
     return any(rel == s or rel.startswith(s + "/") for s in scope)
 
 
-def _setup_cfg_roots(path: Path) -> list[str]:
+def _setup_cfg_roots(path: Path, names: list[str]) -> list[str]:
     import configparser
 
     parser = configparser.ConfigParser(interpolation=None)
@@ -151,6 +151,8 @@ def _setup_cfg_roots(path: Path) -> list[str]:
         parser.read(path, encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError):
         return []
+    if parser.has_option("metadata", "name"):
+        names.append(parser.get("metadata", "name"))
     found: list[str] = []
     if parser.has_option("options", "package_dir"):
         for line in parser.get("options", "package_dir").splitlines():
@@ -170,12 +172,19 @@ def _get(data: object, *keys: str) -> object:
     return data
 
 
-def _pyproject_roots(path: Path) -> list[str]:
+def _pyproject_roots(path: Path, names: list[str]) -> list[str]:
     try:
         data = load_toml(path, str(path))
     except UsageError:
         return []
+    name = _get(data, "project", "name") or _get(data, "tool", "poetry", "name")
+    if isinstance(name, str):
+        names.append(name)
     found: list[str] = []
+    for tool, key in (("ruff", "src"), ("isort", "src_paths")):
+        listed = _get(data, "tool", tool, key)
+        if isinstance(listed, list):
+            found.extend(p for p in listed if isinstance(p, str))
     package_dir = _get(data, "tool", "setuptools", "package-dir")
     if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
         found.append(package_dir[""])
@@ -196,16 +205,49 @@ def _pyproject_roots(path: Path) -> list[str]:
     return found
 
 
+def _package_home(root: Path, project_names: list[str]) -> Optional[str]:
+    """The folder (below the root, one or two levels down, itself no package) that
+    holds the distribution's own import package: matplotlib's ``lib/matplotlib``.
+    None when the package sits at the root, or nowhere to be seen."""
+    wanted = {n.lower().replace("-", "_").replace(".", "_") for n in project_names}
+    if not wanted or any((root / n / "__init__.py").is_file() for n in wanted):
+        return None
+    folders = [root]
+    for depth in range(2):
+        deeper: list[Path] = []
+        for folder in folders:
+            try:
+                children = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            for child in children:
+                if not child.is_dir() or child.name.startswith((".", "_")):
+                    continue
+                if child.name.lower() in wanted and folder != root:
+                    if (Path(child.path) / "__init__.py").is_file():
+                        return str(Path(folder).relative_to(root))
+                elif not (Path(child.path) / "__init__.py").is_file() and depth == 0:
+                    deeper.append(Path(child.path))
+        folders = deeper
+    return None
+
+
 def declared_roots(root: Path) -> list[Path]:
-    """Source folders the project's packaging declares (``package_dir = =lib`` in
-    setup.cfg; setuptools, hatch and poetry tables and pytest's ``pythonpath`` in
-    pyproject.toml): where an install or a test run puts ``sys.path``. SQLAlchemy's
-    ``lib/sqlalchemy`` is imported as ``sqlalchemy``, never as ``lib.sqlalchemy``."""
+    """Source folders the project declares: ``package_dir = =lib`` in setup.cfg;
+    setuptools, hatch and poetry tables, pytest's ``pythonpath``, ruff's ``src`` and
+    isort's ``src_paths`` in pyproject.toml; and the folder holding the package named
+    like the project (``[project] name``). That is where an install or a test run puts
+    ``sys.path``: SQLAlchemy's ``lib/sqlalchemy`` is imported as ``sqlalchemy``, never
+    as ``lib.sqlalchemy``."""
     names: list[str] = []
+    project_names: list[str] = []
     if (root / "setup.cfg").is_file():
-        names.extend(_setup_cfg_roots(root / "setup.cfg"))
+        names.extend(_setup_cfg_roots(root / "setup.cfg", project_names))
     if (root / "pyproject.toml").is_file():
-        names.extend(_pyproject_roots(root / "pyproject.toml"))
+        names.extend(_pyproject_roots(root / "pyproject.toml", project_names))
+    home = _package_home(root, project_names)
+    if home is not None:
+        names.append(home)
     result: list[Path] = []
     for name in names:
         folder = (root / name).resolve()
