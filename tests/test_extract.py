@@ -942,3 +942,16 @@ def test_nul_byte_parse_error_points_at_the_byte() -> None:
     facts = extract(b"import os\nx = 1\x00\n", "m", False)
     assert facts.parse_error is not None
     assert (facts.parse_error.line, facts.parse_error.column) == (2, 6)
+
+
+def test_both_front_ends_record_global_bindings_alike() -> None:
+    from ssot_scan.extract import extract
+
+    code = (
+        b"def f():\n    global A, B\n    A = 1\n\nclass C:\n    def m(self):\n        global D\n"
+    )
+    facts = {engine: extract(code, "m", False, engine) for engine in ("ast", "libcst")}
+    for engine, found in facts.items():
+        names = [(d.name, d.line, d.column, d.conditional) for d in found.definitions]
+        assert ("A", 2, 5, True) in names and ("D", 7, 9, True) in names, engine
+    assert facts["ast"].definitions == facts["libcst"].definitions

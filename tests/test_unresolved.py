@@ -503,3 +503,26 @@ def test_importing_a_missing_dunder_all_is_reported(tmp_path: Path) -> None:
     )
     assert located(result) == {("pkg/use.py", 1, "SSOT005")}
     assert result.undecidable == 1
+
+
+def test_a_name_a_function_binds_with_global_is_a_module_attribute(tmp_path: Path) -> None:
+    # matplotlib's qt_compat: `_setup()` declares `global QtCore, QtGui` and assigns
+    # them; it runs at import time, and 25 imports of those names were SSOT005.
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/compat.py": """\
+                def _setup():
+                    global QtCore, QtGui
+                    import PyQt6.QtCore as QtCore
+                    QtGui = None
+
+                _setup()
+            """,
+            "pkg/use.py": "from pkg.compat import QtCore, QtGui, QtSvg\n",
+        },
+    )
+    assert [(f.path, f.line, f.symbol) for f in result.findings] == [
+        ("pkg/use.py", 1, "pkg.compat.QtSvg")
+    ]

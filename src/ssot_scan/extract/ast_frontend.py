@@ -176,6 +176,10 @@ class _Walker:
                 deprecated=self.deprecation(node.decorator_list),
             )
             self.body(node.body, ctx.entering(in_class=True))
+        elif isinstance(node, ast.Global):
+            column = self.col(node.lineno, node.col_offset)
+            for name in node.names:
+                b.add_global(name, node.lineno, column)
         elif isinstance(node, ast.Assign):
             self.assign(node.targets, node.value, ctx)
         elif isinstance(node, ast.AnnAssign):

@@ -180,6 +180,14 @@ class FactsBuilder:
             )
         )
 
+    def add_global(self, name: str, line: int, column: int) -> None:
+        """``global X`` in a function: the function binds the module's ``X`` when it
+        runs (matplotlib's ``qt_compat`` sets ``QtCore``, ``QtGui``... this way from a
+        function called at import time). A conditional binding: it may never run."""
+        self.facts.definitions.append(
+            Definition(name=name, kind="assign", line=line, column=column, conditional=True)
+        )
+
     # __all__ -------------------------------------------------------------------
     def set_all(self, names: Optional[list[str]]) -> None:
         """``__all__ = [...]``; None when the value is not a literal of strings."""

@@ -258,6 +258,10 @@ class _Walker:
                 deprecated=self.deprecation(node.decorators),
             )
             self.body(_statements(node.body), ctx.entering(in_class=True))
+        elif isinstance(node, cst.Global):
+            line, column = self.start(node)
+            for item in node.names:
+                b.add_global(item.name.value, line, column)
         elif isinstance(node, cst.Assign):
             self.assign([t.target for t in node.targets], node.value, ctx)
         elif isinstance(node, cst.AnnAssign):
