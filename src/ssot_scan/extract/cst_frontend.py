@@ -260,8 +260,8 @@ class _Walker:
             self.body(_statements(node.body), ctx.entering(in_class=True))
         elif isinstance(node, cst.Global):
             line, column = self.start(node)
-            for item in node.names:
-                b.add_global(item.name.value, line, column)
+            for declared in node.names:
+                b.add_global(declared.name.value, line, column)
         elif isinstance(node, cst.Assign):
             self.assign([t.target for t in node.targets], node.value, ctx)
         elif isinstance(node, cst.AnnAssign):
