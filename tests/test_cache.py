@@ -805,3 +805,18 @@ def test_a_warm_run_repeats_what_the_analysis_noticed(tmp_path: Path) -> None:
     noticed = [n for n in first.notices if "pkg.gone.Thing" in n]
     assert len(noticed) == 1
     assert [n for n in again.notices if "pkg.gone.Thing" in n] == noticed
+
+
+def test_a_package_with_no_project_around_it_keeps_its_cache_in_the_current_folder(
+    tmp_path: Path, run_cli: Any
+) -> None:
+    # A scan of site-packages must not write .ssot_cache into it.
+    site = tmp_path / "lib" / "site-packages"
+    (site / "pkg").mkdir(parents=True)
+    (site / "pkg" / "__init__.py").write_text("import os\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    code, _, err = run_cli([str(site / "pkg")], work)
+    assert code == 0, err
+    assert not (site / ".ssot_cache").exists()
+    assert (work / ".ssot_cache").is_dir()

@@ -537,7 +537,7 @@ def clean(paths: tuple[Path, ...], cache_dir: Optional[Path]) -> None:
     from ssot_scan.config import load_config
 
     try:
-        folder = cache_dir or default_cache_dir(load_config(list(paths)).project_root)
+        folder = cache_dir or default_cache_dir(load_config(list(paths)).cache_home)
     except UsageError as exc:
         click.echo(f"ssot-scan: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

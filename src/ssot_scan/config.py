@@ -17,6 +17,7 @@ from ssot_scan.checks.registry import ALL_CODES, expand_codes
 from ssot_scan.errors import UsageError
 from ssot_scan.project import (
     FROM_CONFIG,
+    FROM_MARKER,
     RootChoice,
     explicit_config,
     find_config_file,
@@ -100,6 +101,13 @@ class Config:
         if self.project_root is None:
             return None
         return RootChoice(self.project_root, self.root_how or FROM_CONFIG, self.root_marker)
+
+    @property
+    def cache_home(self) -> Optional[Path]:
+        """Where ``.ssot_cache`` goes by default: the root of a real project (a config
+        or a project marker decided it); None (the current folder) for packages
+        with no project around them, so a scan of site-packages writes nothing there."""
+        return self.project_root if self.root_how in (FROM_CONFIG, FROM_MARKER, "") else None
 
     @property
     def enabled_codes(self) -> list[str]:

@@ -106,7 +106,7 @@ def _scan(
         shown = ", ".join(str(p) for p in paths) or "."
         found.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
     cache = (
-        FactsCache(cache_dir or default_cache_dir(config.project_root), notices)
+        FactsCache(cache_dir or default_cache_dir(config.cache_home), notices)
         if use_cache
         else None
     )
