@@ -719,3 +719,36 @@ def test_a_git_ignored_version_module_the_build_writes_is_no_missing_module(
     )
     result = run_scan([tmp_path], load_config([tmp_path]))
     assert result.findings == []
+
+
+def test_standard_library_names_follow_the_import_system(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # A namespace folder never beats the standard library's regular package; nothing
+    # beats a module loaded at start-up (io); a regular package on the first sys.path
+    # entry does win over a non-built-in one, as SQLAlchemy's test/ package does.
+    make_project(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "email/parser_notes.py": "",
+            "io/__init__.py": "",
+            "test/__init__.py": "",
+            "test/helpers.py": "def fixture(): pass\n",
+            "app.py": (
+                "from email import message_from_string\n"
+                "from io import StringIO\n"
+                "from test.helpers import fixture, missing\n"
+            ),
+        },
+    )
+    found = _discover([tmp_path])
+    assert _file(found, "email/parser_notes.py").module is None
+    assert _file(found, "io/__init__.py").module is None
+    assert "`io` is built in" in (_file(found, "io/__init__.py").hidden_by or "")
+    assert _file(found, "test/helpers.py").module == "test.helpers"
+    assert found.first_party == {"app", "test"}
+    result = run_scan([tmp_path], load_config([tmp_path]))
+    assert [(f.path, f.line, f.symbol) for f in result.findings] == [
+        ("app.py", 3, "test.helpers.missing")
+    ]
