@@ -752,3 +752,15 @@ def test_standard_library_names_follow_the_import_system(
     assert [(f.path, f.line, f.symbol) for f in result.findings] == [
         ("app.py", 3, "test.helpers.missing")
     ]
+
+
+def test_a_named_folder_inside_the_project_is_walked_once(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    # The project walk already covers it: a second walk doubled the cost of a warm
+    # run and said every notice about the folder twice.
+    make_project(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/sub/m.py": ""})
+    os.symlink(tmp_path / "pkg", tmp_path / "pkg" / "sub" / "loop")
+    found = _discover([tmp_path / "pkg"])
+    assert len([n for n in found.notices if "symlink loop" in n]) == 1
+    assert [f.rel for f in found.files] == ["pkg/__init__.py", "pkg/sub/m.py"]

@@ -240,13 +240,15 @@ def _walk(
     include: list[str],
     notices: list[str],
     on_opaque: Optional[Callable[[Path], None]] = None,
+    seen: Optional[set[str]] = None,
 ) -> Iterator[Path]:
     """Files under ``top``; follows folder links once each, so link loops end.
 
     ``on_opaque`` hears of compiled extension modules and stubs, which are modules
-    an import can reach although there is no source to scan.
+    an import can reach although there is no source to scan. ``seen`` collects the
+    real path of every folder walked.
     """
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
 
     def onerror(exc: OSError) -> None:
         notices.append(f"{exc.filename}: cannot read folder: {exc.strerror}")
@@ -297,8 +299,10 @@ def discover(paths: list[Path], config: Config) -> Discovery:
     ignores = _Ignores(result.base, config.exclude, config.respect_gitignore)
     found: dict[Path, None] = {}
     opaque: list[Path] = []
+    walked: set[str] = set()
     for top in analysed_paths(named, choice):
-        for path in _walk(top, ignores, config.include, result.notices, opaque.append):
+        walk = _walk(top, ignores, config.include, result.notices, opaque.append, walked)
+        for path in walk:
             found.setdefault(path, None)
     for given in named:  # a named path is scanned even where excludes would skip it
         if given.is_symlink() and not given.exists():
@@ -306,6 +310,8 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         elif given.is_file():
             found.setdefault(given.resolve() if given.is_symlink() else given, None)
         elif given.is_dir():
+            if os.path.realpath(given) in walked:
+                continue  # the project walk went through it already
             for path in _walk(given, ignores, config.include, result.notices, opaque.append):
                 found.setdefault(path, None)
         else:
