@@ -321,13 +321,12 @@ def test_help_works(tmp_path: Path, run_cli: RunCli) -> None:
 
 
 def test_explain_prints_the_rule_documentation(tmp_path: Path, run_cli: RunCli) -> None:
-    from ssot_scan.checks.non_canonical_import import NonCanonicalImport
+    from ssot_scan.rules import BY_CODE
 
     code, out, _ = run_cli(["--explain", "SSOT002"], tmp_path)
     assert code == 0
-    assert out.startswith("SSOT002 (non-canonical-import)")
-    first_doc_line = (NonCanonicalImport.__doc__ or "").strip().splitlines()[0]
-    assert first_doc_line in out
+    assert out.startswith("SSOT002 (non-canonical-import, warning)\n\n")
+    assert BY_CODE["SSOT002"].docs.strip() in out
 
 
 def test_explain_unknown_code_exits_2(tmp_path: Path, run_cli: RunCli) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import pytest
 
-from ssot_scan.checks.registry import ALL_CODES
+from ssot_scan.rules import ALL_CODES
 
 MakeProject = Callable[..., Path]
 RunCli = Callable[..., "tuple[int, str, str]"]

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 import click
 
 from ssot_scan import __version__
-from ssot_scan.checks.registry import CHECK_NAMES
 from ssot_scan.errors import UsageError
 from ssot_scan.fileio import write_atomic
 from ssot_scan.report import FORMATS, renderer
+from ssot_scan.rules import CHECK_NAMES
 
 if TYPE_CHECKING:
+    from ssot_scan.checks.base import Check
     from ssot_scan.config import Config
     from ssot_scan.result import ScanResult
 
@@ -35,14 +36,31 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 def _explain(code: str) -> str:
+    """A rule's docs from the registry, then its VALID/INVALID examples."""
     from ssot_scan.checks import all_checks
+    from ssot_scan.rules import RULES
 
-    for check in all_checks():
-        if code in (check.code, check.name):
-            doc = (check.__doc__ or "").strip()
-            return f"{check.code} ({check.name})\n\n{doc}\n"
+    for rule in RULES:
+        if code in (rule.code, rule.name):
+            check = next(c for c in all_checks() if c.code == rule.code)
+            text = f"{rule.code} ({rule.name}, {rule.severity})\n\n{rule.docs.strip()}\n"
+            return text + _examples(check)
     known = ", ".join(CHECK_NAMES)
     raise UsageError(f"--explain: unknown rule code {code!r} (known: {known})")
+
+
+def _examples(check: Check) -> str:
+    """The check's own examples, as ``--explain`` shows them."""
+    lines: list[str] = []
+    for title, examples in (("Reported", check.INVALID), ("Not reported", check.VALID)):
+        for example in examples:
+            lines.append(f"\n{title}" + (f" ({example.note})" if example.note else "") + ":")
+            for rel, text in example.files.items():
+                lines.append(f"  # {rel}")
+                lines.extend(f"  {line}" if line else "" for line in text.splitlines())
+            for where in example.expect:
+                lines.append(f"  -> {check.code} at {where}")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 class _Progress:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ssot_scan.checks.registry import ALL_CODES, expand_codes
 from ssot_scan.errors import UsageError
 from ssot_scan.project import (
     FROM_CONFIG,
@@ -25,6 +24,7 @@ from ssot_scan.project import (
     start_folder,
 )
 from ssot_scan.rulepacks import RULE_TABLES, Rules, load_pack, parse_rules
+from ssot_scan.rules import ALL_CODES, expand_codes
 from ssot_scan.tomlcompat import load_toml
 from ssot_scan.validate import (
     check_keys,

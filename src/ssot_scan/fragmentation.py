@@ -60,14 +60,13 @@ def _shortness(module: str) -> tuple[int, int, str]:
     return (module.count("."), len(module), module)
 
 
-def fragmentation(index: Index, config: Config) -> list[Fragment]:
-    cached = index.cache.get("fragmentation")
-    if cached is not None:
-        return list(cached)
+def fragmentation(index: Index, config: Config, uses: list[Usage]) -> list[Fragment]:
+    """Every definition imported through more than one path, with its canonical path
+    and usage sites (``Analysis.fragments`` computes it once per scan)."""
     usages: dict[str, list[Usage]] = {}
-    for usage in index.usages():
+    for usage in uses:
         usages.setdefault(usage.definition, []).append(usage)
-    in_use = {u.name for u in index.usages()} | {d.rsplit(".", 1)[-1] for d in usages}
+    in_use = {u.name for u in uses} | {d.rsplit(".", 1)[-1] for d in usages}
     exports = index.symbols.exports(names=in_use)
     declared = _declared(index, config)
     fragments: list[Fragment] = []
@@ -96,8 +95,7 @@ def fragmentation(index: Index, config: Config) -> list[Fragment]:
         )
         if {u.path for u in sites} - fragment.tolerated:
             fragments.append(fragment)
-    index.cache["fragmentation"] = fragments
-    return list(fragments)
+    return fragments
 
 
 def _declared(index: Index, config: Config) -> dict[str, str]:

@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
-from ssot_scan.checks.registry import ALL_CODES
 from ssot_scan.findings import Finding
 from ssot_scan.project import in_scope
+from ssot_scan.rules import ALL_CODES
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config

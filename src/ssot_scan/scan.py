@@ -260,29 +260,30 @@ def _analyse(
     config: Config,
     notices: list[str],
 ) -> ScanResult:
-    """Index and check: the part that needs networkx and the checks, imported here."""
+    """Index, analyse and check: the part that needs networkx and the checks.
+
+    Only the enabled checks run. No check reads another's findings: what makes one
+    finding redundant (an SSOT002 import that SSOT001 reports) is declared in the
+    registry and asked of the analysis, which knows the selection.
+    """
+    from ssot_scan.analysis import Analysis
     from ssot_scan.checks import all_checks
-    from ssot_scan.checks.import_cycle import cycles
-    from ssot_scan.checks.unresolved_import import undecidable_count
-    from ssot_scan.fragmentation import fragmentation
     from ssot_scan.index import build_index
     from ssot_scan.result import tally
 
     index = build_index(files, found.first_party, config.rules, found.opaque_modules)
+    analysis = Analysis(index, config)
     enabled = set(config.enabled_codes)
     findings: list[Finding] = []
     for check in all_checks():
-        produced = list(check.run(index, config, findings))  # reads what came before
-        findings.extend(produced)
-    findings = [f for f in findings if f.code in enabled]
-    fragments = fragmentation(index, config) if "SSOT002" in enabled else []
-    found_cycles = cycles(index, config) if "SSOT004" in enabled else []
+        if check.code in enabled:
+            findings.extend(check.run(analysis))
     return tally(
         findings,
         index,
-        fragments,
+        analysis.fragments if "SSOT002" in enabled else [],
         notices,
         config,
-        found_cycles,
-        undecidable_count(index) if "SSOT005" in enabled else 0,
+        analysis.cycles if "SSOT004" in enabled else [],
+        analysis.undecidable if "SSOT005" in enabled else 0,
     )

@@ -1,7 +1,7 @@
-"""The checks: one module each, reading the index and yielding findings.
+"""The checks: one module each, reading the analysis and yielding findings.
 
-``checks.registry`` knows the codes without importing these modules; ``all_checks``
-imports them when a scan actually runs.
+``rules`` (the registry) knows every code without importing these modules;
+``all_checks`` imports them when a scan actually runs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def all_checks() -> list[Check]:
     from ssot_scan.checks.shadowed_module import ShadowedModule
     from ssot_scan.checks.unresolved_import import UnresolvedImport
 
-    # Order matters: a later check may skip what an earlier one reported.
+    # In registry order; no check reads another's findings, so order is presentation.
     return [
         ParseErrorCheck(),
         DeprecatedImport(),

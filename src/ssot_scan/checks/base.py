@@ -1,26 +1,61 @@
-"""What a check is: a code, a name, a docstring that explains it, and ``run``."""
+"""What a check is: a rule of the registry, ``run`` over the analysis, and examples.
+
+A check reads its code, name, severity and docs from ``rules.RULES``; it reads the
+analysis and returns findings, never another check's findings (which rule makes
+another redundant is declared in the registry and applied after selection). Its
+``VALID`` and ``INVALID`` examples are small projects with the findings inline: one
+parametrised test runs them all, and ``--explain`` shows them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
+from ssot_scan.rules import Rule, Severity
+
 if TYPE_CHECKING:
-    from ssot_scan.config import Config
+    from ssot_scan.analysis import Analysis
     from ssot_scan.facts import ImportSite
     from ssot_scan.findings import Finding
-    from ssot_scan.index import Index
+
+
+@dataclass(frozen=True)
+class Example:
+    """A project (rel path -> source) and where the rule reports in it.
+
+    ``expect`` lists ``"path:line"`` for every finding of this rule; empty for a
+    VALID example. ``config`` is the body of ``[tool.ssot-scan]``.
+    """
+
+    files: dict[str, str]
+    expect: tuple[str, ...] = ()
+    config: str = ""
+    note: str = ""
 
 
 class Check:
-    """Base class. The subclass docstring is the rule's documentation (``--explain``)."""
+    """Base class: subclasses set ``rule`` and implement ``run``."""
 
-    code: ClassVar[str]
-    name: ClassVar[str]
-    severity: ClassVar[str] = "warning"
+    rule: ClassVar[Rule]
+    VALID: ClassVar[tuple[Example, ...]] = ()
+    INVALID: ClassVar[tuple[Example, ...]] = ()
 
-    def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterable[Finding]:
-        """Findings for this check; ``earlier`` holds what checks before it found."""
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    def run(self, analysis: Analysis) -> Iterable[Finding]:
+        """This rule's findings over the analysis."""
         raise NotImplementedError
 
     def finding(

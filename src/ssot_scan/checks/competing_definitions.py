@@ -14,8 +14,10 @@ from ssot_scan.facts import Definition
 from ssot_scan.findings import Finding, import_statement
 from ssot_scan.index import Usage
 from ssot_scan.index.symbols import DEFINITION, _FromBinding
+from ssot_scan.rules import BY_CODE
 
 if TYPE_CHECKING:
+    from ssot_scan.analysis import Analysis
     from ssot_scan.config import Config
     from ssot_scan.index import Index
     from ssot_scan.rulepacks import WatchRule
@@ -37,48 +39,15 @@ def _parent(dotted: str) -> str:
 
 
 class CompetingDefinitions(Check):
-    """One name, several definitions competing to be "the" one.
+    """Competing imports of one name, watched names, and (opt-in) every class name
+    defined in several modules (docs: the registry)."""
 
-    1. An imported name that reaches *different* definitions depending on the
-       module it is imported from — ``WebSocketManager`` is the unified manager
-       through the compat shim and a factory class through the canonical module.
-       Reported once per name, at the first import that reaches a definition other
-       than the canonical one (the one a ``[[canonical]]`` rule names, else the one
-       most imports reach), with every other such import as a related location.
-       Only where the definitions compete for one concept: two imports from
-       sibling modules reach different definitions, and a path renames another
-       module's object to the name (an ``X = Y`` alias of an imported ``Y``,
-       ``import Y as X``), or is a deprecated or ``*compat*`` module, or both
-       definitions are classes carrying the name themselves in modules of one
-       package without one inheriting from the other. Namespaced homonyms such as
-       ``django.forms.Field`` and ``django.db.models.Field`` are left alone, and
-       so are imports that rename on the way in (``import Loader as
-       FilesystemLoader`` knows which one it wants).
-    2. Watched names: a rule pack's ``[[watch]] name = "*WebSocketManager"`` with
-       ``max-definitions = 1`` (the default): every class or function definition
-       beyond the limit, and every module-level ``X = Y`` alias that binds a
-       watched name to another object, is reported at its definition, naming the
-       others. Test modules are left out unless ``include-tests = true``. The
-       definitions kept are the most imported ones outside tests.
-    3. Without a watch list, class names defined in several modules are not
-       reported (Django alone has dozens of legitimate ``Migration`` classes),
-       unless ``[tool.ssot-scan.competing-definitions] all-classes = true``; then
-       test modules and ``ignore-names`` (fnmatch patterns) are left out.
+    rule = BY_CODE["SSOT003"]
 
-    Why it matters: code that imports "the" ``WebSocketManager`` gets a different
-    class depending on the path it took; isinstance checks, registries and patches
-    silently apply to one and miss the other.
-
-    An import already reported as SSOT001 is not reported again.
-    """
-
-    code = "SSOT003"
-    name = "competing-definitions"
-
-    def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
-        reported = {(f.path, f.line, f.statement) for f in earlier if f.code == "SSOT001"}
-        uses = index.usages()
-        yield from self._competing_imports(index, config, uses, reported)
+    def run(self, analysis: Analysis) -> Iterator[Finding]:
+        index, config = analysis.index, analysis.config
+        uses = analysis.usages
+        yield from self._competing_imports(analysis, uses)
         # "Most imported" counts application code: a mock imported by every test
         # must not become the definition to keep.
         imported_counts = Counter(
@@ -101,13 +70,8 @@ class CompetingDefinitions(Check):
                 yield finding
 
     # -- 1: one imported name, several definitions ----------------------------------
-    def _competing_imports(
-        self,
-        index: Index,
-        config: Config,
-        uses: list[Usage],
-        reported: set[tuple[str, int, str]],
-    ) -> Iterator[Finding]:
+    def _competing_imports(self, analysis: Analysis, uses: list[Usage]) -> Iterator[Finding]:
+        index, config = analysis.index, analysis.config
         by_name: dict[str, list[Usage]] = {}
         for use in uses:
             # ``import Loader as FilesystemLoader`` knows it is not "the" Loader.
@@ -138,8 +102,9 @@ class CompetingDefinitions(Check):
             others = [
                 u
                 for u in others
-                if (u.source.rel, u.site.line, import_statement(u.site, [u.imported]))
-                not in reported
+                if not analysis.superseded(
+                    self.code, u.source.rel, u.site.line, import_statement(u.site, [u.imported])
+                )
             ]
             if not others:
                 continue

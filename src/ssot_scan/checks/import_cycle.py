@@ -6,59 +6,27 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ssot_scan.checks.base import Check
-from ssot_scan.cycles import edge_sites, find_cycles, runtime_graph
+from ssot_scan.cycles import edge_sites
 from ssot_scan.findings import Finding, import_statement
 from ssot_scan.result import Cycle
+from ssot_scan.rules import BY_CODE
 
 if TYPE_CHECKING:
+    from ssot_scan.analysis import Analysis
     from ssot_scan.config import Config
     from ssot_scan.index import Index
 
 _SHOWN_BREAKERS = 5
 
 
-def cycles(index: Index, config: Config) -> list[Cycle]:
-    """The import cycles of a scan, computed once and shared with the reports."""
-    cached = index.cache.get("cycles")
-    if cached is None:
-        cached = find_cycles(runtime_graph(index.graph, config.include_lazy))
-        for cycle in cached:
-            cycle.files = sorted(index.paths[m].rel for m in cycle.modules if m in index.paths)
-        index.cache["cycles"] = cached
-    return list(cached)
-
-
 class ImportCycle(Check):
-    """A cycle among the modules' import-time imports.
+    """One finding per strongly connected component, at its first breaker (docs: the registry)."""
 
-    One finding per strongly connected component of the graph of runtime,
-    module-level imports (a module importing itself counts). Imports under
-    ``if TYPE_CHECKING:`` never run and do not count; imports inside functions run
-    late and count only with ``[tool.ssot-scan.cycles] include-lazy = true``;
-    imports inside ``try:`` run and count.
+    rule = BY_CODE["SSOT004"]
 
-    The finding lists the modules, one shortest cycle as a readable chain, and the
-    imports to remove: a small feedback arc set found by the Eades-Lin-Smyth
-    ordering heuristic (grimp nominates cycle breakers in the same spirit), pruned of
-    every edge not needed once the others are cut. It is located at the first of
-    those imports. The whole computation is near-linear: no enumeration of cycles.
-
-    Why it matters: a cycle makes import order matter, turns a moved import into an
-    ``ImportError: cannot import name`` at start-up, and keeps modules that should be
-    separable welded together.
-
-    Example::
-
-        # app/a.py: from app.b import g      app/b.py: from app.a import f
-        # SSOT004 import cycle of 2 modules: app.a -> app.b (app/a.py:1)
-        #   -> app.a (app/b.py:1); to break it, remove app.a -> app.b
-    """
-
-    code = "SSOT004"
-    name = "import-cycle"
-
-    def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
-        for cycle in cycles(index, config):
+    def run(self, analysis: Analysis) -> Iterator[Finding]:
+        index, config = analysis.index, analysis.config
+        for cycle in analysis.cycles:
             first = cycle.breakers[0]
             sites = edge_sites(index.graph, first, config.include_lazy)
             if not sites:

@@ -7,57 +7,29 @@ from typing import TYPE_CHECKING, Any
 
 from ssot_scan.checks.base import Check
 from ssot_scan.findings import Finding, import_statement
-from ssot_scan.fragmentation import Fragment, fragmentation
+from ssot_scan.fragmentation import Fragment
+from ssot_scan.rules import BY_CODE
 
 if TYPE_CHECKING:
+    from ssot_scan.analysis import Analysis
     from ssot_scan.config import Config
     from ssot_scan.index import Index, Usage
 
 
 class NonCanonicalImport(Check):
-    """A symbol exported by several module paths, imported here through the wrong one.
+    """One finding per usage site of a fragmented symbol through a path it should not use
+    (docs: the registry)."""
 
-    The canonical path is declared (``[[canonical]]`` in a rule pack or the config) or
-    derived by ``canonical-policy``: ``most-used`` (default: the non-deprecated path
-    most import sites use, ties to the shortest), ``definition`` (the defining
-    module) or ``shortest-public`` (the shortest path without a ``_private`` part).
+    rule = BY_CODE["SSOT002"]
 
-    Why it matters: every extra path is a place the symbol can silently fork — a
-    compat shim rebinds it, a re-export goes stale — and a reader cannot tell that
-    two imports name the same thing.
-
-    A declared canonical path is strict: every other path is reported. A derived
-    one is cautious, because a maintainer must agree with every finding: only
-    *accidental* paths are reported — modules that merely import the name for their
-    own use and are imported from anyway. Paths the code publishes on purpose
-    (package re-exports, ``__all__``, ``X as X``, aliases) are reported too with
-    ``[tool.ssot-scan.non-canonical] report-published = true``, except the
-    package-facade idiom: the defining module and the packages above it that
-    re-export it (``django.db.models`` for ``django.db.models.fields.Field``).
-
-    Re-export sites build paths but are not usage: imports in a package
-    ``__init__``, of names the module lists in ``__all__``, in the ``X as X`` form,
-    star imports, and imports a module-level ``Y = X`` alias republishes. Imports
-    inside a canonical *package* may use its submodules (that avoids cycles).
-
-    Example::
-
-        from app.websocket_core import UnifiedWebSocketManager
-        # SSOT002 import `UnifiedWebSocketManager` from
-        # `app.websocket_core.websocket_manager` (declared canonical; ...)
-    """
-
-    code = "SSOT002"
-    name = "non-canonical-import"
-
-    def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
-        reported = {(f.path, f.line, f.statement) for f in earlier if f.code == "SSOT001"}
-        for fragment in fragmentation(index, config):
+    def run(self, analysis: Analysis) -> Iterator[Finding]:
+        index, config = analysis.index, analysis.config
+        for fragment in analysis.fragments:
             for usage in fragment.sites:
                 if not _actionable(index, config, fragment, usage):
                     continue
                 statement = import_statement(usage.site, [usage.imported])
-                if (usage.file, usage.site.line, statement) in reported:
+                if analysis.superseded(self.code, usage.file, usage.site.line, statement):
                     continue
                 yield self.at_site(
                     usage.file,

@@ -7,28 +7,19 @@ from typing import TYPE_CHECKING
 
 from ssot_scan.checks.base import Check
 from ssot_scan.findings import Finding
+from ssot_scan.rules import BY_CODE
 
 if TYPE_CHECKING:
-    from ssot_scan.config import Config
-    from ssot_scan.index import Index
+    from ssot_scan.analysis import Analysis
 
 
 class ParseErrorCheck(Check):
-    """A file that no front end can read (syntax, encoding or I/O error).
+    """One finding per file that no front end could parse (docs: the registry)."""
 
-    Why it matters: whatever the file imports or defines is invisible to every other
-    check, and to Python itself; an import of it fails at run time.
+    rule = BY_CODE["SSOT000"]
 
-    Example: ``def f(:`` in ``app/broken.py`` gives
-    ``app/broken.py:1:7: SSOT000 cannot parse: SyntaxError: invalid syntax``.
-    """
-
-    code = "SSOT000"
-    name = "parse-error"
-    severity = "error"
-
-    def run(self, index: Index, config: Config, earlier: list[Finding]) -> Iterator[Finding]:
-        for source, facts in index.files:
+    def run(self, analysis: Analysis) -> Iterator[Finding]:
+        for source, facts in analysis.index.files:
             error = facts.parse_error
             if error is None:
                 continue

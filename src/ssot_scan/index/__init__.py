@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
@@ -49,14 +49,10 @@ class Index:
     graph: ImportGraph
     deprecations: Deprecations
     notices: list[str] = field(default_factory=list)  # one-line warnings for stderr
-    cache: dict[str, Any] = field(default_factory=dict)  # results checks and reports share
 
-    def usages(self) -> list[Usage]:
-        """Every ``from M import N`` that uses a definition, resolved once per scan
-        for the checks that need it (SSOT002's fragmentation, SSOT003)."""
-        cached: Optional[list[Usage]] = self.cache.get("usages")
-        if cached is not None:
-            return cached
+    def find_usages(self) -> list[Usage]:
+        """Every ``from M import N`` that uses a definition (``Analysis.usages``
+        keeps the answer for the checks that need it: SSOT002, SSOT003)."""
         found: list[Usage] = []
         for source, facts in self.files:
             if source.shadowed_by is not None:
@@ -72,7 +68,6 @@ class Index:
                     resolution = self.symbols.resolve(site.target, imported.name)
                     if resolution.kind == DEFINITION:
                         found.append(Usage(source, site, imported, resolution.target))
-        self.cache["usages"] = found
         return found
 
 

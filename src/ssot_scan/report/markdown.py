@@ -6,8 +6,8 @@ the baseline, and the most fragmented symbols.
 
 from __future__ import annotations
 
-from ssot_scan.checks.registry import CHECK_NAMES
 from ssot_scan.result import ScanResult
+from ssot_scan.rules import CHECK_NAMES
 
 TOP_FRAGMENTS = 10
 

@@ -18,16 +18,15 @@ a finding across edits the way ``--baseline`` does.
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 from typing import Any, Optional
 from urllib.parse import quote
 
 from ssot_scan import __version__
-from ssot_scan.checks.registry import ALL_CODES, CHECK_NAMES
 from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
+from ssot_scan.rules import RULES
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -49,24 +48,17 @@ def _markdown(doc: str) -> str:
 
 
 def _rules() -> list[dict[str, Any]]:
-    from ssot_scan.checks import all_checks
-
-    checks = {check.code: check for check in all_checks()}
     rules = []
-    for code in ALL_CODES:
-        check = checks.get(code)
-        doc = inspect.cleandoc(check.__doc__ or "") if check is not None else ""
-        name = check.name if check is not None else CHECK_NAMES[code]
-        severity = check.severity if check is not None else "warning"
-        summary = doc.splitlines()[0] if doc else name
+    for rule in RULES:
+        doc = rule.docs.strip()
         rules.append(
             {
-                "id": code,
-                "name": name,
-                "shortDescription": {"text": summary},
-                "fullDescription": {"text": doc or summary},
-                "help": {"text": doc or summary, "markdown": _markdown(doc or summary)},
-                "defaultConfiguration": {"level": _level(severity)},
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": doc},
+                "help": {"text": doc, "markdown": _markdown(doc)},
+                "defaultConfiguration": {"level": _level(rule.severity)},
             }
         )
     return rules

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ssot_scan.checks.registry import CHECK_NAMES
 from ssot_scan.result import ScanResult
+from ssot_scan.rules import CHECK_NAMES
 
 
 def render_statistics_text(result: ScanResult, quiet: bool = False) -> str:

@@ -1,0 +1,132 @@
+"""Imports of deprecated modules and symbols, found once per scan.
+
+Detection only: SSOT001 renders each ``DeprecatedUse`` as a finding, and the sites
+are what SSOT002 and SSOT003 defer to ("superseded by SSOT001" in the registry),
+whether or not SSOT001's findings were computed first.
+
+Not reported: importing a submodule of a deprecated package (``import pkg.sub``
+when only ``pkg`` is deprecated), imports made by a deprecated module, and imports
+between modules inside one deprecated package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Optional
+
+from ssot_scan.discover import SourceFile
+from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
+from ssot_scan.findings import import_statement
+from ssot_scan.index.deprecations import Deprecation
+from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, is_reexport
+
+if TYPE_CHECKING:
+    from ssot_scan.index import Index
+
+
+@dataclass(frozen=True)
+class DeprecatedUse:
+    """One import that reaches a deprecated module or symbol."""
+
+    source: SourceFile
+    site: ImportSite
+    imported: Optional[ImportedName]  # None: the statement imports the module itself
+    target: str  # the deprecated module, or the deprecated symbol's dotted name
+    deprecation: Deprecation
+    kind: Literal["module", "symbol"]
+
+    @property
+    def statement(self) -> str:
+        return self.statement_of(self.site, self.imported)
+
+    @staticmethod
+    def statement_of(site: ImportSite, imported: Optional[ImportedName]) -> str:
+        """The normalised import a finding and a fingerprint rest on."""
+        return import_statement(site, [imported] if imported else None)
+
+
+def _is_within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def find_deprecated_imports(index: Index) -> list[DeprecatedUse]:
+    deprecations = index.deprecations
+    if not (deprecations.modules or deprecations.definitions or deprecations.external_symbols):
+        return []
+    found: list[DeprecatedUse] = []
+    for source, facts in index.files:
+        if source.shadowed_by is not None or source.module in deprecations.modules:
+            continue  # never imported, or a deprecated module (its imports go with it)
+        own = deprecations.inside_deprecated(source.module) if source.module else None
+        for site in facts.imports:
+            if site.target is None or not source.judges(site):
+                continue
+            found.extend(_site(index, source, facts, own, site))
+    return found
+
+
+def _site(
+    index: Index,
+    source: SourceFile,
+    facts: ModuleFacts,
+    own: Optional[str],
+    site: ImportSite,
+) -> Iterator[DeprecatedUse]:
+    deprecations = index.deprecations
+    is_package = source.is_package
+    assert site.target is not None
+
+    def exempt(module: str) -> bool:
+        # A deprecated module's own imports, and imports inside a deprecated package.
+        return own is not None and _is_within(module, own)
+
+    if site.kind == "import":
+        found = deprecations.module(site.target)
+        if found is not None and not exempt(site.target):
+            yield DeprecatedUse(source, site, None, site.target, found, "module")
+        return
+    module_dep = deprecations.module(site.target)
+    if site.is_star:
+        if module_dep is not None and not exempt(site.target):
+            yield DeprecatedUse(source, site, None, site.target, module_dep, "module")
+        return
+    for imported in site.names:
+        if module_dep is not None and not exempt(site.target):
+            yield DeprecatedUse(source, site, imported, site.target, module_dep, "module")
+            continue
+        if not (deprecations.definitions or deprecations.external_symbols):
+            # Only module deprecations: no need to resolve the name, just to
+            # know whether it is a deprecated submodule.
+            submodule = f"{site.target}.{imported.name}"
+            found = deprecations.module(submodule)
+            if (
+                found is not None
+                and index.symbols.module_exists(submodule)
+                and not exempt(submodule)
+            ):
+                yield DeprecatedUse(source, site, imported, submodule, found, "module")
+            continue
+        resolution = index.symbols.resolve(site.target, imported.name)
+        if resolution.kind == MODULE:
+            found = deprecations.module(resolution.target)
+            if found is not None and not exempt(resolution.target):
+                yield DeprecatedUse(source, site, imported, resolution.target, found, "module")
+            continue
+        found = None
+        symbol = f"{site.target}.{imported.name}"
+        if resolution.kind == DEFINITION:
+            found = deprecations.definitions.get(resolution.target)
+            symbol = resolution.target if found else symbol
+        elif resolution.kind == EXTERNAL:
+            # A deprecated name outside the scanned code, maybe via a re-export.
+            found = deprecations.external_symbols.get(resolution.target)
+            symbol = resolution.target if found else symbol
+        if found is None:
+            found = deprecations.external_symbols.get(f"{site.target}.{imported.name}")
+        if found is None or exempt(symbol.rsplit(".", 1)[0]):
+            continue
+        # Re-exporting a deprecated symbol runs nothing; each use is reported.
+        if is_reexport(facts, is_package, site, imported):
+            continue
+        yield DeprecatedUse(source, site, imported, symbol, found, "symbol")

@@ -1,0 +1,135 @@
+"""Which first-party imports cannot succeed, and which no static tool can decide.
+
+Detection only: SSOT005 turns each ``Broken`` into a finding, and the undecidable
+count is part of the analysis whether or not SSOT005 runs, so no report depends on
+the order the checks ran in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Optional, Union
+
+from ssot_scan.discover import SourceFile
+from ssot_scan.facts import CTX_TRY_IMPORT_ERROR, ImportedName, ImportSite
+from ssot_scan.index.symbols import LOOP, MODULE, UNDECIDABLE, UNRESOLVED
+
+if TYPE_CHECKING:
+    from ssot_scan.index import Index
+
+Missing = Literal["module", "name"]
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One import that fails: what is missing, in words, and where the import is."""
+
+    source: SourceFile
+    site: ImportSite
+    imported: Optional[ImportedName]  # None: the whole statement (a module is missing)
+    text: str
+    symbol: str  # the missing module, or the dotted name a chain ends at
+    missing: Missing
+
+
+@dataclass(frozen=True)
+class _Undecidable:
+    """A name a static tool cannot decide (module ``__getattr__``, a namespace
+    package, a compiled module...): counted, never reported."""
+
+
+_UNDECIDABLE = _Undecidable()
+Verdict = Union[Broken, _Undecidable]
+
+
+@dataclass(frozen=True)
+class UnresolvedImports:
+    broken: list[Broken]
+    undecidable: int
+
+
+def find_unresolved(index: Index, include_guarded: bool) -> UnresolvedImports:
+    broken: list[Broken] = []
+    undecidable = 0
+    for source, facts in index.files:
+        if source.shadowed_by is not None:
+            continue
+        for site in facts.imports:
+            if not include_guarded and site.context == CTX_TRY_IMPORT_ERROR:
+                continue
+            if not source.judges(site):
+                continue
+            for verdict in _site(index, source, site):
+                if isinstance(verdict, Broken):
+                    broken.append(verdict)
+                else:
+                    undecidable += 1
+    return UnresolvedImports(broken, undecidable)
+
+
+def _site(index: Index, source: SourceFile, site: ImportSite) -> Iterator[Verdict]:
+    symbols = index.symbols
+    if site.target is None:
+        text = (
+            f"relative import `{'.' * site.level}{site.raw_module}` climbs above the "
+            "top-level package"
+        )
+        yield Broken(source, site, None, text, site.raw_module, "module")
+        return
+    if not symbols.is_first_party(site.target):
+        return
+    missing = _missing_module(index, site.target)
+    if missing is not None:
+        if symbols.provides_dynamically(site.target) or symbols.namespace_may_provide(site.target):
+            yield _UNDECIDABLE  # a package that rewires imports, or another portion, may
+        else:
+            yield Broken(source, site, None, missing, site.target, "module")
+        return
+    unparsed = _unparsed(index, site.target)
+    if unparsed is not None:
+        yield Broken(source, site, None, unparsed, site.target, "module")
+        return
+    if site.kind == "import" or site.is_star:
+        return
+    for imported in site.names:
+        resolution = symbols.resolve_any(site.target, imported.name)
+        if resolution.kind == MODULE:
+            unparsed = _unparsed(index, resolution.target)
+            if unparsed is not None:
+                yield Broken(source, site, imported, unparsed, resolution.target, "module")
+        elif resolution.kind == UNDECIDABLE:
+            yield _UNDECIDABLE
+        elif resolution.kind == UNRESOLVED:
+            if resolution.detail == "module":
+                text = f"`{imported.name}` from `{site.target}` leads to a missing module "
+                text += f"`{resolution.target}`"
+            else:
+                text = f"cannot import `{imported.name}` from `{site.target}`: no such name"
+                if resolution.target != f"{site.target}.{imported.name}":
+                    text += f" (its re-export chain ends at `{resolution.target}`)"
+            yield Broken(source, site, imported, text, resolution.target, "name")
+        elif resolution.kind == LOOP:
+            text = f"cannot import `{imported.name}` from `{site.target}`: its re-exports "
+            text += f"loop back on themselves at `{resolution.target}`"
+            yield Broken(source, site, imported, text, resolution.target, "name")
+
+
+def _unparsed(index: Index, module: str) -> Optional[str]:
+    """Why ``module`` cannot be imported when its file does not parse, else None."""
+    facts = index.modules.get(module)
+    if facts is None or facts.parse_error is None:
+        return None
+    return f"`{module}` cannot be imported: {index.paths[module].rel} does not parse"
+
+
+def _missing_module(index: Index, module: str) -> Optional[str]:
+    symbols = index.symbols
+    if symbols.module_exists(module):
+        return None
+    parts = module.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        parent = ".".join(parts[:i])
+        if symbols.module_exists(parent):
+            return f"no module `{module}`: `{parent}` has no submodule `{parts[i]}`"
+    return f"no module `{module}`"
