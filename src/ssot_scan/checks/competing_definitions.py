@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from ssot_scan.checks.base import Check
+from ssot_scan.checks.base import Check, Example
 from ssot_scan.discover import SourceFile, is_test_path
 from ssot_scan.facts import Definition
 from ssot_scan.findings import Finding, import_statement
@@ -43,6 +43,32 @@ class CompetingDefinitions(Check):
     defined in several modules (docs: the registry)."""
 
     rule = BY_CODE["SSOT003"]
+
+    INVALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/ws.py": "class WsManager:\n    pass\n",
+                "pkg/http.py": "class HttpManager:\n    pass\n",
+                "pkg/app.py": "from pkg.ws import WsManager\n",
+            },
+            expect=("pkg/http.py:1",),
+            config='[[tool.ssot-scan.watch]]\nname = "*Manager"\n',
+            note="a watched name allows one definition; the most imported one is kept",
+        ),
+    )
+    VALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/client.py": "class Request:\n    pass\n",
+                "pkg/server.py": "class Request:\n    pass\n",
+                "pkg/a.py": "from pkg.client import Request\n",
+                "pkg/b.py": "from pkg.server import Request as ServerRequest\n",
+            },
+            note="an import that renames on the way in knows which one it wants",
+        ),
+    )
 
     def run(self, analysis: Analysis) -> Iterator[Finding]:
         index, config = analysis.index, analysis.config

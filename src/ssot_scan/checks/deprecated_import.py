@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
-from ssot_scan.checks.base import Check
+from ssot_scan.checks.base import Check, Example
 from ssot_scan.deprecated_imports import DeprecatedUse
 from ssot_scan.facts import ImportedName, ImportSite
 from ssot_scan.findings import Finding
@@ -20,6 +20,45 @@ class DeprecatedImport(Check):
     """One finding per import of a deprecated module or symbol (see the registry)."""
 
     rule = BY_CODE["SSOT001"]
+
+    INVALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/old.py": "X = 1\n",
+                "pkg/app.py": "from pkg.old import X\n",
+            },
+            expect=("pkg/app.py:1",),
+            config='[[tool.ssot-scan.deprecated]]\nmodule = "pkg.old"\nreplacement = "pkg.new"\n',
+            note="a rule pack deprecates the module",
+        ),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/core.py": "class Thing:\n    pass\n",
+                "pkg/compat.py": (
+                    "import warnings\n\nfrom pkg.core import Thing\n\n"
+                    "warnings.warn('use pkg.core', DeprecationWarning, stacklevel=2)\n"
+                ),
+                "pkg/app.py": "from pkg.compat import Thing\n",
+            },
+            expect=("pkg/app.py:1",),
+            note="the module warns when imported",
+        ),
+    )
+    VALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/tools.py": (
+                    "import warnings\n\n\ndef old():\n"
+                    "    warnings.warn('old', DeprecationWarning, stacklevel=2)\n"
+                ),
+                "pkg/app.py": "from pkg.tools import old\n",
+            },
+            note="a warning at call time deprecates the function's callers, not the import",
+        ),
+    )
 
     def run(self, analysis: Analysis) -> Iterator[Finding]:
         for use in analysis.deprecated_imports:

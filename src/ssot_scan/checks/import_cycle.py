@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ssot_scan.checks.base import Check
+from ssot_scan.checks.base import Check, Example
 from ssot_scan.cycles import edge_sites
 from ssot_scan.findings import Finding, import_statement
 from ssot_scan.result import Cycle
@@ -23,6 +23,32 @@ class ImportCycle(Check):
     """One finding per strongly connected component, at its first breaker (docs: the registry)."""
 
     rule = BY_CODE["SSOT004"]
+
+    INVALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/a.py": "from pkg.b import g\n\n\ndef f():\n    return g\n",
+                "pkg/b.py": "from pkg.a import f\n\n\ndef g():\n    return f\n",
+            },
+            expect=("pkg/b.py:1",),
+            note="reported at the import to remove (here b's, the first breaker)",
+        ),
+    )
+    VALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/a.py": "from pkg.b import g\n\n\ndef f():\n    return g\n",
+                "pkg/b.py": (
+                    "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+                    "    from pkg.a import f\n\n\ndef g():\n    from pkg.a import f\n\n"
+                    "    return f\n"
+                ),
+            },
+            note="imports under TYPE_CHECKING never run; inside a function they run late",
+        ),
+    )
 
     def run(self, analysis: Analysis) -> Iterator[Finding]:
         index, config = analysis.index, analysis.config

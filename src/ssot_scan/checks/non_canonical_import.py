@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ssot_scan.checks.base import Check
+from ssot_scan.checks.base import Check, Example
 from ssot_scan.findings import Finding, import_statement
 from ssot_scan.fragmentation import Fragment
 from ssot_scan.rules import BY_CODE
@@ -21,6 +21,31 @@ class NonCanonicalImport(Check):
     (docs: the registry)."""
 
     rule = BY_CODE["SSOT002"]
+
+    INVALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/core.py": "class Thing:\n    pass\n",
+                "pkg/helpers.py": "from pkg.core import Thing\n\nDEFAULT = Thing()\n",
+                "pkg/c.py": "from pkg.helpers import Thing\n",
+                "pkg/d.py": "from pkg.core import Thing\n",
+            },
+            expect=("pkg/c.py:1",),
+            note="helpers only imports Thing for its own use: an accidental path",
+        ),
+    )
+    VALID = (
+        Example(
+            {
+                "pkg/__init__.py": "from pkg.core import Thing\n",
+                "pkg/core.py": "class Thing:\n    pass\n",
+                "pkg/a.py": "from pkg import Thing\n",
+                "pkg/b.py": "from pkg.core import Thing\n",
+            },
+            note="a package re-exporting its own definition is one path (the facade idiom)",
+        ),
+    )
 
     def run(self, analysis: Analysis) -> Iterator[Finding]:
         index, config = analysis.index, analysis.config

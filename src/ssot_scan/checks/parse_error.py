@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ssot_scan.checks.base import Check
+from ssot_scan.checks.base import Check, Example
 from ssot_scan.findings import Finding
 from ssot_scan.rules import BY_CODE
 
@@ -17,6 +17,20 @@ class ParseErrorCheck(Check):
     """One finding per file that no front end could parse (docs: the registry)."""
 
     rule = BY_CODE["SSOT000"]
+
+    INVALID = (
+        Example(
+            {"pkg/__init__.py": "", "pkg/broken.py": "def f(:\n    pass\n"},
+            expect=("pkg/broken.py:1",),
+            note="no Python version parses it",
+        ),
+    )
+    VALID = (
+        Example(
+            {"pkg/__init__.py": "", "pkg/new.py": "x = f\"{'a' + f'{1}'}\"\n"},
+            note="newer syntax than the interpreter's goes to libcst",
+        ),
+    )
 
     def run(self, analysis: Analysis) -> Iterator[Finding]:
         for source, facts in analysis.index.files:

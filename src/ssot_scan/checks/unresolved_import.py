@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
-from ssot_scan.checks.base import Check
+from ssot_scan.checks.base import Check, Example
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import ImportedName, ImportSite
 from ssot_scan.findings import Finding, import_statement
@@ -29,6 +29,28 @@ class UnresolvedImport(Check):
     """One finding per import ``unresolved.find_unresolved`` found broken (docs: the registry)."""
 
     rule = BY_CODE["SSOT005"]
+
+    INVALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/core.py": "def make():\n    pass\n",
+                "pkg/app.py": "from pkg.core import make, build\nfrom pkg import gone\n",
+            },
+            expect=("pkg/app.py:1", "pkg/app.py:2"),
+        ),
+    )
+    VALID = (
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/lazy.py": "def __getattr__(name):\n    return name\n",
+                "pkg/app.py": "from pkg.lazy import anything\nfrom scripts.gone import x\n",
+                "scripts/tool.py": "",
+            },
+            note="a module __getattr__, and a namespace package another portion may complete",
+        ),
+    )
 
     def run(self, analysis: Analysis) -> Iterator[Finding]:
         for broken in analysis.unresolved.broken:
