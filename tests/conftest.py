@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Union
 
@@ -60,3 +60,27 @@ def run_cli() -> RunCli:
         return result.exit_code, result.stdout, result.stderr
 
     return run
+
+
+_SOURCE_TREE = Path(__file__).resolve().parents[1]
+
+
+def _snapshot() -> set[str]:
+    """Every file and folder under fixtures/, src/ and rules/ (caches of Python's own
+    left out): what the suite must leave as it found it."""
+    found: set[str] = set()
+    for top in ("fixtures", "src", "rules"):
+        for path in (_SOURCE_TREE / top).rglob("*"):
+            if "__pycache__" not in path.parts and ".egg-info" not in str(path):
+                found.add(path.relative_to(_SOURCE_TREE).as_posix())
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_test_writes_into_the_source_tree() -> Iterator[None]:
+    """A test that scans a fixture in place must not leave a cache (or anything
+    else) behind: the suite fails at the end if one did."""
+    before = _snapshot()
+    yield
+    added = sorted(_snapshot() - before)
+    assert not added, f"tests wrote into the source tree: {added[:5]}"

@@ -71,7 +71,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def scan_json(run_cli: RunCli, cwd: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    code, out, _ = run_cli(["-f", "json", *args], cwd)
+    code, out, _ = run_cli(["--no-cache", "-f", "json", *args], cwd)
     return code, json.loads(out)
 
 
