@@ -1,8 +1,8 @@
-"""Rewrite a fixture's expected.json from the tool's current output.
+"""Rewrite a fixture's expected.json (columns, symbols, summary) from the tool's output.
 
-Run it only after reading the diff against the fixture's hand-written EXPECTED.md:
-expected.json is the contract the fixture test holds the tool to, and regenerating it
-blindly would turn every regression into the new truth.
+The contract is the fixture's hand-written EXPECTED.md: ``tests/test_fixture.py``
+holds the tool's findings to it, and expected.json to it too, so a regenerated view
+that disagrees with the oracle still fails. Read the diff before committing one.
 
     python tools/regen_expected.py fixtures/websocket_app
 """
@@ -41,7 +41,16 @@ def reduce(report: dict) -> dict:
 
 def main(fixture: str) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "ssot_scan", fixture, "--output-format", "json", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "ssot_scan",
+            fixture,
+            "--no-cache",
+            "--output-format",
+            "json",
+            "-q",
+        ],
         capture_output=True,
         text=True,
         check=False,
