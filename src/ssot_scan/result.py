@@ -6,19 +6,12 @@ disagree on a number.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from ssot_scan.findings import Finding
 from ssot_scan.project import in_scope
-from ssot_scan.rules import ALL_CODES
-
-if TYPE_CHECKING:
-    from ssot_scan.config import Config
-    from ssot_scan.fragmentation import Fragment
-    from ssot_scan.index import Index
 
 EXIT_OK = 0
 EXIT_OVER_BUDGET = 1
@@ -201,63 +194,3 @@ class ScanResult:
         if self.over_budget or (fail_on_stale and self.stale_baseline):
             return EXIT_OVER_BUDGET
         return EXIT_OK
-
-
-def fingerprint(finding: Finding, occurrence: int) -> str:
-    """Stable across unrelated edits: no line numbers, only what the finding is."""
-    key = "\x1f".join(
-        [finding.code, finding.path, finding.symbol or "", finding.statement, str(occurrence)]
-    )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
-
-
-def _apply_suppressions(findings: list[Finding], index: Index) -> None:
-    facts_by_path = {source.rel: facts for source, facts in index.files}
-    for finding in findings:
-        facts = facts_by_path.get(finding.path)
-        if facts is None:
-            continue
-        codes = facts.suppressed_codes(finding.line, finding.end_line)
-        if codes is not None and (not codes or finding.code in codes):
-            finding.suppressed = True
-
-
-def tally(
-    findings: list[Finding],
-    index: Index,
-    fragments: list[Fragment],
-    notices: list[str],
-    config: Config,
-    cycles: Optional[list[Cycle]] = None,
-    undecidable: int = 0,
-) -> ScanResult:
-    findings.sort(key=Finding.sort_key)
-    seen: Counter[tuple[str, str, str, str]] = Counter()
-    for finding in sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code)):
-        key = (finding.code, finding.path, finding.symbol or "", finding.statement)
-        finding.fingerprint = fingerprint(finding, seen[key])
-        seen[key] += 1
-    _apply_suppressions(findings, index)
-    active = [f for f in findings if not f.suppressed]
-    counts = Counter(f.code for f in active)
-    enabled = config.enabled_codes
-    return ScanResult(
-        findings=active,
-        suppressed=[f for f in findings if f.suppressed],
-        files_scanned=len(index.files),
-        modules=len(index.modules),
-        fragments=[
-            FragmentSummary(
-                f.symbol, f.canonical, f.declared, f.counts, len(f.sites), sorted(f.published)
-            )
-            for f in fragments
-        ],
-        notices=[*notices, *index.notices],
-        analysis_notices=list(index.notices),
-        enabled_codes=enabled,
-        max_warnings=config.max_warnings,
-        code_budgets=dict(config.budget),
-        by_code={code: counts.get(code, 0) for code in ALL_CODES if code in enabled},
-        cycles=cycles or [],
-        undecidable=undecidable,
-    )

@@ -269,7 +269,7 @@ def _analyse(
     from ssot_scan.analysis import Analysis
     from ssot_scan.checks import all_checks
     from ssot_scan.index import build_index
-    from ssot_scan.result import tally
+    from ssot_scan.tally import tally
 
     index = build_index(files, found.first_party, config.rules, found.opaque_modules)
     analysis = Analysis(index, config)
