@@ -554,7 +554,8 @@ def test_two_scans_at_once_share_a_cache_safely(
 def test_a_locked_cache_is_not_taken_for_a_corrupt_one(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # BUG: FactsCache._open treats every sqlite3.DatabaseError from _connect as
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # FactsCache._open treats every sqlite3.DatabaseError from _connect as
     # corruption, including OperationalError("database is locked") (SQLITE_BUSY).
     # `PRAGMA journal_mode = WAL` can return SQLITE_BUSY at once, without waiting for
     # the busy timeout, while another scan is opening the same fresh cache; the
@@ -715,7 +716,8 @@ def test_clean_with_cache_dir_removes_only_cache_files(
 def test_clean_with_cache_dir_keeps_a_gitignore_it_did_not_write(
     project: Path, run_cli: RunCli
 ) -> None:
-    # BUG: remove_cache() deletes any `.gitignore` in the folder, not only the one
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # remove_cache() deletes any `.gitignore` in the folder, not only the one
     # FactsCache wrote, so `ssot-scan clean --cache-dir .` in a project deletes the
     # project's own .gitignore (and prints "removed ."), although `clean --help`
     # promises "pointing --cache-dir at the wrong folder deletes nothing else".
@@ -732,7 +734,8 @@ def test_clean_with_cache_dir_keeps_a_gitignore_it_did_not_write(
 def test_a_file_that_could_not_be_read_is_read_again_next_time(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # BUG: a result with a "cannot read" SSOT000 is stored and reused whole, keyed by
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # a result with a "cannot read" SSOT000 is stored and reused whole, keyed by
     # the file's size and mtime only. After `chmod 000 f.py; ssot-scan; chmod 644 f.py`
     # (chmod leaves the mtime alone) the next `ssot-scan` still reports "cannot read"
     # until the file is edited or the cache cleaned. Simulated here with a patched

@@ -392,7 +392,8 @@ def test_imports_between_modules_inside_a_deprecated_package_are_not_findings(
 
 
 def test_imports_made_by_a_deprecated_module_are_not_findings(tmp_path: Path) -> None:
-    # BUG: DeprecatedImport exempts a deprecated module's imports only when they
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # DeprecatedImport exempts a deprecated module's imports only when they
     # target the module itself (or, for a package, its own submodules), so a
     # deprecated shim that imports another deprecated module is reported, although
     # the check's docstring says "Not reported: ... imports made by a deprecated
@@ -437,7 +438,8 @@ def test_stdlib_rule_pack_by_name(tmp_path: Path) -> None:
 
 
 def test_reexported_stdlib_deprecated_symbol_is_caught_at_its_uses(tmp_path: Path) -> None:
-    # BUG: the re-export in pkg/compat.py is (by design) not a finding, but the use in
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # the re-export in pkg/compat.py is (by design) not a finding, but the use in
     # pkg/user.py is not one either: for a symbol outside the scanned code,
     # DeprecatedImport looks up only the literal `pkg.compat.Mapping`, never the
     # resolved `collections.Mapping` (SymbolTable resolves it to external

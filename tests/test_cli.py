@@ -383,7 +383,8 @@ def _reduced(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_libcst_engine_gives_the_same_findings_as_ast_on_the_fixture(run_cli: RunCli) -> None:
-    # BUG: with --engine libcst, a file no parser can read gets libcst's error
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # with --engine libcst, a file no parser can read gets libcst's error
     # position, which is not where the error is: app/broken.py is reported at 7:24
     # (ast: 6:23). libcst's ParserSyntaxError.raw_line/raw_column point past the
     # error (for "x = 1\ndef f(:\n    pass\n" it says line 3, col 0; the error is on

@@ -503,7 +503,8 @@ def test_watch_in_a_rule_pack_file_applies(tmp_path: Path) -> None:
     ids=["watch-and-all-classes", "two-watch-rules"],
 )
 def test_definition_matched_twice_is_reported_once(tmp_path: Path, config: str) -> None:
-    # BUG: each watch rule and all-classes report independently, so one extra
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # each watch rule and all-classes report independently, so one extra
     # definition becomes two SSOT003 findings on the same line (counted twice in
     # the totals, with two fingerprints).
     result = scan(

@@ -812,7 +812,8 @@ def _extract_in_child(source: str, engine: str) -> subprocess.CompletedProcess[s
 
 
 def test_libcst_engine_on_deep_chain_gives_parse_error_not_a_crash() -> None:
-    # BUG: the guard against libcst's stack overflow counts brackets only. A deep
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # the guard against libcst's stack overflow counts brackets only. A deep
     # chain without brackets still kills the process with SIGSEGV under
     # ``--engine libcst``: 6000 nested ``lambda:`` (crashes at once), or about 10000
     # unary minus signs, attribute dots or conditional expressions (after 10-15 s):
@@ -826,7 +827,8 @@ def test_libcst_engine_on_deep_chain_gives_parse_error_not_a_crash() -> None:
 
 
 def test_auto_fallback_on_newer_syntax_with_deep_chain_does_not_crash() -> None:
-    # BUG: a file with newer syntax than the interpreter (here a PEP 701 f-string, on
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # a file with newer syntax than the interpreter (here a PEP 701 f-string, on
     # Python < 3.12) falls back to libcst; if it also holds a deep bracket-free chain,
     # libcst segfaults and the whole scan dies:
     #   python -c "from ssot_scan.extract import extract; extract(
@@ -840,7 +842,8 @@ def test_auto_fallback_on_newer_syntax_with_deep_chain_does_not_crash() -> None:
 
 @pytest.mark.parametrize("engine", ["auto", "libcst"])
 def test_brackets_inside_strings_are_not_nesting(engine: str) -> None:
-    # BUG: the libcst nesting guard (``_bracket_depth``) counts brackets inside
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # the libcst nesting guard (``_bracket_depth``) counts brackets inside
     # strings and comments, so a file CPython reads fine becomes a parse error
     # ("too deeply nested for the libcst parser") under ``--engine libcst``, and so
     # does any file that needs the libcst fallback (here: a PEP 701 f-string on

@@ -413,14 +413,6 @@ def _needs_scan_tools() -> None:
         pytest.skip(f"no ssot-scan console script in {SCRIPTS}")
 
 
-def _needs_formats(*names: str) -> None:
-    from ssot_scan.report import FORMATS
-
-    missing = [name for name in names if name not in FORMATS]
-    if missing:
-        pytest.skip(f"output formats not implemented yet: {', '.join(missing)}")
-
-
 @pytest.fixture
 def workspace(runner: Runner, make_project: MakeProject) -> Path:
     return make_project(runner.workspace, PROJECT)
@@ -457,7 +449,6 @@ def test_scan_step_annotates_the_findings_and_writes_sarif(
     runner: Runner, workspace: Path
 ) -> None:
     _needs_scan_tools()
-    _needs_formats(*REQUIRED_FORMATS)
     done = scan_step(runner)
     assert annotated(done.stdout) == FOUND, (done.stdout, done.stderr)
     _assert_sarif(workspace / "ssot-scan.sarif", results=3)
@@ -468,7 +459,6 @@ def test_scan_step_under_a_baseline_annotates_only_the_new_finding(
     runner: Runner, workspace: Path, run_cli: RunCli, make_project: MakeProject
 ) -> None:
     _needs_scan_tools()
-    _needs_formats(*REQUIRED_FORMATS)
     _baseline(run_cli, workspace)
     _new_finding(workspace, make_project)
     done = scan_step(runner)
@@ -481,7 +471,6 @@ def test_scan_step_ignores_the_baseline_file_when_the_input_is_empty(
     runner: Runner, workspace: Path, run_cli: RunCli
 ) -> None:
     _needs_scan_tools()
-    _needs_formats(*REQUIRED_FORMATS)
     _baseline(run_cli, workspace)
     done = scan_step(runner, baseline="")
     assert annotated(done.stdout) == FOUND, (done.stdout, done.stderr)
@@ -492,7 +481,6 @@ def test_scan_step_with_a_baseline_covering_everything_records_exit_code_0(
     runner: Runner, workspace: Path, run_cli: RunCli
 ) -> None:
     _needs_scan_tools()
-    _needs_formats(*REQUIRED_FORMATS)
     _baseline(run_cli, workspace)
     done = scan_step(runner)
     assert done.returncode == 0, (done.stdout, done.stderr)
@@ -509,7 +497,6 @@ def test_scan_step_passes_paths_args_and_sarif_file_inputs(
     runner: Runner, workspace: Path
 ) -> None:
     _needs_scan_tools()
-    _needs_formats(*REQUIRED_FORMATS)
     done = scan_step(
         runner,
         paths="pkg",
@@ -541,7 +528,8 @@ def test_scan_step_records_a_failing_exit_code_and_itself_succeeds(
     inputs: dict[str, str],
     expected: str,
 ) -> None:
-    # BUG: GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`
     # (documented: "set -eo pipefail" is applied when shell: bash is given explicitly).
     # The scan step's own `set -uo pipefail` does not turn -e off, so when ssot-scan exits
     # non-zero the script stops right there: `code=$?`, the `exit-code=...` line for
@@ -557,7 +545,6 @@ def test_scan_step_records_a_failing_exit_code_and_itself_succeeds(
     #   ssot-scan check ... $SSOT_ARGS $SSOT_PATHS || code=$?
     # (or `set +e` at the top of the step).
     _needs_scan_tools()
-    _needs_formats(*REQUIRED_FORMATS)
     if situation == "new-finding":
         _baseline(run_cli, workspace)
         _new_finding(workspace, make_project)
@@ -593,7 +580,6 @@ def test_the_job_passes_or_fails_with_the_scan(
     """The scan and gate steps in order, as a runner would: a failing step fails the job
     and skips the later steps that are not ``always()``."""
     _needs_scan_tools()
-    _needs_formats(*REQUIRED_FORMATS)
     _baseline(run_cli, workspace)
     if not covered:
         _new_finding(workspace, make_project)

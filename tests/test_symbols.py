@@ -194,7 +194,8 @@ def test_reexport_loop_resolves_to_loop_without_recursion_error(tmp_path: Path) 
 
 
 def test_self_rebinding_alias_resolves_through_the_earlier_import(tmp_path: Path) -> None:
-    # BUG: `Thing = Thing` after `from pkg.a import Thing` evaluates its right-hand
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # `Thing = Thing` after `from pkg.a import Thing` evaluates its right-hand
     # side against the import, so it names pkg.a.Thing; SymbolTable resolves the
     # alias in the module's final namespace, where `Thing` is the alias itself, and
     # reports a loop: resolve("pkg.m", "Thing") == Resolution("loop", "pkg.m.Thing").

@@ -359,7 +359,8 @@ def test_implicit_module_attributes_are_importable(tmp_path: Path, name: str) ->
 def test_name_bound_by_a_module_level_statement_is_importable(
     tmp_path: Path, binding: str
 ) -> None:
-    # BUG: the extractor records assignments, defs, classes and imports, but not
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # the extractor records assignments, defs, classes and imports, but not
     # the other module-level binding statements (for targets, ``with ... as``,
     # ``:=``), so ``from pkg.m import NAME`` is reported "no such name" although
     # the import succeeds at runtime.
@@ -391,7 +392,8 @@ def test_import_of_a_module_that_does_not_parse_is_reported(tmp_path: Path) -> N
 def test_from_package_import_of_a_submodule_that_does_not_parse_is_reported(
     tmp_path: Path,
 ) -> None:
-    # BUG: ``from pkg import broken`` imports the submodule pkg.broken, which raises
+    # Fixed bug (this test failed before the fix). The old behaviour:
+    # ``from pkg import broken`` imports the submodule pkg.broken, which raises
     # SyntaxError, but only ``import pkg.broken`` / ``from pkg.broken import X`` are
     # reported: the check tests the parse error of ``site.target`` (pkg) and never
     # of the submodule a name resolves to.
