@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from ssot_scan.config import Config, load_config, load_rule_packs
 from ssot_scan.result import ScanResult
@@ -69,3 +70,22 @@ replacement = "pkg.core"
 
 
 THREE_FINDINGS = {"pyproject.toml": three_findings_pyproject(), **THREE_FINDINGS_CODE}
+
+
+Located = set[tuple[str, int, str]]
+
+
+def located(result: ScanResult, code: Optional[str] = None) -> Located:
+    """(path, line, code) of every active finding (of ``code`` only, when given)."""
+    return {(f.path, f.line, f.code) for f in result.findings if code in (None, f.code)}
+
+
+def cli_json(
+    run_cli: Callable[..., tuple[int, str, str]], cwd: Path, *args: str
+) -> tuple[int, dict[str, Any]]:
+    """``ssot-scan check --no-cache -f json ARGS`` in ``cwd``: (exit code, report).
+    A usage error (exit 2) fails the calling test with what was printed."""
+    code, out, err = run_cli(["check", "--no-cache", "-f", "json", *args], cwd)
+    assert code in (0, 1), (out, err)
+    report: dict[str, Any] = json.loads(out)
+    return code, report

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from helpers import THREE_FINDINGS, three_findings_pyproject
+from helpers import THREE_FINDINGS, cli_json, three_findings_pyproject
 
 from ssot_scan import __version__
 from ssot_scan.baseline import DEFAULT_BASELINE, SCHEMA_VERSION
@@ -67,9 +67,7 @@ def reported(out: str) -> list[tuple[str, str]]:
 
 
 def report_json(run_cli: RunCli, cwd: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    code, out, err = check(run_cli, cwd, "-f", "json", *args)
-    assert code in (0, 1), (out, err)
-    return code, json.loads(out)
+    return cli_json(run_cli, cwd, *args)
 
 
 def fingerprints(run_cli: RunCli, cwd: Path) -> dict[tuple[str, str], list[str]]:

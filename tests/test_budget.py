@@ -7,13 +7,12 @@ exit 2 naming the key; ``--exit-zero`` overrides an exceeded budget, not a usage
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from helpers import THREE_FINDINGS, three_findings_pyproject
+from helpers import THREE_FINDINGS, cli_json, three_findings_pyproject
 
 MakeProject = Callable[..., Path]
 RunCli = Callable[..., "tuple[int, str, str]"]
@@ -56,9 +55,7 @@ def budget_lines(out: str) -> dict[str, tuple[int, int, str]]:
 
 
 def report_json(run_cli: RunCli, cwd: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    code, out, err = check(run_cli, cwd, "-f", "json", *args)
-    assert code in (0, 1), (out, err)
-    return code, json.loads(out)
+    return cli_json(run_cli, cwd, *args, ".")
 
 
 # -- no budget --------------------------------------------------------------------------

@@ -11,14 +11,12 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
-from helpers import scan_project
+from helpers import Located, located, scan_project
 
 from ssot_scan.config import Config
 from ssot_scan.fragmentation import Fragment
 from ssot_scan.report.json_report import result_json
 from ssot_scan.result import ScanResult
-
-Located = set[tuple[str, int, str]]
 
 
 def scan(
@@ -37,10 +35,6 @@ def scan(
             loaded.canonical_policy = canonical_policy
 
     return scan_project(root, files, config, ["SSOT000", "SSOT001", "SSOT002"], policy)
-
-
-def located(result: ScanResult, code: Optional[str] = None) -> Located:
-    return {(f.path, f.line, f.code) for f in result.findings if code in (None, f.code)}
 
 
 def suppressed(result: ScanResult) -> Located:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import located as located_any
 from helpers import scan_project
 
 from ssot_scan.config import load_config, load_rule_packs
@@ -32,7 +33,7 @@ def scan(
 
 
 def located(result: ScanResult, code: str = "SSOT003") -> Located:
-    return {(f.path, f.line, f.code) for f in result.findings if f.code == code}
+    return located_any(result, code)
 
 
 def only(result: ScanResult, code: str = "SSOT003") -> Finding:

@@ -14,23 +14,17 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from helpers import scan_project
+from helpers import located, scan_project
 
 from ssot_scan.cycles import Cycle, find_cycles
 from ssot_scan.findings import Finding
 from ssot_scan.report.json_report import result_json
 from ssot_scan.result import ScanResult
 
-Located = set[tuple[str, int, str]]
-
 
 def scan(root: Path, files: dict[str, str], config: str = "") -> ScanResult:
     """Write ``files`` plus a pyproject (``config`` appended to its table) and scan."""
     return scan_project(root, files, config, select=["SSOT004"])
-
-
-def located(result: ScanResult) -> Located:
-    return {(f.path, f.line, f.code) for f in result.findings}
 
 
 def only(result: ScanResult) -> Finding:

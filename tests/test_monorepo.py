@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from helpers import cli_json
 
 RunCli = Callable[..., "tuple[int, str, str]"]
 
@@ -46,10 +47,7 @@ def _found(report: dict[str, Any]) -> list[tuple[str, str, int, int, str]]:
 
 
 def _scan(run_cli: RunCli, cwd: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    code, out, err = run_cli(["--no-cache", "-f", "json", *args], cwd)
-    assert code in (0, 1), err
-    report: dict[str, Any] = json.loads(out)
-    return code, report
+    return cli_json(run_cli, cwd, *args)
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 from typing import Optional
 
+from helpers import located
+
 from ssot_scan.config import load_config, load_rule_packs
 from ssot_scan.discover import discover
 from ssot_scan.result import ScanResult
@@ -26,10 +28,6 @@ def scan(root: Path, files: dict[str, str], select: Optional[list[str]] = None) 
         config.select = select
     load_rule_packs(config, [])
     return run_scan([root], config)
-
-
-def located(result: ScanResult) -> set[tuple[str, int, str]]:
-    return {(f.path, f.line, f.code) for f in result.findings}
 
 
 def test_imports_under_main_guard_do_not_make_cycles(tmp_path: Path) -> None:
