@@ -73,8 +73,8 @@ _THREE_SITES = {
 
 
 def _assert_at_breaker(finding: Finding, sites: dict[tuple[str, str], tuple[str, int]]) -> None:
-    breakers = [tuple(edge) for edge in finding.extra["breakers"]]
-    assert breakers, finding.extra
+    breakers = [tuple(edge) for edge in finding.breakers]
+    assert breakers, finding
     assert all(edge in sites for edge in breakers), breakers
     assert (finding.path, finding.line) == sites[breakers[0]]  # type: ignore[index]
 
@@ -85,7 +85,7 @@ def test_two_module_cycle_is_one_finding_with_chain_and_breaker(tmp_path: Path) 
     chains = rotations([("pkg.a", "pkg/a.py:2"), ("pkg.b", "pkg/b.py:1")])
     assert any(chain in finding.message for chain in chains), finding.message
     assert "remove" in finding.message
-    assert finding.extra["modules"] == ["pkg.a", "pkg.b"]
+    assert finding.modules == ["pkg.a", "pkg.b"]
     _assert_at_breaker(finding, _TWO_SITES)
 
 
@@ -95,7 +95,7 @@ def test_three_module_cycle_is_one_finding_with_chain_and_breaker(tmp_path: Path
     assert any(chain in finding.message for chain in chains), finding.message
     assert "import cycle of 3 modules" in finding.message
     assert "remove" in finding.message
-    assert finding.extra["modules"] == ["pkg.a", "pkg.b", "pkg.c"]
+    assert finding.modules == ["pkg.a", "pkg.b", "pkg.c"]
     _assert_at_breaker(finding, _THREE_SITES)
 
 
@@ -110,7 +110,7 @@ def test_two_separate_cycles_are_two_findings(tmp_path: Path) -> None:
         },
     )
     assert len(result.findings) == 2
-    assert sorted(f.extra["modules"] for f in result.findings) == [
+    assert sorted(f.modules for f in result.findings) == [
         ["pkg.a", "pkg.b"],
         ["pkg.x", "pkg.y"],
     ]
@@ -122,8 +122,8 @@ def test_module_importing_itself_is_a_cycle(tmp_path: Path, source: str) -> None
     assert (finding.path, finding.line) == ("pkg/a.py", 1)
     assert "imports itself" in finding.message
     assert "remove" in finding.message
-    assert finding.extra["modules"] == ["pkg.a"]
-    assert finding.extra["breakers"] == [["pkg.a", "pkg.a"]]
+    assert finding.modules == ["pkg.a"]
+    assert finding.breakers == [("pkg.a", "pkg.a")]
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_function_level_back_edge_is_no_cycle(tmp_path: Path) -> None:
 def test_function_level_back_edge_is_a_cycle_with_include_lazy(tmp_path: Path) -> None:
     result = scan(tmp_path, _LAZY, "[tool.ssot-scan.cycles]\ninclude-lazy = true\n")
     finding = only(result)
-    assert finding.extra["modules"] == ["pkg.a", "pkg.b"]
+    assert finding.modules == ["pkg.a", "pkg.b"]
     _assert_at_breaker(
         finding, {("pkg.a", "pkg.b"): ("pkg/a.py", 1), ("pkg.b", "pkg.a"): ("pkg/b.py", 2)}
     )
@@ -222,7 +222,7 @@ def test_from_package_import_submodule_is_an_edge_to_the_submodule(tmp_path: Pat
             "pkg/b.py": "from pkg.a import f\n",
         },
     )
-    assert only(result).extra["modules"] == ["pkg.a", "pkg.b"]
+    assert only(result).modules == ["pkg.a", "pkg.b"]
 
 
 def test_from_package_import_submodule_is_not_an_edge_to_the_package(tmp_path: Path) -> None:
@@ -247,7 +247,7 @@ def test_from_package_import_name_is_an_edge_to_the_package(tmp_path: Path) -> N
             "pkg/a.py": "from pkg import VALUE\n\n\ndef f():\n    pass\n",
         },
     )
-    assert only(result).extra["modules"] == ["pkg", "pkg.a"]
+    assert only(result).modules == ["pkg", "pkg.a"]
 
 
 def test_self_import_inside_a_larger_cycle_is_among_the_breakers(tmp_path: Path) -> None:
@@ -264,7 +264,7 @@ def test_self_import_inside_a_larger_cycle_is_among_the_breakers(tmp_path: Path)
             },
         )
     )
-    assert ["pkg.a", "pkg.a"] in finding.extra["breakers"]
+    assert ("pkg.a", "pkg.a") in finding.breakers
 
 
 def test_json_output_has_cycles_and_their_count(tmp_path: Path) -> None:

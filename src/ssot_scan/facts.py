@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any, Optional
+from typing import Any, Final, Literal, Optional
 
 # Import contexts, from the most to the least specific. An import nested in several
 # of these gets every flag; ``ImportSite.context`` names the dominant one.
-CTX_MODULE = "module"
-CTX_FUNCTION = "function"
-CTX_TYPE_CHECKING = "type_checking"
-CTX_TRY_IMPORT_ERROR = "try_import_error"
-CTX_CONDITIONAL = "conditional"
-CTX_MAIN = "main"  # under ``if __name__ == "__main__":``
+ImportContext = Literal[
+    "module", "function", "type_checking", "try_import_error", "conditional", "main"
+]
+CTX_MODULE: Final = "module"
+CTX_FUNCTION: Final = "function"
+CTX_TYPE_CHECKING: Final = "type_checking"
+CTX_TRY_IMPORT_ERROR: Final = "try_import_error"
+CTX_CONDITIONAL: Final = "conditional"
+CTX_MAIN: Final = "main"  # under ``if __name__ == "__main__":``
 
 
 @dataclass
@@ -62,7 +65,7 @@ class ImportSite:
     is_star: bool = False
 
     @property
-    def context(self) -> str:
+    def context(self) -> ImportContext:
         """The dominant context, as reported to users."""
         if self.type_checking:
             return CTX_TYPE_CHECKING

@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from ssot_scan.facts import ImportedName, ImportSite
+from ssot_scan.rules import Severity
+
+ImportContext = Literal[
+    "module", "function", "type_checking", "try_import_error", "conditional", "main"
+]
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """How ``ssot-scan fix`` moves one imported name to its canonical path (SSOT002):
+    ``from <module> import <name> [as <bound>]`` replaces the import of ``imported``."""
+
+    module: str
+    name: str
+    bound: str
+    imported: str
+    # The whole new statement, when the old one imports only this name (SARIF fix).
+    statement: Optional[str] = None
 
 
 @dataclass
 class Finding:
     code: str
     name: str
-    severity: str  # "error" or "warning"
+    severity: Severity
     path: str  # relative, "/"-separated
     line: int
     column: int
@@ -31,8 +49,24 @@ class Finding:
     # Every file a whole-program finding concerns (SSOT004: the cycle's modules): a
     # run that reports only some paths keeps the finding when any of them is named.
     files: list[str] = field(default_factory=list)
-    # Check-specific detail for the JSON report (SSOT004's modules, SSOT005's context).
-    extra: dict[str, Any] = field(default_factory=dict)
+    # What a check knows beyond the message, typed per kind of finding:
+    rewrite: Optional[Rewrite] = None  # SSOT002: the move ``fix`` makes
+    context: Optional[ImportContext] = None  # SSOT005: where the import sits
+    missing: Optional[Literal["module", "name"]] = None  # SSOT005: what does not exist
+    modules: list[str] = field(default_factory=list)  # SSOT004: the component
+    breakers: list[tuple[str, str]] = field(default_factory=list)  # SSOT004: edges to cut
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """The inverse of ``dataclasses.asdict`` (a stored result in the cache)."""
+        values = dict(data)
+        rewrite = values.pop("rewrite", None)
+        breakers = values.pop("breakers", [])
+        return cls(
+            **values,
+            rewrite=Rewrite(**rewrite) if rewrite is not None else None,
+            breakers=[(a, b) for a, b in breakers],
+        )
 
     def sort_key(self) -> tuple[str, str, str, int, int, str]:
         return (self.code, self.group, self.path, self.line, self.column, self.message)

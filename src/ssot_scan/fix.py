@@ -68,17 +68,17 @@ def moves_by_file(findings: Sequence[Finding]) -> dict[str, list[Move]]:
     """The SSOT002 findings a rewrite can act on, grouped by file."""
     grouped: dict[str, list[Move]] = {}
     for finding in findings:
-        rewrite = finding.extra.get("rewrite")
-        if finding.code != "SSOT002" or not rewrite:
+        rewrite = finding.rewrite
+        if finding.code != "SSOT002" or rewrite is None:
             continue
         grouped.setdefault(finding.path, []).append(
             Move(
                 finding.line,
                 finding.column,
-                rewrite["imported"],
-                rewrite["bound"],
-                rewrite["module"],
-                rewrite["name"],
+                rewrite.imported,
+                rewrite.bound,
+                rewrite.module,
+                rewrite.name,
             )
         )
     return grouped

@@ -98,8 +98,8 @@ class ScanResult:
     @classmethod
     def from_json(cls, data: dict[str, Any], notices: list[str]) -> ScanResult:
         return cls(
-            findings=[Finding(**f) for f in data["findings"]],
-            suppressed=[Finding(**f) for f in data["suppressed"]],
+            findings=[Finding.from_dict(f) for f in data["findings"]],
+            suppressed=[Finding.from_dict(f) for f in data["suppressed"]],
             files_scanned=data["files_scanned"],
             modules=data["modules"],
             fragments=[FragmentSummary(**f) for f in data["fragments"]],

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, Union
 
+from ssot_scan.facts import ImportContext, ImportSite
+from ssot_scan.findings import Finding, Rewrite
 from ssot_scan.rules import Rule, Severity
 
 if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis
-    from ssot_scan.facts import ImportSite
-    from ssot_scan.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -61,16 +61,35 @@ class Check:
     def finding(
         self,
         path: str,
-        line: int,
-        column: int,
+        where: Union[ImportSite, tuple[int, int]],
         message: str,
+        *,
         end: Optional[tuple[int, int]] = None,
-        **details: Any,
+        symbol: Optional[str] = None,
+        imported_from: Optional[str] = None,
+        canonical: Optional[str] = None,
+        statement: str = "",
+        group: str = "",
+        related: Optional[list[dict[str, Any]]] = None,
+        files: Optional[list[str]] = None,
+        rewrite: Optional[Rewrite] = None,
+        context: Optional[ImportContext] = None,
+        missing: Optional[Literal["module", "name"]] = None,
+        modules: Optional[list[str]] = None,
+        breakers: Optional[list[tuple[str, str]]] = None,
     ) -> Finding:
-        """A finding of this check at a position (``end`` defaults to the start)."""
-        from ssot_scan.findings import Finding
-
-        end_line, end_column = end or (line, column)
+        """A finding of this check spanning an import statement, or at a (line,
+        column) position (ending at ``end``, else where it starts)."""
+        if isinstance(where, ImportSite):
+            line, column, end_line, end_column = (
+                where.line,
+                where.column,
+                where.end_line,
+                where.end_column,
+            )
+        else:
+            line, column = where
+            end_line, end_column = end or where
         return Finding(
             code=self.code,
             name=self.name,
@@ -81,11 +100,16 @@ class Check:
             end_line=end_line,
             end_column=end_column,
             message=message,
-            **details,
-        )
-
-    def at_site(self, path: str, site: ImportSite, message: str, **details: Any) -> Finding:
-        """A finding of this check spanning an import statement."""
-        return self.finding(
-            path, site.line, site.column, message, (site.end_line, site.end_column), **details
+            symbol=symbol,
+            imported_from=imported_from,
+            canonical=canonical,
+            statement=statement,
+            group=group,
+            related=related or [],
+            files=files or [],
+            rewrite=rewrite,
+            context=context,
+            missing=missing,
+            modules=modules or [],
+            breakers=breakers or [],
         )

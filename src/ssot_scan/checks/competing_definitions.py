@@ -135,7 +135,7 @@ class CompetingDefinitions(Check):
             if not others:
                 continue
             first = others[0]
-            yield self.at_site(
+            yield self.finding(
                 first.source.rel,
                 first.site,
                 self._message(name, group, canonical, first),
@@ -360,11 +360,10 @@ class CompetingDefinitions(Check):
             keep = ", ".join(f"`{k}`" for k in kept)
             yield self.finding(
                 binding.source.rel,
-                definition.line,
-                definition.column,
+                (definition.line, definition.column),
                 f"{head}: {len(objects)} definitions where at most {limit} "
                 f"{'is' if limit == 1 else 'are'} wanted (keep {keep}; others: {listed})",
-                (definition.line, definition.column + len(definition.name)),
+                end=(definition.line, definition.column + len(definition.name)),
                 symbol=binding.target,
                 canonical=kept[0],
                 statement=f"{definition.kind} {definition.name}",

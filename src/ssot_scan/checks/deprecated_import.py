@@ -87,7 +87,7 @@ class DeprecatedImport(Check):
         if dep.target != module:
             message += f" (all of `{dep.target}` is)"
         message += _advice(dep)
-        return self.at_site(
+        return self.finding(
             path,
             site,
             message,
@@ -103,7 +103,7 @@ class DeprecatedImport(Check):
     ) -> Finding:
         via = f"{site.target}.{imported.name}"
         shown = f"`{imported.name}` (`{symbol}`)" if via != symbol else f"`{symbol}`"
-        return self.at_site(
+        return self.finding(
             path,
             site,
             f"{shown} is deprecated" + _advice(dep),

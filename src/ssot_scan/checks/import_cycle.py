@@ -58,7 +58,7 @@ class ImportCycle(Check):
             if not sites:
                 continue
             path = index.paths[first[0]].rel
-            yield self.at_site(
+            yield self.finding(
                 path,
                 sites[0],
                 self._message(index, config, cycle),
@@ -67,7 +67,8 @@ class ImportCycle(Check):
                 statement=import_statement(sites[0]),
                 group=cycle.modules[0],
                 files=cycle.files,
-                extra={"modules": cycle.modules, "breakers": [list(e) for e in cycle.breakers]},
+                modules=cycle.modules,
+                breakers=list(cycle.breakers),
             )
 
     def _message(self, index: Index, config: Config, cycle: Cycle) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ssot_scan.checks.base import Check, Example
-from ssot_scan.findings import Finding, import_statement
+from ssot_scan.findings import Finding, Rewrite, import_statement
 from ssot_scan.fragmentation import Fragment
 from ssot_scan.rules import BY_CODE
 
@@ -56,7 +56,7 @@ class NonCanonicalImport(Check):
                 statement = import_statement(usage.site, [usage.imported])
                 if analysis.superseded(self.code, usage.file, usage.site.line, statement):
                     continue
-                yield self.at_site(
+                yield self.finding(
                     usage.file,
                     usage.site,
                     _message(fragment, usage),
@@ -65,7 +65,7 @@ class NonCanonicalImport(Check):
                     canonical=fragment.canonical,
                     statement=statement,
                     group=fragment.symbol,
-                    extra=_fix(fragment, usage),
+                    rewrite=_fix(fragment, usage),
                 )
 
 
@@ -117,21 +117,13 @@ def _sites(count: int) -> str:
     return f"{count} site" if count == 1 else f"{count} sites"
 
 
-def _fix(fragment: Fragment, usage: Usage) -> dict[str, Any]:
+def _fix(fragment: Fragment, usage: Usage) -> Rewrite:
     """What ``ssot-scan fix`` needs to move this name to the canonical path, and, when
     the statement imports only this name, the whole rewritten statement (SARIF)."""
     site = usage.site
     exported = fragment.names.get(fragment.canonical, [])
     name = usage.name if usage.name in exported or not exported else exported[0]
-    extra: dict[str, Any] = {
-        "rewrite": {
-            "module": fragment.canonical,
-            "name": name,
-            "bound": usage.imported.bound,
-            "imported": usage.name,
-        }
-    }
+    statement = None
     if not site.level and len(site.names) == 1:
-        text = f"from {fragment.canonical} import {_canonical_import(fragment, usage)}"
-        extra["fix"] = {"text": text}
-    return extra
+        statement = f"from {fragment.canonical} import {_canonical_import(fragment, usage)}"
+    return Rewrite(fragment.canonical, name, usage.imported.bound, usage.name, statement)

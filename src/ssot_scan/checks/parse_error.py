@@ -39,8 +39,7 @@ class ParseErrorCheck(Check):
                 continue
             yield self.finding(
                 source.rel,
-                error.line,
-                error.column,
+                (error.line, error.column),
                 f"cannot parse: {error.message}",
                 symbol=source.module,
                 statement=error.message,

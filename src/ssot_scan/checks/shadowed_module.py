@@ -47,8 +47,7 @@ class ShadowedModule(Check):
             folder = source.shadowed_by.rsplit("/", 1)[0]
             yield self.finding(
                 source.rel,
-                1,
-                1,
+                (1, 1),
                 f"module file `{source.rel}` can never be imported: the package folder "
                 f"`{folder}/` shadows it (`{source.shadowed_by}` makes it a package)",
                 symbol=source.rel,

@@ -73,7 +73,7 @@ class UnresolvedImport(Check):
         missing: Missing,
     ) -> Finding:
         context = site.context
-        return self.at_site(
+        return self.finding(
             source.rel,
             site,
             f"{text} ({_CONTEXT_WORDS[context]})",
@@ -81,5 +81,6 @@ class UnresolvedImport(Check):
             imported_from=site.target,
             statement=import_statement(site, [imported] if imported else None),
             group=site.target or site.raw_module,
-            extra={"context": context, "missing": missing},
+            context=context,
+            missing=missing,
         )

@@ -31,7 +31,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "symbol": finding.symbol,
         "imported_from": finding.imported_from,
         "canonical": finding.canonical,
-        "context": finding.extra.get("context"),
+        "context": finding.context,
         "related": finding.related,
         "fingerprint": finding.fingerprint,
     }

@@ -101,8 +101,8 @@ def _physical(path: str, region: Optional[dict[str, int]]) -> dict[str, Any]:
 
 
 def _fixes(finding: Finding) -> list[dict[str, Any]]:
-    fix = finding.extra.get("fix")
-    if not isinstance(fix, dict) or not isinstance(fix.get("text"), str):
+    statement = finding.rewrite.statement if finding.rewrite is not None else None
+    if statement is None:
         return []
     if finding.line < 1 or finding.column < 1:
         return []
@@ -114,12 +114,12 @@ def _fixes(finding: Finding) -> list[dict[str, Any]]:
     }
     return [
         {
-            "description": {"text": f"Replace the import with `{fix['text']}`"},
+            "description": {"text": f"Replace the import with `{statement}`"},
             "artifactChanges": [
                 {
                     "artifactLocation": _artifact(finding.path),
                     "replacements": [
-                        {"deletedRegion": deleted, "insertedContent": {"text": fix["text"]}}
+                        {"deletedRegion": deleted, "insertedContent": {"text": statement}}
                     ],
                 }
             ],
