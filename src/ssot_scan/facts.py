@@ -119,6 +119,9 @@ class ParseError:
     message: str
     line: int
     column: int
+    # True when the failure says nothing about the content (the file could not be
+    # read, an internal error): such a result is not worth caching.
+    transient: bool = False
 
 
 @dataclass

@@ -60,14 +60,15 @@ def extract_one(job: Job, engine: str) -> Extracted:
     try:
         data = Path(job.path).read_bytes()
     except OSError as exc:
-        error = ParseError(f"cannot read: {exc.strerror or exc}", 1, 1)
+        error = ParseError(f"cannot read: {exc.strerror or exc}", 1, 1, transient=True)
         return Extracted(ModuleFacts(parse_error=error), None)
     try:
         facts = extract(data, job.module, job.is_package, engine)
     except Exception as exc:  # one odd file must not stop a 10,000-file scan
         message = f"internal error while reading this file: {type(exc).__name__}: {exc}"
         # No hash: a failure that may be passing (MemoryError) is not cached.
-        return Extracted(ModuleFacts(parse_error=ParseError(message, 1, 1)), None)
+        error = ParseError(message, 1, 1, transient=True)
+        return Extracted(ModuleFacts(parse_error=error), None)
     return Extracted(facts, content_hash(data))
 
 

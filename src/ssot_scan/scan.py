@@ -151,8 +151,7 @@ def _scan(
 
 def _transient(facts: ModuleFacts) -> bool:
     """A failure that says nothing about the file's content (I/O, an internal error)."""
-    error = facts.parse_error
-    return error is not None and error.message.startswith(("cannot read", "internal error"))
+    return facts.parse_error is not None and facts.parse_error.transient
 
 
 def _stat(source: SourceFile) -> Optional[Stat]:

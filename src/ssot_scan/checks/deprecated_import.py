@@ -118,7 +118,7 @@ class DeprecatedImport(Check):
 def _advice(dep: Deprecation) -> str:
     """Where to go instead, and why: the rule's reason, or where the code warns."""
     text = f"; use `{dep.replacement}` instead" if dep.replacement else ""
-    if dep.origin.startswith("rule pack"):
+    if dep.declared_by == "rule-pack":
         reason = " ".join(dep.reason.split())
         if len(reason) > 160:
             reason = reason[:157] + "..."

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Literal, Optional
 
 from ssot_scan.discover import SourceFile
 from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, SymbolTable
@@ -63,6 +63,9 @@ class Deprecation:
     reason: str  # the rule pack's reason or the warning's message
     origin: str  # where it is declared: "rule pack <file>" or "<path>:<line>"
     submodules: bool = False
+    # Who says so: a rule pack (or the config), or the code itself (a warning, a
+    # decorator): the advice quotes a pack's reason, and points at the code's line.
+    declared_by: Literal["rule-pack", "code"] = "code"
 
 
 class Deprecations:
@@ -85,6 +88,7 @@ class Deprecations:
                 reason=rule.reason or "",
                 origin=origin,
                 submodules=rule.submodules,
+                declared_by="rule-pack",
             )
             if rule.module is not None:
                 self.modules.setdefault(rule.module, entry)
