@@ -14,6 +14,7 @@ from typing import Any, Final, Literal, Optional
 
 # Import contexts, from the most to the least specific. An import nested in several
 # of these gets every flag; ``ImportSite.context`` names the dominant one.
+DefinitionKind = Literal["class", "function", "assign"]
 ImportContext = Literal[
     "module", "function", "type_checking", "try_import_error", "conditional", "main"
 ]
@@ -46,7 +47,7 @@ class ImportSite:
     package, in which case ``raw_module`` and ``level`` say what was written.
     """
 
-    kind: str  # "import" or "from"
+    kind: Literal["import", "from"]
     target: Optional[str]
     raw_module: str
     level: int
@@ -95,7 +96,7 @@ class Definition:
     """
 
     name: str
-    kind: str  # "class", "function" or "assign"
+    kind: DefinitionKind
     line: int
     column: int
     alias_of: Optional[str] = None

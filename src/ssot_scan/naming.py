@@ -30,7 +30,7 @@ import sysconfig
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Optional
+from typing import Final, Literal, Optional
 
 # Modules every CPython has loaded before user code runs: a file of the same name
 # can never be imported under it.
@@ -80,10 +80,11 @@ def unshadowable(name: str) -> bool:
     return name in sys.builtin_module_names or name in _STARTUP_MODULES
 
 
-PACKAGE = "package"
-MODULE = "module"
-NAMESPACE = "namespace"
-OUTSIDE = "outside"  # a standard-library module that no project file can hide
+FoundKind = Literal["package", "module", "namespace", "outside"]
+PACKAGE: Final = "package"
+MODULE: Final = "module"
+NAMESPACE: Final = "namespace"
+OUTSIDE: Final = "outside"  # a standard-library module that no project file can hide
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Found:
     """What the import system finds for one name: a regular package (its
     ``__init__`` file), a module file, or a namespace package (its portions)."""
 
-    kind: str
+    kind: FoundKind
     file: Optional[str]  # the __init__ or module file; None for a namespace
     path: tuple[str, ...]  # the package's __path__; () for a module
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts, Warning_
+from ssot_scan.facts import (
+    Definition,
+    DefinitionKind,
+    ImportedName,
+    ImportSite,
+    ModuleFacts,
+    Warning_,
+)
 
 # Exception names whose handler makes the ``try`` body an import guard.
 IMPORT_GUARDS = frozenset(
@@ -153,7 +160,7 @@ class FactsBuilder:
         self,
         ctx: Context,
         name: str,
-        kind: str,
+        kind: DefinitionKind,
         line: int,
         column: int,
         *,

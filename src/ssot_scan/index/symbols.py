@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Final, Literal, Optional, Union
 
 from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts
 
-DEFINITION = "definition"  # target: "pkg.mod.Name", a class/function/value defined there
-MODULE = "module"  # target: "pkg.mod"
-EXTERNAL = "external"  # target: the dotted path outside the scanned code
-UNRESOLVED = "unresolved"  # detail: "module" (no such module) or "name"
-UNDECIDABLE = "undecidable"  # module __getattr__ or a star import of external code
-LOOP = "loop"
+ResolutionKind = Literal["definition", "module", "external", "unresolved", "undecidable", "loop"]
+DEFINITION: Final = "definition"  # target: "pkg.mod.Name", a class/function/value defined there
+MODULE: Final = "module"  # target: "pkg.mod"
+EXTERNAL: Final = "external"  # target: the dotted path outside the scanned code
+UNRESOLVED: Final = "unresolved"  # detail: "module" (no such module) or "name"
+UNDECIDABLE: Final = "undecidable"  # module __getattr__ or a star import of external code
+LOOP: Final = "loop"
 
 
 # Every module has these without binding them.
@@ -31,7 +32,7 @@ IMPLICIT_MODULE_ATTRIBUTES = frozenset(
 
 @dataclass(frozen=True)
 class Resolution:
-    kind: str
+    kind: ResolutionKind
     target: str
     detail: str = ""
 
