@@ -375,3 +375,14 @@ def test_import_graph_marks_external_modules_as_not_first_party(tmp_path: Path) 
     assert index.graph.graph.nodes["os.path"]["first_party"] is False
     assert index.graph.graph.nodes["pkg.a"]["first_party"] is True
     assert "os.path" not in index.graph.first_party_modules
+
+
+def test_dotted_names() -> None:
+    from ssot_scan import dotted
+
+    assert dotted.parent("pkg.sub.mod") == "pkg.sub" and dotted.parent("pkg") == ""
+    assert dotted.last("pkg.sub.mod") == "mod" and dotted.top("pkg.sub.mod") == "pkg"
+    assert list(dotted.ancestors("a.b.c")) == ["a.b", "a"]
+    assert list(dotted.self_and_ancestors("a.b")) == ["a.b", "a"]
+    assert dotted.is_within("a.b", "a.b") and dotted.is_within("a.b.c", "a.b")
+    assert not dotted.is_within("a.bc", "a.b") and not dotted.is_below("a.b", "a.b")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Optional
 
+from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
 from ssot_scan.findings import import_statement
@@ -46,10 +47,6 @@ class DeprecatedUse:
         return import_statement(site, [imported] if imported else None)
 
 
-def _is_within(module: str, package: str) -> bool:
-    return module == package or module.startswith(package + ".")
-
-
 def find_deprecated_imports(index: Index) -> list[DeprecatedUse]:
     deprecations = index.deprecations
     if not (deprecations.modules or deprecations.definitions or deprecations.external_symbols):
@@ -79,7 +76,7 @@ def _site(
 
     def exempt(module: str) -> bool:
         # A deprecated module's own imports, and imports inside a deprecated package.
-        return own is not None and _is_within(module, own)
+        return own is not None and dotted.is_within(module, own)
 
     if site.kind == "import":
         found = deprecations.module(site.target)
@@ -124,7 +121,7 @@ def _site(
             symbol = resolution.target if found else symbol
         if found is None:
             found = deprecations.external_symbols.get(f"{site.target}.{imported.name}")
-        if found is None or exempt(symbol.rsplit(".", 1)[0]):
+        if found is None or exempt(dotted.parent(symbol)):
             continue
         # Re-exporting a deprecated symbol runs nothing; each use is reported.
         if is_reexport(facts, is_package, site, imported):

@@ -22,6 +22,7 @@ from typing import Optional
 
 import pathspec
 
+from ssot_scan import dotted
 from ssot_scan.config import Config
 from ssot_scan.facts import ImportSite
 from ssot_scan.naming import Candidate, ImportSystem
@@ -353,8 +354,8 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         candidate = candidates.get(source.rel)
         if candidate is None or not candidate.parts:
             continue  # an __init__.py directly in an entry, or a path no import spells
-        dotted = ".".join(candidate.parts)
-        source.name = dotted
+        full_name = ".".join(candidate.parts)
+        source.name = full_name
         if candidate.entry not in entries:
             # Below a folder no import can spell (``auth-service/``): named from the top
             # of its own package chain, for its relative imports, but unreachable.
@@ -368,7 +369,7 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             continue
         winner = system.find(candidate.parts)
         if winner is not None and winner.file == candidate.file:
-            source.module = dotted
+            source.module = full_name
             continue
         beside = system.package_beside(candidate)
         if beside is not None:
@@ -376,7 +377,7 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         else:
             source.hidden_by = system.why_not(candidate, show)
     result.files = sorted(sources, key=lambda f: f.rel)
-    result.first_party = {f.module.split(".")[0] for f in result.files if f.module}
+    result.first_party = {dotted.top(f.module) for f in result.files if f.module}
     importable = {f.module for f in sources if f.module}
     for path in opaque:
         stem = path.name.split(".", 1)[0]

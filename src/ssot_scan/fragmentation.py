@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
+from ssot_scan import dotted
 from ssot_scan.index import Usage
 from ssot_scan.index.symbols import DEFINITION
 
@@ -37,10 +38,8 @@ class Fragment:
     @cached_property
     def hierarchy(self) -> set[str]:
         """The defining module and the packages above it that export the symbol."""
-        defining = self.symbol.rsplit(".", 1)[0]
-        parts = defining.split(".")
-        above = {".".join(parts[:i]) for i in range(1, len(parts))}
-        return {defining} | (above & set(self.paths))
+        defining = dotted.parent(self.symbol)
+        return {defining} | (set(dotted.ancestors(defining)) & set(self.paths))
 
     @cached_property
     def tolerated(self) -> set[str]:
@@ -66,7 +65,7 @@ def fragmentation(index: Index, config: Config, uses: list[Usage]) -> list[Fragm
     usages: dict[str, list[Usage]] = {}
     for usage in uses:
         usages.setdefault(usage.definition, []).append(usage)
-    in_use = {u.name for u in uses} | {d.rsplit(".", 1)[-1] for d in usages}
+    in_use = {u.name for u in uses} | {dotted.last(d) for d in usages}
     exports = index.symbols.exports(names=in_use)
     declared = _declared(index, config)
     fragments: list[Fragment] = []
@@ -119,7 +118,7 @@ def _derive(
     sites: list[Usage],
     policy: str,
 ) -> str:
-    defining = symbol.rsplit(".", 1)[0]
+    defining = dotted.parent(symbol)
     live = [p for p in paths if index.deprecations.inside_deprecated(p) is None] or paths
     if policy == "definition":
         return defining

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Optional, Union
 
+from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import CTX_TRY_IMPORT_ERROR, ImportedName, ImportSite
 from ssot_scan.index.symbols import LOOP, MODULE, UNDECIDABLE, UNRESOLVED
@@ -127,9 +128,9 @@ def _missing_module(index: Index, module: str) -> Optional[str]:
     symbols = index.symbols
     if symbols.module_exists(module):
         return None
-    parts = module.split(".")
-    for i in range(len(parts) - 1, 0, -1):
-        parent = ".".join(parts[:i])
+    child = module
+    for parent in dotted.ancestors(module):
         if symbols.module_exists(parent):
-            return f"no module `{module}`: `{parent}` has no submodule `{parts[i]}`"
+            return f"no module `{module}`: `{parent}` has no submodule `{dotted.last(child)}`"
+        child = parent
     return f"no module `{module}`"

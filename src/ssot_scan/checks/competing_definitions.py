@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from ssot_scan import dotted
 from ssot_scan.checks.base import Check, Example
 from ssot_scan.discover import SourceFile, is_test_path
 from ssot_scan.facts import Definition
@@ -32,10 +33,6 @@ class _Binding:
     source: SourceFile
     definition: Definition
     target: str  # the object it binds: its own qualname, or what the alias resolves to
-
-
-def _parent(dotted: str) -> str:
-    return dotted.rsplit(".", 1)[0] if "." in dotted else ""
 
 
 class CompetingDefinitions(Check):
@@ -116,7 +113,7 @@ class CompetingDefinitions(Check):
                     key=lambda d: (
                         self._deprecated(index, d, group),
                         -definitions[d],
-                        d.rsplit(".", 1)[-1] != name,
+                        dotted.last(d) != name,
                         len(d),
                         d,
                     ),
@@ -187,7 +184,7 @@ class CompetingDefinitions(Check):
         for i, first in enumerate(paths):
             for second in paths[i + 1 :]:
                 one, two = by_path[first], by_path[second]
-                if one == two or _parent(first) != _parent(second):
+                if one == two or dotted.parent(first) != dotted.parent(second):
                     continue
                 if (
                     first in index.symbols.package_modules
@@ -199,10 +196,10 @@ class CompetingDefinitions(Check):
                 ):
                     return True
                 if (
-                    one.rsplit(".", 1)[-1] == name == two.rsplit(".", 1)[-1]
+                    dotted.last(one) == name == dotted.last(two)
                     and self._is_class(index, one)
                     and self._is_class(index, two)
-                    and _parent(_parent(one)) == _parent(_parent(two))
+                    and dotted.parent(dotted.parent(one)) == dotted.parent(dotted.parent(two))
                     and two not in self._ancestors(index, one)
                     and one not in self._ancestors(index, two)
                 ):
@@ -216,9 +213,9 @@ class CompetingDefinitions(Check):
 
     def _suspect_path(self, index: Index, path: str, name: str, definition: str) -> bool:
         """Deprecated or compat, or renames another module's object to ``name``."""
-        if index.deprecations.inside_deprecated(path) or "compat" in path.rsplit(".", 1)[-1]:
+        if index.deprecations.inside_deprecated(path) or "compat" in dotted.last(path):
             return True
-        defining = definition.rsplit(".", 1)[0]
+        defining = dotted.parent(definition)
         module = path
         for _ in range(50):
             binding = index.symbols.bindings(module).get(name)
@@ -239,7 +236,7 @@ class CompetingDefinitions(Check):
         pending = [qualname]
         while pending and len(found) < 50:
             current = pending.pop()
-            module = current.rsplit(".", 1)[0]
+            module = dotted.parent(current)
             definition = index.symbols.definition(current)
             if definition is None or definition.kind != "class":
                 continue
@@ -372,5 +369,5 @@ class CompetingDefinitions(Check):
 
     @staticmethod
     def _rel(index: Index, qualname: str) -> str:
-        source = index.paths.get(qualname.rsplit(".", 1)[0])
+        source = index.paths.get(dotted.parent(qualname))
         return source.rel if source is not None else ""

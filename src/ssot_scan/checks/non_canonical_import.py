@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ssot_scan import dotted
 from ssot_scan.checks.base import Check, Example
 from ssot_scan.findings import Finding, Rewrite, import_statement
 from ssot_scan.fragmentation import Fragment
@@ -88,8 +89,8 @@ def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) 
     # avoided: `pkg/a.py` must not import from `pkg/__init__.py`.
     return not (
         canonical in index.symbols.packages
-        and importer.startswith(canonical + ".")
-        and usage.path.startswith(canonical + ".")
+        and dotted.is_below(importer, canonical)
+        and dotted.is_below(usage.path, canonical)
     )
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal, Optional
 
+from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
 from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, SymbolTable
 from ssot_scan.rulepacks import Rules
@@ -164,7 +165,7 @@ class Deprecations:
         fallback: Optional[str] = None
         for match in _DOTTED.finditer(message):
             candidate = match.group(0).rstrip(".")
-            if deprecated == candidate or deprecated.startswith(candidate + "."):
+            if dotted.is_within(deprecated, candidate):
                 continue
             if not self.symbols.is_first_party(candidate):
                 continue
@@ -183,9 +184,8 @@ class Deprecations:
             return self._module_memo[name]
         found = self.modules.get(name)
         if found is None:
-            parts = name.split(".")
-            for i in range(len(parts) - 1, 0, -1):
-                parent = self.modules.get(".".join(parts[:i]))
+            for package in dotted.ancestors(name):
+                parent = self.modules.get(package)
                 if parent is not None and parent.submodules:
                     found = parent
                     break
@@ -194,9 +194,4 @@ class Deprecations:
 
     def inside_deprecated(self, name: str) -> Optional[str]:
         """The deprecated module ``name`` is, or lies inside (a package), if any."""
-        parts = name.split(".")
-        for i in range(len(parts), 0, -1):
-            prefix = ".".join(parts[:i])
-            if prefix in self.modules:
-                return prefix
-        return None
+        return next((p for p in dotted.self_and_ancestors(name) if p in self.modules), None)

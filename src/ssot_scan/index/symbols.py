@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Final, Literal, Optional, Union
 
+from ssot_scan import dotted
 from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts
 
 ResolutionKind = Literal["definition", "module", "external", "unresolved", "undecidable", "loop"]
@@ -39,11 +40,11 @@ class Resolution:
     @property
     def module(self) -> str:
         """For a definition, the module that defines it."""
-        return self.target.rsplit(".", 1)[0] if self.kind == DEFINITION else self.target
+        return dotted.parent(self.target) if self.kind == DEFINITION else self.target
 
     @property
     def name(self) -> str:
-        return self.target.rsplit(".", 1)[-1]
+        return dotted.last(self.target)
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,7 @@ class SymbolTable:
         self.package_modules = package_modules or set()  # modules that are __init__ files
         self.packages: set[str] = set()
         for name in (*modules, *self.opaque):
-            parts = name.split(".")
-            for i in range(1, len(parts)):
-                self.packages.add(".".join(parts[:i]))
+            self.packages.update(dotted.ancestors(name))
         self._bindings: dict[str, dict[str, Binding]] = {}
         self._previous: dict[str, dict[str, Binding]] = {}
         self._alternatives: dict[str, dict[str, list[Binding]]] = {}
@@ -126,7 +125,7 @@ class SymbolTable:
 
     # -- basic facts ----------------------------------------------------------------
     def is_first_party(self, module: str) -> bool:
-        return module.split(".")[0] in self.first_party
+        return dotted.top(module) in self.first_party
 
     def module_exists(self, module: str) -> bool:
         """A scanned module, or a package folder (namespace packages included)."""
@@ -135,9 +134,7 @@ class SymbolTable:
     def provides_dynamically(self, module: str) -> bool:
         """Could a missing ``module`` be provided at run time by the nearest existing
         package above it rewiring imports (``sys.meta_path``, ``sys.modules[...]``)?"""
-        parts = module.split(".")
-        for i in range(len(parts) - 1, 0, -1):
-            parent = ".".join(parts[:i])
+        for parent in dotted.ancestors(module):
             if self.module_exists(parent):
                 facts = self.modules.get(parent)
                 return facts is not None and facts.dynamic_imports
@@ -156,11 +153,9 @@ class SymbolTable:
         hold what this one lacks. Inside a regular package, the ``__path__`` is
         just the folder, and a missing submodule is really missing.
         """
-        parts = module.split(".")
-        for i in range(len(parts), 0, -1):
-            prefix = ".".join(parts[:i])
-            if self.module_exists(prefix):
-                return all(self.is_namespace(".".join(parts[:j])) for j in range(1, i + 1))
+        for existing in dotted.self_and_ancestors(module):
+            if self.module_exists(existing):
+                return all(self.is_namespace(p) for p in dotted.self_and_ancestors(existing))
         return False
 
     def definition(self, qualname: str) -> Optional[Definition]:
@@ -190,7 +185,7 @@ class SymbolTable:
                     if site.asname:
                         bound, binding = site.asname, _ModuleBinding(site.target)
                     else:
-                        top = site.target.split(".")[0]
+                        top = dotted.top(site.target)
                         bound, binding = top, _ModuleBinding(top)
                     events.append((weight, site.line, site.column, bound, binding))
                 elif site.kind == "from" and not site.is_star:
