@@ -309,15 +309,15 @@ class SymbolTable:
         except RecursionError:
             return None
 
-    def resolve_dotted(self, dotted: str) -> Resolution:
+    def resolve_dotted(self, spelled: str) -> Resolution:
         """A dotted path as a rule pack writes it: a module, or module.name."""
-        if self.module_exists(dotted):
-            return Resolution(MODULE, dotted)
-        if "." not in dotted:
-            if self.is_first_party(dotted):
-                return Resolution(UNRESOLVED, dotted, "module")
-            return Resolution(EXTERNAL, dotted)
-        module, name = dotted.rsplit(".", 1)
+        if self.module_exists(spelled):
+            return Resolution(MODULE, spelled)
+        if "." not in spelled:
+            if self.is_first_party(spelled):
+                return Resolution(UNRESOLVED, spelled, "module")
+            return Resolution(EXTERNAL, spelled)
+        module, name = dotted.parent(spelled), dotted.last(spelled)
         if not self.module_exists(module) and "." in module:
             owner = self.resolve_dotted(module)
             if owner.kind == DEFINITION:
