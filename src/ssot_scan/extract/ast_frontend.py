@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterable
-from typing import Optional
+from collections.abc import Callable, Iterable
+from typing import Any, Optional
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
@@ -144,99 +144,116 @@ class _Walker:
             self.stmt(stmt, ctx)
 
     def stmt(self, node: ast.stmt, ctx: Context) -> None:
-        b = self.b
-        if isinstance(node, ast.Import):
-            b.add_import(ctx, [(a.name, a.asname) for a in node.names], self.span(node))
-        elif isinstance(node, ast.ImportFrom):
-            b.add_import_from(
-                ctx,
-                node.level or 0,
-                node.module or "",
-                [(a.name, a.asname) for a in node.names],
-                self.span(node),
-            )
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            b.add_definition(
-                ctx,
-                node.name,
-                "function",
-                node.lineno,
-                self.col(node.lineno, node.col_offset),
-                deprecated=self.deprecation(node.decorator_list),
-            )
-            self.body(node.body, ctx.entering(in_function=True))
-        elif isinstance(node, ast.ClassDef):
-            b.add_definition(
-                ctx,
-                node.name,
-                "class",
-                node.lineno,
-                self.col(node.lineno, node.col_offset),
-                bases=[d for d in (dotted(x) for x in node.bases) if d],
-                deprecated=self.deprecation(node.decorator_list),
-            )
-            self.body(node.body, ctx.entering(in_class=True))
-        elif isinstance(node, ast.Global):
-            column = self.col(node.lineno, node.col_offset)
-            for name in node.names:
-                b.add_global(name, node.lineno, column)
-        elif isinstance(node, ast.Assign):
-            self.assign(node.targets, node.value, ctx)
-        elif isinstance(node, ast.AnnAssign):
-            if node.value is not None:
-                self.assign([node.target], node.value, ctx)
-        elif isinstance(node, ast.AugAssign):
-            if (
-                ctx.top_level
-                and isinstance(node.target, ast.Name)
-                and isinstance(node.op, ast.Add)
-                and node.target.id == "__all__"
-            ):
-                b.extend_all(string_list(node.value))
-        elif isinstance(node, ast.Expr):
-            self.expression_statement(node.value, ctx)
-        elif isinstance(node, ast.If):
-            if isinstance(node.test, ast.NamedExpr):
-                self.bind_target(node.test.target, ctx)
-            if is_type_checking(dotted(node.test)):
-                self.body(node.body, ctx.entering(type_checking=True))
-                self.body(node.orelse, ctx.entering(conditional=True))
-            elif _is_main(node.test):
-                self.body(node.body, ctx.entering(conditional=True, main_block=True))
-                self.body(node.orelse, ctx.entering(conditional=True))
-            else:
-                self.body(node.body, ctx.entering(conditional=True))
-                self.body(node.orelse, ctx.entering(conditional=True))
-        elif isinstance(node, _TRY_NODES):
-            guards = _guard_names(node.handlers)
-            try_ctx = ctx.entering(guarded=True) if guards & IMPORT_GUARDS else ctx
-            self.body(node.body, try_ctx)
-            for handler in node.handlers:
-                self.body(handler.body, ctx.entering(conditional=True))
-            self.body(node.orelse, ctx.entering(conditional=True))
-            self.body(node.finalbody, ctx)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            suppressed: set[str] = set()
-            for item in node.items:
-                if item.optional_vars is not None:
-                    self.bind_target(item.optional_vars, ctx)
-                call = item.context_expr
-                if isinstance(call, ast.Call) and dotted(call.func) in SUPPRESS_CALLEES:
-                    suppressed.update(
-                        n.rsplit(".", 1)[-1] for n in (dotted(a) for a in call.args) if n
-                    )
-            with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
-            self.body(node.body, with_ctx)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            if isinstance(node, (ast.For, ast.AsyncFor)):
-                self.bind_target(node.target, ctx.entering(conditional=True))
-            elif isinstance(node.test, ast.NamedExpr):
-                self.bind_target(node.test.target, ctx)
+        """One statement, by its kind; statements that bind or import nothing (and
+        hold no statement that does) are passed over."""
+        visit = _VISITORS.get(type(node))
+        if visit is not None:
+            visit(self, node, ctx)
+
+    # One method per kind of statement, in the order of cst_frontend's.
+    def import_(self, node: ast.Import, ctx: Context) -> None:
+        self.b.add_import(ctx, [(a.name, a.asname) for a in node.names], self.span(node))
+
+    def import_from(self, node: ast.ImportFrom, ctx: Context) -> None:
+        self.b.add_import_from(
+            ctx,
+            node.level or 0,
+            node.module or "",
+            [(a.name, a.asname) for a in node.names],
+            self.span(node),
+        )
+
+    def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        self.b.add_definition(
+            ctx,
+            node.name,
+            "function",
+            node.lineno,
+            self.col(node.lineno, node.col_offset),
+            deprecated=self.deprecation(node.decorator_list),
+        )
+        self.body(node.body, ctx.entering(in_function=True))
+
+    def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
+        self.b.add_definition(
+            ctx,
+            node.name,
+            "class",
+            node.lineno,
+            self.col(node.lineno, node.col_offset),
+            bases=[d for d in (dotted(x) for x in node.bases) if d],
+            deprecated=self.deprecation(node.decorator_list),
+        )
+        self.body(node.body, ctx.entering(in_class=True))
+
+    def global_(self, node: ast.Global, ctx: Context) -> None:
+        column = self.col(node.lineno, node.col_offset)
+        for name in node.names:
+            self.b.add_global(name, node.lineno, column)
+
+    def assign_statement(self, node: ast.Assign, ctx: Context) -> None:
+        self.assign(node.targets, node.value, ctx)
+
+    def ann_assign(self, node: ast.AnnAssign, ctx: Context) -> None:
+        if node.value is not None:
+            self.assign([node.target], node.value, ctx)
+
+    def aug_assign(self, node: ast.AugAssign, ctx: Context) -> None:
+        if (
+            ctx.top_level
+            and isinstance(node.target, ast.Name)
+            and isinstance(node.op, ast.Add)
+            and node.target.id == "__all__"
+        ):
+            self.b.extend_all(string_list(node.value))
+
+    def expression(self, node: ast.Expr, ctx: Context) -> None:
+        self.expression_statement(node.value, ctx)
+
+    def if_(self, node: ast.If, ctx: Context) -> None:
+        if isinstance(node.test, ast.NamedExpr):
+            self.bind_target(node.test.target, ctx)
+        if is_type_checking(dotted(node.test)):
+            self.body(node.body, ctx.entering(type_checking=True))
+        elif _is_main(node.test):
+            self.body(node.body, ctx.entering(conditional=True, main_block=True))
+        else:
             self.body(node.body, ctx.entering(conditional=True))
-            self.body(node.orelse, ctx.entering(conditional=True))
-        elif sys.version_info >= (3, 10) and isinstance(node, ast.Match):
-            for case in node.cases:
-                self.body(case.body, ctx.entering(conditional=True))
+        self.body(node.orelse, ctx.entering(conditional=True))
+
+    def try_(self, node: Any, ctx: Context) -> None:
+        guards = _guard_names(node.handlers)
+        try_ctx = ctx.entering(guarded=True) if guards & IMPORT_GUARDS else ctx
+        self.body(node.body, try_ctx)
+        for handler in node.handlers:
+            self.body(handler.body, ctx.entering(conditional=True))
+        self.body(node.orelse, ctx.entering(conditional=True))
+        self.body(node.finalbody, ctx)
+
+    def with_(self, node: ast.With | ast.AsyncWith, ctx: Context) -> None:
+        suppressed: set[str] = set()
+        for item in node.items:
+            if item.optional_vars is not None:
+                self.bind_target(item.optional_vars, ctx)
+            call = item.context_expr
+            if isinstance(call, ast.Call) and dotted(call.func) in SUPPRESS_CALLEES:
+                suppressed.update(
+                    n.rsplit(".", 1)[-1] for n in (dotted(a) for a in call.args) if n
+                )
+        with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
+        self.body(node.body, with_ctx)
+
+    def loop(self, node: ast.For | ast.AsyncFor | ast.While, ctx: Context) -> None:
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            self.bind_target(node.target, ctx.entering(conditional=True))
+        elif isinstance(node.test, ast.NamedExpr):
+            self.bind_target(node.test.target, ctx)
+        self.body(node.body, ctx.entering(conditional=True))
+        self.body(node.orelse, ctx.entering(conditional=True))
+
+    def match(self, node: Any, ctx: Context) -> None:
+        for case in node.cases:
+            self.body(case.body, ctx.entering(conditional=True))
 
     def assign(self, targets: list[ast.expr], value: ast.expr, ctx: Context) -> None:
         for target in targets:
@@ -318,6 +335,30 @@ class _Walker:
             arg = call.args[0] if call.args else keywords.get("reason", keywords.get("message"))
             return string_value(arg) or ""
         return None
+
+
+# Statement kind -> the _Walker method that reads it.
+_VISITORS: dict[type[ast.stmt], Callable[[_Walker, Any, Context], None]] = {
+    ast.Import: _Walker.import_,
+    ast.ImportFrom: _Walker.import_from,
+    ast.FunctionDef: _Walker.function_def,
+    ast.AsyncFunctionDef: _Walker.function_def,
+    ast.ClassDef: _Walker.class_def,
+    ast.Global: _Walker.global_,
+    ast.Assign: _Walker.assign_statement,
+    ast.AnnAssign: _Walker.ann_assign,
+    ast.AugAssign: _Walker.aug_assign,
+    ast.Expr: _Walker.expression,
+    ast.If: _Walker.if_,
+    **dict.fromkeys(_TRY_NODES, _Walker.try_),
+    ast.With: _Walker.with_,
+    ast.AsyncWith: _Walker.with_,
+    ast.For: _Walker.loop,
+    ast.AsyncFor: _Walker.loop,
+    ast.While: _Walker.loop,
+}
+if sys.version_info >= (3, 10):
+    _VISITORS[ast.Match] = _Walker.match
 
 
 def extract_with_ast(tree: ast.Module, text: str, module: str, is_package: bool) -> ModuleFacts:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Sequence
-from typing import Optional, Union
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -213,106 +213,120 @@ class _Walker:
             self.stmt(statement, ctx)
 
     def stmt(self, node: cst.CSTNode, ctx: Context) -> None:
-        b = self.b
-        if isinstance(node, cst.Import):
-            modules = [
+        """One statement, by its kind; statements that bind or import nothing (and
+        hold no statement that does) are passed over."""
+        visit = _VISITORS.get(type(node))
+        if visit is not None:
+            visit(self, node, ctx)
+
+    # One method per kind of statement, in the order of ast_frontend's.
+    def import_(self, node: cst.Import, ctx: Context) -> None:
+        modules = [
+            (dotted(a.name) or "", dotted(a.asname.name) if a.asname else None) for a in node.names
+        ]
+        self.b.add_import(ctx, modules, self.span(node))
+
+    def import_from(self, node: cst.ImportFrom, ctx: Context) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            names: list[tuple[str, Optional[str]]] = [("*", None)]
+        else:
+            names = [
                 (dotted(a.name) or "", dotted(a.asname.name) if a.asname else None)
                 for a in node.names
             ]
-            b.add_import(ctx, modules, self.span(node))
-        elif isinstance(node, cst.ImportFrom):
-            if isinstance(node.names, cst.ImportStar):
-                names: list[tuple[str, Optional[str]]] = [("*", None)]
-            else:
-                names = [
-                    (dotted(a.name) or "", dotted(a.asname.name) if a.asname else None)
-                    for a in node.names
-                ]
-            b.add_import_from(
-                ctx,
-                len(node.relative),
-                dotted(node.module) or "",
-                names,
-                self.span(node),
-            )
-        elif isinstance(node, cst.FunctionDef):
-            line, column = self.start(node)
-            b.add_definition(
-                ctx,
-                node.name.value,
-                "function",
-                line,
-                column,
-                deprecated=self.deprecation(node.decorators),
-            )
-            self.body(_statements(node.body), ctx.entering(in_function=True))
-        elif isinstance(node, cst.ClassDef):
-            line, column = self.start(node)
-            b.add_definition(
-                ctx,
-                node.name.value,
-                "class",
-                line,
-                column,
-                bases=[d for d in (dotted(a.value) for a in node.bases) if d],
-                deprecated=self.deprecation(node.decorators),
-            )
-            self.body(_statements(node.body), ctx.entering(in_class=True))
-        elif isinstance(node, cst.Global):
-            line, column = self.start(node)
-            for declared in node.names:
-                b.add_global(declared.name.value, line, column)
-        elif isinstance(node, cst.Assign):
-            self.assign([t.target for t in node.targets], node.value, ctx)
-        elif isinstance(node, cst.AnnAssign):
-            if node.value is not None:
-                self.assign([node.target], node.value, ctx)
-        elif isinstance(node, cst.AugAssign):
-            if (
-                ctx.top_level
-                and isinstance(node.target, cst.Name)
-                and isinstance(node.operator, cst.AddAssign)
-                and node.target.value == "__all__"
-            ):
-                b.extend_all(string_list(node.value))
-        elif isinstance(node, cst.Expr):
-            self.expression_statement(node.value, ctx)
-        elif isinstance(node, cst.If):
-            self.if_statement(node, ctx)
-        elif isinstance(node, (cst.Try, cst.TryStar)):
-            guards = _guard_names(node.handlers)
-            try_ctx = ctx.entering(guarded=True) if guards & IMPORT_GUARDS else ctx
-            self.body(_statements(node.body), try_ctx)
-            for handler in node.handlers:
-                self.body(_statements(handler.body), ctx.entering(conditional=True))
-            if node.orelse is not None:
-                self.body(_statements(node.orelse.body), ctx.entering(conditional=True))
-            if node.finalbody is not None:
-                self.body(_statements(node.finalbody.body), ctx)
-        elif isinstance(node, cst.With):
-            suppressed: set[str] = set()
-            for item in node.items:
-                if item.asname is not None:
-                    self.bind_target(item.asname.name, ctx)
-                call = item.item
-                if isinstance(call, cst.Call) and dotted(call.func) in SUPPRESS_CALLEES:
-                    positional, _ = _call_arguments(call)
-                    suppressed.update(
-                        n.rsplit(".", 1)[-1] for n in (dotted(a) for a in positional) if n
-                    )
-            with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
-            self.body(_statements(node.body), with_ctx)
-        elif isinstance(node, (cst.For, cst.While)):
-            if isinstance(node, cst.For):
-                self.bind_target(node.target, ctx.entering(conditional=True))
-            elif isinstance(node.test, cst.NamedExpr):
-                self.bind_target(node.test.target, ctx)
-            self.body(_statements(node.body), ctx.entering(conditional=True))
-            if node.orelse is not None:
-                self.body(_statements(node.orelse.body), ctx.entering(conditional=True))
-        elif isinstance(node, cst.Match):
-            for case in node.cases:
-                self.body(_statements(case.body), ctx.entering(conditional=True))
+        self.b.add_import_from(
+            ctx, len(node.relative), dotted(node.module) or "", names, self.span(node)
+        )
+
+    def function_def(self, node: cst.FunctionDef, ctx: Context) -> None:
+        line, column = self.start(node)
+        self.b.add_definition(
+            ctx,
+            node.name.value,
+            "function",
+            line,
+            column,
+            deprecated=self.deprecation(node.decorators),
+        )
+        self.body(_statements(node.body), ctx.entering(in_function=True))
+
+    def class_def(self, node: cst.ClassDef, ctx: Context) -> None:
+        line, column = self.start(node)
+        self.b.add_definition(
+            ctx,
+            node.name.value,
+            "class",
+            line,
+            column,
+            bases=[d for d in (dotted(a.value) for a in node.bases) if d],
+            deprecated=self.deprecation(node.decorators),
+        )
+        self.body(_statements(node.body), ctx.entering(in_class=True))
+
+    def global_(self, node: cst.Global, ctx: Context) -> None:
+        line, column = self.start(node)
+        for declared in node.names:
+            self.b.add_global(declared.name.value, line, column)
+
+    def assign_statement(self, node: cst.Assign, ctx: Context) -> None:
+        self.assign([t.target for t in node.targets], node.value, ctx)
+
+    def ann_assign(self, node: cst.AnnAssign, ctx: Context) -> None:
+        if node.value is not None:
+            self.assign([node.target], node.value, ctx)
+
+    def aug_assign(self, node: cst.AugAssign, ctx: Context) -> None:
+        if (
+            ctx.top_level
+            and isinstance(node.target, cst.Name)
+            and isinstance(node.operator, cst.AddAssign)
+            and node.target.value == "__all__"
+        ):
+            self.b.extend_all(string_list(node.value))
+
+    def expression(self, node: cst.Expr, ctx: Context) -> None:
+        self.expression_statement(node.value, ctx)
+
+    def if_(self, node: cst.If, ctx: Context) -> None:
+        self.if_statement(node, ctx)
+
+    def try_(self, node: cst.Try | cst.TryStar, ctx: Context) -> None:
+        guards = _guard_names(node.handlers)
+        try_ctx = ctx.entering(guarded=True) if guards & IMPORT_GUARDS else ctx
+        self.body(_statements(node.body), try_ctx)
+        for handler in node.handlers:
+            self.body(_statements(handler.body), ctx.entering(conditional=True))
+        if node.orelse is not None:
+            self.body(_statements(node.orelse.body), ctx.entering(conditional=True))
+        if node.finalbody is not None:
+            self.body(_statements(node.finalbody.body), ctx)
+
+    def with_(self, node: cst.With, ctx: Context) -> None:
+        suppressed: set[str] = set()
+        for item in node.items:
+            if item.asname is not None:
+                self.bind_target(item.asname.name, ctx)
+            call = item.item
+            if isinstance(call, cst.Call) and dotted(call.func) in SUPPRESS_CALLEES:
+                positional, _ = _call_arguments(call)
+                suppressed.update(
+                    n.rsplit(".", 1)[-1] for n in (dotted(a) for a in positional) if n
+                )
+        with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
+        self.body(_statements(node.body), with_ctx)
+
+    def loop(self, node: cst.For | cst.While, ctx: Context) -> None:
+        if isinstance(node, cst.For):
+            self.bind_target(node.target, ctx.entering(conditional=True))
+        elif isinstance(node.test, cst.NamedExpr):
+            self.bind_target(node.test.target, ctx)
+        self.body(_statements(node.body), ctx.entering(conditional=True))
+        if node.orelse is not None:
+            self.body(_statements(node.orelse.body), ctx.entering(conditional=True))
+
+    def match(self, node: cst.Match, ctx: Context) -> None:
+        for case in node.cases:
+            self.body(_statements(case.body), ctx.entering(conditional=True))
 
     def if_statement(self, node: cst.If, ctx: Context) -> None:
         if isinstance(node.test, cst.NamedExpr):
@@ -402,6 +416,27 @@ class _Walker:
             arg = positional[0] if positional else keywords.get("reason", keywords.get("message"))
             return string_value(arg) or ""
         return None
+
+
+# Statement kind -> the _Walker method that reads it.
+_VISITORS: dict[type[cst.CSTNode], Callable[[_Walker, Any, Context], None]] = {
+    cst.Import: _Walker.import_,
+    cst.ImportFrom: _Walker.import_from,
+    cst.FunctionDef: _Walker.function_def,
+    cst.ClassDef: _Walker.class_def,
+    cst.Global: _Walker.global_,
+    cst.Assign: _Walker.assign_statement,
+    cst.AnnAssign: _Walker.ann_assign,
+    cst.AugAssign: _Walker.aug_assign,
+    cst.Expr: _Walker.expression,
+    cst.If: _Walker.if_,
+    cst.Try: _Walker.try_,
+    cst.TryStar: _Walker.try_,
+    cst.With: _Walker.with_,
+    cst.For: _Walker.loop,
+    cst.While: _Walker.loop,
+    cst.Match: _Walker.match,
+}
 
 
 def extract_with_libcst(
