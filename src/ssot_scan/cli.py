@@ -18,6 +18,7 @@ import click
 from ssot_scan import __version__
 from ssot_scan.errors import UsageError
 from ssot_scan.fileio import write_atomic
+from ssot_scan.options import CANONICAL_POLICIES, ENGINES
 from ssot_scan.report import FORMATS, renderer
 from ssot_scan.rules import CHECK_NAMES
 
@@ -166,13 +167,13 @@ def _scan_options(command: _F) -> _F:
         ),
         click.option(
             "--engine",
-            type=click.Choice(["auto", "ast", "libcst"]),
+            type=click.Choice(ENGINES),
             default=None,
             help="Parser: ast (fast), libcst (any syntax), auto (ast, libcst where ast fails).",
         ),
         click.option(
             "--canonical-policy",
-            type=click.Choice(["most-used", "definition", "shortest-public"]),
+            type=click.Choice(CANONICAL_POLICIES),
             default=None,
             help="How to pick a symbol's canonical path when no rule declares it.",
         ),

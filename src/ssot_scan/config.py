@@ -9,11 +9,13 @@ runs it from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from ssot_scan.errors import UsageError
+from ssot_scan.options import CANONICAL_POLICIES, ENGINES
 from ssot_scan.project import (
     FROM_CONFIG,
     FROM_MARKER,
@@ -34,35 +36,54 @@ from ssot_scan.validate import (
     expect_str_list,
 )
 
-CANONICAL_POLICIES = ("most-used", "definition", "shortest-public")
-ENGINES = ("auto", "ast", "libcst")
+# What a key reads into: the Config attribute, and the reader that checks its value
+# (``where`` names the key in an error). Declared once, validated the same way.
+Reader = Callable[[Any, str], Any]
 
-KEYS = (
-    "roots",
-    "include",
-    "exclude",
-    "respect-gitignore",
-    "rule-packs",
-    "select",
-    "ignore",
-    "max-warnings",
-    "canonical-policy",
-    "engine",
-    "non-canonical",
-    "competing-definitions",
-    "cycles",
-    "unresolved",
-    "budget",
-    "baseline",
-    *RULE_TABLES,
-)
-# Per-check settings, as [tool.ssot-scan.<table>] key = value.
-CHECK_TABLES: dict[str, tuple[str, ...]] = {
-    "non-canonical": ("report-published",),
-    "competing-definitions": ("all-classes", "ignore-names"),
-    "cycles": ("include-lazy",),
-    "unresolved": ("include-guarded",),
+
+@dataclass(frozen=True)
+class _Key:
+    attr: str
+    read: Reader
+
+
+def _choice_of(options: tuple[str, ...]) -> Reader:
+    return lambda value, where: choice(value, options, where)
+
+
+def _codes(value: Any, where: str) -> list[str]:
+    return codes(value, where)
+
+
+def _budgets(value: Any, where: str) -> dict[str, int]:
+    return budgets(value, where)
+
+
+TOP_KEYS: dict[str, _Key] = {
+    "roots": _Key("roots", expect_str_list),
+    "include": _Key("include", expect_str_list),
+    "exclude": _Key("exclude", expect_str_list),
+    "respect-gitignore": _Key("respect_gitignore", expect_bool),
+    "rule-packs": _Key("rule_packs", expect_str_list),
+    "select": _Key("select", _codes),
+    "ignore": _Key("ignore", _codes),
+    "max-warnings": _Key("max_warnings", expect_int),
+    "canonical-policy": _Key("canonical_policy", _choice_of(CANONICAL_POLICIES)),
+    "engine": _Key("engine", _choice_of(ENGINES)),
+    "budget": _Key("budget", _budgets),
+    "baseline": _Key("baseline", expect_str),
 }
+# Per-check settings, as [tool.ssot-scan.<table>] key = value.
+CHECK_TABLES: dict[str, dict[str, _Key]] = {
+    "non-canonical": {"report-published": _Key("report_published", expect_bool)},
+    "competing-definitions": {
+        "all-classes": _Key("all_classes", expect_bool),
+        "ignore-names": _Key("ignore_names", expect_str_list),
+    },
+    "cycles": {"include-lazy": _Key("include_lazy", expect_bool)},
+    "unresolved": {"include-guarded": _Key("include_guarded", expect_bool)},
+}
+KEYS = (*TOP_KEYS, *CHECK_TABLES, *RULE_TABLES)
 
 
 @dataclass
@@ -152,61 +173,23 @@ def load_config(paths: list[Path], explicit: Optional[Path] = None) -> Config:
 
 
 def apply_table(config: Config, table: dict[str, Any], where: str, table_prefix: str) -> None:
+    """Read a ``[tool.ssot-scan]`` table into ``config``; every flaw is a
+    ``UsageError`` naming the file and the key."""
     check_keys(table, KEYS, where)
-    if "roots" in table:
-        config.roots = expect_str_list(table["roots"], f"{where}.roots")
-    if "include" in table:
-        config.include = expect_str_list(table["include"], f"{where}.include")
-    if "exclude" in table:
-        config.exclude = expect_str_list(table["exclude"], f"{where}.exclude")
-    if "respect-gitignore" in table:
-        config.respect_gitignore = expect_bool(
-            table["respect-gitignore"], f"{where}.respect-gitignore"
-        )
-    if "rule-packs" in table:
-        config.rule_packs = expect_str_list(table["rule-packs"], f"{where}.rule-packs")
-    if "select" in table:
-        config.select = codes(table["select"], f"{where}.select")
-    if "ignore" in table:
-        config.ignore = codes(table["ignore"], f"{where}.ignore")
-    if "max-warnings" in table:
-        config.max_warnings = expect_int(table["max-warnings"], f"{where}.max-warnings")
-    if "canonical-policy" in table:
-        config.canonical_policy = choice(
-            table["canonical-policy"], CANONICAL_POLICIES, f"{where}.canonical-policy"
-        )
-    if "engine" in table:
-        config.engine = choice(table["engine"], ENGINES, f"{where}.engine")
-    if "budget" in table:
-        config.budget = budgets(table["budget"], f"{where}.budget")
-    if "baseline" in table:
-        config.baseline = expect_str(table["baseline"], f"{where}.baseline")
+    for key, spec in TOP_KEYS.items():
+        if key in table:
+            setattr(config, spec.attr, spec.read(table[key], f"{where}.{key}"))
     for name, keys in CHECK_TABLES.items():
         if name not in table:
             continue
         sub = table[name]
         if not isinstance(sub, dict):
             raise UsageError(f"{where}.{name}: expected a table ([tool.ssot-scan.{name}])")
-        check_keys(sub, keys, f"{where}.{name}")
-        _apply_check_table(config, name, sub, f"{where}.{name}")
+        check_keys(sub, tuple(keys), f"{where}.{name}")
+        for key, spec in keys.items():
+            if key in sub:
+                setattr(config, spec.attr, spec.read(sub[key], f"{where}.{name}.{key}"))
     config.rules.extend(parse_rules(table, where, table_prefix))
-
-
-def _apply_check_table(config: Config, name: str, sub: dict[str, Any], where: str) -> None:
-    for key, value in sub.items():
-        at = f"{where}.{key}"
-        if key == "ignore-names":
-            config.ignore_names = expect_str_list(value, at)
-            continue
-        flag = expect_bool(value, at)
-        if key == "report-published":
-            config.report_published = flag
-        elif key == "all-classes":
-            config.all_classes = flag
-        elif key == "include-lazy":
-            config.include_lazy = flag
-        elif key == "include-guarded":
-            config.include_guarded = flag
 
 
 def budgets(value: Any, where: str) -> dict[str, int]:

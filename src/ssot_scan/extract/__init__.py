@@ -17,8 +17,6 @@ from ssot_scan.extract.decode import DecodeError, decode_source
 from ssot_scan.extract.guard import libcst_hazard
 from ssot_scan.facts import ModuleFacts, ParseError
 
-ENGINES = ("auto", "ast", "libcst")
-
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
 EXTRACTOR_VERSION = "7"
 
