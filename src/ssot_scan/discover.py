@@ -293,19 +293,40 @@ def discover(paths: list[Path], config: Config) -> Discovery:
     named = [p.absolute() for p in (paths or [Path(".")])]
     choice = config.root_choice or find_project_root(start_folder(named))
     result = Discovery(base=choice.root.resolve(), root=choice)
-    roots = source_roots(config, choice.root)
-    result.entries = roots
-    base = str(result.base)
+    result.entries = source_roots(config, choice.root)
+    found, opaque = _collect(named, choice, config, result)
+    opaque.extend(generated_modules(result.base))  # a scanned source of one rules
+    namer = _Namer([str(r) for r in result.entries])
+    sources, candidates = _candidates(found, namer, str(result.base))
+    _judge(sources, candidates, namer.roots)
+    result.files = sorted(sources, key=lambda f: f.rel)
+    result.first_party = {dotted.top(f.module) for f in result.files if f.module}
+    importable = {f.module for f in sources if f.module}
+    for path in opaque:
+        stem = path.name.split(".", 1)[0]
+        candidate = namer.candidate(namer.real(str(path.parent)), stem + ".py")
+        if candidate is None or not candidate.parts:
+            continue
+        module = ".".join(candidate.parts)
+        if module not in importable:  # beside a source file, the source rules
+            result.opaque_modules.add(module)
+    result.scope = _scope(named, result.base)
+    return result
 
+
+def _collect(
+    named: list[Path], choice: RootChoice, config: Config, result: Discovery
+) -> tuple[dict[Path, None], list[Path]]:
+    """The files to scan (the project's, and the named paths' even where excludes
+    would skip them), in walk order, and the compiled modules met on the way."""
     ignores = _Ignores(result.base, config.exclude, config.respect_gitignore)
     found: dict[Path, None] = {}
     opaque: list[Path] = []
     walked: set[str] = set()
     for top in analysed_paths(named, choice):
         walk = _walk(top, ignores, config.include, result.notices, opaque.append, walked)
-        for path in walk:
-            found.setdefault(path, None)
-    for given in named:  # a named path is scanned even where excludes would skip it
+        found.update(dict.fromkeys(walk))
+    for given in named:
         if given.is_symlink() and not given.exists():
             result.notices.append(f"{given}: broken symlink or symlink loop, skipped")
         elif given.is_file():
@@ -313,13 +334,17 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         elif given.is_dir():
             if os.path.realpath(given) in walked:
                 continue  # the project walk went through it already
-            for path in _walk(given, ignores, config.include, result.notices, opaque.append):
-                found.setdefault(path, None)
+            walk = _walk(given, ignores, config.include, result.notices, opaque.append)
+            found.update(dict.fromkeys(walk))
         else:
             result.notices.append(f"{given}: no such file or folder")
+    return found, opaque
 
-    opaque.extend(generated_modules(result.base))  # a scanned source of one rules
-    namer = _Namer([str(r) for r in roots])
+
+def _candidates(
+    found: dict[Path, None], namer: _Namer, base: str
+) -> tuple[list[SourceFile], dict[str, Candidate]]:
+    """A ``SourceFile`` per file, and the name each would have (by rel path)."""
     candidates: dict[str, Candidate] = {}
     sources: list[SourceFile] = []
     seen_real: set[str] = set()
@@ -342,9 +367,14 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             source.is_package = candidate.is_package
             candidates[rel] = candidate
         sources.append(source)
+    return sources, candidates
 
-    entries = set(namer.roots)
-    system = ImportSystem(namer.roots, (c for c in candidates.values() if c.entry in entries))
+
+def _judge(sources: list[SourceFile], candidates: dict[str, Candidate], roots: list[str]) -> None:
+    """Give each file its module name if it is what its name imports; else say why
+    not: shadowed by a package folder beside it (SSOT006), or hidden."""
+    entries = set(roots)
+    system = ImportSystem(roots, (c for c in candidates.values() if c.entry in entries))
     by_real = {c.file: rel for rel, c in candidates.items()}
 
     def show(file: str) -> str:
@@ -354,41 +384,28 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         candidate = candidates.get(source.rel)
         if candidate is None or not candidate.parts:
             continue  # an __init__.py directly in an entry, or a path no import spells
-        full_name = ".".join(candidate.parts)
-        source.name = full_name
+        source.name = ".".join(candidate.parts)
         if candidate.entry not in entries:
-            # Below a folder no import can spell (``auth-service/``): named from the top
-            # of its own package chain, for its relative imports, but unreachable.
-            folders = source.rel.split("/")[:-1]
-            odd = next((f for f in folders if not f.isidentifier()), None)
-            source.hidden_by = (
-                f"its folder `{odd}` is no Python identifier, so no import reaches it"
-                if odd
-                else "it lies outside every root"
-            )
+            source.hidden_by = _unreachable(source.rel)
             continue
         winner = system.find(candidate.parts)
         if winner is not None and winner.file == candidate.file:
-            source.module = full_name
+            source.module = source.name
             continue
         beside = system.package_beside(candidate)
         if beside is not None:
             source.shadowed_by = show(beside)
         else:
             source.hidden_by = system.why_not(candidate, show)
-    result.files = sorted(sources, key=lambda f: f.rel)
-    result.first_party = {dotted.top(f.module) for f in result.files if f.module}
-    importable = {f.module for f in sources if f.module}
-    for path in opaque:
-        stem = path.name.split(".", 1)[0]
-        candidate = namer.candidate(namer.real(str(path.parent)), stem + ".py")
-        if candidate is None or not candidate.parts:
-            continue
-        module = ".".join(candidate.parts)
-        if module not in importable:  # beside a source file, the source rules
-            result.opaque_modules.add(module)
-    result.scope = _scope(named, result.base)
-    return result
+
+
+def _unreachable(rel: str) -> str:
+    """Why a file below a folder no import can spell (``auth-service/``) is named
+    from the top of its own package chain, for its relative imports, but unreachable."""
+    odd = next((f for f in rel.split("/")[:-1] if not f.isidentifier()), None)
+    if odd:
+        return f"its folder `{odd}` is no Python identifier, so no import reaches it"
+    return "it lies outside every root"
 
 
 def _scope(named: list[Path], base: Path) -> Optional[list[str]]:
