@@ -192,65 +192,84 @@ def _facts_for(
     with the digest of each file's facts where the cache is in use."""
     version = extraction_identity()
     known = cache.stat_hashes() if cache is not None else {}
-    digests: dict[str, str] = {}
-    unread: list[SourceFile] = []
-    for source in sources:
-        seen = known.get(source.rel)
-        stat = stats[source.rel]
-        if seen is not None and stat is not None and (seen[0], seen[1]) == stat:
-            digests[source.rel] = seen[2]  # unchanged by stat: trust the stored hash
-        elif cache is not None and stat is not None:
-            unread.append(source)
-    for source in unread:  # changed by stat: the content may still be known (a touch)
-        with contextlib.suppress(OSError):
-            digests[source.rel] = content_hash(source.path.read_bytes())
-
-    def key(source: SourceFile) -> tuple[str, str, bool]:
-        return (digests.get(source.rel, ""), source.name or "", source.is_package)
-
-    cached = (
-        cache.facts([key(s) for s in sources if s.rel in digests], engine, version)
-        if cache is not None
-        else {}
-    )
+    digests = _content_digests(sources, stats, known, cache is not None)
     results: dict[str, ModuleFacts] = {}
     facts_digests: dict[str, str] = {}
-    todo: list[SourceFile] = []
-    for source in sources:
-        hit = cached.get(key(source))
-        if hit is not None:
-            results[source.rel], facts_digests[source.rel] = hit
-        else:
-            todo.append(source)
-
+    todo = list(sources)
+    if cache is not None:
+        hits = cache.facts(
+            [_key(s, digests) for s in sources if s.rel in digests], engine, version
+        )
+        todo = []
+        for source in sources:
+            hit = hits.get(_key(source, digests))
+            if hit is not None:
+                results[source.rel], facts_digests[source.rel] = hit
+            else:
+                todo.append(source)
+    new_facts: list[tuple[str, str, bool, str]] = []
     workers = jobs if jobs is not None else usable_cores()
     job_list = [
         Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0]) for s in todo
     ]
-    new_facts: list[tuple[str, str, bool, str]] = []
-    file_rows: list[tuple[str, int, int, str]] = []
-    done = len(results)
-    for source, extracted in zip(todo, extract_all(job_list, engine, workers)):
+    for done, (source, extracted) in enumerate(
+        zip(todo, extract_all(job_list, engine, workers)), len(results) + 1
+    ):
         results[source.rel] = extracted.facts
-        stat = stats[source.rel]
-        if extracted.digest is not None and stat is not None and cache is not None:
+        if extracted.digest is not None and stats[source.rel] is not None and cache is not None:
             digests[source.rel] = extracted.digest
             data = packed(extracted.facts)
             facts_digests[source.rel] = facts_digest(data)
             new_facts.append((extracted.digest, source.name or "", source.is_package, data))
-        done += 1
         if progress is not None:
             progress(done, len(sources))
     if cache is not None:
-        for source in sources:
-            stat = stats[source.rel]
-            digest = digests.get(source.rel)
-            if stat is not None and digest is not None:
-                seen = known.get(source.rel)
-                if seen is None or seen != (stat[0], stat[1], digest):
-                    file_rows.append((source.rel, stat[0], stat[1], digest))
-        cache.store(file_rows, new_facts, engine, version)
+        cache.store(_file_rows(sources, stats, digests, known), new_facts, engine, version)
     return [(source, results[source.rel]) for source in sources], facts_digests
+
+
+def _key(source: SourceFile, digests: dict[str, str]) -> tuple[str, str, bool]:
+    """What cached facts are keyed by: content, the name relative imports resolve
+    from, and whether the file is a package's ``__init__``."""
+    return (digests.get(source.rel, ""), source.name or "", source.is_package)
+
+
+def _content_digests(
+    sources: list[SourceFile],
+    stats: dict[str, Optional[Stat]],
+    known: Mapping[str, tuple[int, int, str]],
+    caching: bool,
+) -> dict[str, str]:
+    """The content hash of every file the cache may know: trusted from the cache
+    when size and mtime match, else read (a touch leaves the content as it was)."""
+    digests: dict[str, str] = {}
+    for source in sources:
+        seen = known.get(source.rel)
+        stat = stats[source.rel]
+        if seen is not None and stat is not None and (seen[0], seen[1]) == stat:
+            digests[source.rel] = seen[2]
+        elif caching and stat is not None:
+            with contextlib.suppress(OSError):
+                digests[source.rel] = content_hash(source.path.read_bytes())
+    return digests
+
+
+def _file_rows(
+    sources: list[SourceFile],
+    stats: dict[str, Optional[Stat]],
+    digests: dict[str, str],
+    known: Mapping[str, tuple[int, int, str]],
+) -> list[tuple[str, int, int, str]]:
+    """(rel, size, mtime, hash) rows the cache does not hold yet."""
+    rows = []
+    for source in sources:
+        stat = stats[source.rel]
+        digest = digests.get(source.rel)
+        if stat is None or digest is None:
+            continue
+        if known.get(source.rel) != (stat[0], stat[1], digest):
+            rows.append((source.rel, stat[0], stat[1], digest))
+    return rows
 
 
 def _analyse(
