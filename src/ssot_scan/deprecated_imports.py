@@ -11,7 +11,7 @@ between modules inside one deprecated package.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Optional
 
@@ -70,21 +70,17 @@ def _site(
     own: Optional[str],
     site: ImportSite,
 ) -> Iterator[DeprecatedUse]:
+    """What one import statement reaches that is deprecated. ``own`` is the
+    deprecated module the importing file belongs to: its imports, and those between
+    modules of one deprecated package, are exempt."""
     deprecations = index.deprecations
-    is_package = source.is_package
     assert site.target is not None
 
     def exempt(module: str) -> bool:
-        # A deprecated module's own imports, and imports inside a deprecated package.
         return own is not None and dotted.is_within(module, own)
 
-    if site.kind == "import":
-        found = deprecations.module(site.target)
-        if found is not None and not exempt(site.target):
-            yield DeprecatedUse(source, site, None, site.target, found, "module")
-        return
     module_dep = deprecations.module(site.target)
-    if site.is_star:
+    if site.kind == "import" or site.is_star:
         if module_dep is not None and not exempt(site.target):
             yield DeprecatedUse(source, site, None, site.target, module_dep, "module")
         return
@@ -92,38 +88,50 @@ def _site(
         if module_dep is not None and not exempt(site.target):
             yield DeprecatedUse(source, site, imported, site.target, module_dep, "module")
             continue
-        if not (deprecations.definitions or deprecations.external_symbols):
-            # Only module deprecations: no need to resolve the name, just to
-            # know whether it is a deprecated submodule.
-            submodule = f"{site.target}.{imported.name}"
-            found = deprecations.module(submodule)
-            if (
-                found is not None
-                and index.symbols.module_exists(submodule)
-                and not exempt(submodule)
-            ):
-                yield DeprecatedUse(source, site, imported, submodule, found, "module")
-            continue
-        resolution = index.symbols.resolve(site.target, imported.name)
-        if resolution.kind == MODULE:
-            found = deprecations.module(resolution.target)
-            if found is not None and not exempt(resolution.target):
-                yield DeprecatedUse(source, site, imported, resolution.target, found, "module")
-            continue
-        found = None
-        symbol = f"{site.target}.{imported.name}"
-        if resolution.kind == DEFINITION:
-            found = deprecations.definitions.get(resolution.target)
-            symbol = resolution.target if found else symbol
-        elif resolution.kind == EXTERNAL:
-            # A deprecated name outside the scanned code, maybe via a re-export.
-            found = deprecations.external_symbols.get(resolution.target)
-            symbol = resolution.target if found else symbol
-        if found is None:
-            found = deprecations.external_symbols.get(f"{site.target}.{imported.name}")
-        if found is None or exempt(dotted.parent(symbol)):
-            continue
+        use = _imported_name(index, source, site, imported, exempt)
         # Re-exporting a deprecated symbol runs nothing; each use is reported.
-        if is_reexport(facts, is_package, site, imported):
-            continue
-        yield DeprecatedUse(source, site, imported, symbol, found, "symbol")
+        if use is not None and not (
+            use.kind == "symbol" and is_reexport(facts, source.is_package, site, imported)
+        ):
+            yield use
+
+
+def _imported_name(
+    index: Index,
+    source: SourceFile,
+    site: ImportSite,
+    imported: ImportedName,
+    exempt: Callable[[str], bool],
+) -> Optional[DeprecatedUse]:
+    """``from M import N`` where ``M`` itself is not deprecated: is ``N`` a
+    deprecated submodule, or does it resolve to a deprecated symbol?"""
+    deprecations = index.deprecations
+    assert site.target is not None
+    via = f"{site.target}.{imported.name}"
+    if not (deprecations.definitions or deprecations.external_symbols):
+        # Only module deprecations: no need to resolve the name, just to know
+        # whether it is a deprecated submodule.
+        found = deprecations.module(via)
+        if found is not None and index.symbols.module_exists(via) and not exempt(via):
+            return DeprecatedUse(source, site, imported, via, found, "module")
+        return None
+    resolution = index.symbols.resolve(site.target, imported.name)
+    if resolution.kind == MODULE:
+        found = deprecations.module(resolution.target)
+        if found is not None and not exempt(resolution.target):
+            return DeprecatedUse(source, site, imported, resolution.target, found, "module")
+        return None
+    found = None
+    symbol = via
+    if resolution.kind == DEFINITION:
+        found = deprecations.definitions.get(resolution.target)
+    elif resolution.kind == EXTERNAL:
+        # A deprecated name outside the scanned code, maybe via a re-export.
+        found = deprecations.external_symbols.get(resolution.target)
+    if found is not None:
+        symbol = resolution.target
+    else:
+        found = deprecations.external_symbols.get(via)
+    if found is None or exempt(dotted.parent(symbol)):
+        return None
+    return DeprecatedUse(source, site, imported, symbol, found, "symbol")
