@@ -7,6 +7,7 @@ A pack is named by path, or by the stem of a pack shipped with ssot-scan
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -91,83 +92,79 @@ def shipped_pack_names() -> list[str]:
 
 
 def parse_rules(data: dict[str, Any], label: str, table_prefix: str = "") -> Rules:
-    """Read ``[[deprecated]]`` and ``[[canonical]]`` tables out of ``data``.
+    """Read ``[[deprecated]]``, ``[[canonical]]`` and ``[[watch]]`` tables out of
+    ``data``, one reader per kind.
 
     ``table_prefix`` is where the tables sit in the file (``tool.ssot-scan.`` in a
     pyproject.toml), so an error can show the header the user should write.
     """
     rules = Rules()
-    for index, entry in enumerate(
-        expect_table_list(
-            data.get("deprecated", []),
-            f"{label}: deprecated",
-            f"[[{table_prefix}deprecated]]",
+
+    def entries(kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        tables = expect_table_list(
+            data.get(kind, []), f"{label}: {kind}", f"[[{table_prefix}{kind}]]"
         )
-    ):
-        where = f"{label}: deprecated[{index}]"
-        check_keys(entry, ("module", "symbol", "replacement", "reason", "submodules"), where)
-        if ("module" in entry) == ("symbol" in entry):
-            raise UsageError(f"{where}: give exactly one of 'module' or 'symbol'")
-        module = expect_dotted(entry["module"], f"{where}.module") if "module" in entry else None
-        symbol = expect_dotted(entry["symbol"], f"{where}.symbol") if "symbol" in entry else None
-        if symbol is not None and "." not in symbol:
-            raise UsageError(f"{where}.symbol: {symbol!r} needs a module part (module.name)")
-        submodules = expect_bool(entry.get("submodules", False), f"{where}.submodules")
-        if submodules and module is None:
-            raise UsageError(f"{where}.submodules: only applies to a 'module' entry")
-        rules.deprecated.append(
-            DeprecatedRule(
-                module=module,
-                symbol=symbol,
-                replacement=expect_dotted(entry["replacement"], f"{where}.replacement")
-                if "replacement" in entry
-                else None,
-                reason=expect_str(entry["reason"], f"{where}.reason")
-                if "reason" in entry
-                else None,
-                submodules=submodules,
-                source=where,
-            )
-        )
-    for index, entry in enumerate(
-        expect_table_list(
-            data.get("canonical", []), f"{label}: canonical", f"[[{table_prefix}canonical]]"
-        )
-    ):
-        where = f"{label}: canonical[{index}]"
-        check_keys(entry, ("symbol", "path"), where)
-        for key in ("symbol", "path"):
-            if key not in entry:
-                raise UsageError(f"{where}: missing key {key!r}")
-        rules.canonical.append(
-            CanonicalRule(
-                symbol=expect_dotted(entry["symbol"], f"{where}.symbol"),
-                path=expect_dotted(entry["path"], f"{where}.path"),
-                source=where,
-            )
-        )
-    watch = expect_table_list(data.get("watch", []), f"{label}: watch", f"[[{table_prefix}watch]]")
-    for index, entry in enumerate(watch):
-        where = f"{label}: watch[{index}]"
-        check_keys(entry, ("name", "max-definitions", "include-tests"), where)
-        if "name" not in entry:
-            raise UsageError(f"{where}: missing key 'name'")
-        pattern = expect_str(entry["name"], f"{where}.name")
-        if not pattern.strip():
-            raise UsageError(f"{where}.name: empty pattern")
-        rules.watch.append(
-            WatchRule(
-                name=pattern,
-                max_definitions=expect_int(
-                    entry.get("max-definitions", 1), f"{where}.max-definitions", minimum=1
-                ),
-                include_tests=expect_bool(
-                    entry.get("include-tests", False), f"{where}.include-tests"
-                ),
-                source=where,
-            )
-        )
+        for index, entry in enumerate(tables):
+            yield f"{label}: {kind}[{index}]", entry
+
+    rules.deprecated.extend(_deprecated(entry, where) for where, entry in entries("deprecated"))
+    rules.canonical.extend(_canonical(entry, where) for where, entry in entries("canonical"))
+    rules.watch.extend(_watch(entry, where) for where, entry in entries("watch"))
     return rules
+
+
+def _deprecated(entry: dict[str, Any], where: str) -> DeprecatedRule:
+    check_keys(entry, ("module", "symbol", "replacement", "reason", "submodules"), where)
+    if ("module" in entry) == ("symbol" in entry):
+        raise UsageError(f"{where}: give exactly one of 'module' or 'symbol'")
+    module = expect_dotted(entry["module"], f"{where}.module") if "module" in entry else None
+    symbol = expect_dotted(entry["symbol"], f"{where}.symbol") if "symbol" in entry else None
+    if symbol is not None and "." not in symbol:
+        raise UsageError(f"{where}.symbol: {symbol!r} needs a module part (module.name)")
+    submodules = expect_bool(entry.get("submodules", False), f"{where}.submodules")
+    if submodules and module is None:
+        raise UsageError(f"{where}.submodules: only applies to a 'module' entry")
+    replacement = entry.get("replacement")
+    reason = entry.get("reason")
+    return DeprecatedRule(
+        module=module,
+        symbol=symbol,
+        replacement=None
+        if replacement is None
+        else expect_dotted(replacement, f"{where}.replacement"),
+        reason=None if reason is None else expect_str(reason, f"{where}.reason"),
+        submodules=submodules,
+        source=where,
+    )
+
+
+def _canonical(entry: dict[str, Any], where: str) -> CanonicalRule:
+    check_keys(entry, ("symbol", "path"), where)
+    for key in ("symbol", "path"):
+        if key not in entry:
+            raise UsageError(f"{where}: missing key {key!r}")
+    return CanonicalRule(
+        symbol=expect_dotted(entry["symbol"], f"{where}.symbol"),
+        path=expect_dotted(entry["path"], f"{where}.path"),
+        source=where,
+    )
+
+
+def _watch(entry: dict[str, Any], where: str) -> WatchRule:
+    check_keys(entry, ("name", "max-definitions", "include-tests"), where)
+    if "name" not in entry:
+        raise UsageError(f"{where}: missing key 'name'")
+    pattern = expect_str(entry["name"], f"{where}.name")
+    if not pattern.strip():
+        raise UsageError(f"{where}.name: empty pattern")
+    return WatchRule(
+        name=pattern,
+        max_definitions=expect_int(
+            entry.get("max-definitions", 1), f"{where}.max-definitions", minimum=1
+        ),
+        include_tests=expect_bool(entry.get("include-tests", False), f"{where}.include-tests"),
+        source=where,
+    )
 
 
 def locate_pack(spec: str, base: Path) -> Path:
