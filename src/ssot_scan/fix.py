@@ -84,6 +84,57 @@ def moves_by_file(findings: Sequence[Finding]) -> dict[str, list[Move]]:
     return grouped
 
 
+def _partition(
+    statement: cst.ImportFrom, moves: list[Move]
+) -> tuple[list[cst.ImportAlias], dict[str, list[cst.ImportAlias]]]:
+    """The names that stay, and those that move, by the module they move to."""
+    keep: list[cst.ImportAlias] = []
+    moved: dict[str, list[cst.ImportAlias]] = {}
+    by_name = {(m.imported, m.bound): m for m in moves}
+    for alias in _names(statement):
+        bound = alias.evaluated_alias or alias.evaluated_name
+        move = by_name.get((alias.evaluated_name, bound))
+        if move is None:
+            keep.append(alias)
+        else:
+            moved.setdefault(move.module, []).append(_alias(move.name, move.bound))
+    return keep, moved
+
+
+def _close_after_removal(
+    statement: cst.ImportFrom, keep: list[cst.ImportAlias]
+) -> list[cst.ImportAlias]:
+    """The kept names with the punctuation the statement's own layout needs once
+    its last name may have moved away."""
+    aliases = _names(statement)
+    if keep[-1] is aliases[-1]:
+        return keep
+    keep = list(keep)
+    last, gone = keep[-1], aliases[-1]
+    if statement.lpar is None:
+        # ``from m import a, b`` without b: no comma may trail ``a``.
+        keep[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    elif not (
+        isinstance(last.comma, cst.Comma)
+        and isinstance(last.comma.whitespace_after, cst.ParenthesizedWhitespace)
+    ):
+        # The old last name moved away: the new last one takes its comma, so
+        # ``(a, b)`` becomes ``(a)``. A comma ending its own line (maybe with a
+        # comment) already has the right shape and stays.
+        keep[-1] = last.with_changes(comma=gone.comma)
+    elif isinstance(gone.comma, cst.Comma) and isinstance(
+        gone.comma.whitespace_after, cst.ParenthesizedWhitespace
+    ):
+        # ...but the closing parenthesis keeps the indentation it had.
+        own = last.comma.whitespace_after
+        keep[-1] = last.with_changes(
+            comma=last.comma.with_changes(
+                whitespace_after=own.with_changes(last_line=gone.comma.whitespace_after.last_line)
+            )
+        )
+    return keep
+
+
 def _alias(name: str, bound: str) -> cst.ImportAlias:
     asname = None if bound == name else cst.AsName(name=cst.Name(bound))
     return cst.ImportAlias(name=cst.parse_expression(name), asname=asname)  # type: ignore[arg-type]
@@ -132,6 +183,8 @@ class _Rewriter(cst.CSTTransformer):
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]]:
+        """Split the names that move out of this ``from M import ...`` into
+        statements of their own, right below it (or in its place, if none stays)."""
         if len(original.body) != 1 or not isinstance(original.body[0], cst.ImportFrom):
             return updated
         statement = original.body[0]
@@ -139,16 +192,7 @@ class _Rewriter(cst.CSTTransformer):
         moves = self.pending.get(key)
         if not moves or statement.relative or isinstance(statement.names, cst.ImportStar):
             return updated
-        keep: list[cst.ImportAlias] = []
-        moved: dict[str, list[cst.ImportAlias]] = {}
-        by_name = {(m.imported, m.bound): m for m in moves}
-        for alias in _names(statement):
-            bound = alias.evaluated_alias or alias.evaluated_name
-            move = by_name.get((alias.evaluated_name, bound))
-            if move is None:
-                keep.append(alias)
-                continue
-            moved.setdefault(move.module, []).append(_alias(move.name, move.bound))
+        keep, moved = _partition(statement, moves)
         if not moved:
             return updated
         self.done.add(key)
@@ -171,32 +215,7 @@ class _Rewriter(cst.CSTTransformer):
             self.created.extend([first, *new_lines[1:]])
             return cst.FlattenSentinel([first, *new_lines[1:]])
         self.created.extend(new_lines)
-        aliases = _names(statement)
-        if keep[-1] is not aliases[-1]:
-            last, gone = keep[-1], aliases[-1]
-            if statement.lpar is None:
-                # ``from m import a, b`` without b: no comma may trail ``a``.
-                keep[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            elif not (
-                isinstance(last.comma, cst.Comma)
-                and isinstance(last.comma.whitespace_after, cst.ParenthesizedWhitespace)
-            ):
-                # The old last name moved away: the new last one takes its comma, so
-                # ``(a, b)`` becomes ``(a)``. A comma ending its own line (maybe with
-                # a comment) already has the right shape and stays.
-                keep[-1] = last.with_changes(comma=gone.comma)
-            elif isinstance(gone.comma, cst.Comma) and isinstance(
-                gone.comma.whitespace_after, cst.ParenthesizedWhitespace
-            ):
-                # ...but the closing parenthesis keeps the indentation it had.
-                own = last.comma.whitespace_after
-                keep[-1] = last.with_changes(
-                    comma=last.comma.with_changes(
-                        whitespace_after=own.with_changes(
-                            last_line=gone.comma.whitespace_after.last_line
-                        )
-                    )
-                )
+        keep = _close_after_removal(statement, keep)
         kept = updated.with_changes(body=[updated.body[0].with_changes(names=keep)])
         return cst.FlattenSentinel([kept, *new_lines])
 
