@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ssot_scan.cycles import find_cycles, runtime_graph
 from ssot_scan.deprecated_imports import DeprecatedUse, find_deprecated_imports
-from ssot_scan.fragmentation import Fragment, fragmentation
+from ssot_scan.fragmentation import Fragment, declared_canonical, fragmentation
 from ssot_scan.rules import BY_CODE
 from ssot_scan.unresolved import UnresolvedImports, find_unresolved
 
@@ -66,9 +66,14 @@ class Analysis:
         return self.index.find_usages()
 
     @cached_property
+    def declared_canonical(self) -> dict[str, str]:
+        """Definition -> its canonical path, as ``[[canonical]]`` rules declare it."""
+        return declared_canonical(self.index, self.config)
+
+    @cached_property
     def fragments(self) -> list[Fragment]:
         """Definitions imported through several paths, each with its canonical path."""
-        return fragmentation(self.index, self.config, self.usages)
+        return fragmentation(self.index, self.config, self.usages, self.declared_canonical)
 
     @cached_property
     def cycles(self) -> list[Cycle]:

@@ -42,15 +42,9 @@ def runtime_graph(graph: ImportGraph, include_lazy: bool) -> Any:
     for source, target, sites in full.edges(data="sites"):
         if source not in runtime or target not in runtime:
             continue
-        if any(_counts(site, include_lazy) for site in sites):
+        if any(site.runs_on_import(include_lazy) for site in sites):
             runtime.add_edge(source, target)
     return runtime
-
-
-def _counts(site: ImportSite, include_lazy: bool) -> bool:
-    if site.type_checking or site.main_block:
-        return False  # never runs on import
-    return include_lazy or not site.in_function
 
 
 def find_cycles(runtime: Any) -> list[Cycle]:
@@ -181,4 +175,5 @@ def _shortest_path(graph: dict[str, set[str]], start: str, goal: str) -> list[st
 def edge_sites(graph: ImportGraph, edge: Edge, include_lazy: bool) -> list[ImportSite]:
     """The import sites that make an edge count, first in the file first."""
     sites: Iterable[ImportSite] = graph.sites(*edge)
-    return sorted((s for s in sites if _counts(s, include_lazy)), key=lambda s: (s.line, s.column))
+    running = (s for s in sites if s.runs_on_import(include_lazy))
+    return sorted(running, key=lambda s: (s.line, s.column))

@@ -83,7 +83,21 @@ class ImportSite:
     @property
     def module_level(self) -> bool:
         """Runs when the module is imported (what import cycles are made of)."""
-        return not (self.in_function or self.type_checking or self.main_block)
+        return self.runs_on_import()
+
+    def runs_on_import(self, include_lazy: bool = False) -> bool:
+        """Does this import run when its module is imported? Never under
+        ``TYPE_CHECKING`` or in a ``__main__`` block; inside a function only once
+        called, which ``include_lazy`` counts as running. The one definition the
+        cycle check and the module-level test share."""
+        if self.type_checking or self.main_block:
+            return False
+        return include_lazy or not self.in_function
+
+    @property
+    def binds_module_name(self) -> bool:
+        """Does the import bind a name in the module's namespace (however guarded)?"""
+        return not (self.in_function or self.in_class or self.main_block)
 
 
 @dataclass

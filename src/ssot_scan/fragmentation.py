@@ -59,7 +59,9 @@ def _shortness(module: str) -> tuple[int, int, str]:
     return (module.count("."), len(module), module)
 
 
-def fragmentation(index: Index, config: Config, uses: list[Usage]) -> list[Fragment]:
+def fragmentation(
+    index: Index, config: Config, uses: list[Usage], declared: dict[str, str]
+) -> list[Fragment]:
     """Every definition imported through more than one path, with its canonical path
     and usage sites (``Analysis.fragments`` computes it once per scan)."""
     usages: dict[str, list[Usage]] = {}
@@ -67,7 +69,6 @@ def fragmentation(index: Index, config: Config, uses: list[Usage]) -> list[Fragm
         usages.setdefault(usage.definition, []).append(usage)
     in_use = {u.name for u in uses} | {dotted.last(d) for d in usages}
     exports = index.symbols.exports(names=in_use)
-    declared = _declared(index, config)
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):
         published = set(exports.get(symbol, {}))
@@ -97,7 +98,9 @@ def fragmentation(index: Index, config: Config, uses: list[Usage]) -> list[Fragm
     return fragments
 
 
-def _declared(index: Index, config: Config) -> dict[str, str]:
+def declared_canonical(index: Index, config: Config) -> dict[str, str]:
+    """Definition -> the path a ``[[canonical]]`` rule declares for it (rules that
+    name no definition of the scanned code are said, once, in a notice)."""
     declared: dict[str, str] = {}
     for rule in config.rules.canonical:
         resolution = index.symbols.resolve_dotted(rule.symbol)

@@ -94,13 +94,13 @@ class CompetingDefinitions(Check):
 
     # -- 1: one imported name, several definitions ----------------------------------
     def _competing_imports(self, analysis: Analysis, uses: list[Usage]) -> Iterator[Finding]:
-        index, config = analysis.index, analysis.config
+        index = analysis.index
         by_name: dict[str, list[Usage]] = {}
         for use in uses:
             # ``import Loader as FilesystemLoader`` knows it is not "the" Loader.
             if use.imported.asname in (None, use.imported.name):
                 by_name.setdefault(use.imported.name, []).append(use)
-        declared = self._declared(index, config)
+        declared = set(analysis.declared_canonical)
         for name, group in sorted(by_name.items()):
             definitions = Counter(use.definition for use in group)
             if len(definitions) < 2 or not self._compete(index, name, group):
@@ -154,14 +154,6 @@ class CompetingDefinitions(Check):
             return True
         paths = {u.site.target or "" for u in group if u.definition == definition}
         return all(index.deprecations.inside_deprecated(p) for p in paths)
-
-    def _declared(self, index: Index, config: Config) -> set[str]:
-        declared: set[str] = set()
-        for rule in config.rules.canonical:
-            resolved = index.symbols.resolve_dotted(rule.symbol)
-            if resolved.kind == DEFINITION:
-                declared.add(resolved.target)
-        return declared
 
     def _compete(self, index: Index, name: str, group: list[Usage]) -> bool:
         """Do these definitions compete for one concept, or merely share a name?

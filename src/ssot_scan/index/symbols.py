@@ -177,7 +177,7 @@ class SymbolTable:
         if facts is not None:
             events: list[tuple[int, int, int, str, Binding]] = []
             for site in facts.imports:
-                if site.in_function or site.in_class or site.main_block:
+                if not site.binds_module_name:
                     continue
                 weight = _binding_order(site)
                 binding: Binding
