@@ -79,7 +79,7 @@ class Analysis:
     def cycles(self) -> list[Cycle]:
         """Strongly connected components of the import-time graph, with their files."""
         found = find_cycles(runtime_graph(self.index.graph, self.config.include_lazy))
-        paths = self.index.paths
+        paths = self.index.source_of
         for cycle in found:
             cycle.files = sorted(paths[m].rel for m in cycle.modules if m in paths)
         return found

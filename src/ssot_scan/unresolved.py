@@ -121,7 +121,7 @@ def _unparsed(index: Index, module: str) -> Optional[str]:
     facts = index.modules.get(module)
     if facts is None or facts.parse_error is None:
         return None
-    return f"`{module}` cannot be imported: {index.paths[module].rel} does not parse"
+    return f"`{module}` cannot be imported: {index.source_of[module].rel} does not parse"
 
 
 def _missing_module(index: Index, module: str) -> Optional[str]:

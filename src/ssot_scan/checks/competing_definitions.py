@@ -361,5 +361,5 @@ class CompetingDefinitions(Check):
 
     @staticmethod
     def _rel(index: Index, qualname: str) -> str:
-        source = index.paths.get(dotted.parent(qualname))
+        source = index.source_of.get(dotted.parent(qualname))
         return source.rel if source is not None else ""

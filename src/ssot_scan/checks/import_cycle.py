@@ -57,7 +57,7 @@ class ImportCycle(Check):
             sites = edge_sites(index.graph, first, config.include_lazy)
             if not sites:
                 continue
-            path = index.paths[first[0]].rel
+            path = index.source_of[first[0]].rel
             yield self.finding(
                 path,
                 sites[0],
@@ -75,7 +75,7 @@ class ImportCycle(Check):
         hops = []
         for source, target in zip(cycle.chain, cycle.chain[1:]):
             sites = edge_sites(index.graph, (source, target), config.include_lazy)
-            where = f"{index.paths[source].rel}:{sites[0].line}" if sites else "?"
+            where = f"{index.source_of[source].rel}:{sites[0].line}" if sites else "?"
             hops.append(f"{target} ({where})")
         chain = " -> ".join([cycle.chain[0], *hops])
         shown = ", ".join(f"{u} -> {v}" for u, v in cycle.breakers[:_SHOWN_BREAKERS])

@@ -44,7 +44,7 @@ class Usage:
 class Index:
     files: list[tuple[SourceFile, ModuleFacts]]  # every scanned file, named or not
     modules: dict[str, ModuleFacts]  # importable modules only
-    paths: dict[str, SourceFile]  # module -> its file
+    source_of: dict[str, SourceFile]  # importable module -> its file
     symbols: SymbolTable
     graph: ImportGraph
     deprecations: Deprecations
@@ -78,7 +78,7 @@ def build_index(
     opaque_modules: Optional[set[str]] = None,
 ) -> Index:
     modules = {f.module: facts for f, facts in files if f.module is not None}
-    paths = {f.module: f for f, _ in files if f.module is not None}
+    source_of = {f.module: f for f, _ in files if f.module is not None}
     symbols = SymbolTable(
         modules,
         first_party,
@@ -88,8 +88,8 @@ def build_index(
     return Index(
         files=files,
         modules=modules,
-        paths=paths,
+        source_of=source_of,
         symbols=symbols,
         graph=ImportGraph(modules, symbols),
-        deprecations=Deprecations(symbols, rules, paths),
+        deprecations=Deprecations(symbols, rules, source_of),
     )

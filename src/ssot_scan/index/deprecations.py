@@ -70,14 +70,16 @@ class Deprecation:
 
 
 class Deprecations:
-    def __init__(self, symbols: SymbolTable, rules: Rules, paths: dict[str, SourceFile]) -> None:
+    def __init__(
+        self, symbols: SymbolTable, rules: Rules, source_of: dict[str, SourceFile]
+    ) -> None:
         self.symbols = symbols
         self.modules: dict[str, Deprecation] = {}
         self.definitions: dict[str, Deprecation] = {}  # resolved first-party definitions
         self.external_symbols: dict[str, Deprecation] = {}  # literal dotted paths
         self._module_memo: dict[str, Optional[Deprecation]] = {}
         self._from_rules(rules)
-        self._from_code(paths)
+        self._from_code(source_of)
 
     # -- sources --------------------------------------------------------------------
     def _from_rules(self, rules: Rules) -> None:
@@ -101,7 +103,7 @@ class Deprecations:
                 self.modules.setdefault(resolved.target, entry)
             self.external_symbols.setdefault(rule.target, entry)
 
-    def _from_code(self, paths: dict[str, SourceFile]) -> None:
+    def _from_code(self, source_of: dict[str, SourceFile]) -> None:
         for module, facts in self.symbols.modules.items():
             for warning in facts.warnings:
                 if self.modules.get(module) is not None:
@@ -115,7 +117,7 @@ class Deprecations:
                         target=module,
                         replacement=self.replacement_in(warning.message, module),
                         reason=warning.message,
-                        origin=f"{paths[module].rel}:{warning.line}",
+                        origin=f"{source_of[module].rel}:{warning.line}",
                     )
             for definition in facts.definitions:
                 if definition.deprecated is None or definition.kind == "assign":
@@ -127,7 +129,7 @@ class Deprecations:
                         target=qualname,
                         replacement=self.replacement_in(definition.deprecated, qualname),
                         reason=definition.deprecated,
-                        origin=f"{paths[module].rel}:{definition.line}",
+                        origin=f"{source_of[module].rel}:{definition.line}",
                     ),
                 )
 
