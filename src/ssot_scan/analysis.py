@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ssot_scan.competition import (
+    CompetingName,
+    ExtraDefinition,
+    competing_names,
+    extra_definitions,
+)
 from ssot_scan.cycles import find_cycles, runtime_graph
 from ssot_scan.deprecated_imports import DeprecatedUse, find_deprecated_imports
 from ssot_scan.fragmentation import Fragment, declared_canonical, fragmentation
@@ -74,6 +80,16 @@ class Analysis:
     def fragments(self) -> list[Fragment]:
         """Definitions imported through several paths, each with its canonical path."""
         return fragmentation(self.index, self.config, self.usages, self.declared_canonical)
+
+    @cached_property
+    def competing_names(self) -> list[CompetingName]:
+        """Names that reach different definitions depending on the import path."""
+        return competing_names(self.index, self.usages, set(self.declared_canonical))
+
+    @cached_property
+    def extra_definitions(self) -> list[ExtraDefinition]:
+        """Definitions beyond what watch rules (and all-classes) allow."""
+        return extra_definitions(self.index, self.config, self.usages)
 
     @cached_property
     def cycles(self) -> list[Cycle]:

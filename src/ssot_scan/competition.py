@@ -1,0 +1,271 @@
+"""Competing definitions: one name reaching different definitions, and watched
+names defined more often than a rule allows. Detection only: SSOT003 renders it.
+
+A name competes only with evidence that the definitions are rivals for one concept
+(see ``_compete``), and the definition to keep is declared (``[[canonical]]``) or the
+most imported one outside tests, never a deprecated one while another exists.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+
+from ssot_scan import dotted
+from ssot_scan.discover import SourceFile, is_test_path
+from ssot_scan.facts import Definition
+from ssot_scan.index import Usage
+from ssot_scan.index.symbols import DEFINITION, _FromBinding
+
+if TYPE_CHECKING:
+    from ssot_scan.config import Config
+    from ssot_scan.index import Index
+
+
+@dataclass(frozen=True)
+class CompetingName:
+    """An imported name that reaches several definitions, depending on the path."""
+
+    name: str
+    group: list[Usage]  # every import of the name that does not rename it
+    canonical: str  # the definition to keep
+    others: list[Usage]  # imports that reach another one, by file and position
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A module-level class, function or ``X = Y`` alias bound to a matching name."""
+
+    source: SourceFile
+    definition: Definition
+    target: str  # the object it binds: its own qualname, or what the alias resolves to
+
+
+@dataclass(frozen=True)
+class ExtraDefinition:
+    """A binding beyond what a watch rule (or all-classes) allows for its name."""
+
+    binding: Binding
+    what: str  # "watched `*Manager`", "class name `Request`"
+    objects: list[str]  # every object bound to a matching name, the kept ones first
+    kept: list[str]
+    limit: int
+
+
+def competing_names(index: Index, uses: list[Usage], declared: set[str]) -> list[CompetingName]:
+    by_name: dict[str, list[Usage]] = {}
+    for use in uses:
+        # ``import Loader as FilesystemLoader`` knows it is not "the" Loader.
+        if use.imported.asname in (None, use.imported.name):
+            by_name.setdefault(use.imported.name, []).append(use)
+    found: list[CompetingName] = []
+    for name, group in sorted(by_name.items()):
+        definitions = Counter(use.definition for use in group)
+        if len(definitions) < 2 or not _compete(index, name, group):
+            continue
+        canonical = next((d for d in definitions if d in declared), None)
+        if canonical is None:
+            # The most imported, but never a deprecated one while another exists.
+            canonical = min(
+                definitions,
+                key=lambda d: (
+                    _deprecated(index, d, group),
+                    -definitions[d],
+                    dotted.last(d) != name,
+                    len(d),
+                    d,
+                ),
+            )
+        others = sorted(
+            (u for u in group if u.definition != canonical),
+            key=lambda u: (u.source.rel, u.site.line, u.site.column),
+        )
+        found.append(CompetingName(name, group, canonical, others))
+    return found
+
+
+def extra_definitions(index: Index, config: Config, uses: list[Usage]) -> list[ExtraDefinition]:
+    # "Most imported" counts application code: a mock imported by every test must
+    # not become the definition to keep.
+    imported = Counter(use.definition for use in uses if not is_test_path(use.source.rel))
+    found: list[ExtraDefinition] = []
+    for rule in config.rules.watch:
+
+        def watched(definition: Definition, pattern: str = rule.name) -> bool:
+            return fnmatchcase(definition.name, pattern)
+
+        bindings = _bindings(index, watched, include_tests=rule.include_tests, aliases=True)
+        found.extend(
+            _over_limit(index, bindings, rule.max_definitions, imported, f"watched `{rule.name}`")
+        )
+    if config.all_classes:
+        by_name: dict[str, list[Binding]] = {}
+        for binding in _bindings(
+            index,
+            lambda d: (
+                d.kind == "class" and not any(fnmatchcase(d.name, p) for p in config.ignore_names)
+            ),
+            include_tests=False,
+            aliases=False,
+        ):
+            by_name.setdefault(binding.definition.name, []).append(binding)
+        for name, bindings in sorted(by_name.items()):
+            found.extend(_over_limit(index, bindings, 1, imported, f"class name `{name}`"))
+    # A definition matched by two watch rules (or by one and all-classes) is still
+    # one finding: the first rule that reports it wins.
+    seen: set[tuple[str, int, int]] = set()
+    unique: list[ExtraDefinition] = []
+    for extra in found:
+        definition = extra.binding.definition
+        key = (extra.binding.source.rel, definition.line, definition.column)
+        if key not in seen:
+            seen.add(key)
+            unique.append(extra)
+    return unique
+
+
+def _over_limit(
+    index: Index,
+    bindings: list[Binding],
+    limit: int,
+    imported: Counter[str],
+    what: str,
+) -> list[ExtraDefinition]:
+    objects = sorted(
+        {b.target for b in bindings},
+        key=lambda t: (is_test_path(_rel(index, t)), -imported[t], len(t), t),
+    )
+    if len(objects) <= limit:
+        return []
+    kept = objects[:limit]
+    return [
+        ExtraDefinition(binding, what, objects, kept, limit)
+        for binding in sorted(bindings, key=lambda b: (b.source.rel, b.definition.line))
+        if binding.target not in kept
+    ]
+
+
+def _deprecated(index: Index, definition: str, group: list[Usage]) -> bool:
+    """Deprecated itself, or reached only through deprecated paths."""
+    if definition in index.deprecations.definitions:
+        return True
+    paths = {u.site.target or "" for u in group if u.definition == definition}
+    return all(index.deprecations.inside_deprecated(p) for p in paths)
+
+
+def _compete(index: Index, name: str, group: list[Usage]) -> bool:
+    """Do these definitions compete for one concept, or merely share a name?
+
+    They compete when two imports from *sibling* modules (one package) reach
+    different definitions and one of these holds: a path renames another
+    module's object to the name (``X = Y`` of an imported ``Y``, ``import Y as
+    X``); a path is deprecated or a ``*compat*`` module; or both definitions
+    are classes carrying the name themselves, in modules of one package,
+    neither inheriting from the other (a class is a concept: isinstance checks
+    and registries care which one; two helper functions that share a name
+    are, at worst, interchangeable). A local nickname (``X = XGate`` beside
+    ``class XGate``) is not a rename, and paths in different packages are
+    namespaces, not rivals.
+    """
+    by_path: dict[str, str] = {}
+    for use in group:
+        by_path.setdefault(use.site.target or "", use.definition)
+    paths = sorted(by_path)
+    for i, first in enumerate(paths):
+        for second in paths[i + 1 :]:
+            one, two = by_path[first], by_path[second]
+            if one == two or dotted.parent(first) != dotted.parent(second):
+                continue
+            if first in index.symbols.package_modules or second in index.symbols.package_modules:
+                continue  # sibling packages are namespaces (sympy.core, sympy.stats)
+            if _suspect_path(index, first, name, one) or _suspect_path(index, second, name, two):
+                return True
+            if (
+                dotted.last(one) == name == dotted.last(two)
+                and _is_class(index, one)
+                and _is_class(index, two)
+                and dotted.parent(dotted.parent(one)) == dotted.parent(dotted.parent(two))
+                and two not in _ancestors(index, one)
+                and one not in _ancestors(index, two)
+            ):
+                return True
+    return False
+
+
+def _is_class(index: Index, qualname: str) -> bool:
+    definition = index.symbols.definition(qualname)
+    return definition is not None and definition.kind == "class"
+
+
+def _suspect_path(index: Index, path: str, name: str, definition: str) -> bool:
+    """Deprecated or compat, or renames another module's object to ``name``."""
+    if index.deprecations.inside_deprecated(path) or "compat" in dotted.last(path):
+        return True
+    defining = dotted.parent(definition)
+    module = path
+    for _ in range(50):
+        binding = index.symbols.bindings(module).get(name)
+        if isinstance(binding, Definition):
+            return binding.alias_of is not None and module != defining
+        if not isinstance(binding, _FromBinding) or binding.module is None:
+            return False
+        if binding.name != name:
+            return True
+        if binding.module == module:
+            return False
+        module = binding.module
+    return False
+
+
+def _ancestors(index: Index, qualname: str) -> set[str]:
+    """Base classes of a class definition, transitively, as resolved qualnames."""
+    found: set[str] = set()
+    pending = [qualname]
+    while pending and len(found) < 50:
+        current = pending.pop()
+        module = dotted.parent(current)
+        definition = index.symbols.definition(current)
+        if definition is None or definition.kind != "class":
+            continue
+        for base in definition.bases:
+            resolved = index.symbols.resolve_expression(module, base)
+            if (
+                resolved is not None
+                and resolved.kind == DEFINITION
+                and resolved.target not in found
+            ):
+                found.add(resolved.target)
+                pending.append(resolved.target)
+    return found
+
+
+def _bindings(
+    index: Index,
+    matches: Callable[[Definition], bool],
+    include_tests: bool,
+    aliases: bool,
+) -> list[Binding]:
+    found: list[Binding] = []
+    for source, facts in index.files:
+        if source.module is None or (not include_tests and is_test_path(source.rel)):
+            continue
+        for definition in facts.definitions:
+            if not matches(definition):
+                continue
+            if definition.kind in ("class", "function"):
+                found.append(Binding(source, definition, f"{source.module}.{definition.name}"))
+            elif aliases and definition.alias_of:
+                resolved = index.symbols.resolve(source.module, definition.name)
+                if resolved.kind == DEFINITION and resolved.target != (
+                    f"{source.module}.{definition.name}"
+                ):
+                    found.append(Binding(source, definition, resolved.target))
+    return found
+
+
+def _rel(index: Index, qualname: str) -> str:
+    source = index.source_of.get(dotted.parent(qualname))
+    return source.rel if source is not None else ""
