@@ -18,10 +18,10 @@ from typing import Any
 
 from ssot_scan import __version__
 from ssot_scan.errors import UsageError
-from ssot_scan.fileio import write_atomic
 from ssot_scan.findings import Finding
 from ssot_scan.project import in_scope
 from ssot_scan.result import BaselineStatus, ScanResult
+from ssot_scan.writes import write_text
 
 SCHEMA_VERSION = 1
 DEFAULT_BASELINE = ".ssot-baseline.json"
@@ -105,7 +105,7 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 def write(path: Path, entries: list[dict[str, Any]]) -> None:
     """Write atomically: a reader never sees half a baseline."""
-    write_atomic(path, json.dumps(baseline_document(entries), indent=2) + "\n", "baseline")
+    write_text(path, json.dumps(baseline_document(entries), indent=2) + "\n", "baseline")
 
 
 def _judged(entry: dict[str, Any], result: ScanResult) -> bool:

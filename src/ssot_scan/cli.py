@@ -17,10 +17,10 @@ import click
 
 from ssot_scan import __version__
 from ssot_scan.errors import UsageError
-from ssot_scan.fileio import write_atomic
 from ssot_scan.options import CANONICAL_POLICIES, ENGINES
 from ssot_scan.report import FORMATS, renderer
 from ssot_scan.rules import CHECK_NAMES
+from ssot_scan.writes import write_text
 
 if TYPE_CHECKING:
     from ssot_scan.checks.base import Check
@@ -419,9 +419,9 @@ def check(
         else:
             output = renderer(output_format)(result, opts.quiet)
         for fmt, target in targets:
-            write_atomic(target, click.unstyle(renderer(fmt)(result, False)), f"{fmt} report")
+            write_text(target, click.unstyle(renderer(fmt)(result, False)), f"{fmt} report")
         if output_file is not None:
-            write_atomic(output_file, click.unstyle(output), "report")
+            write_text(output_file, click.unstyle(output), "report")
         else:
             click.echo(output, nl=False)
         return result.exit_code(exit_zero, fail_on_stale_baseline)
@@ -506,8 +506,7 @@ def fix_command(diff: bool, **scan: Any) -> None:
             for item in changed:
                 click.echo(item.diff(), nl=False)
         else:
-            for item in changed:
-                fix.write(item)
+            fix.write_all(changed)
         moved = sum(f.moved for f in changed)
         if not opts.quiet:
             verb = "would move" if diff else "moved"

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
+import stat
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,8 +28,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_scan.extract.decode import DecodeError, decode_source
-from ssot_scan.fileio import write_atomic
 from ssot_scan.findings import Finding
+from ssot_scan.writes import Change
+from ssot_scan.writes import write_all as write_all_changes
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class FileFix:
     before: str
     after: Optional[str] = None
     moved: int = 0
+    original: bytes = b""  # the file's bytes as read: what a rollback puts back
     problems: list[str] = field(default_factory=list)
 
     def diff(self) -> str:
@@ -336,7 +340,10 @@ def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
         result = FileFix(path, rel, "")
         result.problems.append(f"{rel}: cannot read: {exc}")
         return result
-    result = FileFix(path, rel, text)
+    result = FileFix(path, rel, text, original=data)
+    if not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        result.problems.append(f"{rel}: not rewritten: the file is read-only")
+        return result
     if data.startswith(b"\xef\xbb\xbf") or not _utf8(data):
         result.problems.append(f"{rel}: not rewritten: only UTF-8 files without a BOM are")
         return result
@@ -380,9 +387,17 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
-def write(fix: FileFix) -> None:
-    if fix.after is not None and fix.after != fix.before:
-        write_atomic(fix.path, fix.after, "fixed file")
+def write_all(fixes: Sequence[FileFix]) -> None:
+    """Write every rewritten file, or none (see ``writes.write_all``): a tree is
+    never left half-migrated."""
+    write_all_changes(
+        [
+            Change(f.path, f.after.encode("utf-8"), f.original)
+            for f in fixes
+            if f.after is not None and f.after != f.before
+        ],
+        "fixed file",
+    )
 
 
 def plan(findings: Sequence[Finding], base: Path) -> list[FileFix]:
