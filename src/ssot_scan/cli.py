@@ -129,6 +129,7 @@ class _ScanOptions:
     jobs: Optional[int]
     use_cache: bool
     cache_dir: Optional[Path]
+    strict: bool
     quiet: bool
 
 
@@ -183,6 +184,12 @@ def _scan_options(command: _F) -> _F:
             type=click.IntRange(min=1),
             help="Processes that parse files (default: the usable cores; 1 = in-process).",
         ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="SSOT002: report every import of a fragmented symbol through any path but its "
+            "canonical one (package facades and defining modules too). Overrides config.",
+        ),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option(
             "--cache-dir",
@@ -209,6 +216,7 @@ def _options(**kwargs: Any) -> _ScanOptions:
         canonical_policy=kwargs.pop("canonical_policy"),
         jobs=kwargs.pop("jobs"),
         use_cache=not kwargs.pop("no_cache"),
+        strict=kwargs.pop("strict"),
         cache_dir=kwargs.pop("cache_dir"),
         quiet=kwargs.pop("quiet"),
     )
@@ -238,6 +246,8 @@ def _load(opts: _ScanOptions, max_warnings: Optional[int] = None) -> Config:
         config.engine = opts.engine
     if opts.canonical_policy is not None:
         config.canonical_policy = opts.canonical_policy
+    if opts.strict:
+        config.strict = True
     load_rule_packs(config, opts.rule_packs)
     return config
 

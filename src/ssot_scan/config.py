@@ -75,7 +75,10 @@ TOP_KEYS: dict[str, _Key] = {
 }
 # Per-check settings, as [tool.ssot-scan.<table>] key = value.
 CHECK_TABLES: dict[str, dict[str, _Key]] = {
-    "non-canonical": {"report-published": _Key("report_published", expect_bool)},
+    "non-canonical": {
+        "report-published": _Key("report_published", expect_bool),
+        "strict": _Key("strict", expect_bool),
+    },
     "competing-definitions": {
         "all-classes": _Key("all_classes", expect_bool),
         "ignore-names": _Key("ignore_names", expect_str_list),
@@ -107,6 +110,9 @@ class Config:
     # SSOT002 with a derived canonical path: also report imports through other paths
     # that publish the symbol (re-exports), not only through accidental ones.
     report_published: bool = False
+    # SSOT002 strict: every usage through a path other than the canonical one is a
+    # finding, derived canonical paths included (facades and defining modules too).
+    strict: bool = False
     # SSOT003 without a watch list: report every class name defined in several
     # (non-test) modules, except these fnmatch patterns.
     all_classes: bool = False

@@ -34,6 +34,8 @@ class Fragment:
     policy: str
     published: set[str]  # modules that publish it on purpose (definition, re-exports)
     sites: list[Usage] = field(default_factory=list)
+    strict: bool = False  # [tool.ssot-scan.non-canonical] strict: only the canonical path
+    deprecated_paths: frozenset[str] = frozenset()  # paths inside a deprecated module
 
     @cached_property
     def hierarchy(self) -> set[str]:
@@ -44,8 +46,11 @@ class Fragment:
     @cached_property
     def tolerated(self) -> set[str]:
         """Paths that are not a finding: the canonical one, and with a derived
-        canonical path the package-facade hierarchy too (see SSOT002's docs)."""
-        return {self.canonical} | (set() if self.declared else self.hierarchy)
+        canonical path in the default (cautious) mode the package-facade hierarchy
+        too (see SSOT002's docs) — never a deprecated package or module, though."""
+        if self.declared or self.strict:
+            return {self.canonical}
+        return {self.canonical} | (self.hierarchy - self.deprecated_paths)
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -92,6 +97,10 @@ def fragmentation(
             policy=policy,
             published=published,
             sites=sorted(sites, key=lambda u: (u.file, u.site.line, u.site.column, u.name)),
+            strict=config.strict,
+            deprecated_paths=frozenset(
+                p for p in exporters if index.deprecations.inside_deprecated(p)
+            ),
         )
         if {u.path for u in sites} - fragment.tolerated:
             fragments.append(fragment)
@@ -122,7 +131,9 @@ def _derive(
     policy: str,
 ) -> str:
     defining = dotted.parent(symbol)
-    live = [p for p in paths if index.deprecations.inside_deprecated(p) is None] or paths
+    # A deprecated module is never canonical (its submodules may be: `import pkg.core`
+    # is not an import of a deprecated `pkg`, as SSOT001 has it).
+    live = [p for p in paths if index.deprecations.module(p) is None] or paths
     if policy == "definition":
         return defining
     if policy == "shortest-public":

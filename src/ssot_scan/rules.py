@@ -101,6 +101,10 @@ own use and are imported from anyway. Paths the code publishes on purpose
 ``[tool.ssot-scan.non-canonical] report-published = true``, except the
 package-facade idiom: the defining module and the packages above it that
 re-export it (``django.db.models`` for ``django.db.models.fields.Field``).
+``[tool.ssot-scan.non-canonical] strict = true`` (or ``--strict``) reports every
+usage through any path but the canonical one, facades and defining modules
+included. In either mode, a deprecated module is never canonical, and neither
+its re-exports nor a deprecated package facade are ever tolerated.
 
 Re-export sites build paths but are not usage: imports in a package
 ``__init__``, of names the module lists in ``__all__``, in the ``X as X`` form,

@@ -35,6 +35,19 @@ class NonCanonicalImport(Check):
             expect=("pkg/c.py:1",),
             note="helpers only imports Thing for its own use: an accidental path",
         ),
+        Example(
+            {
+                "pkg/__init__.py": "from pkg.core import Thing\n",
+                "pkg/core.py": "class Thing:\n    pass\n",
+                "app/__init__.py": "",
+                "app/a.py": "from pkg import Thing\n",
+                "app/b.py": "from pkg import Thing\n",
+                "app/c.py": "from pkg.core import Thing\n",
+            },
+            expect=("app/c.py:1",),
+            config="\n[tool.ssot-scan.non-canonical]\nstrict = true\n",
+            note="strict: the facade `pkg` is canonical (most used); the defining module is not",
+        ),
     )
     VALID = (
         Example(
@@ -83,7 +96,10 @@ def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) 
     # With a derived canonical path, a path the code publishes on purpose is a
     # choice the maintainers made; only accidental paths (modules that merely
     # import the name) are reported, unless `non-canonical.report-published`.
-    if not (fragment.declared or config.report_published) and usage.path in fragment.published:
+    cautious = not (fragment.declared or config.report_published or config.strict)
+    published = usage.path in fragment.published
+    # A deprecated module's re-export is no choice to keep: never tolerated.
+    if cautious and published and usage.path not in fragment.deprecated_paths:
         return False
     # Inside a canonical package, importing from its submodules is how cycles are
     # avoided: `pkg/a.py` must not import from `pkg/__init__.py`.
