@@ -282,7 +282,7 @@ def test_front_ends_agree_on_tricky_source() -> None:
     assert _without_engine(via_ast) == _without_engine(via_libcst)
     # ...and what they agree on is not empty.
     assert len(via_ast.imports) == 35
-    assert len(via_ast.warnings) == 6
+    assert len(via_ast.warnings) == 7  # six at module level, one in a function
     assert via_ast.has_getattr
 
 
@@ -576,7 +576,8 @@ def test_deprecated_decorator_keyword_and_dotted_forms(engine: str) -> None:
 @pytest.mark.parametrize("engine", ["ast", "libcst"])
 def test_module_level_warnings_record_message_and_category(engine: str) -> None:
     facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
-    assert [(w.message, w.category, w.conditional) for w in facts.warnings] == [
+    module_level = [w for w in facts.warnings if not w.function]
+    assert [(w.message, w.category, w.conditional) for w in module_level] == [
         ("module is deprecated", "DeprecationWarning", False),
         ("keyword form", "PendingDeprecationWarning", False),
         ("f-string {café} and {...} message", "FutureWarning", False),
@@ -584,19 +585,36 @@ def test_module_level_warnings_record_message_and_category(engine: str) -> None:
         ("no category", "UserWarning", False),
         ("conditional warn", "DeprecationWarning", True),
     ]
-    assert all("inside a function" not in w.message for w in facts.warnings)
+    assert all("inside a function" not in w.message for w in module_level)
+    # The one in a top-level function is kept apart, by the function's name.
+    assert [(w.message, w.function) for w in facts.warnings if w.function] == [
+        ("inside a function", "func")
+    ]
 
 
 @pytest.mark.parametrize("engine", ["ast", "libcst"])
-def test_warn_inside_def_or_class_is_not_recorded(engine: str) -> None:
+def test_warn_in_a_function_is_kept_by_its_name_and_in_a_class_not_at_all(engine: str) -> None:
     source = (
         "import warnings\n"
         "def f():\n    warnings.warn('in f', DeprecationWarning)\n"
         "class C:\n    warnings.warn('in class', DeprecationWarning)\n"
+        "    def m(self):\n        warnings.warn('in a method', DeprecationWarning)\n"
+        "def g():\n    def inner():\n        warnings.warn('nested', DeprecationWarning)\n"
+        "    if sys._getframe(1):\n        warnings.warn('in g', DeprecationWarning)\n"
         "warnings.warn('top', DeprecationWarning)\n"
+        "f()\ng()\nos.path.join('a')\nif True:\n    f()\n"
     )
     facts = _facts(source, engine=engine)
-    assert [(w.message, w.line) for w in facts.warnings] == [("top", 6)]
+    assert [(w.message, w.line, w.function, w.conditional) for w in facts.warnings] == [
+        ("in f", 3, "f", False),
+        ("in g", 12, "g", True),
+        ("top", 13, "", False),
+    ]
+    assert [(c.name, c.line, c.conditional) for c in facts.module_calls] == [
+        ("f", 14, False),
+        ("g", 15, False),
+        ("f", 18, True),
+    ]
 
 
 @pytest.mark.parametrize("engine", ["ast", "libcst"])

@@ -121,10 +121,22 @@ class Definition:
 
 @dataclass
 class Warning_:
-    """A module-level ``warnings.warn(message, Category)`` call."""
+    """A ``warnings.warn(message, Category)`` call at module level, or in the body of
+    a top-level function (``function``), which warns when a module-level call of
+    that function runs (a package that deprecates itself through a helper)."""
 
     message: str
     category: str  # the category expression as written, e.g. "DeprecationWarning"
+    line: int
+    conditional: bool = False  # under a branch (of the module, or of the function)
+    function: str = ""  # the top-level function it sits in; "" at module level
+
+
+@dataclass
+class ModuleCall:
+    """``name(...)`` as a statement at module level: it runs on import."""
+
+    name: str
     line: int
     conditional: bool = False
 
@@ -149,6 +161,7 @@ class ModuleFacts:
     all_dynamic: bool = False  # ``__all__`` exists but is not a literal
     has_getattr: bool = False  # a module-level ``def __getattr__``
     warnings: list[Warning_] = field(default_factory=list)
+    module_calls: list[ModuleCall] = field(default_factory=list)
     # line -> codes; an empty list means every code (a bare ``# ssot: ignore``)
     suppressions: dict[int, list[str]] = field(default_factory=dict)
     # The module rewires imports at run time (``sys.meta_path``, ``sys.modules[...]``):
@@ -175,6 +188,7 @@ class ModuleFacts:
             all_dynamic=data["all_dynamic"],
             has_getattr=data["has_getattr"],
             warnings=[Warning_(**w) for w in data["warnings"]],
+            module_calls=[ModuleCall(**c) for c in data["module_calls"]],
             suppressions={int(k): v for k, v in data["suppressions"].items()},
             reexport_lines=data["reexport_lines"],
             dynamic_imports=data["dynamic_imports"],
@@ -240,7 +254,7 @@ def pack(facts: ModuleFacts) -> list[Any]:
         facts.all_names,
         facts.all_dynamic,
         facts.has_getattr,
-        [[w.message, w.category, w.line, w.conditional] for w in facts.warnings],
+        [[w.message, w.category, w.line, w.conditional, w.function] for w in facts.warnings],
         [[line, codes] for line, codes in sorted(facts.suppressions.items())],
         facts.dynamic_imports,
         facts.reexport_lines,
@@ -248,13 +262,14 @@ def pack(facts: ModuleFacts) -> list[Any]:
         if facts.parse_error is None
         else [facts.parse_error.message, facts.parse_error.line, facts.parse_error.column],
         facts.engine,
+        [[c.name, c.line, c.conditional] for c in facts.module_calls],
     ]
 
 
 def unpack(data: list[Any]) -> ModuleFacts:
     """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input."""
     imports, definitions, all_names, all_dynamic, has_getattr = data[:5]
-    warnings, suppressions, dynamic, reexports, error, engine = data[5:]
+    warnings, suppressions, dynamic, reexports, error, engine, calls = data[5:]
     return ModuleFacts(
         imports=[
             ImportSite(
@@ -267,6 +282,7 @@ def unpack(data: list[Any]) -> ModuleFacts:
         all_dynamic=all_dynamic,
         has_getattr=has_getattr,
         warnings=[Warning_(*row) for row in warnings],
+        module_calls=[ModuleCall(*row) for row in calls],
         suppressions={int(line): codes for line, codes in suppressions},
         dynamic_imports=dynamic,
         reexport_lines=reexports,

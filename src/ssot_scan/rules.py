@@ -59,9 +59,13 @@ An import of a deprecated module or symbol.
 Deprecated means: declared in a rule pack (``[[deprecated]] module = ...`` or
 ``symbol = ...``), or deprecated by the code itself — a module-level
 ``warnings.warn(..., DeprecationWarning)`` (also PendingDeprecationWarning,
-FutureWarning and project subclasses) deprecates its module, ``@deprecated(...)``
-its class or function. A symbol is matched by resolution, so a re-export of a
-deprecated function is caught wherever it is imported from.
+FutureWarning and project subclasses) deprecates its module, and so does a
+module-level call of the module's own function whose body warns so (a package
+ending its ``__init__`` with ``_warn_on_import()``; a branch in that body, such
+as a look at the caller's frame, makes it conditional, and the finding says so);
+``@deprecated(...)`` deprecates its class or function. A symbol is matched by
+resolution, so a re-export of a deprecated function is caught wherever it is
+imported from.
 
 Why it matters: every import of a deprecated path is one more place to migrate
 before the old path can be deleted, and a count that should only go down.

@@ -128,4 +128,5 @@ def _advice(dep: Deprecation) -> str:
         reason = " ".join(dep.reason.split())
         reason = reason if len(reason) <= 160 else reason[:157] + "..."
         return f" ({reason!r}, {dep.origin})"
-    return f"{text} (deprecated at {dep.origin})"
+    conditionally = "; it warns only under a condition" if dep.conditional else ""
+    return f"{text} (deprecated at {dep.origin}{conditionally})"

@@ -172,7 +172,7 @@ class _Walker:
             self.col(node.lineno, node.col_offset),
             deprecated=self.deprecation(node.decorator_list),
         )
-        self.body(node.body, ctx.entering(in_function=True))
+        self.body(node.body, ctx.entering_function(node.name))
 
     def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
         self.b.add_definition(
@@ -313,6 +313,7 @@ class _Walker:
             else:
                 self.b.extend_all(string_list(arg) if arg is not None else None)
             return
+        self.b.add_call(ctx, callee, value.lineno)
         keywords = {k.arg: k.value for k in value.keywords if k.arg}
         message = value.args[0] if value.args else keywords.get("message")
         category = value.args[1] if len(value.args) > 1 else keywords.get("category")

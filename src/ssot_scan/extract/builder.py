@@ -9,13 +9,14 @@ lives here once, so the two front ends cannot drift apart on meaning.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Any, Optional
 
 from ssot_scan.facts import (
     Definition,
     DefinitionKind,
     ImportedName,
     ImportSite,
+    ModuleCall,
     ModuleFacts,
     Warning_,
 )
@@ -51,14 +52,28 @@ class Context:
     guarded: bool = False
     conditional: bool = False
     main_block: bool = False  # under ``if __name__ == "__main__":``: never on import
+    function: str = ""  # the top-level function whose body this is, if any
+    branch_in_function: bool = False  # under a branch of that function's body
 
     @property
     def top_level(self) -> bool:
         """A statement that binds a module attribute when the module runs."""
         return not (self.in_function or self.in_class)
 
-    def entering(self, **changes: bool) -> Context:
+    def entering(self, **changes: Any) -> Context:
+        if changes.get("conditional") and self.in_function:
+            changes["branch_in_function"] = True
         return replace(self, **changes)
+
+    def entering_function(self, name: str) -> Context:
+        """The body of ``def name``: known by name when the def is a module's own
+        (a call of it at module level runs it), anonymous when nested."""
+        return replace(
+            self,
+            in_function=True,
+            function=name if self.top_level else "",
+            branch_in_function=False,
+        )
 
 
 def resolve_relative(module: str, is_package: bool, level: int, raw_module: str) -> Optional[str]:
@@ -225,14 +240,31 @@ class FactsBuilder:
         category: Optional[str],
         line: int,
     ) -> None:
-        """Keep ``warnings.warn`` calls that run when the module is imported."""
-        if not ctx.top_level or ctx.main_block or callee not in WARN_CALLEES:
+        """Keep ``warnings.warn`` calls that run when the module is imported, and
+        those in a top-level function's body (they run when a module-level call of
+        the function does)."""
+        if ctx.main_block or callee not in WARN_CALLEES:
+            return
+        if ctx.top_level:
+            conditional, function = ctx.conditional or ctx.guarded, ""
+        elif ctx.function and not ctx.in_class:
+            conditional, function = ctx.branch_in_function, ctx.function
+        else:
             return
         self.facts.warnings.append(
             Warning_(
                 message=message or "",
                 category=category or "UserWarning",
                 line=line,
-                conditional=ctx.conditional or ctx.guarded,
+                conditional=conditional,
+                function=function,
             )
+        )
+
+    def add_call(self, ctx: Context, callee: Optional[str], line: int) -> None:
+        """``name(...)`` as a module-level statement (a helper that may warn)."""
+        if not ctx.top_level or ctx.main_block or not callee or "." in callee:
+            return
+        self.facts.module_calls.append(
+            ModuleCall(callee, line, conditional=ctx.conditional or ctx.guarded)
         )

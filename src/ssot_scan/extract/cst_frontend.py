@@ -248,7 +248,7 @@ class _Walker:
             column,
             deprecated=self.deprecation(node.decorators),
         )
-        self.body(_statements(node.body), ctx.entering(in_function=True))
+        self.body(_statements(node.body), ctx.entering_function(node.name.value))
 
     def class_def(self, node: cst.ClassDef, ctx: Context) -> None:
         line, column = self.start(node)
@@ -396,6 +396,7 @@ class _Walker:
         message = positional[0] if positional else keywords.get("message")
         category = positional[1] if len(positional) > 1 else keywords.get("category")
         line, _ = self.start(value)
+        self.b.add_call(ctx, callee, line)
         self.b.add_warning_call(
             ctx,
             callee,

@@ -17,6 +17,7 @@ from typing import Literal, Optional
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
+from ssot_scan.facts import ModuleFacts
 from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, SymbolTable
 from ssot_scan.rulepacks import Rules
 
@@ -67,6 +68,9 @@ class Deprecation:
     # Who says so: a rule pack (or the config), or the code itself (a warning, a
     # decorator): the advice quotes a pack's reason, and points at the code's line.
     declared_by: Literal["rule-pack", "code"] = "code"
+    # The code warns only under a condition (the caller's frame, an environment
+    # variable): some importers see the warning, not all.
+    conditional: bool = False
 
 
 class Deprecations:
@@ -105,9 +109,12 @@ class Deprecations:
 
     def _from_code(self, source_of: dict[str, SourceFile]) -> None:
         for module, facts in self.symbols.modules.items():
+            rel = source_of[module].rel
             for warning in facts.warnings:
                 if self.modules.get(module) is not None:
                     break
+                if warning.function:
+                    continue  # runs only when called: see the module-level calls below
                 if warning.conditional and not names_module(warning.message, module):
                     # A warning under `if`/`except` that names something else (Django's
                     # "cx_Oracle is deprecated" fallback) deprecates that, not the module.
@@ -117,8 +124,10 @@ class Deprecations:
                         target=module,
                         replacement=self.replacement_in(warning.message, module),
                         reason=warning.message,
-                        origin=f"{source_of[module].rel}:{warning.line}",
+                        origin=f"{rel}:{warning.line}",
                     )
+            if module not in self.modules:
+                self._from_calls(module, facts, rel)
             for definition in facts.definitions:
                 if definition.deprecated is None or definition.kind == "assign":
                     continue
@@ -132,6 +141,31 @@ class Deprecations:
                         origin=f"{source_of[module].rel}:{definition.line}",
                     ),
                 )
+
+    def _from_calls(self, module: str, facts: ModuleFacts, rel: str) -> None:
+        """A module-level call of the module's own function whose body warns with a
+        deprecation category deprecates the module (one level of calls): the package
+        that ends its ``__init__`` with ``_warn_on_import()``. A branch in that body
+        (a look at the caller's frame) makes it conditional, and the finding says so."""
+        own = {d.name for d in facts.definitions if d.kind == "function" and not d.conditional}
+        for call in facts.module_calls:
+            if call.name not in own:
+                continue
+            for warning in facts.warnings:
+                if warning.function != call.name:
+                    continue
+                if call.conditional and not names_module(warning.message, module):
+                    continue  # a fallback's warning under `if`/`except`, as above
+                if self.is_deprecation_category(module, warning.category):
+                    self.modules[module] = Deprecation(
+                        target=module,
+                        replacement=self.replacement_in(warning.message, module),
+                        reason=warning.message,
+                        origin=f"{rel}:{call.line} (through {call.name}(), which warns "
+                        f"at line {warning.line})",
+                        conditional=warning.conditional or call.conditional,
+                    )
+                    return
 
     def is_deprecation_category(self, module: str, category: str, depth: int = 0) -> bool:
         """Does ``category`` (as written in ``module``) name a deprecation warning?"""
