@@ -14,6 +14,7 @@ import pytest
 from helpers import Located, located, scan_project
 
 from ssot_scan.config import Config
+from ssot_scan.findings import Replacement
 from ssot_scan.fragmentation import Fragment
 from ssot_scan.report.json_report import result_json
 from ssot_scan.result import ScanResult
@@ -303,19 +304,24 @@ def test_deprecated_function_canonical_is_the_replacement_named_in_the_message(
     tmp_path: Path,
 ) -> None:
     result = scan(tmp_path, _DEPRECATED_FUNCTION_PROJECT)
+    advice = {f.path: f.replacement for f in result.findings if f.code == "SSOT001"}
+    # The message names the successor `pkg.new.func`: import `func` from `pkg.new`
+    # (canonical is the module to import from, as for SSOT002).
+    successor = Replacement("pkg.new", "func", same_object=False)
+    assert advice["pkg/direct_user.py"] == successor
+    assert advice["pkg/reexport_user.py"] == successor
+    assert advice["pkg/alias_user.py"] == successor
     canonical = {f.path: f.canonical for f in result.findings if f.code == "SSOT001"}
-    assert canonical["pkg/direct_user.py"] == "pkg.new.func"
-    assert canonical["pkg/reexport_user.py"] == "pkg.new.func"
-    assert canonical["pkg/alias_user.py"] == "pkg.new.func"
+    assert canonical["pkg/direct_user.py"] == "pkg.new"
 
 
 def test_dotted_path_in_message_that_does_not_exist_is_not_the_replacement(
     tmp_path: Path,
 ) -> None:
     result = scan(tmp_path, _DEPRECATED_FUNCTION_PROJECT)
-    canonical = {f.path: f.canonical for f in result.findings if f.code == "SSOT001"}
-    assert canonical["pkg/vanished_user.py"] is None
-    assert canonical["pkg/klass_user.py"] == "pkg.new.func"
+    advice = {f.path: f.replacement for f in result.findings if f.code == "SSOT001"}
+    assert advice["pkg/vanished_user.py"] is None
+    assert advice["pkg/klass_user.py"] == Replacement("pkg.new", "func", same_object=False)
 
 
 def test_reexport_in_package_init_is_not_a_finding_but_its_uses_are(tmp_path: Path) -> None:

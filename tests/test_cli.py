@@ -38,6 +38,7 @@ FINDING_KEYS = {
     "imported_from",
     "canonical",
     "context",
+    "replacement",
     "related",
     "fingerprint",
 }

@@ -188,7 +188,7 @@ def test_every_format_is_deterministic_and_pure(request: pytest.FixtureRequest, 
 def test_json_schema_is_a_valid_draft7_schema_for_this_version() -> None:
     schema = report_schema()
     jsonschema.Draft7Validator.check_schema(schema)
-    assert SCHEMA_VERSION == "1.3"
+    assert SCHEMA_VERSION == "1.4"
     assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
 
 
@@ -241,7 +241,7 @@ def test_json_without_budgets_or_baseline(clean: ScanResult, websocket: ScanResu
 
 def test_json_baseline_block(websocket_baselined: ScanResult) -> None:
     report = json.loads(render_json(websocket_baselined))
-    assert report["schema_version"] == "1.3"
+    assert report["schema_version"] == "1.4"
     assert report["baseline"] == {
         "path": ".ssot-baseline.json",
         "entries": 24,

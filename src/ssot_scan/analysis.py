@@ -43,7 +43,8 @@ class Analysis:
     @cached_property
     def deprecated_imports(self) -> list[DeprecatedUse]:
         """Every import that reaches a deprecated module or symbol (SSOT001)."""
-        return find_deprecated_imports(self.index)
+        exporters = {f.symbol: (f.canonical, f.names) for f in self.fragments}
+        return find_deprecated_imports(self.index, exporters)
 
     @cached_property
     def _deprecated_sites(self) -> set[tuple[str, int, str]]:

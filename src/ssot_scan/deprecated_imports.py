@@ -12,13 +12,13 @@ between modules inside one deprecated package.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, Optional
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
-from ssot_scan.findings import import_statement
+from ssot_scan.findings import Replacement, import_statement
 from ssot_scan.index.deprecations import Deprecation
 from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, is_reexport
 
@@ -36,6 +36,7 @@ class DeprecatedUse:
     target: str  # the deprecated module, or the deprecated symbol's dotted name
     deprecation: Deprecation
     kind: Literal["module", "symbol"]
+    replacement: Optional[Replacement] = None  # what to import instead, when known
 
     @property
     def statement(self) -> str:
@@ -47,7 +48,12 @@ class DeprecatedUse:
         return import_statement(site, [imported] if imported else None)
 
 
-def find_deprecated_imports(index: Index) -> list[DeprecatedUse]:
+# definition -> (its canonical path, module -> the names it exports it under)
+Exporters = dict[str, tuple[str, dict[str, list[str]]]]
+
+
+def find_deprecated_imports(index: Index, exporters: Exporters) -> list[DeprecatedUse]:
+    """Every deprecated import, each with the replacement advice can stand on."""
     deprecations = index.deprecations
     if not (deprecations.modules or deprecations.definitions or deprecations.external_symbols):
         return []
@@ -59,8 +65,82 @@ def find_deprecated_imports(index: Index) -> list[DeprecatedUse]:
         for site in facts.imports:
             if site.target is None or not source.judges(site):
                 continue
-            found.extend(_site(index, source, facts, own, site))
+            for use in _site(index, source, facts, own, site):
+                found.append(replace(use, replacement=_advice(index, use, exporters)))
     return found
+
+
+def _advice(index: Index, use: DeprecatedUse, exporters: Exporters) -> Optional[Replacement]:
+    """What to import instead, in order: the rule pack's replacement; the same
+    definition through a path that is not deprecated; the path the warning names,
+    only if it binds the name. None: no advice can be followed.
+
+    Advice never names a module that lacks the name: where a replacement module does
+    not bind it, the advice is the module alone (``use x.y instead``)."""
+    dep = use.deprecation
+    name: Optional[str] = None
+    given = None
+    if use.imported is not None and use.site.target is not None:
+        via = f"{use.site.target}.{use.imported.name}"
+        if not (use.kind == "module" and via == use.target):  # not the module itself
+            name = use.imported.name
+            resolved = index.symbols.resolve(use.site.target, use.imported.name)
+            if resolved.kind in (DEFINITION, MODULE):
+                given = resolved.target
+    if dep.declared_by == "rule-pack" and dep.replacement:
+        found = _pointing_at(index, dep.replacement, name, given)
+        return found or _pointing_at(index, dep.replacement, None, given)
+    if use.kind == "module" and given is not None and name is not None:
+        # The deprecated module merely passes the name on: the same object is
+        # reachable elsewhere (a deprecated symbol has no such way out).
+        same = _same_object(index, given, name, exporters)
+        if same is not None:
+            return same
+    if dep.replacement:
+        return _pointing_at(index, dep.replacement, name, given)
+    return None
+
+
+def _same_object(
+    index: Index, definition: str, name: str, exporters: Exporters
+) -> Optional[Replacement]:
+    """A path that is not deprecated and gives the very same definition: its
+    canonical path, else the defining module, else any other exporter."""
+    deprecations = index.deprecations
+    canonical, names = exporters.get(definition, ("", {}))
+    defining = dotted.parent(definition)
+    names = {defining: [dotted.last(definition)], **names}
+    order = [p for p in (canonical, defining) if p] + sorted(
+        names, key=lambda p: (p.count("."), len(p), p)
+    )
+    for path in order:
+        if path not in names or deprecations.inside_deprecated(path) is not None:
+            continue
+        exported = names[path]
+        shown = name if name in exported else exported[0]
+        if index.symbols.resolve(path, shown).target == definition:
+            return Replacement(path, shown, True)
+    return None
+
+
+def _pointing_at(
+    index: Index, target: str, name: Optional[str], given: Optional[str]
+) -> Optional[Replacement]:
+    """A replacement named as a module (``use x.y``) or a symbol (``use x.y.f``):
+    for a module, only if it binds ``name`` (``name`` None: the module itself)."""
+    symbols = index.symbols
+    resolved = symbols.resolve_dotted(target)
+    if resolved.kind == DEFINITION and not symbols.module_exists(target):
+        return Replacement(dotted.parent(target), dotted.last(target), resolved.target == given)
+    if resolved.kind == MODULE or symbols.module_exists(target):
+        if name is None:
+            return Replacement(target, None, False)
+        found = symbols.resolve(target, name)
+        if found.kind in (DEFINITION, MODULE):
+            return Replacement(target, name, found.target == given)
+        return None
+    # Outside the scanned code: a rule pack may name it; nothing can be checked.
+    return Replacement(target, name, False) if name is None else None
 
 
 def _site(

@@ -26,6 +26,17 @@ class Rewrite:
     statement: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class Replacement:
+    """What to import instead (SSOT001): ``from <module> import <name>``, and whether
+    the scan proved it is the very object the deprecated path gave (``same_object``)
+    or only the successor the code names. ``name`` is None for ``import <module>``."""
+
+    module: str
+    name: Optional[str]
+    same_object: bool
+
+
 @dataclass
 class Finding:
     code: str
@@ -51,6 +62,7 @@ class Finding:
     files: list[str] = field(default_factory=list)
     # What a check knows beyond the message, typed per kind of finding:
     rewrite: Optional[Rewrite] = None  # SSOT002: the move ``fix`` makes
+    replacement: Optional[Replacement] = None  # SSOT001: what to import instead
     context: Optional[ImportContext] = None  # SSOT005: where the import sits
     missing: Optional[Literal["module", "name"]] = None  # SSOT005: what does not exist
     modules: list[str] = field(default_factory=list)  # SSOT004: the component
@@ -61,10 +73,12 @@ class Finding:
         """The inverse of ``dataclasses.asdict`` (a stored result in the cache)."""
         values = dict(data)
         rewrite = values.pop("rewrite", None)
+        replacement = values.pop("replacement", None)
         breakers = values.pop("breakers", [])
         return cls(
             **values,
             rewrite=Rewrite(**rewrite) if rewrite is not None else None,
+            replacement=Replacement(**replacement) if replacement is not None else None,
             breakers=[(a, b) for a, b in breakers],
         )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, Union
 
 from ssot_scan.facts import ImportContext, ImportSite
-from ssot_scan.findings import Finding, Rewrite
+from ssot_scan.findings import Finding, Replacement, Rewrite
 from ssot_scan.rules import Rule, Severity
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ class Check:
         related: Optional[list[dict[str, Any]]] = None,
         files: Optional[list[str]] = None,
         rewrite: Optional[Rewrite] = None,
+        replacement: Optional[Replacement] = None,
         context: Optional[ImportContext] = None,
         missing: Optional[Literal["module", "name"]] = None,
         modules: Optional[list[str]] = None,
@@ -108,6 +109,7 @@ class Check:
             related=related or [],
             files=files or [],
             rewrite=rewrite,
+            replacement=replacement,
             context=context,
             missing=missing,
             modules=modules or [],

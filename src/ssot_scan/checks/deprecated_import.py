@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from ssot_scan.checks.base import Check, Example
 from ssot_scan.deprecated_imports import DeprecatedUse
-from ssot_scan.facts import ImportedName, ImportSite
 from ssot_scan.findings import Finding
-from ssot_scan.index.deprecations import Deprecation
 from ssot_scan.rules import BY_CODE
 
 if TYPE_CHECKING:
@@ -63,70 +61,78 @@ class DeprecatedImport(Check):
     def run(self, analysis: Analysis) -> Iterator[Finding]:
         for use in analysis.deprecated_imports:
             if use.kind == "module":
-                yield self._module_finding(
-                    use.source.rel, use.site, use.target, use.deprecation, use.imported
-                )
+                yield self._module_finding(use)
             else:
-                assert use.imported is not None
-                yield self._symbol_finding(
-                    use.source.rel, use.site, use.target, use.deprecation, use.imported
-                )
+                yield self._symbol_finding(use)
 
-    def _module_finding(
-        self,
-        path: str,
-        site: ImportSite,
-        module: str,
-        dep: Deprecation,
-        imported: Optional[ImportedName],
-    ) -> Finding:
+    def _module_finding(self, use: DeprecatedUse) -> Finding:
+        site, module, dep, imported = use.site, use.target, use.deprecation, use.imported
         if imported is None or f"{site.target}.{imported.name}" == module:
             message = f"`{module}` is deprecated"
         else:
             message = f"`{imported.name}` is imported from deprecated module `{module}`"
         if dep.target != module:
             message += f" (all of `{dep.target}` is)"
-        message += _advice(dep)
+        message += _advice(use)
         return self.finding(
-            path,
+            use.source.rel,
             site,
             message,
             symbol=module if imported is None else f"{site.target}.{imported.name}",
             imported_from=site.target,
-            canonical=dep.replacement,
-            statement=DeprecatedUse.statement_of(site, imported),
+            canonical=use.replacement.module if use.replacement else None,
+            replacement=use.replacement,
+            statement=use.statement,
             group=dep.target,
         )
 
-    def _symbol_finding(
-        self, path: str, site: ImportSite, symbol: str, dep: Deprecation, imported: ImportedName
-    ) -> Finding:
+    def _symbol_finding(self, use: DeprecatedUse) -> Finding:
+        site, symbol, imported = use.site, use.target, use.imported
+        assert imported is not None
         via = f"{site.target}.{imported.name}"
         shown = f"`{imported.name}` (`{symbol}`)" if via != symbol else f"`{symbol}`"
         return self.finding(
-            path,
+            use.source.rel,
             site,
-            f"{shown} is deprecated" + _advice(dep),
+            f"{shown} is deprecated" + _advice(use),
             symbol=symbol,
             imported_from=site.target,
-            canonical=dep.replacement,
-            statement=DeprecatedUse.statement_of(site, imported),
+            canonical=use.replacement.module if use.replacement else None,
+            replacement=use.replacement,
+            statement=use.statement,
             group=symbol,
         )
 
 
-def _advice(dep: Deprecation) -> str:
-    """Where to go instead, and why: the rule's reason, or where the code warns."""
-    text = f"; use `{dep.replacement}` instead" if dep.replacement else ""
+def _instead(use: DeprecatedUse) -> str:
+    """The statement to write instead, binding the same name; or why there is none."""
+    replacement = use.replacement
+    if replacement is None:
+        return "; no replacement is known"
+    if replacement.name is None or use.imported is None:
+        return f"; use `{replacement.module}` instead"
+    bound = use.imported.bound
+    if replacement.same_object:
+        name = replacement.name if replacement.name == bound else f"{replacement.name} as {bound}"
+        return f"; use `from {replacement.module} import {name}` instead"
+    if replacement.name == use.imported.name:
+        return (
+            f"; use `from {replacement.module} import {replacement.name}` instead "
+            "(not shown to be the same object)"
+        )
+    return f"; use `{replacement.name}` from `{replacement.module}` instead (its successor)"
+
+
+def _advice(use: DeprecatedUse) -> str:
+    """What to write instead, and why: the rule's reason, or where the code warns
+    (quoted when it points nowhere that can be followed)."""
+    dep = use.deprecation
+    text = _instead(use)
+    reason = " ".join(dep.reason.split())
+    reason = reason if len(reason) <= 160 else reason[:157] + "..."
     if dep.declared_by == "rule-pack":
-        reason = " ".join(dep.reason.split())
-        if len(reason) > 160:
-            reason = reason[:157] + "..."
         return f"{text} ({dep.origin}{': ' + reason if reason else ''})"
-    if not dep.replacement and dep.reason.strip():
-        # No pointer found in the message: quote it, it is the best advice there is.
-        reason = " ".join(dep.reason.split())
-        reason = reason if len(reason) <= 160 else reason[:157] + "..."
-        return f" ({reason!r}, {dep.origin})"
     conditionally = "; it warns only under a condition" if dep.conditional else ""
+    if use.replacement is None and reason:
+        return f"{text} ({reason!r}, deprecated at {dep.origin}{conditionally})"
     return f"{text} (deprecated at {dep.origin}{conditionally})"

@@ -14,7 +14,7 @@ from ssot_scan import __version__
 from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -32,6 +32,15 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "imported_from": finding.imported_from,
         "canonical": finding.canonical,
         "context": finding.context,
+        "replacement": (
+            None
+            if finding.replacement is None
+            else {
+                "module": finding.replacement.module,
+                "name": finding.replacement.name,
+                "same_object": finding.replacement.same_object,
+            }
+        ),
         "related": finding.related,
         "fingerprint": finding.fingerprint,
     }

@@ -1,0 +1,98 @@
+"""SSOT001 advice that can be followed: a statement binding the same name, never a
+module that lacks it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import scan_project
+
+from ssot_scan.findings import Finding, Replacement
+
+WARN = "import warnings\n\nwarnings.warn({message!r}, DeprecationWarning, stacklevel=2)\n"
+
+
+def _one(tmp_path: Path, files: dict[str, str], config: str = "") -> Finding:
+    result = scan_project(tmp_path, {"pkg/__init__.py": "", **files}, config, select=["SSOT001"])
+    (finding,) = result.findings
+    return finding
+
+
+def test_a_module_the_warning_names_but_that_lacks_the_name_is_no_advice(
+    tmp_path: Path,
+) -> None:
+    # The real case: importers take `central_logger`; the successor module has only
+    # `get_logger`. Saying "use pkg.log" would send them to a module without the name.
+    finding = _one(
+        tmp_path,
+        {
+            "pkg/old_log.py": WARN.format(message="pkg.old_log is deprecated, use pkg.log")
+            + "central_logger = object()\n",
+            "pkg/log.py": "def get_logger():\n    pass\n",
+            "pkg/app.py": "from pkg.old_log import central_logger\n",
+        },
+    )
+    assert finding.replacement is None and finding.canonical is None
+    assert "; no replacement is known ('pkg.old_log is deprecated, use pkg.log'" in (
+        finding.message
+    )
+
+
+def test_a_successor_symbol_the_warning_names_is_advice_by_its_own_name(tmp_path: Path) -> None:
+    finding = _one(
+        tmp_path,
+        {
+            "pkg/old_log.py": WARN.format(message="deprecated: use pkg.log.get_logger")
+            + "central_logger = object()\n",
+            "pkg/log.py": "def get_logger():\n    pass\n",
+            "pkg/app.py": "from pkg.old_log import central_logger\n",
+        },
+    )
+    assert finding.replacement == Replacement("pkg.log", "get_logger", same_object=False)
+    assert "use `get_logger` from `pkg.log` instead (its successor)" in finding.message
+
+
+def test_the_same_object_through_a_live_path_is_a_statement_binding_the_same_name(
+    tmp_path: Path,
+) -> None:
+    finding = _one(
+        tmp_path,
+        {
+            "pkg/core.py": "class Thing:\n    pass\n",
+            "pkg/shim.py": WARN.format(message="pkg.shim is deprecated")
+            + "from pkg.core import Thing as OldThing\n",
+            "pkg/app.py": "from pkg.shim import OldThing as T\n",
+        },
+    )
+    assert finding.replacement == Replacement("pkg.core", "Thing", same_object=True)
+    assert "; use `from pkg.core import Thing as T` instead" in finding.message
+
+
+def test_a_rule_packs_replacement_that_lacks_the_name_is_advice_by_module_only(
+    tmp_path: Path,
+) -> None:
+    finding = _one(
+        tmp_path,
+        {
+            "pkg/old.py": "helper = 1\n",
+            "pkg/new.py": "other = 1\n",
+            "pkg/app.py": "from pkg.old import helper\n",
+        },
+        '[[tool.ssot-scan.deprecated]]\nmodule = "pkg.old"\nreplacement = "pkg.new"\n',
+    )
+    assert finding.replacement == Replacement("pkg.new", None, same_object=False)
+    assert "; use `pkg.new` instead (" in finding.message
+
+
+def test_a_rule_packs_replacement_that_binds_the_name_is_a_from_import(tmp_path: Path) -> None:
+    finding = _one(
+        tmp_path,
+        {
+            "pkg/old.py": "from pkg.new import helper\n",
+            "pkg/new.py": "def helper():\n    pass\n",
+            "pkg/app.py": "from pkg.old import helper\n",
+        },
+        '[[tool.ssot-scan.deprecated]]\nmodule = "pkg.old"\nreplacement = "pkg.new"\n',
+    )
+    assert finding.replacement == Replacement("pkg.new", "helper", same_object=True)
+    assert "; use `from pkg.new import helper` instead (" in finding.message
