@@ -108,6 +108,7 @@ def main() -> None:
     ssot-scan [check] [OPTIONS] [PATHS]...   scan (the default command)
     ssot-scan baseline [OPTIONS] [PATHS]...  write or update a baseline
     ssot-scan fix [--diff] [PATHS]...        move imports to their canonical path
+    ssot-scan plan [PATHS] -o FILE           write a rule pack of canonical paths to review
     ssot-scan trend FILE                     show a --history file as a table
     ssot-scan clean [PATHS]...               delete the project's cache
 
@@ -526,6 +527,43 @@ def fix_command(diff: bool, **scan: Any) -> None:
                 err=diff,
             )
         return 1 if diff and changed else 0
+
+    _usage_errors(run)
+
+
+@main.command("plan", context_settings=_CONTEXT)
+@_scan_options
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("-"),
+    show_default=True,
+    help="Write the plan here (- is standard output).",
+)
+def plan_command(output_file: Path, **scan: Any) -> None:
+    """Write a rule pack to review: a [[canonical]] entry for every fragmented
+    symbol and a [[deprecated]] entry for every deprecation the code declares.
+
+    Loaded as a rule pack (`--rules FILE`, or `rule-packs` in config), its declared
+    canonical paths are strict: every other path to a symbol becomes SSOT002.
+    """
+    opts = _options(**scan)
+
+    def run() -> int:
+        from ssot_scan.plan import render_plan
+        from ssot_scan.scan import analyse_project
+
+        config = _load(opts)
+        _, analysis = analyse_project(
+            opts.paths, config, opts.jobs, opts.cache_dir, opts.use_cache
+        )
+        text = render_plan(analysis)
+        write_text(output_file, text, "plan")
+        if not opts.quiet and str(output_file) != "-":
+            entries = text.count("\n[[canonical]]") + text.count("\n[[deprecated]]")
+            click.echo(f"wrote {output_file}: {entries} entries", err=True)
+        return 0
 
     _usage_errors(run)
 

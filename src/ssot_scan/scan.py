@@ -34,6 +34,7 @@ from ssot_scan.parallel import Job, content_hash, extract_all, extract_one, usab
 from ssot_scan.result import ScanResult
 
 if TYPE_CHECKING:
+    from ssot_scan.analysis import Analysis
     from ssot_scan.findings import Finding
 
 Progress = Callable[[int, int], None]
@@ -305,3 +306,30 @@ def _analyse(
         analysis.cycles if "SSOT004" in enabled else [],
         analysis.undecidable if "SSOT005" in enabled else 0,
     )
+
+
+def analyse_project(
+    paths: list[Path],
+    config: Config,
+    jobs: Optional[int] = None,
+    cache_dir: Optional[Path] = None,
+    use_cache: bool = False,
+) -> tuple[Discovery, Analysis]:
+    """The analysis of the whole project holding ``paths``, for the commands that
+    read more than findings (``plan``). Facts come from the cache where it knows
+    them (when it is in use); no whole result is stored, since there is none."""
+    from ssot_scan.analysis import Analysis
+    from ssot_scan.index import build_index
+
+    found = discover(paths, config)
+    cache = (
+        FactsCache(cache_dir or default_cache_dir(config.cache_home), []) if use_cache else None
+    )
+    try:
+        stats = {source.rel: _stat(source) for source in found.files}
+        files, _ = _facts_for(found.files, stats, config.engine, jobs, cache, None)
+    finally:
+        if cache is not None:
+            cache.close()
+    index = build_index(files, found.first_party, config.rules, found.opaque_modules)
+    return found, Analysis(index, config)
