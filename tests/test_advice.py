@@ -4,6 +4,7 @@ module that lacks it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from helpers import scan_project
 
@@ -48,7 +49,7 @@ def test_a_successor_symbol_the_warning_names_is_advice_by_its_own_name(tmp_path
             "pkg/app.py": "from pkg.old_log import central_logger\n",
         },
     )
-    assert finding.replacement == Replacement("pkg.log", "get_logger", same_object=False)
+    assert _triple(finding.replacement) == ("pkg.log", "get_logger", False)
     assert "use `get_logger` from `pkg.log` instead (its successor)" in finding.message
 
 
@@ -64,7 +65,7 @@ def test_the_same_object_through_a_live_path_is_a_statement_binding_the_same_nam
             "pkg/app.py": "from pkg.shim import OldThing as T\n",
         },
     )
-    assert finding.replacement == Replacement("pkg.core", "Thing", same_object=True)
+    assert _triple(finding.replacement) == ("pkg.core", "Thing", True)
     assert "; use `from pkg.core import Thing as T` instead" in finding.message
 
 
@@ -80,7 +81,7 @@ def test_a_rule_packs_replacement_that_lacks_the_name_is_advice_by_module_only(
         },
         '[[tool.ssot-scan.deprecated]]\nmodule = "pkg.old"\nreplacement = "pkg.new"\n',
     )
-    assert finding.replacement == Replacement("pkg.new", None, same_object=False)
+    assert _triple(finding.replacement) == ("pkg.new", None, False)
     assert "; use `pkg.new` instead (" in finding.message
 
 
@@ -94,5 +95,12 @@ def test_a_rule_packs_replacement_that_binds_the_name_is_a_from_import(tmp_path:
         },
         '[[tool.ssot-scan.deprecated]]\nmodule = "pkg.old"\nreplacement = "pkg.new"\n',
     )
-    assert finding.replacement == Replacement("pkg.new", "helper", same_object=True)
+    assert _triple(finding.replacement) == ("pkg.new", "helper", True)
     assert "; use `from pkg.new import helper` instead (" in finding.message
+
+
+def _triple(replacement: Optional[Replacement]) -> Optional[tuple[str, Optional[str], bool]]:
+    """(module, name, same_object) of a replacement: what a reader acts on."""
+    if replacement is None:
+        return None
+    return (replacement.module, replacement.name, replacement.same_object)

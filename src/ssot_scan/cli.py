@@ -491,13 +491,16 @@ def baseline_command(
 @_scan_options
 @click.option("--diff", is_flag=True, help="Print the changes as a diff; write nothing.")
 def fix_command(diff: bool, **scan: Any) -> None:
-    """Move imports to their canonical path (SSOT002), formatting and comments kept.
+    """Move imports to their canonical path, formatting and comments kept.
 
-    Only non-canonical imports are rewritten: the canonical path names the same
-    object, so behaviour cannot change. A statement importing several names keeps
-    the others; moved names join an existing import of the canonical module. A file
-    is written only if the result parses, and atomically. With --diff, nothing is
-    written and the exit code is 1 when there is something to fix.
+    Rewritten: non-canonical imports (SSOT002), and deprecated imports (SSOT001)
+    whose replacement the scan proved to be the same object; the other SSOT001
+    findings are listed with why. A statement importing several names keeps the
+    others; moved names join an existing import of the target module. Files are
+    written all or none, each only if it still parses; then the tree is scanned
+    again, and if a moved name no longer binds its definition or an import broke,
+    every file is restored (exit 1). With --diff, nothing is written and the exit
+    code is 1 when there is something to fix.
     """
     opts = _options(**scan)
 
@@ -505,19 +508,30 @@ def fix_command(diff: bool, **scan: Any) -> None:
         from ssot_scan import fix
 
         config = _load(opts)
-        config.select = ["SSOT002"]
+        config.select = ["SSOT001", "SSOT002", "SSOT005"]
         result = _run(opts, config)
         base = config.project_root or Path.cwd()
         fixes = fix.plan(result.findings, base)  # a suppressed finding stays as it is
         changed = [f for f in fixes if f.after is not None and f.after != f.before]
-        for item in fixes:
-            for problem in item.problems:
-                click.echo(f"ssot-scan: warning: {problem}", err=True)
+        for problem in [*fix.refusals(result.findings), *(p for f in fixes for p in f.problems)]:
+            click.echo(f"ssot-scan: warning: {problem}", err=True)
         if diff:
             for item in changed:
                 click.echo(item.diff(), nl=False)
-        else:
+        elif changed:
+            from ssot_scan.scan import analyse_project
+
+            touched = {f.rel for f in changed}
+            before = sum(1 for f in result.findings if f.code == "SSOT005" and f.path in touched)
             fix.write_all(changed)
+            _, analysis = analyse_project(opts.paths, config, opts.jobs, opts.cache_dir, False)
+            problems = fix.verify(changed, analysis, before)
+            if problems:
+                fix.restore(changed)
+                for problem in problems:
+                    click.echo(f"ssot-scan: error: {problem}", err=True)
+                click.echo("ssot-scan: error: every file was restored", err=True)
+                return 1
         moved = sum(f.moved for f in changed)
         if not opts.quiet:
             verb = "would move" if diff else "moved"

@@ -119,7 +119,7 @@ def _same_object(
         exported = names[path]
         shown = name if name in exported else exported[0]
         if index.symbols.resolve(path, shown).target == definition:
-            return Replacement(path, shown, True)
+            return Replacement(path, shown, True, definition)
     return None
 
 
@@ -131,13 +131,14 @@ def _pointing_at(
     symbols = index.symbols
     resolved = symbols.resolve_dotted(target)
     if resolved.kind == DEFINITION and not symbols.module_exists(target):
-        return Replacement(dotted.parent(target), dotted.last(target), resolved.target == given)
+        same = resolved.target == given
+        return Replacement(dotted.parent(target), dotted.last(target), same, resolved.target)
     if resolved.kind == MODULE or symbols.module_exists(target):
         if name is None:
             return Replacement(target, None, False)
         found = symbols.resolve(target, name)
         if found.kind in (DEFINITION, MODULE):
-            return Replacement(target, name, found.target == given)
+            return Replacement(target, name, found.target == given, found.target)
         return None
     # Outside the scanned code: a rule pack may name it; nothing can be checked.
     return Replacement(target, name, False) if name is None else None

@@ -24,6 +24,8 @@ class Rewrite:
     imported: str
     # The whole new statement, when the old one imports only this name (SARIF fix).
     statement: Optional[str] = None
+    # The definition both statements bind: what ``fix`` checks again after writing.
+    definition: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Replacement:
     module: str
     name: Optional[str]
     same_object: bool
+    definition: Optional[str] = None  # what it binds, when the scan knows
 
 
 @dataclass

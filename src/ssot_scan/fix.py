@@ -1,10 +1,12 @@
 """``ssot-scan fix``: move imports to their canonical path, formatting kept.
 
-Only SSOT002 findings are rewritten: the canonical path names the *same object*, so
-the rewrite cannot change behaviour (a deprecated module's replacement may differ,
-and stays a human's job). A statement that imports several names keeps the others;
-the moved names join an existing ``from <canonical> import ...`` at module level,
-or a new statement right after the old one. libcst keeps comments and layout.
+SSOT002 findings are rewritten, and SSOT001 findings whose replacement the scan
+proved to be the *same object* (a successor is a different object, and moving to it
+stays a human's job): the new path binds what the old one did. After writing, the
+command re-scans and checks every move; any doubt restores every file. A statement
+that imports several names keeps the others; the moved names join an existing
+``from <canonical> import ...`` at module level, or a new statement right after the
+old one. libcst keeps comments and layout.
 
 Safety: a file is rewritten only if its new text parses (with libcst, and with
 ``ast`` when the interpreter can read it), and it is written atomically, so no file
@@ -22,7 +24,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -31,6 +33,9 @@ from ssot_scan.extract.decode import DecodeError, decode_source
 from ssot_scan.findings import Finding
 from ssot_scan.writes import Change
 from ssot_scan.writes import write_all as write_all_changes
+
+if TYPE_CHECKING:
+    from ssot_scan.analysis import Analysis
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class Move:
     bound: str
     module: str
     name: str
+    definition: str = ""  # what the new import must bind, checked after writing
 
 
 @dataclass
@@ -53,6 +59,7 @@ class FileFix:
     after: Optional[str] = None
     moved: int = 0
     original: bytes = b""  # the file's bytes as read: what a rollback puts back
+    moves: list[Move] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def diff(self) -> str:
@@ -69,11 +76,12 @@ class FileFix:
 
 
 def moves_by_file(findings: Sequence[Finding]) -> dict[str, list[Move]]:
-    """The SSOT002 findings a rewrite can act on, grouped by file."""
+    """The findings a rewrite can act on (SSOT002, and SSOT001 to the same object),
+    grouped by file."""
     grouped: dict[str, list[Move]] = {}
     for finding in findings:
         rewrite = finding.rewrite
-        if finding.code != "SSOT002" or rewrite is None:
+        if finding.code not in ("SSOT001", "SSOT002") or rewrite is None:
             continue
         grouped.setdefault(finding.path, []).append(
             Move(
@@ -83,6 +91,7 @@ def moves_by_file(findings: Sequence[Finding]) -> dict[str, list[Move]]:
                 rewrite.bound,
                 rewrite.module,
                 rewrite.name,
+                rewrite.definition,
             )
         )
     return grouped
@@ -340,7 +349,7 @@ def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
         result = FileFix(path, rel, "")
         result.problems.append(f"{rel}: cannot read: {exc}")
         return result
-    result = FileFix(path, rel, text, original=data)
+    result = FileFix(path, rel, text, original=data, moves=moves)
     if not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         result.problems.append(f"{rel}: not rewritten: the file is read-only")
         return result
@@ -385,6 +394,57 @@ def _utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def refusals(findings: Sequence[Finding]) -> list[str]:
+    """Why the SSOT001 findings ``fix`` leaves alone are left alone."""
+    reasons = []
+    for finding in findings:
+        if finding.code != "SSOT001" or finding.rewrite is not None:
+            continue
+        replacement = finding.replacement
+        if replacement is None:
+            why = "no replacement is known"
+        elif replacement.name is None:
+            why = f"only a module is named (`{replacement.module}`): which name to use is unknown"
+        else:
+            why = (
+                f"`{replacement.name}` from `{replacement.module}` is not shown to be the "
+                "same object"
+            )
+        reasons.append(f"{finding.path}:{finding.line}: not moved: {why}")
+    return reasons
+
+
+def verify(fixes: Sequence[FileFix], analysis: Analysis, unresolved_before: int) -> list[str]:
+    """What went wrong, read off a scan of the written tree: a moved name that no
+    longer binds its definition, or more unresolved imports in the touched files."""
+    touched = {f.rel for f in fixes}
+    problems = []
+    symbols = analysis.index.symbols
+    for item in fixes:
+        for move in item.moves:
+            if not move.definition:
+                continue
+            found = symbols.resolve(move.module, move.name)
+            if found.target != move.definition:
+                problems.append(
+                    f"{item.rel}: `from {move.module} import {move.name}` reaches "
+                    f"`{found.target}`, not `{move.definition}`"
+                )
+    after = sum(1 for b in analysis.unresolved.broken if b.source.rel in touched)
+    if after > unresolved_before:
+        problems.append(
+            f"the rewritten files have {after} unresolved imports, {unresolved_before} before"
+        )
+    return problems
+
+
+def restore(fixes: Sequence[FileFix]) -> None:
+    """Put every written file back as it was."""
+    write_all_changes(
+        [Change(f.path, f.original) for f in fixes if f.after is not None], "restored file"
+    )
 
 
 def write_all(fixes: Sequence[FileFix]) -> None:

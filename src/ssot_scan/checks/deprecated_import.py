@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from ssot_scan.checks.base import Check, Example
 from ssot_scan.deprecated_imports import DeprecatedUse
-from ssot_scan.findings import Finding
+from ssot_scan.findings import Finding, Rewrite
 from ssot_scan.rules import BY_CODE
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class DeprecatedImport(Check):
             imported_from=site.target,
             canonical=use.replacement.module if use.replacement else None,
             replacement=use.replacement,
+            rewrite=_rewrite(use),
             statement=use.statement,
             group=dep.target,
         )
@@ -102,6 +103,29 @@ class DeprecatedImport(Check):
             statement=use.statement,
             group=symbol,
         )
+
+
+def _rewrite(use: DeprecatedUse) -> Optional[Rewrite]:
+    """The move ``fix`` may make: only to a replacement proven to be the same object
+    (a successor is a different object, and moving to it is a human's decision)."""
+    replacement, imported = use.replacement, use.imported
+    if replacement is None or imported is None or replacement.name is None:
+        return None
+    if not replacement.same_object or replacement.definition is None:
+        return None
+    bound = imported.bound
+    name = replacement.name if replacement.name == bound else f"{replacement.name} as {bound}"
+    statement = None
+    if not use.site.level and len(use.site.names) == 1:
+        statement = f"from {replacement.module} import {name}"
+    return Rewrite(
+        replacement.module,
+        replacement.name,
+        bound,
+        imported.name,
+        statement,
+        replacement.definition,
+    )
 
 
 def _instead(use: DeprecatedUse) -> str:

@@ -143,4 +143,6 @@ def _fix(fragment: Fragment, usage: Usage) -> Rewrite:
     statement = None
     if not site.level and len(site.names) == 1:
         statement = f"from {fragment.canonical} import {_canonical_import(fragment, usage)}"
-    return Rewrite(fragment.canonical, name, usage.imported.bound, usage.name, statement)
+    return Rewrite(
+        fragment.canonical, name, usage.imported.bound, usage.name, statement, fragment.symbol
+    )
