@@ -976,3 +976,22 @@ def test_both_front_ends_record_global_bindings_alike() -> None:
         names = [(d.name, d.line, d.column, d.conditional) for d in found.definitions]
         assert ("A", 2, 5, True) in names and ("D", 7, 9, True) in names, engine
     assert facts["ast"].definitions == facts["libcst"].definitions
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_side_effects_of_importing_a_module_are_recorded_by_line(engine: str) -> None:
+    source = (
+        "import warnings\n"  # 1
+        "from dataclasses import dataclass\n"  # 2
+        "X = 1\n"  # 3
+        "REGISTRY['a'] = X\n"  # 4
+        "obj.attr = 2\n"  # 5
+        "@dataclass(frozen=True)\nclass A:\n    pass\n"  # 6-8
+        "@register\ndef f():\n    pass\n"  # 9-11
+        "warnings.warn('old', DeprecationWarning)\n"  # 12
+        "setup()\n"  # 13
+        "def g():\n    call()\n"  # 14-15
+        "if __name__ == '__main__':\n    main()\n"  # 16-17
+    )
+    facts = _facts(source, engine=engine)
+    assert facts.side_effects == [4, 5, 10, 13]

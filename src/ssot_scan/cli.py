@@ -506,21 +506,25 @@ def fix_command(diff: bool, **scan: Any) -> None:
 
     def run() -> int:
         from ssot_scan import fix
+        from ssot_scan.scan import analyse_project
 
         config = _load(opts)
         config.select = ["SSOT001", "SSOT002", "SSOT005"]
         result = _run(opts, config)
         base = config.project_root or Path.cwd()
-        fixes = fix.plan(result.findings, base)  # a suppressed finding stays as it is
+        _, analysis = analyse_project(
+            opts.paths, config, opts.jobs, opts.cache_dir, opts.use_cache
+        )
+        # A suppressed finding stays as it is: only active ones are planned.
+        fixes, refused = fix.plan(result.findings, base, analysis)
         changed = [f for f in fixes if f.after is not None and f.after != f.before]
-        for problem in [*fix.refusals(result.findings), *(p for f in fixes for p in f.problems)]:
+        problems = [*fix.refusals(result.findings), *refused]
+        for problem in [*problems, *(p for f in fixes for p in f.problems)]:
             click.echo(f"ssot-scan: warning: {problem}", err=True)
         if diff:
             for item in changed:
                 click.echo(item.diff(), nl=False)
         elif changed:
-            from ssot_scan.scan import analyse_project
-
             touched = {f.rel for f in changed}
             before = sum(1 for f in result.findings if f.code == "SSOT005" and f.path in touched)
             fix.write_all(changed)

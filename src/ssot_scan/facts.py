@@ -162,6 +162,10 @@ class ModuleFacts:
     has_getattr: bool = False  # a module-level ``def __getattr__``
     warnings: list[Warning_] = field(default_factory=list)
     module_calls: list[ModuleCall] = field(default_factory=list)
+    # Lines where the module's top level does more than bind its own names (a call,
+    # a registering decorator, an assignment into another object): importing the
+    # module runs it, so ``fix`` must not silently stop importing it.
+    side_effects: list[int] = field(default_factory=list)
     # line -> codes; an empty list means every code (a bare ``# ssot: ignore``)
     suppressions: dict[int, list[str]] = field(default_factory=dict)
     # The module rewires imports at run time (``sys.meta_path``, ``sys.modules[...]``):
@@ -189,6 +193,7 @@ class ModuleFacts:
             has_getattr=data["has_getattr"],
             warnings=[Warning_(**w) for w in data["warnings"]],
             module_calls=[ModuleCall(**c) for c in data["module_calls"]],
+            side_effects=data["side_effects"],
             suppressions={int(k): v for k, v in data["suppressions"].items()},
             reexport_lines=data["reexport_lines"],
             dynamic_imports=data["dynamic_imports"],
@@ -263,13 +268,14 @@ def pack(facts: ModuleFacts) -> list[Any]:
         else [facts.parse_error.message, facts.parse_error.line, facts.parse_error.column],
         facts.engine,
         [[c.name, c.line, c.conditional] for c in facts.module_calls],
+        facts.side_effects,
     ]
 
 
 def unpack(data: list[Any]) -> ModuleFacts:
     """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input."""
     imports, definitions, all_names, all_dynamic, has_getattr = data[:5]
-    warnings, suppressions, dynamic, reexports, error, engine, calls = data[5:]
+    warnings, suppressions, dynamic, reexports, error, engine, calls, effects = data[5:]
     return ModuleFacts(
         imports=[
             ImportSite(
@@ -283,6 +289,7 @@ def unpack(data: list[Any]) -> ModuleFacts:
         has_getattr=has_getattr,
         warnings=[Warning_(*row) for row in warnings],
         module_calls=[ModuleCall(*row) for row in calls],
+        side_effects=effects,
         suppressions={int(line): codes for line, codes in suppressions},
         dynamic_imports=dynamic,
         reexport_lines=reexports,

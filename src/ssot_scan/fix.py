@@ -24,11 +24,12 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ssot_scan import dotted
 from ssot_scan.extract.decode import DecodeError, decode_source
 from ssot_scan.findings import Finding
 from ssot_scan.writes import Change
@@ -36,6 +37,7 @@ from ssot_scan.writes import write_all as write_all_changes
 
 if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis
+    from ssot_scan.facts import ModuleFacts
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Move:
     module: str
     name: str
     definition: str = ""  # what the new import must bind, checked after writing
+    origin: str = ""  # the module the statement imported from before
 
 
 @dataclass
@@ -92,6 +95,7 @@ def moves_by_file(findings: Sequence[Finding]) -> dict[str, list[Move]]:
                 rewrite.module,
                 rewrite.name,
                 rewrite.definition,
+                finding.imported_from or "",
             )
         )
     return grouped
@@ -396,6 +400,65 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
+def keep_side_effects(
+    moves: dict[str, list[Move]], analysis: Analysis
+) -> tuple[dict[str, list[Move]], list[str]]:
+    """The moves that keep the program's behaviour, and why the others are refused.
+
+    Importing a module runs it. A move that stops a file from importing a module
+    whose top level does more than bind names (a call, a registering decorator, an
+    assignment into another object) would drop that effect, unless the file still
+    imports the module some other way, or the new module's own import chain runs it.
+    A deprecation warning is no such effect: dropping it is the point of the move.
+    """
+    from ssot_scan.cycles import runtime_graph
+
+    index = analysis.index
+    graph = runtime_graph(index.graph, include_lazy=False)
+    kept: dict[str, list[Move]] = {}
+    refused: list[str] = []
+    by_rel = {source.rel: facts for source, facts in index.files}
+    for rel, file_moves in moves.items():
+        facts = by_rel.get(rel)
+        for move in file_moves:
+            effects = (
+                index.modules[move.origin].side_effects if move.origin in index.modules else []
+            )
+            if not effects or facts is None or _still_runs(move, file_moves, facts, graph):
+                kept.setdefault(rel, []).append(move)
+                continue
+            refused.append(
+                f"{rel}:{move.line}: not moved: importing `{move.origin}` runs code "
+                f"(line {effects[0]}) that `from {move.module} import {move.name}` would "
+                "no longer run"
+            )
+    return kept, refused
+
+
+def _still_runs(move: Move, moves: list[Move], facts: ModuleFacts, graph: Any) -> bool:
+    """Does the file still run ``move.origin`` once the move is made?"""
+    origin = move.origin
+    if dotted.is_within(move.module, origin) or origin in dotted.ancestors(move.module):
+        return True  # importing the new module runs its packages, the old one among them
+    for site in facts.imports:
+        if site.target is None or not dotted.is_within(site.target, origin):
+            continue
+        if (site.line, site.column) != (move.line, move.column):
+            return True  # another import of the module stays
+        moving = {m.imported for m in moves if (m.line, m.column) == (site.line, site.column)}
+        if any(n.name not in moving for n in site.names):
+            return True  # the statement keeps a name, so the import stays
+    return (
+        move.module in graph and origin in graph and bool(nx_has_path(graph, move.module, origin))
+    )
+
+
+def nx_has_path(graph: Any, source: str, target: str) -> bool:
+    import networkx as nx
+
+    return bool(nx.has_path(graph, source, target))
+
+
 def refusals(findings: Sequence[Finding]) -> list[str]:
     """Why the SSOT001 findings ``fix`` leaves alone are left alone."""
     reasons = []
@@ -460,8 +523,13 @@ def write_all(fixes: Sequence[FileFix]) -> None:
     )
 
 
-def plan(findings: Sequence[Finding], base: Path) -> list[FileFix]:
-    """One ``FileFix`` per file with movable findings, in path order."""
-    return [
-        fix_file(base / rel, rel, moves) for rel, moves in sorted(moves_by_file(findings).items())
-    ]
+def plan(
+    findings: Sequence[Finding], base: Path, analysis: Optional[Analysis] = None
+) -> tuple[list[FileFix], list[str]]:
+    """One ``FileFix`` per file with movable findings, in path order, and why the
+    moves that would drop an import's side effects are refused (with ``analysis``)."""
+    moves = moves_by_file(findings)
+    refused: list[str] = []
+    if analysis is not None:
+        moves, refused = keep_side_effects(moves, analysis)
+    return [fix_file(base / rel, rel, m) for rel, m in sorted(moves.items())], refused

@@ -18,7 +18,7 @@ from ssot_scan.extract.guard import libcst_hazard
 from ssot_scan.facts import ModuleFacts, ParseError
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "8"
+EXTRACTOR_VERSION = "9"
 
 # Text that means a module rewires imports at run time (setuptools' VendorImporter,
 # requests' ``sys.modules`` aliases): a plain text test, the same for both parsers.

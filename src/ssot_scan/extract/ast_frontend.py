@@ -16,10 +16,12 @@ from typing import Any, Optional
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
     SUPPRESS_CALLEES,
+    WARN_CALLEES,
     Context,
     FactsBuilder,
     is_deprecated_decorator,
     is_main_check,
+    is_pure_decorator,
     is_type_checking,
 )
 from ssot_scan.facts import ModuleFacts
@@ -164,6 +166,7 @@ class _Walker:
         )
 
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        self.decorated(node.decorator_list, node.lineno, ctx)
         self.b.add_definition(
             ctx,
             node.name,
@@ -175,6 +178,7 @@ class _Walker:
         self.body(node.body, ctx.entering_function(node.name))
 
     def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
+        self.decorated(node.decorator_list, node.lineno, ctx)
         self.b.add_definition(
             ctx,
             node.name,
@@ -192,13 +196,16 @@ class _Walker:
             self.b.add_global(name, node.lineno, column)
 
     def assign_statement(self, node: ast.Assign, ctx: Context) -> None:
+        self.into_other_objects(node.targets, node.lineno, ctx)
         self.assign(node.targets, node.value, ctx)
 
     def ann_assign(self, node: ast.AnnAssign, ctx: Context) -> None:
         if node.value is not None:
+            self.into_other_objects([node.target], node.lineno, ctx)
             self.assign([node.target], node.value, ctx)
 
     def aug_assign(self, node: ast.AugAssign, ctx: Context) -> None:
+        self.into_other_objects([node.target], node.lineno, ctx)
         if (
             ctx.top_level
             and isinstance(node.target, ast.Name)
@@ -314,6 +321,8 @@ class _Walker:
                 self.b.extend_all(string_list(arg) if arg is not None else None)
             return
         self.b.add_call(ctx, callee, value.lineno)
+        if callee not in WARN_CALLEES:
+            self.b.add_side_effect(ctx, value.lineno)
         keywords = {k.arg: k.value for k in value.keywords if k.arg}
         message = value.args[0] if value.args else keywords.get("message")
         category = value.args[1] if len(value.args) > 1 else keywords.get("category")
@@ -324,6 +333,19 @@ class _Walker:
             dotted(category) if category is not None else None,
             value.lineno,
         )
+
+    def decorated(self, decorators: list[ast.expr], line: int, ctx: Context) -> None:
+        """A decorator that may register what it decorates is a side effect."""
+        for decorator in decorators:
+            call = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if not is_pure_decorator(dotted(call)):
+                self.b.add_side_effect(ctx, line)
+                return
+
+    def into_other_objects(self, targets: list[ast.expr], line: int, ctx: Context) -> None:
+        """``x.y = ...`` or ``d[k] = ...``: the module changes an object it does not own."""
+        if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
+            self.b.add_side_effect(ctx, line)
 
     def deprecation(self, decorators: list[ast.expr]) -> Optional[str]:
         for decorator in decorators:

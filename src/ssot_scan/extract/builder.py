@@ -40,6 +40,47 @@ def is_main_check(sides: tuple[Optional[str], Optional[str]]) -> bool:
 # ``with contextlib.suppress(ImportError):`` guards its body like a ``try``.
 SUPPRESS_CALLEES = frozenset({"suppress", "contextlib.suppress"})
 WARN_CALLEES = frozenset({"warn", "warnings.warn", "_warnings.warn"})
+# Decorators that only wrap what they decorate; any other may register it somewhere
+# (``@receiver(signal)``, ``@app.route``, ``@register``): a side effect of importing.
+PURE_DECORATORS = frozenset(
+    {
+        "property",
+        "staticmethod",
+        "classmethod",
+        "dataclass",
+        "dataclasses.dataclass",
+        "functools.wraps",
+        "wraps",
+        "functools.cache",
+        "cache",
+        "functools.lru_cache",
+        "lru_cache",
+        "functools.cached_property",
+        "cached_property",
+        "functools.total_ordering",
+        "total_ordering",
+        "functools.singledispatch",
+        "singledispatch",
+        "typing.overload",
+        "overload",
+        "typing.final",
+        "final",
+        "abc.abstractmethod",
+        "abstractmethod",
+        "contextlib.contextmanager",
+        "contextmanager",
+        "contextlib.asynccontextmanager",
+        "asynccontextmanager",
+        "typing.runtime_checkable",
+        "runtime_checkable",
+        "enum.unique",
+        "unique",
+    }
+)
+
+
+def is_pure_decorator(callee: Optional[str]) -> bool:
+    return callee is not None and (callee in PURE_DECORATORS or is_deprecated_decorator(callee))
 
 
 @dataclass(frozen=True)
@@ -260,6 +301,11 @@ class FactsBuilder:
                 function=function,
             )
         )
+
+    def add_side_effect(self, ctx: Context, line: int) -> None:
+        """A top-level statement that does more than bind the module's own names."""
+        if ctx.top_level and not ctx.main_block and line not in self.facts.side_effects:
+            self.facts.side_effects.append(line)
 
     def add_call(self, ctx: Context, callee: Optional[str], line: int) -> None:
         """``name(...)`` as a module-level statement (a helper that may warn)."""

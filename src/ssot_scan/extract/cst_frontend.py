@@ -18,10 +18,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
     SUPPRESS_CALLEES,
+    WARN_CALLEES,
     Context,
     FactsBuilder,
     is_deprecated_decorator,
     is_main_check,
+    is_pure_decorator,
     is_type_checking,
 )
 from ssot_scan.facts import ModuleFacts
@@ -240,6 +242,7 @@ class _Walker:
 
     def function_def(self, node: cst.FunctionDef, ctx: Context) -> None:
         line, column = self.start(node)
+        self.decorated(node.decorators, line, ctx)
         self.b.add_definition(
             ctx,
             node.name.value,
@@ -252,6 +255,7 @@ class _Walker:
 
     def class_def(self, node: cst.ClassDef, ctx: Context) -> None:
         line, column = self.start(node)
+        self.decorated(node.decorators, line, ctx)
         self.b.add_definition(
             ctx,
             node.name.value,
@@ -269,13 +273,16 @@ class _Walker:
             self.b.add_global(declared.name.value, line, column)
 
     def assign_statement(self, node: cst.Assign, ctx: Context) -> None:
+        self.into_other_objects([t.target for t in node.targets], node, ctx)
         self.assign([t.target for t in node.targets], node.value, ctx)
 
     def ann_assign(self, node: cst.AnnAssign, ctx: Context) -> None:
         if node.value is not None:
+            self.into_other_objects([node.target], node, ctx)
             self.assign([node.target], node.value, ctx)
 
     def aug_assign(self, node: cst.AugAssign, ctx: Context) -> None:
+        self.into_other_objects([node.target], node, ctx)
         if (
             ctx.top_level
             and isinstance(node.target, cst.Name)
@@ -397,6 +404,8 @@ class _Walker:
         category = positional[1] if len(positional) > 1 else keywords.get("category")
         line, _ = self.start(value)
         self.b.add_call(ctx, callee, line)
+        if callee not in WARN_CALLEES:
+            self.b.add_side_effect(ctx, line)
         self.b.add_warning_call(
             ctx,
             callee,
@@ -404,6 +413,22 @@ class _Walker:
             dotted(category) if category is not None else None,
             line,
         )
+
+    def decorated(self, decorators: Sequence[cst.Decorator], line: int, ctx: Context) -> None:
+        """A decorator that may register what it decorates is a side effect."""
+        for decorator in decorators:
+            expr = decorator.decorator
+            call = expr.func if isinstance(expr, cst.Call) else expr
+            if not is_pure_decorator(dotted(call)):
+                self.b.add_side_effect(ctx, line)
+                return
+
+    def into_other_objects(
+        self, targets: Sequence[cst.BaseExpression], node: cst.CSTNode, ctx: Context
+    ) -> None:
+        """``x.y = ...`` or ``d[k] = ...``: the module changes an object it does not own."""
+        if any(isinstance(t, (cst.Attribute, cst.Subscript)) for t in targets):
+            self.b.add_side_effect(ctx, self.start(node)[0])
 
     def deprecation(self, decorators: Sequence[cst.Decorator]) -> Optional[str]:
         for decorator in decorators:
