@@ -49,7 +49,7 @@ def test_a_module_that_only_binds_names_is_moved_away_from(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
     write_project(tmp_path, _project("from pkg.registry import REGISTRY\n\nX = 1\n"))
-    code, out, err = run_cli(["fix", "--no-cache"], tmp_path)
+    code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
     assert code == 0, err
     assert (tmp_path / "app" / "a.py").read_text() == "from pkg.registry import REGISTRY\n"
 
