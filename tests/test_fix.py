@@ -145,3 +145,27 @@ def test_moved_names_join_a_parenthesised_import_in_its_layout(
     # Django's http/request.py: the moved name used to get a second statement beside
     # a parenthesised import of the same module.
     assert fixed(tmp_path, run_cli, existing + "from pkg.core import Thing\n") == expected
+
+
+def test_the_fast_path_rewrites_exactly_as_the_metadata_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Module-level statements are found by counting lines, without libcst's metadata
+    # pass over the whole tree; the result must not differ by a byte.
+    import shutil
+
+    from ssot_scan import fix as fix_module
+    from ssot_scan.config import load_config, load_rule_packs
+    from ssot_scan.scan import run_scan
+
+    root = tmp_path / "websocket_app"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "websocket_app", root)
+    config = load_config([root])
+    load_rule_packs(config, [])
+    config.select = ["SSOT001", "SSOT002"]
+    findings = run_scan([root], config).findings
+    fast, _ = fix_module.plan(findings, root)
+    assert any(f.after is not None and f.after != f.before for f in fast)
+    monkeypatch.setattr(fix_module._Rewriter, "rewrite_top_level", lambda self, tree: None)
+    slow, _ = fix_module.plan(findings, root)
+    assert [(f.rel, f.after, f.moved) for f in fast] == [(f.rel, f.after, f.moved) for f in slow]

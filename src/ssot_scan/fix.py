@@ -192,10 +192,45 @@ class _Rewriter(cst.CSTTransformer):
         self.done: set[tuple[int, int]] = set()
         self.moved = 0
         self.created: list[cst.SimpleStatementLine] = []  # the statements this run wrote
+        # Positions of module-level statements, when the fast path computed them.
+        self.known: Optional[dict[int, tuple[int, int]]] = None
 
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:
+        if self.known is not None:
+            return self.known.get(id(node), (0, 0))
         start = self.get_metadata(PositionProvider, node).start
         return start.line, start.column + 1
+
+    def rewrite_top_level(self, tree: cst.Module) -> Optional[cst.Module]:
+        """The rewrite without a metadata pass over the whole tree, when every
+        statement to move sits at module level (the common case): positions come
+        from counting lines, and only the module's own statements are visited.
+        None: some move is nested (or a line count disagrees); take the slow path."""
+        known: dict[int, tuple[int, int]] = {}
+        line = 1 + len(tree.header)
+        for statement in tree.body:
+            start = line + len(statement.leading_lines)
+            if (
+                isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.ImportFrom)
+            ):
+                known[id(statement.body[0])] = (start, 1)
+            line += tree.code_for_node(statement).count("\n")
+        if not set(self.pending) <= set(known.values()):
+            return None
+        self.known = known
+        body: list[cst.BaseStatement] = []
+        for statement in tree.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                result = self.leave_SimpleStatementLine(statement, statement)
+                if isinstance(result, cst.FlattenSentinel):
+                    body.extend(result.nodes)
+                    continue
+                body.append(result)
+            else:
+                body.append(statement)
+        return tree.with_changes(body=body)
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -373,7 +408,10 @@ def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
     except (SyntaxError, ValueError):
         ast_reads_it = False
     rewriter = _Rewriter(moves)
-    new_tree = MetadataWrapper(tree).visit(rewriter)
+    new_tree = rewriter.rewrite_top_level(tree)
+    if new_tree is None:
+        rewriter = _Rewriter(moves)
+        new_tree = MetadataWrapper(tree).visit(rewriter)
     missing = set(rewriter.pending) - rewriter.done
     for line, column in sorted(missing):
         result.problems.append(
