@@ -201,22 +201,18 @@ class _Rewriter(cst.CSTTransformer):
         start = self.get_metadata(PositionProvider, node).start
         return start.line, start.column + 1
 
-    def rewrite_top_level(self, tree: cst.Module) -> Optional[cst.Module]:
+    def rewrite_top_level(
+        self, tree: cst.Module, ast_tree: Optional[ast.Module] = None
+    ) -> Optional[cst.Module]:
         """The rewrite without a metadata pass over the whole tree, when every
         statement to move sits at module level (the common case): positions come
-        from counting lines, and only the module's own statements are visited.
-        None: some move is nested (or a line count disagrees); take the slow path."""
-        known: dict[int, tuple[int, int]] = {}
-        line = 1 + len(tree.header)
-        for statement in tree.body:
-            start = line + len(statement.leading_lines)
-            if (
-                isinstance(statement, cst.SimpleStatementLine)
-                and len(statement.body) == 1
-                and isinstance(statement.body[0], cst.ImportFrom)
-            ):
-                known[id(statement.body[0])] = (start, 1)
-            line += tree.code_for_node(statement).count("\n")
+        from ``ast`` (statement by statement, libcst's and ast's module bodies
+        align) or from counting lines, and only the module's own statements are
+        visited. None: some move is nested, or the two do not align; take the
+        slow path."""
+        known = self._aligned(tree, ast_tree) if ast_tree is not None else None
+        if known is None:
+            known = self._counted(tree)
         if not set(self.pending) <= set(known.values()):
             return None
         self.known = known
@@ -231,6 +227,46 @@ class _Rewriter(cst.CSTTransformer):
             else:
                 body.append(statement)
         return tree.with_changes(body=body)
+
+    @staticmethod
+    def _aligned(tree: cst.Module, ast_tree: ast.Module) -> Optional[dict[int, tuple[int, int]]]:
+        """Positions of module-level ``from`` imports read off ``ast``: a line of
+        ``a; b`` is one libcst statement and two ast ones, any other statement one
+        of each. None when the bodies do not align."""
+        known: dict[int, tuple[int, int]] = {}
+        nodes = ast_tree.body
+        at = 0
+        for statement in tree.body:
+            count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+            if at + count > len(nodes):
+                return None
+            if (
+                isinstance(statement, cst.SimpleStatementLine)
+                and count == 1
+                and isinstance(statement.body[0], cst.ImportFrom)
+            ):
+                node = nodes[at]
+                if not isinstance(node, ast.ImportFrom):
+                    return None
+                known[id(statement.body[0])] = (node.lineno, node.col_offset + 1)
+            at += count
+        return known if at == len(nodes) else None
+
+    @staticmethod
+    def _counted(tree: cst.Module) -> dict[int, tuple[int, int]]:
+        """Positions of module-level ``from`` imports by counting generated lines."""
+        known: dict[int, tuple[int, int]] = {}
+        line = 1 + len(tree.header)
+        for statement in tree.body:
+            start = line + len(statement.leading_lines)
+            if (
+                isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.ImportFrom)
+            ):
+                known[id(statement.body[0])] = (start, 1)
+            line += tree.code_for_node(statement).count("\n")
+        return known
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -273,12 +309,14 @@ class _Rewriter(cst.CSTTransformer):
 
 
 def _parses(text: str, original_parses_with_ast: bool) -> Optional[str]:
-    """None when ``text`` parses; else why not."""
-    try:
-        cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        return f"libcst: {exc.message}"
-    if original_parses_with_ast:
+    """None when ``text`` parses; else why not. ``ast`` is the judge when it could
+    read the original (it is what runs the file); libcst only when it could not."""
+    if not original_parses_with_ast:
+        try:
+            cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            return f"libcst: {exc.message}"
+    else:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -403,12 +441,12 @@ def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
-        ast_reads_it = True
+            ast_tree: Optional[ast.Module] = ast.parse(text)
     except (SyntaxError, ValueError):
-        ast_reads_it = False
+        ast_tree = None
+    ast_reads_it = ast_tree is not None
     rewriter = _Rewriter(moves)
-    new_tree = rewriter.rewrite_top_level(tree)
+    new_tree = rewriter.rewrite_top_level(tree, ast_tree)
     if new_tree is None:
         rewriter = _Rewriter(moves)
         new_tree = MetadataWrapper(tree).visit(rewriter)
