@@ -382,8 +382,8 @@ def check(
     Exit codes: 0 within budget, 1 over budget, 2 usage or configuration error.
 
     Other commands: `ssot-scan baseline` writes a baseline, `ssot-scan fix` moves
-    imports to their canonical path, `ssot-scan trend FILE` shows a history,
-    `ssot-scan clean` deletes the cache.
+    imports to their canonical path, `ssot-scan plan` writes a rule pack to review,
+    `ssot-scan trend FILE` shows a history, `ssot-scan clean` deletes the cache.
     """
     opts = _options(**scan)
 
