@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from helpers import write_project
+from helpers import THREE_FINDINGS, write_project
 
 RunCli = Callable[..., "tuple[int, str, str]"]
+MakeProject = Callable[..., Path]
 
 CONFIG = """\
 [[tool.ssot-scan.canonical]]
@@ -169,3 +170,69 @@ def test_the_fast_path_rewrites_exactly_as_the_metadata_pass(
     monkeypatch.setattr(fix_module._Rewriter, "rewrite_top_level", lambda *args: None)
     slow, _ = fix_module.plan(findings, root)
     assert [(f.rel, f.after, f.moved) for f in fast] == [(f.rel, f.after, f.moved) for f in slow]
+
+
+def test_a_latin1_file_whose_bytes_are_valid_utf8_is_refused_not_reencoded(
+    tmp_path: Path, make_project: MakeProject, run_cli: RunCli
+) -> None:
+    # Decoded as latin-1 and written back as UTF-8, "Ã©" would become four bytes.
+    make_project(tmp_path, THREE_FINDINGS)
+    path = tmp_path / "pkg" / "c.py"
+    data = "# -*- coding: latin-1 -*-\nfrom pkg.helpers import Thing\nS = 'é'\n".encode()
+    path.write_bytes(data)
+    code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
+    assert code == 0
+    assert "pkg/c.py: not rewritten: only UTF-8 files without a BOM are" in err
+    assert path.read_bytes() == data
+
+
+def test_libcst_failing_on_one_file_leaves_it_alone_and_goes_on(
+    tmp_path: Path, make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import libcst
+
+    make_project(tmp_path, {**THREE_FINDINGS, "pkg/e.py": "from pkg.helpers import Thing\n"})
+    real = libcst.parse_module
+
+    def failing(text: str, *args: object, **kwargs: object) -> libcst.Module:
+        if text.startswith("from pkg.helpers import Thing\n") and "# e" not in text:
+            raise libcst.CSTValidationError("Cannot have a return.5 here")
+        return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    (tmp_path / "pkg" / "e.py").write_text("# e\nfrom pkg.helpers import Thing\n")
+    monkeypatch.setattr(libcst, "parse_module", failing)
+    code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
+    assert code == 0, err
+    assert "pkg/c.py: not rewritten: libcst failed (CSTValidationError" in err
+    assert (tmp_path / "pkg" / "c.py").read_text() == "from pkg.helpers import Thing\n"
+    assert (tmp_path / "pkg" / "e.py").read_text() == "# e\nfrom pkg.core import Thing\n"
+
+
+def test_a_moved_name_never_joins_an_import_above_a_rebinding(
+    tmp_path: Path, make_project: MakeProject, run_cli: RunCli
+) -> None:
+    # Merged into line 1, `Thing` would be bound before `def Thing`, which would win.
+    make_project(tmp_path, THREE_FINDINGS)
+    path = tmp_path / "pkg" / "c.py"
+    path.write_text(
+        "from pkg.core import Thing as Core\n\n\ndef Thing():\n    pass\n\n\n"
+        "from pkg.helpers import Thing\n"
+    )
+    code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
+    assert code == 0, err
+    assert path.read_text() == (
+        "from pkg.core import Thing as Core\n\n\ndef Thing():\n    pass\n\n\n"
+        "from pkg.core import Thing\n"
+    )
+
+
+def test_a_moved_name_joins_an_earlier_import_when_nothing_between_mentions_it(
+    tmp_path: Path, make_project: MakeProject, run_cli: RunCli
+) -> None:
+    make_project(tmp_path, THREE_FINDINGS)
+    path = tmp_path / "pkg" / "c.py"
+    path.write_text("from pkg.core import Other\n\nX = 1\nfrom pkg.helpers import Thing\n")
+    (tmp_path / "pkg" / "core.py").write_text("class Thing:\n    pass\n\n\nOther = 1\n")
+    code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
+    assert code == 0, err
+    assert path.read_text() == "from pkg.core import Other, Thing\n\nX = 1\n"

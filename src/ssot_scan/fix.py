@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import ast
 import difflib
+import io
 import os
+import re
 import stat
+import tokenize
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -356,6 +359,9 @@ def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLi
         extra = [a for a in _names(node) if (a.evaluated_name, a.evaluated_alias) not in existing]
         if statement.trailing_whitespace.comment is not None:
             continue  # a comment belongs to its line: keep the statement
+        bound = {a.evaluated_alias or a.evaluated_name for a in _names(node)}
+        if _mentioned(module, body[target_index + 1 : index], bound):
+            continue  # binding earlier would change what the statements between see
         if extra:
             body[target_index] = target.with_changes(
                 body=[target_node.with_changes(names=_appended(target_node, extra))]
@@ -364,6 +370,13 @@ def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLi
     if not remove:
         return module
     return module.with_changes(body=[s for i, s in enumerate(body) if i not in remove])
+
+
+def _mentioned(module: cst.Module, statements: Sequence[cst.CSTNode], names: set[str]) -> bool:
+    """Does any of ``statements`` bind or use one of ``names``? (A word match: it may
+    say yes for a mere mention, never no for a real one.)"""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
+    return any(pattern.search(module.code_for_node(s)) for s in statements)
 
 
 def _appended(node: cst.ImportFrom, extra: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
@@ -430,9 +443,26 @@ def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
     if not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         result.problems.append(f"{rel}: not rewritten: the file is read-only")
         return result
-    if data.startswith(b"\xef\xbb\xbf") or not _utf8(data):
-        result.problems.append(f"{rel}: not rewritten: only UTF-8 files without a BOM are")
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    if data.startswith(b"\xef\xbb\xbf") or not _utf8(data) or encoding != "utf-8":
+        # Written back as UTF-8, a latin-1 file would change its string literals
+        # even when its bytes happen to be valid UTF-8.
+        result.problems.append(
+            f"{rel}: not rewritten: only UTF-8 files without a BOM are (declared: {encoding})"
+        )
         return result
+    try:
+        return _rewrite(result, text, moves)
+    except Exception as exc:  # libcst's own errors on one file: leave it, go on
+        result.problems.append(
+            f"{rel}: not rewritten: libcst failed ({type(exc).__name__}: {exc})"
+        )
+        result.after = None
+        return result
+
+
+def _rewrite(result: FileFix, text: str, moves: list[Move]) -> FileFix:
+    rel = result.rel
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
