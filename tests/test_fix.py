@@ -83,12 +83,14 @@ def test_a_suppressed_finding_is_left_alone(tmp_path: Path, run_cli: RunCli) -> 
     assert fixed(tmp_path, run_cli, source) == source
 
 
-def test_a_relative_import_is_reported_not_rewritten(tmp_path: Path, run_cli: RunCli) -> None:
+def test_a_relative_import_is_moved_to_the_absolute_canonical_path(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # Names that stay keep the relative form; a moved one gets the absolute path.
     root = project(tmp_path, "from .core import Thing\n")
     code, _, err = run_cli(["fix", "--no-cache"], root)
-    assert code == 0
-    assert (root / "pkg" / "use.py").read_text() == "from .core import Thing\n"
-    assert "pkg/use.py:1:1: not rewritten" in err
+    assert code == 0, err
+    assert (root / "pkg" / "use.py").read_text() == "from pkg.api import Thing\n"
 
 
 def test_diff_writes_nothing_and_fails_when_there_is_work(tmp_path: Path, run_cli: RunCli) -> None:
@@ -236,3 +238,14 @@ def test_a_moved_name_joins_an_earlier_import_when_nothing_between_mentions_it(
     code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
     assert code == 0, err
     assert path.read_text() == "from pkg.core import Other, Thing\n\nX = 1\n"
+
+
+def test_a_relative_import_keeps_its_other_names_relative(
+    tmp_path: Path, make_project: MakeProject, run_cli: RunCli
+) -> None:
+    make_project(tmp_path, THREE_FINDINGS)
+    path = tmp_path / "pkg" / "c.py"
+    path.write_text("from .helpers import DEFAULT, Thing\n")
+    code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
+    assert code == 0, err
+    assert path.read_text() == "from .helpers import DEFAULT\nfrom pkg.core import Thing\n"

@@ -281,7 +281,7 @@ class _Rewriter(cst.CSTTransformer):
         statement = original.body[0]
         key = self._position(statement)
         moves = self.pending.get(key)
-        if not moves or statement.relative or isinstance(statement.names, cst.ImportStar):
+        if not moves or isinstance(statement.names, cst.ImportStar):
             return updated
         keep, moved = _partition(statement, moves)
         if not moved:
@@ -484,7 +484,7 @@ def _rewrite(result: FileFix, text: str, moves: list[Move]) -> FileFix:
     for line, column in sorted(missing):
         result.problems.append(
             f"{rel}:{line}:{column}: not rewritten: the statement is not a plain "
-            "absolute from-import on a line of its own"
+            "from-import on a line of its own"
         )
     if not rewriter.moved:
         return result
