@@ -58,12 +58,13 @@ def test_other_names_and_their_comments_stay(tmp_path: Path, run_cli: RunCli) ->
         )
         """,
     )
-    assert text == "from pkg.core import (\n    Other,  # keep me\n)\nfrom pkg.api import Thing\n"
+    # The moved name goes where isort puts it: pkg.api sorts before pkg.core.
+    assert text == "from pkg.api import Thing\nfrom pkg.core import (\n    Other,  # keep me\n)\n"
 
 
 def test_a_moved_name_keeps_its_local_alias(tmp_path: Path, run_cli: RunCli) -> None:
     text = fixed(tmp_path, run_cli, "from pkg.core import Other, Thing as T\n")
-    assert text == "from pkg.core import Other\nfrom pkg.api import Thing as T\n"
+    assert text == "from pkg.api import Thing as T\nfrom pkg.core import Other\n"
 
 
 def test_moved_names_join_an_earlier_import_of_the_canonical_module(
@@ -249,3 +250,41 @@ def test_a_relative_import_keeps_its_other_names_relative(
     code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
     assert code == 0, err
     assert path.read_text() == "from .helpers import DEFAULT\nfrom pkg.core import Thing\n"
+
+
+def test_a_file_ruff_isort_accepted_before_it_accepts_after(
+    tmp_path: Path, make_project: MakeProject, run_cli: RunCli
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    if (
+        shutil.which("ruff") is None
+        and subprocess.run(
+            [sys.executable, "-m", "ruff", "--version"], capture_output=True
+        ).returncode
+    ):
+        pytest.skip("ruff is not installed")
+    make_project(
+        tmp_path,
+        {
+            **THREE_FINDINGS,
+            "pkg/alpha.py": "A = 1\n",
+            "pkg/zeta.py": "Z = 1\n",
+            "pkg/c.py": (
+                "import os\n\nfrom pkg.alpha import A\nfrom pkg.helpers import Thing\n"
+                "from pkg.zeta import Z\n\nprint(os, A, Thing, Z)\n"
+            ),
+        },
+    )
+    ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I", "pkg/c.py"]
+    assert subprocess.run(ruff, cwd=tmp_path, capture_output=True).returncode == 0
+    code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "pkg" / "c.py").read_text() == (
+        "import os\n\nfrom pkg.alpha import A\nfrom pkg.core import Thing\n"
+        "from pkg.zeta import Z\n\nprint(os, A, Thing, Z)\n"
+    )
+    done = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout

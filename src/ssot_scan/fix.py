@@ -372,6 +372,54 @@ def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLi
     return module.with_changes(body=[s for i, s in enumerate(body) if i not in remove])
 
 
+def _from_module(statement: cst.BaseStatement) -> Optional[str]:
+    """``M`` of a module-level ``from M import ...`` line, else None."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    node = statement.body[0]
+    if not isinstance(node, cst.ImportFrom) or node.relative:
+        return None
+    return _dotted(node.module)
+
+
+def _place_sorted(module: cst.Module, created: list[cst.SimpleStatementLine]) -> cst.Module:
+    """Move each statement this fix wrote to where isort (ruff ``I``) would put it:
+    among the run of ``from`` imports it sits in, when that run is sorted already
+    (a run is consecutive lines with no blank line between, as isort's sections
+    are). A file whose imports were never sorted keeps the order it had."""
+    body = list(module.body)
+    changed = False
+    for statement in created:
+        index = next((i for i, s in enumerate(body) if s is statement), None)
+        own = _from_module(statement)
+        if index is None or statement.leading_lines or own is None:
+            continue
+        rest = body[:index] + body[index + 1 :]
+        start = index
+        while start > 0 and _from_module(rest[start - 1]) is not None:
+            start -= 1
+            if rest[start].leading_lines:
+                break  # blank lines above it: it starts the run
+        end = index
+        while (
+            end < len(rest)
+            and _from_module(rest[end]) is not None
+            and not (rest[end].leading_lines)
+        ):
+            end += 1
+        run = rest[start:end]
+        keys = [(_from_module(s) or "").lower() for s in run]
+        if not run or keys != sorted(keys):
+            continue
+        position = start + sum(1 for k in keys if k <= own.lower())
+        if position == start and run[0].leading_lines:
+            continue  # the run's first line carries the blank lines above it
+        rest.insert(position, statement)
+        if [id(s) for s in rest] != [id(s) for s in body]:
+            body, changed = rest, True
+    return module.with_changes(body=body) if changed else module
+
+
 def _mentioned(module: cst.Module, statements: Sequence[cst.CSTNode], names: set[str]) -> bool:
     """Does any of ``statements`` bind or use one of ``names``? (A word match: it may
     say yes for a mere mention, never no for a real one.)"""
@@ -488,7 +536,8 @@ def _rewrite(result: FileFix, text: str, moves: list[Move]) -> FileFix:
         )
     if not rewriter.moved:
         return result
-    new_text = _merge_into_existing(new_tree, rewriter.created).code
+    merged = _merge_into_existing(new_tree, rewriter.created)
+    new_text = _place_sorted(merged, rewriter.created).code
     problem = _parses(new_text, ast_reads_it)
     if problem is not None:
         result.problems.append(f"{rel}: not rewritten: the result would not parse ({problem})")
