@@ -288,3 +288,24 @@ def test_a_file_ruff_isort_accepted_before_it_accepts_after(
     )
     done = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "from pkg.core import (\n    Other,  # keep me\n    Thing,  # type: ignore[misc]\n)\n",
+            "from pkg.api import Thing  # type: ignore[misc]\n"
+            "from pkg.core import (\n    Other,  # keep me\n)\n",
+        ),
+        (
+            "from pkg.core import (\n    Thing,  # pylint: disable=unused-import\n)\n",
+            "from pkg.api import Thing  # pylint: disable=unused-import\n",
+        ),
+    ],
+    ids=["with-a-kept-name", "alone"],
+)
+def test_a_moved_names_own_comment_goes_with_it(
+    tmp_path: Path, run_cli: RunCli, source: str, expected: str
+) -> None:
+    assert fixed(tmp_path, run_cli, source) == expected

@@ -106,19 +106,29 @@ def moves_by_file(findings: Sequence[Finding]) -> dict[str, list[Move]]:
 
 def _partition(
     statement: cst.ImportFrom, moves: list[Move]
-) -> tuple[list[cst.ImportAlias], dict[str, list[cst.ImportAlias]]]:
-    """The names that stay, and those that move, by the module they move to."""
+) -> tuple[list[cst.ImportAlias], dict[str, list[cst.ImportAlias]], dict[str, list[str]]]:
+    """The names that stay, those that move (by the module they move to), and the
+    comments that end a moved name's own line (``# type: ignore[...]``): they go
+    with the name."""
     keep: list[cst.ImportAlias] = []
     moved: dict[str, list[cst.ImportAlias]] = {}
+    comments: dict[str, list[str]] = {}
     by_name = {(m.imported, m.bound): m for m in moves}
     for alias in _names(statement):
         bound = alias.evaluated_alias or alias.evaluated_name
         move = by_name.get((alias.evaluated_name, bound))
         if move is None:
             keep.append(alias)
-        else:
-            moved.setdefault(move.module, []).append(_alias(move.name, move.bound))
-    return keep, moved
+            continue
+        moved.setdefault(move.module, []).append(_alias(move.name, move.bound))
+        comma = alias.comma
+        if isinstance(comma, cst.Comma) and isinstance(
+            comma.whitespace_after, cst.ParenthesizedWhitespace
+        ):
+            comment = comma.whitespace_after.first_line.comment
+            if comment is not None:
+                comments.setdefault(move.module, []).append(comment.value)
+    return keep, moved, comments
 
 
 def _close_after_removal(
@@ -283,7 +293,7 @@ class _Rewriter(cst.CSTTransformer):
         moves = self.pending.get(key)
         if not moves or isinstance(statement.names, cst.ImportStar):
             return updated
-        keep, moved = _partition(statement, moves)
+        keep, moved, comments = _partition(statement, moves)
         if not moved:
             return updated
         self.done.add(key)
@@ -294,14 +304,23 @@ class _Rewriter(cst.CSTTransformer):
                     cst.ImportFrom(
                         module=_module_expr(module), names=_without_trailing_comma(aliases)
                     )
-                ]
+                ],
+                trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "),
+                    comment=cst.Comment("  ".join(comments[module])),
+                )
+                if module in comments
+                else cst.TrailingWhitespace(),
             )
             for module, aliases in sorted(moved.items())
         ]
         if not keep:
+            trailing = updated.trailing_whitespace
             first = new_lines[0].with_changes(
                 leading_lines=updated.leading_lines,
-                trailing_whitespace=updated.trailing_whitespace,
+                trailing_whitespace=trailing
+                if trailing.comment is not None
+                else new_lines[0].trailing_whitespace,
             )
             self.created.extend([first, *new_lines[1:]])
             return cst.FlattenSentinel([first, *new_lines[1:]])
