@@ -87,15 +87,26 @@ def _advice(index: Index, use: DeprecatedUse, exporters: Exporters) -> Optional[
             resolved = index.symbols.resolve(use.site.target, use.imported.name)
             if resolved.kind in (DEFINITION, MODULE):
                 given = resolved.target
-    if dep.declared_by == "rule-pack" and dep.replacement:
-        found = _pointing_at(index, dep.replacement, name, given)
-        return found or _pointing_at(index, dep.replacement, None, given)
+    same = None
     if use.kind == "module" and given is not None and name is not None:
         # The deprecated module merely passes the name on: the same object is
         # reachable elsewhere (a deprecated symbol has no such way out).
         same = _same_object(index, given, name, exporters)
-        if same is not None:
+    if dep.declared_by == "rule-pack" and dep.replacement:
+        found = _pointing_at(index, dep.replacement, name, given)
+        canonical = exporters.get(given, ("", {}))[0] if given is not None else ""
+        # The rule's module may bind the name to another object (following it would
+        # change the program), or to the same one off its canonical path (a second
+        # move would follow): then go straight where the object belongs.
+        astray = found is not None and (
+            not found.same_object
+            or (same is not None and same.module == canonical != found.module)
+        )
+        if same is not None and found is not None and found.name == name and astray:
             return same
+        return found or _pointing_at(index, dep.replacement, None, given)
+    if same is not None:
+        return same
     if dep.replacement:
         return _pointing_at(index, dep.replacement, name, given)
     return None
