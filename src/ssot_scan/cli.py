@@ -528,7 +528,9 @@ def fix_command(diff: bool, **scan: Any) -> None:
             touched = {f.rel for f in changed}
             before = sum(1 for f in result.findings if f.code == "SSOT005" and f.path in touched)
             fix.write_all(changed)
-            _, analysis = analyse_project(opts.paths, config, opts.jobs, opts.cache_dir, False)
+            _, analysis = analyse_project(
+                opts.paths, config, opts.jobs, opts.cache_dir, opts.use_cache
+            )
             problems = fix.verify(changed, analysis, before)
             if problems:
                 fix.restore(changed)
