@@ -253,15 +253,12 @@ class _Rewriter(cst.CSTTransformer):
             count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
             if at + count > len(nodes):
                 return None
-            if (
-                isinstance(statement, cst.SimpleStatementLine)
-                and count == 1
-                and isinstance(statement.body[0], cst.ImportFrom)
-            ):
+            import_from = _single_import_from(statement)
+            if import_from is not None:
                 node = nodes[at]
                 if not isinstance(node, ast.ImportFrom):
                     return None
-                known[id(statement.body[0])] = (node.lineno, node.col_offset + 1)
+                known[id(import_from)] = (node.lineno, node.col_offset + 1)
             at += count
         return known if at == len(nodes) else None
 
@@ -271,13 +268,9 @@ class _Rewriter(cst.CSTTransformer):
         known: dict[int, tuple[int, int]] = {}
         line = 1 + len(tree.header)
         for statement in tree.body:
-            start = line + len(statement.leading_lines)
-            if (
-                isinstance(statement, cst.SimpleStatementLine)
-                and len(statement.body) == 1
-                and isinstance(statement.body[0], cst.ImportFrom)
-            ):
-                known[id(statement.body[0])] = (start, 1)
+            import_from = _single_import_from(statement)
+            if import_from is not None:
+                known[id(import_from)] = (line + len(statement.leading_lines), 1)
             line += tree.code_for_node(statement).count("\n")
         return known
 
@@ -286,9 +279,9 @@ class _Rewriter(cst.CSTTransformer):
     ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]]:
         """Split the names that move out of this ``from M import ...`` into
         statements of their own, right below it (or in its place, if none stays)."""
-        if len(original.body) != 1 or not isinstance(original.body[0], cst.ImportFrom):
+        statement = _single_import_from(original)
+        if statement is None:
             return updated
-        statement = original.body[0]
         key = self._position(statement)
         moves = self.pending.get(key)
         if not moves or isinstance(statement.names, cst.ImportStar):
@@ -351,23 +344,20 @@ def _parses(text: str, original_parses_with_ast: bool) -> Optional[str]:
 def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLine]) -> cst.Module:
     """Fold a statement this fix wrote into an earlier module-level ``from M import``
     of the same module. Statements the author wrote are never merged or removed."""
-    ours = {id(statement) for statement in created}
+    ours = {id(statement): statement for statement in created}
     first_at: dict[str, int] = {}
     body = list(module.body)
     remove: set[int] = set()
     for index, statement in enumerate(body):
-        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-            continue
-        node = statement.body[0]
-        if not isinstance(node, cst.ImportFrom) or node.relative:
-            continue
-        if isinstance(node.names, cst.ImportStar):
+        node = _single_import_from(statement)
+        if node is None or node.relative or isinstance(node.names, cst.ImportStar):
             continue
         name = _dotted(node.module)
         if name not in first_at:
             first_at[name] = index
             continue
-        if id(statement) not in ours:
+        written = ours.get(id(statement))
+        if written is None:
             continue
         target_index = first_at[name]
         target = body[target_index]
@@ -376,7 +366,7 @@ def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLi
         assert isinstance(target_node, cst.ImportFrom)
         existing = {(a.evaluated_name, a.evaluated_alias) for a in _names(target_node)}
         extra = [a for a in _names(node) if (a.evaluated_name, a.evaluated_alias) not in existing]
-        if statement.trailing_whitespace.comment is not None:
+        if written.trailing_whitespace.comment is not None:
             continue  # a comment belongs to its line: keep the statement
         bound = {a.evaluated_alias or a.evaluated_name for a in _names(node)}
         if _mentioned(module, body[target_index + 1 : index], bound):
@@ -391,12 +381,19 @@ def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLi
     return module.with_changes(body=[s for i, s in enumerate(body) if i not in remove])
 
 
-def _from_module(statement: cst.BaseStatement) -> Optional[str]:
-    """``M`` of a module-level ``from M import ...`` line, else None."""
+def _single_import_from(statement: cst.BaseStatement) -> Optional[cst.ImportFrom]:
+    """The ``from`` import of a line that holds it alone, else None: the only lines
+    fix reads positions from, splits, merges or sorts (``a; b`` is left alone)."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     node = statement.body[0]
-    if not isinstance(node, cst.ImportFrom) or node.relative:
+    return node if isinstance(node, cst.ImportFrom) else None
+
+
+def _from_module(statement: cst.BaseStatement) -> Optional[str]:
+    """``M`` of a module-level ``from M import ...`` line, else None."""
+    node = _single_import_from(statement)
+    if node is None or node.relative:
         return None
     return _dotted(node.module)
 
