@@ -119,7 +119,7 @@ def test_a_result_that_would_not_parse_is_never_written(
 ) -> None:
     import ssot_scan.fix as fix
 
-    monkeypatch.setattr(fix, "_parses", lambda text, strict: "pretend it broke")
+    monkeypatch.setattr(fix, "_check_parses", lambda *args: "pretend it broke")
     root = project(tmp_path, "from pkg.core import Thing\n")
     code, _, err = run_cli(["fix", "--no-cache"], root)
     assert code == 0

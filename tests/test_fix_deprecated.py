@@ -11,8 +11,9 @@ from helpers import write_project
 
 from ssot_scan import fix
 from ssot_scan.config import load_config
+from ssot_scan.discover import discover
 from ssot_scan.fix import FileFix, Move
-from ssot_scan.scan import analyse_project
+from ssot_scan.project_view import ProjectView
 
 RunCli = Callable[..., "tuple[int, str, str]"]
 WARN = "import warnings\n\nwarnings.warn({!r}, DeprecationWarning, stacklevel=2)\n"
@@ -64,12 +65,12 @@ def test_verify_sees_a_move_that_binds_another_object(tmp_path: Path) -> None:
         tmp_path,
         {**PROJECT, "pkg/other.py": "class Thing:\n    pass\n"},
     )
-    _, analysis = analyse_project([tmp_path], load_config([tmp_path]))
+    view = ProjectView(discover([tmp_path], load_config([tmp_path])), "auto", None)
     item = FileFix(tmp_path / "app" / "main.py", "app/main.py", "", after="")
     item.moves = [Move(1, 1, "Thing", "Thing", "pkg.other", "Thing", "pkg.core.Thing")]
-    assert fix.verify([item], analysis, 0) == [
+    assert fix.verify([item], view, 0, False) == [
         "app/main.py: `from pkg.other import Thing` reaches `pkg.other.Thing`, "
         "not `pkg.core.Thing`"
     ]
     item.moves = [Move(1, 1, "Thing", "Thing", "pkg.core", "Thing", "pkg.core.Thing")]
-    assert fix.verify([item], analysis, 0) == []
+    assert fix.verify([item], view, 0, False) == []

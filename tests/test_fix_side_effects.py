@@ -65,3 +65,17 @@ def test_a_move_is_made_when_the_file_still_imports_the_module(
     assert (tmp_path / "app" / "a.py").read_text() == (
         "import pkg.plugins\nfrom pkg.registry import REGISTRY\n"
     )
+
+
+def test_a_move_is_made_when_the_new_modules_package_runs_the_old_one(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # Importing pkg.registry runs pkg/__init__.py first, and that imports the
+    # plugins: the registration still happens.
+    plugins = 'from pkg.registry import REGISTRY\n\nREGISTRY["csv"] = object()\n'
+    files = {**_project(plugins), "pkg/__init__.py": "import pkg.plugins\n"}
+    write_project(tmp_path, files)
+    code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
+    assert code == 0, err
+    assert "not moved" not in err
+    assert (tmp_path / "app" / "a.py").read_text() == "from pkg.registry import REGISTRY\n"

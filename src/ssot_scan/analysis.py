@@ -104,7 +104,7 @@ class Analysis:
     @cached_property
     def unresolved(self) -> UnresolvedImports:
         """First-party imports that cannot succeed, and the undecidable count."""
-        return find_unresolved(self.index, self.config.include_guarded)
+        return find_unresolved(self.index, self.index.files, self.config.include_guarded)
 
     @property
     def undecidable(self) -> int:

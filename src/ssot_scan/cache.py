@@ -38,6 +38,7 @@ SCHEMA = "ssot-scan-cache/1"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"
 _KEEP_RESULTS = 8
+_FEW = 256  # up to this many files, facts are looked up one by one (see facts())
 _LOCK_WAIT_SECONDS = 30.0
 _GITIGNORE = "# Created by ssot-scan.\n*\n"
 
@@ -184,13 +185,27 @@ class FactsCache:
         wanted = set(keys)
         digests = {digest for digest, _, _ in wanted}
         try:
-            # One pass over this engine and version's rows beats a query per file;
-            # rows of other hashes (files that changed since) are skipped unparsed.
-            for digest, module, is_package, data in self._db.execute(
-                "SELECT hash, module, is_package, data FROM facts "
-                "WHERE engine = ? AND version = ?",
-                (engine, version),
-            ):
+            # For a whole tree, one pass over this engine and version's rows beats a
+            # query per file (rows of other hashes, files that changed since, are
+            # skipped unparsed); for a few files (``fix`` asking on demand), the
+            # primary key finds each row.
+            if len(wanted) <= _FEW:
+                rows: Iterable[tuple[str, str, int, str]] = [
+                    row
+                    for digest, module, is_package in wanted
+                    for row in self._db.execute(
+                        "SELECT hash, module, is_package, data FROM facts WHERE hash = ? "
+                        "AND module = ? AND is_package = ? AND engine = ? AND version = ?",
+                        (digest, module, int(is_package), engine, version),
+                    )
+                ]
+            else:
+                rows = self._db.execute(
+                    "SELECT hash, module, is_package, data FROM facts "
+                    "WHERE engine = ? AND version = ?",
+                    (engine, version),
+                )
+            for digest, module, is_package, data in rows:
                 if digest not in digests:
                     continue
                 key = (digest, module, bool(is_package))

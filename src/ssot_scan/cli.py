@@ -25,6 +25,7 @@ from ssot_scan.writes import write_text
 if TYPE_CHECKING:
     from ssot_scan.checks.base import Check
     from ssot_scan.config import Config
+    from ssot_scan.discover import Discovery
     from ssot_scan.result import ScanResult
 
 EXIT_USAGE = 2
@@ -254,9 +255,16 @@ def _load(opts: _ScanOptions, max_warnings: Optional[int] = None) -> Config:
 
 
 def _run(opts: _ScanOptions, config: Config, changed: Optional[list[Path]] = None) -> ScanResult:
-    from ssot_scan.scan import run_scan
+    return _run_project(opts, config, changed)[1]
 
-    result = run_scan(
+
+def _run_project(
+    opts: _ScanOptions, config: Config, changed: Optional[list[Path]] = None
+) -> tuple[Discovery, ScanResult]:
+    """The scan, with the files it found (``fix`` reads on from them)."""
+    from ssot_scan.scan import scan_project
+
+    found, result = scan_project(
         opts.paths,
         config,
         progress=_Progress(enabled=not opts.quiet),
@@ -268,7 +276,7 @@ def _run(opts: _ScanOptions, config: Config, changed: Optional[list[Path]] = Non
     if not opts.quiet:
         for notice in result.notices:
             click.echo(f"ssot-scan: warning: {notice}", err=True)
-    return result
+    return found, result
 
 
 def _baseline_path(given: Optional[Path], config: Config) -> Path:
@@ -506,44 +514,46 @@ def fix_command(diff: bool, **scan: Any) -> None:
 
     def run() -> int:
         from ssot_scan import fix
-        from ssot_scan.scan import analyse_project
+        from ssot_scan.cache import FactsCache, default_cache_dir
+        from ssot_scan.parallel import usable_cores
 
         config = _load(opts)
-        config.select = ["SSOT001", "SSOT002", "SSOT005"]
-        result = _run(opts, config)
-        base = config.project_root or Path.cwd()
-        _, analysis = analyse_project(
-            opts.paths, config, opts.jobs, opts.cache_dir, opts.use_cache
+        found, result = _run_project(opts, config)
+        notices: list[str] = []
+        cache = (
+            FactsCache(opts.cache_dir or default_cache_dir(config.cache_home), notices)
+            if opts.use_cache
+            else None
         )
-        # A suppressed finding stays as it is: only active ones are planned.
-        fixes, refused = fix.plan(result.findings, base, analysis)
-        changed = [f for f in fixes if f.after is not None and f.after != f.before]
-        problems = [*fix.refusals(result.findings), *refused]
-        for problem in [*problems, *(p for f in fixes for p in f.problems)]:
-            click.echo(f"ssot-scan: warning: {problem}", err=True)
-        if diff:
-            for item in changed:
-                click.echo(item.diff(), nl=False)
-        elif changed:
-            touched = {f.rel for f in changed}
-            before = sum(1 for f in result.findings if f.code == "SSOT005" and f.path in touched)
-            fix.write_all(changed)
-            _, analysis = analyse_project(
-                opts.paths, config, opts.jobs, opts.cache_dir, opts.use_cache
+        try:
+            # A suppressed finding stays as it is: only active ones are planned.
+            outcome = fix.run(
+                found,
+                result.findings,
+                config,
+                cache,
+                opts.jobs if opts.jobs is not None else usable_cores(),
+                write=not diff,
             )
-            problems = fix.verify(changed, analysis, before)
-            if problems:
-                fix.restore(changed)
-                for problem in problems:
-                    click.echo(f"ssot-scan: error: {problem}", err=True)
-                click.echo("ssot-scan: error: every file was restored", err=True)
-                return 1
-        moved = sum(f.moved for f in changed)
+        finally:
+            if cache is not None:
+                cache.close()
+        for warning in [*notices, *outcome.warnings]:
+            click.echo(f"ssot-scan: warning: {warning}", err=True)
+        if outcome.errors:
+            for problem in outcome.errors:
+                click.echo(f"ssot-scan: error: {problem}", err=True)
+            click.echo("ssot-scan: error: every file was restored", err=True)
+            return 1
+        if diff:
+            for item in outcome.changed:
+                click.echo(item.diff(), nl=False)
+        changed = outcome.changed
         if not opts.quiet:
             verb = "would move" if diff else "moved"
             click.echo(
-                f"{verb} {moved} import{'s' if moved != 1 else ''} in {len(changed)} "
-                f"file{'s' if len(changed) != 1 else ''}",
+                f"{verb} {outcome.moved} import{'s' if outcome.moved != 1 else ''} in "
+                f"{len(changed)} file{'s' if len(changed) != 1 else ''}",
                 err=diff,
             )
         return 1 if diff and changed else 0

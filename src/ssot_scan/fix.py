@@ -17,6 +17,7 @@ exactly (positions moved since the scan) are left alone and reported.
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import io
 import os
@@ -27,7 +28,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -35,12 +36,16 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ssot_scan import dotted
 from ssot_scan.extract.decode import DecodeError, decode_source
 from ssot_scan.findings import Finding
+from ssot_scan.parallel import content_hash, map_in_order
 from ssot_scan.writes import Change
 from ssot_scan.writes import write_all as write_all_changes
 
 if TYPE_CHECKING:
-    from ssot_scan.analysis import Analysis
+    from ssot_scan.cache import FactsCache
+    from ssot_scan.config import Config
+    from ssot_scan.discover import Discovery, SourceFile
     from ssot_scan.facts import ModuleFacts
+    from ssot_scan.project_view import ProjectView
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,9 @@ class FileFix:
     original: bytes = b""  # the file's bytes as read: what a rollback puts back
     moves: list[Move] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The facts of ``after``, extracted before writing: proof that it parses, and
+    # what the check after writing reads instead of parsing the file again.
+    facts: Optional[ModuleFacts] = None
 
     def diff(self) -> str:
         if self.after is None or self.after == self.before:
@@ -205,7 +213,7 @@ class _Rewriter(cst.CSTTransformer):
         self.done: set[tuple[int, int]] = set()
         self.moved = 0
         self.created: list[cst.SimpleStatementLine] = []  # the statements this run wrote
-        # Positions of module-level statements, when the fast path computed them.
+        # Positions of module-level statements, when the fast path counted them.
         self.known: Optional[dict[int, tuple[int, int]]] = None
 
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:
@@ -214,18 +222,13 @@ class _Rewriter(cst.CSTTransformer):
         start = self.get_metadata(PositionProvider, node).start
         return start.line, start.column + 1
 
-    def rewrite_top_level(
-        self, tree: cst.Module, ast_tree: Optional[ast.Module] = None
-    ) -> Optional[cst.Module]:
+    def rewrite_top_level(self, tree: cst.Module) -> Optional[cst.Module]:
         """The rewrite without a metadata pass over the whole tree, when every
         statement to move sits at module level (the common case): positions come
-        from ``ast`` (statement by statement, libcst's and ast's module bodies
-        align) or from counting lines, and only the module's own statements are
-        visited. None: some move is nested, or the two do not align; take the
-        slow path."""
-        known = self._aligned(tree, ast_tree) if ast_tree is not None else None
-        if known is None:
-            known = self._counted(tree)
+        from counting lines, and only the module's own statements are visited.
+        None: some move is nested, or the count does not match (a line break libcst
+        and Python count differently); take the slow path."""
+        known = self._counted(tree)
         if not set(self.pending) <= set(known.values()):
             return None
         self.known = known
@@ -240,27 +243,6 @@ class _Rewriter(cst.CSTTransformer):
             else:
                 body.append(statement)
         return tree.with_changes(body=body)
-
-    @staticmethod
-    def _aligned(tree: cst.Module, ast_tree: ast.Module) -> Optional[dict[int, tuple[int, int]]]:
-        """Positions of module-level ``from`` imports read off ``ast``: a line of
-        ``a; b`` is one libcst statement and two ast ones, any other statement one
-        of each. None when the bodies do not align."""
-        known: dict[int, tuple[int, int]] = {}
-        nodes = ast_tree.body
-        at = 0
-        for statement in tree.body:
-            count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-            if at + count > len(nodes):
-                return None
-            import_from = _single_import_from(statement)
-            if import_from is not None:
-                node = nodes[at]
-                if not isinstance(node, ast.ImportFrom):
-                    return None
-                known[id(import_from)] = (node.lineno, node.col_offset + 1)
-            at += count
-        return known if at == len(nodes) else None
 
     @staticmethod
     def _counted(tree: cst.Module) -> dict[int, tuple[int, int]]:
@@ -321,24 +303,6 @@ class _Rewriter(cst.CSTTransformer):
         keep = _close_after_removal(statement, keep)
         kept = updated.with_changes(body=[updated.body[0].with_changes(names=keep)])
         return cst.FlattenSentinel([kept, *new_lines])
-
-
-def _parses(text: str, original_parses_with_ast: bool) -> Optional[str]:
-    """None when ``text`` parses; else why not. ``ast`` is the judge when it could
-    read the original (it is what runs the file); libcst only when it could not."""
-    if not original_parses_with_ast:
-        try:
-            cst.parse_module(text)
-        except cst.ParserSyntaxError as exc:
-            return f"libcst: {exc.message}"
-    else:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(text)
-        except SyntaxError as exc:
-            return f"ast: {exc.msg} (line {exc.lineno})"
-    return None
 
 
 def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLine]) -> cst.Module:
@@ -494,8 +458,31 @@ def _appended(node: cst.ImportFrom, extra: list[cst.ImportAlias]) -> list[cst.Im
     ]
 
 
-def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
-    """The rewritten text of one file (not written)."""
+@dataclass(frozen=True)
+class FileJob:
+    """One file to rewrite: what a worker process needs (it pickles)."""
+
+    path: Path
+    rel: str
+    moves: list[Move]
+    name: str = ""  # the module name its relative imports resolve from
+    is_package: bool = False
+    engine: str = "auto"
+
+
+def fix_job(job: FileJob) -> FileFix:
+    return fix_file(job.path, job.rel, job.moves, job.name, job.is_package, job.engine)
+
+
+def fix_file(
+    path: Path,
+    rel: str,
+    moves: list[Move],
+    name: str = "",
+    is_package: bool = False,
+    engine: str = "auto",
+) -> FileFix:
+    """The rewritten text of one file (not written), with its facts."""
     try:
         data = path.read_bytes()
         text = decode_source(data)
@@ -516,31 +503,72 @@ def fix_file(path: Path, rel: str, moves: list[Move]) -> FileFix:
         )
         return result
     try:
-        return _rewrite(result, text, moves)
+        _rewrite(result, text, moves)
     except Exception as exc:  # libcst's own errors on one file: leave it, go on
         result.problems.append(
             f"{rel}: not rewritten: libcst failed ({type(exc).__name__}: {exc})"
         )
         result.after = None
         return result
+    if result.after is not None:
+        problem = _check_parses(result, name, is_package, engine)
+        if problem is not None:
+            result.problems.append(f"{rel}: not rewritten: the result would not parse ({problem})")
+            result.after = None
+            result.moved = 0
+    return result
 
 
-def _rewrite(result: FileFix, text: str, moves: list[Move]) -> FileFix:
-    rel = result.rel
-    try:
-        tree = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        result.problems.append(f"{rel}: not rewritten: libcst cannot parse it ({exc.message})")
-        return result
+def _check_parses(result: FileFix, name: str, is_package: bool, engine: str) -> Optional[str]:
+    """None when the new text parses, and ``result.facts`` holds its facts; else why
+    not. The new text must be readable by what read the old one: ``ast`` (what runs
+    the file) whenever it could read the old text, libcst only when it could not."""
+    from ssot_scan.extract import extract
+
+    assert result.after is not None
+    facts = extract(result.after.encode("utf-8"), name, is_package, engine)
+    if facts.parse_error is not None:
+        return f"line {facts.parse_error.line}: {facts.parse_error.message}"
+    if facts.engine != "ast":
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(result.after)
+        except (SyntaxError, ValueError) as exc:
+            if _ast_reads(result.before):
+                return f"ast: {exc}"
+    result.facts = facts
+    return None
+
+
+def _ast_reads(text: str) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast_tree: Optional[ast.Module] = ast.parse(text)
+            ast.parse(text)
     except (SyntaxError, ValueError):
-        ast_tree = None
-    ast_reads_it = ast_tree is not None
+        return False
+    return True
+
+
+def _rewrite(result: FileFix, text: str, moves: list[Move]) -> None:
+    """Set ``result.after`` (and ``moved``) to ``text`` with ``moves`` made, or say
+    in ``result.problems`` why a move cannot be made."""
+    rel = result.rel
+    head, tail = _split_head(text, moves)
+    tree: Optional[cst.Module] = None
+    if tail:
+        with contextlib.suppress(cst.ParserSyntaxError):
+            tree = cst.parse_module(head)
+    if tree is None:
+        tail = ""
+        try:
+            tree = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            result.problems.append(f"{rel}: not rewritten: libcst cannot parse it ({exc.message})")
+            return
     rewriter = _Rewriter(moves)
-    new_tree = rewriter.rewrite_top_level(tree, ast_tree)
+    new_tree = rewriter.rewrite_top_level(tree)
     if new_tree is None:
         rewriter = _Rewriter(moves)
         new_tree = MetadataWrapper(tree).visit(rewriter)
@@ -551,16 +579,38 @@ def _rewrite(result: FileFix, text: str, moves: list[Move]) -> FileFix:
             "from-import on a line of its own"
         )
     if not rewriter.moved:
-        return result
+        return
     merged = _merge_into_existing(new_tree, rewriter.created)
-    new_text = _place_sorted(merged, rewriter.created).code
-    problem = _parses(new_text, ast_reads_it)
-    if problem is not None:
-        result.problems.append(f"{rel}: not rewritten: the result would not parse ({problem})")
-        return result
-    result.after = new_text
+    result.after = _place_sorted(merged, rewriter.created).code + tail
     result.moved = rewriter.moved
-    return result
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# A line that may start a top-level statement other than an import: it begins in
+# the first column with neither a comment, a closing bracket, nor a keyword that
+# continues the statement above.
+_STATEMENT_START = re.compile(r"(?!(?:from|import|else|elif|except|finally)\b)[^\s#)\]}]")
+
+
+def _split_head(text: str, moves: list[Move]) -> tuple[str, str]:
+    """``text`` cut in two: the head a rewrite can touch, and the rest.
+
+    Parsing is what a rewrite costs (libcst parses far slower than ``ast``), and
+    imports sit at the top of a file. The head runs to the first line after the
+    last move that starts a top-level statement other than an import (the imports
+    that follow are kept in it: a moved name may be sorted among them). Whether the
+    cut is really between two top-level statements is left to libcst: a head cut
+    inside a string, brackets or a block does not parse, and the caller then
+    parses the whole file.
+    """
+    last = max(move.line for move in moves)
+    line = 1
+    for newline in _NEWLINE.finditer(text):
+        line += 1
+        start = newline.end()
+        if line > last and _STATEMENT_START.match(text, start):
+            return text[:start], text[start:]
+    return text, ""
 
 
 def _utf8(data: bytes) -> bool:
@@ -572,7 +622,7 @@ def _utf8(data: bytes) -> bool:
 
 
 def keep_side_effects(
-    moves: dict[str, list[Move]], analysis: Analysis
+    moves: dict[str, list[Move]], view: ProjectView
 ) -> tuple[dict[str, list[Move]], list[str]]:
     """The moves that keep the program's behaviour, and why the others are refused.
 
@@ -582,20 +632,14 @@ def keep_side_effects(
     imports the module some other way, or the new module's own import chain runs it.
     A deprecation warning is no such effect: dropping it is the point of the move.
     """
-    from ssot_scan.cycles import runtime_graph
-
-    index = analysis.index
-    graph = runtime_graph(index.graph, include_lazy=False)
     kept: dict[str, list[Move]] = {}
     refused: list[str] = []
-    by_rel = {source.rel: facts for source, facts in index.files}
     for rel, file_moves in moves.items():
-        facts = by_rel.get(rel)
+        facts = view.facts_of(rel)
         for move in file_moves:
-            effects = (
-                index.modules[move.origin].side_effects if move.origin in index.modules else []
-            )
-            if not effects or facts is None or _still_runs(move, file_moves, facts, graph):
+            origin = view.modules.get(move.origin)
+            effects = origin.side_effects if origin is not None else []
+            if not effects or _still_runs(move, file_moves, facts, view):
                 kept.setdefault(rel, []).append(move)
                 continue
             refused.append(
@@ -606,7 +650,7 @@ def keep_side_effects(
     return kept, refused
 
 
-def _still_runs(move: Move, moves: list[Move], facts: ModuleFacts, graph: Any) -> bool:
+def _still_runs(move: Move, moves: list[Move], facts: ModuleFacts, view: ProjectView) -> bool:
     """Does the file still run ``move.origin`` once the move is made?"""
     origin = move.origin
     if dotted.is_within(move.module, origin) or origin in dotted.ancestors(move.module):
@@ -619,15 +663,7 @@ def _still_runs(move: Move, moves: list[Move], facts: ModuleFacts, graph: Any) -
         moving = {m.imported for m in moves if (m.line, m.column) == (site.line, site.column)}
         if any(n.name not in moving for n in site.names):
             return True  # the statement keeps a name, so the import stays
-    return (
-        move.module in graph and origin in graph and bool(nx_has_path(graph, move.module, origin))
-    )
-
-
-def nx_has_path(graph: Any, source: str, target: str) -> bool:
-    import networkx as nx
-
-    return bool(nx.has_path(graph, source, target))
+    return view.runs(move.module, origin)
 
 
 def refusals(findings: Sequence[Finding]) -> list[str]:
@@ -650,23 +686,23 @@ def refusals(findings: Sequence[Finding]) -> list[str]:
     return reasons
 
 
-def verify(fixes: Sequence[FileFix], analysis: Analysis, unresolved_before: int) -> list[str]:
-    """What went wrong, read off a scan of the written tree: a moved name that no
-    longer binds its definition, or more unresolved imports in the touched files."""
-    touched = {f.rel for f in fixes}
+def verify(
+    fixes: Sequence[FileFix], view: ProjectView, unresolved_before: int, include_guarded: bool
+) -> list[str]:
+    """What went wrong, read off the written tree: a moved name that no longer binds
+    its definition, or more unresolved imports in the touched files."""
     problems = []
-    symbols = analysis.index.symbols
     for item in fixes:
         for move in item.moves:
             if not move.definition:
                 continue
-            found = symbols.resolve(move.module, move.name)
+            found = view.symbols.resolve(move.module, move.name)
             if found.target != move.definition:
                 problems.append(
                     f"{item.rel}: `from {move.module} import {move.name}` reaches "
                     f"`{found.target}`, not `{move.definition}`"
                 )
-    after = sum(1 for b in analysis.unresolved.broken if b.source.rel in touched)
+    after = len(view.unresolved([f.rel for f in fixes], include_guarded))
     if after > unresolved_before:
         problems.append(
             f"the rewritten files have {after} unresolved imports, {unresolved_before} before"
@@ -695,12 +731,92 @@ def write_all(fixes: Sequence[FileFix]) -> None:
 
 
 def plan(
-    findings: Sequence[Finding], base: Path, analysis: Optional[Analysis] = None
+    findings: Sequence[Finding],
+    base: Path,
+    view: Optional[ProjectView] = None,
+    workers: int = 1,
+    engine: str = "auto",
 ) -> tuple[list[FileFix], list[str]]:
     """One ``FileFix`` per file with movable findings, in path order, and why the
-    moves that would drop an import's side effects are refused (with ``analysis``)."""
+    moves that would drop an import's side effects are refused (given ``view``).
+    Files are rewritten in a process pool when there are many."""
     moves = moves_by_file(findings)
     refused: list[str] = []
-    if analysis is not None:
-        moves, refused = keep_side_effects(moves, analysis)
-    return [fix_file(base / rel, rel, m) for rel, m in sorted(moves.items())], refused
+    sources = {}
+    if view is not None:
+        moves, refused = keep_side_effects(moves, view)
+        sources = {s.rel: s for s in view.found.files}
+    jobs = []
+    for rel, file_moves in sorted(moves.items()):
+        source = sources.get(rel)
+        name, is_package = (source.name or "", source.is_package) if source else ("", False)
+        jobs.append(FileJob(base / rel, rel, file_moves, name, is_package, engine))
+    return map_in_order(fix_job, jobs, workers), refused
+
+
+@dataclass
+class Outcome:
+    """What ``fix`` did: the files it changed (or would), the warnings for each move
+    it left alone, and, when the check after writing failed, why (every file was
+    then restored)."""
+
+    changed: list[FileFix]
+    warnings: list[str]
+    errors: list[str]
+
+    @property
+    def moved(self) -> int:
+        return sum(f.moved for f in self.changed)
+
+
+def run(
+    found: Discovery,
+    findings: Sequence[Finding],
+    config: Config,
+    cache: Optional[FactsCache],
+    workers: int,
+    write: bool,
+) -> Outcome:
+    """Plan every move, write the files all or none, check them, and roll back on
+    any doubt. Facts come from ``cache`` where it knows a file (``ProjectView``):
+    no whole analysis runs, so a fix costs little more than a warm scan."""
+    from ssot_scan.project_view import ProjectView
+
+    view = ProjectView(found, config.engine, cache)
+    fixes, refused = plan(findings, found.base, view, workers, config.engine)
+    changed = [f for f in fixes if f.after is not None and f.after != f.before]
+    warnings_ = [*refusals(findings), *refused, *(p for f in fixes for p in f.problems)]
+    outcome = Outcome(changed, warnings_, [])
+    if not write or not changed:
+        return outcome
+    touched = [f.rel for f in changed]
+    before = len(view.unresolved(touched, config.include_guarded))
+    write_all(changed)
+    known = {rel: facts for rel, facts in view.loaded().items() if rel not in set(touched)}
+    known.update({f.rel: f.facts for f in changed if f.facts is not None})
+    after = ProjectView(found, config.engine, cache, known)
+    outcome.errors = verify(changed, after, before, config.include_guarded)
+    if outcome.errors:
+        restore(changed)
+        return outcome
+    after.remember(_written_rows(changed, {s.rel: s for s in found.files}))
+    return outcome
+
+
+def _written_rows(
+    fixes: Sequence[FileFix], sources: dict[str, SourceFile]
+) -> list[tuple[SourceFile, int, int, str, ModuleFacts]]:
+    """(source, size, mtime, content hash, facts) of each written file, for the cache."""
+    rows = []
+    for item in fixes:
+        if item.after is None or item.facts is None:
+            continue
+        try:
+            info = item.path.stat()
+        except OSError:
+            continue
+        data = item.after.encode("utf-8")
+        rows.append(
+            (sources[item.rel], info.st_size, info.st_mtime_ns, content_hash(data), item.facts)
+        )
+    return rows

@@ -15,11 +15,11 @@ import gc
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, TypeVar
 
 from ssot_scan.extract import extract
 from ssot_scan.facts import ModuleFacts, ParseError
@@ -103,9 +103,29 @@ def extract_all(jobs: list[Job], engine: str, workers: int) -> Iterator[Extracte
         for job in jobs:
             yield extract_one(job, engine)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = _chunks(jobs, workers)
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_context()) as pool:
         for results in pool.map(_extract_chunk, chunks, [engine] * len(chunks)):
             yield from results
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+Item = TypeVar("Item")
+Outcome = TypeVar("Outcome")
+
+
+def map_in_order(
+    function: Callable[[Item], Outcome], items: list[Item], workers: int
+) -> list[Outcome]:
+    """``function`` over ``items``, results in input order: in a process pool when
+    there is enough work to pay for one (``fix`` rewriting hundreds of files).
+    ``function`` and the items must pickle; a module-level function does."""
+    if workers <= 1 or len(items) < _MIN_FILES_FOR_POOL:
+        return [function(item) for item in items]
+    chunk = max(1, len(items) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        return list(pool.map(function, items, chunksize=chunk))

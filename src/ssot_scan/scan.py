@@ -59,6 +59,19 @@ def run_scan(
     """Analyse the project holding ``paths``; report what concerns ``paths`` (and,
     given ``changed``, only those of its files). The cache is opt-in here and on by
     default in the CLI."""
+    return scan_project(paths, config, progress, jobs, cache_dir, use_cache, changed)[1]
+
+
+def scan_project(
+    paths: list[Path],
+    config: Config,
+    progress: Optional[Progress] = None,
+    jobs: Optional[int] = None,
+    cache_dir: Optional[Path] = None,
+    use_cache: bool = False,
+    changed: Optional[list[Path]] = None,
+) -> tuple[Discovery, ScanResult]:
+    """``run_scan``, with the files it found: ``fix`` reads on from them."""
     # Parsing allocates millions of short-lived, acyclic objects (AST nodes, facts):
     # the cyclic collector would rescan the whole growing heap again and again for
     # nothing, which cost a third of a 10,000-file scan. Reference counting still
@@ -79,7 +92,7 @@ def run_scan(
     if changed is None and found.files and scope is not None and not result.files_scanned:
         shown = ", ".join(str(p) for p in paths)
         result.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
-    return result
+    return found, result
 
 
 def _relative(files: list[Path], base: Path) -> list[str]:

@@ -7,17 +7,17 @@ the order the checks ran in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Optional, Union
+from typing import TYPE_CHECKING, Literal, Optional, Protocol, Union
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
-from ssot_scan.facts import CTX_TRY_IMPORT_ERROR, ImportedName, ImportSite
+from ssot_scan.facts import CTX_TRY_IMPORT_ERROR, ImportedName, ImportSite, ModuleFacts
 from ssot_scan.index.symbols import LOOP, MODULE, UNDECIDABLE, UNRESOLVED
 
 if TYPE_CHECKING:
-    from ssot_scan.index import Index
+    from ssot_scan.index.symbols import SymbolTable
 
 Missing = Literal["module", "name"]
 
@@ -50,10 +50,27 @@ class UnresolvedImports:
     undecidable: int
 
 
-def find_unresolved(index: Index, include_guarded: bool) -> UnresolvedImports:
+class Project(Protocol):
+    """What deciding an import needs: the scan's ``Index``, or the on-demand view
+    ``fix`` checks its rewrites with (``project_view.ProjectView``)."""
+
+    @property
+    def symbols(self) -> SymbolTable: ...
+
+    @property
+    def modules(self) -> Mapping[str, ModuleFacts]: ...
+
+    @property
+    def source_of(self) -> Mapping[str, SourceFile]: ...
+
+
+def find_unresolved(
+    project: Project, files: Iterable[tuple[SourceFile, ModuleFacts]], include_guarded: bool
+) -> UnresolvedImports:
+    """The imports of ``files`` that cannot succeed, and how many no tool can decide."""
     broken: list[Broken] = []
     undecidable = 0
-    for source, facts in index.files:
+    for source, facts in files:
         if source.shadowed_by is not None:
             continue
         for site in facts.imports:
@@ -61,7 +78,7 @@ def find_unresolved(index: Index, include_guarded: bool) -> UnresolvedImports:
                 continue
             if not source.judges(site):
                 continue
-            for verdict in _site(index, source, site):
+            for verdict in _site(project, source, site):
                 if isinstance(verdict, Broken):
                     broken.append(verdict)
                 else:
@@ -69,7 +86,7 @@ def find_unresolved(index: Index, include_guarded: bool) -> UnresolvedImports:
     return UnresolvedImports(broken, undecidable)
 
 
-def _site(index: Index, source: SourceFile, site: ImportSite) -> Iterator[Verdict]:
+def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verdict]:
     symbols = index.symbols
     if site.target is None:
         text = (
@@ -116,7 +133,7 @@ def _site(index: Index, source: SourceFile, site: ImportSite) -> Iterator[Verdic
             yield Broken(source, site, imported, text, resolution.target, "name")
 
 
-def _unparsed(index: Index, module: str) -> Optional[str]:
+def _unparsed(index: Project, module: str) -> Optional[str]:
     """Why ``module`` cannot be imported when its file does not parse, else None."""
     facts = index.modules.get(module)
     if facts is None or facts.parse_error is None:
@@ -124,7 +141,7 @@ def _unparsed(index: Index, module: str) -> Optional[str]:
     return f"`{module}` cannot be imported: {index.source_of[module].rel} does not parse"
 
 
-def _missing_module(index: Index, module: str) -> Optional[str]:
+def _missing_module(index: Project, module: str) -> Optional[str]:
     symbols = index.symbols
     if symbols.module_exists(module):
         return None

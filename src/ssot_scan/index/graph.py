@@ -17,7 +17,7 @@ from ssot_scan.facts import ImportSite, ModuleFacts
 from ssot_scan.index.symbols import SymbolTable
 
 
-def _edge_targets(site: ImportSite, symbols: SymbolTable) -> Iterator[str]:
+def edge_targets(site: ImportSite, symbols: SymbolTable) -> Iterator[str]:
     """The module(s) a site imports: ``from p import sub`` reaches ``p.sub`` if it exists."""
     if site.target is None:
         return
@@ -42,7 +42,7 @@ class ImportGraph:
             graph.add_node(module, first_party=True)
         for module, facts in modules.items():
             for site in facts.imports:
-                for target in _edge_targets(site, symbols):
+                for target in edge_targets(site, symbols):
                     if target not in graph:
                         graph.add_node(target, first_party=symbols.is_first_party(target))
                     if graph.has_edge(module, target):

@@ -9,7 +9,7 @@ code stop there and say so; nothing here raises on odd code.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, Optional, Union
 
@@ -101,7 +101,7 @@ class SymbolTable:
 
     def __init__(
         self,
-        modules: dict[str, ModuleFacts],
+        modules: Mapping[str, ModuleFacts],
         first_party: set[str],
         package_modules: Optional[set[str]] = None,
         opaque_modules: Optional[set[str]] = None,
@@ -118,10 +118,7 @@ class SymbolTable:
         self._alternatives: dict[str, dict[str, list[Binding]]] = {}
         self._memo: dict[tuple[str, str], Resolution] = {}
         self._public: dict[str, Optional[list[str]]] = {}
-        self._definitions: dict[str, Definition] = {}
-        for module, facts in modules.items():
-            for definition in facts.definitions:
-                self._definitions.setdefault(f"{module}.{definition.name}", definition)
+        self._definitions: Optional[dict[str, Definition]] = None  # built when first asked
 
     # -- basic facts ----------------------------------------------------------------
     def is_first_party(self, module: str) -> bool:
@@ -159,6 +156,13 @@ class SymbolTable:
         return False
 
     def definition(self, qualname: str) -> Optional[Definition]:
+        # Built on the first question, not in __init__: ``modules`` may read facts on
+        # demand (``fix``), and a table that only resolves names must not load them all.
+        if self._definitions is None:
+            self._definitions = {}
+            for module, facts in self.modules.items():
+                for definition in facts.definitions:
+                    self._definitions.setdefault(f"{module}.{definition.name}", definition)
         return self._definitions.get(qualname)
 
     def bindings(self, module: str) -> dict[str, Binding]:

@@ -1,0 +1,151 @@
+"""A project's facts, read when first asked for: what ``fix`` checks its moves with.
+
+``fix`` asks few questions of a big tree: what a moved import binds, whether
+dropping an import drops a module's side effects, which imports of the rewritten
+files break. A whole analysis would load every file's facts and build the import
+graph first (seconds on a 10,000-module tree) to answer questions about a few
+hundred modules. Here a module's facts are read the first time a question needs
+them: from the cache when the file's size and mtime are what the cache saw, else by
+parsing the file. Names resolve with the scan's own ``SymbolTable`` over this
+mapping, so every answer is the one a full scan gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Optional
+
+from ssot_scan import dotted
+from ssot_scan.cache import FactsCache, extraction_identity, packed
+from ssot_scan.discover import Discovery, SourceFile
+from ssot_scan.facts import ModuleFacts
+from ssot_scan.index.graph import edge_targets
+from ssot_scan.index.symbols import SymbolTable
+from ssot_scan.parallel import Job, extract_one
+from ssot_scan.unresolved import Broken, find_unresolved
+
+
+class FactsOnDemand(Mapping[str, ModuleFacts]):
+    """Module name -> facts, every discovered module listed, each loaded on first use."""
+
+    def __init__(
+        self, files: Mapping[str, SourceFile], load: Callable[[SourceFile], ModuleFacts]
+    ) -> None:
+        self._files = files
+        self._load = load
+
+    def __getitem__(self, module: str) -> ModuleFacts:
+        return self._load(self._files[module])
+
+    def __contains__(self, module: object) -> bool:
+        return module in self._files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+class ProjectView:
+    """The discovered files, their facts on demand, and the questions ``fix`` asks.
+
+    ``known`` holds facts already in hand (the rewritten files, extracted from their
+    new text before writing; facts read by an earlier view of unchanged files), which
+    win over the cache and the disk.
+    """
+
+    def __init__(
+        self,
+        found: Discovery,
+        engine: str,
+        cache: Optional[FactsCache],
+        known: Optional[Mapping[str, ModuleFacts]] = None,
+    ) -> None:
+        self.found = found
+        self._engine = engine
+        self._cache = cache
+        self._stats = cache.stat_hashes() if cache is not None else {}
+        self._version = extraction_identity()
+        self._facts: dict[str, ModuleFacts] = dict(known or {})  # rel -> facts
+        self._by_rel = {source.rel: source for source in found.files}
+        self.source_of = {s.module: s for s in found.files if s.module is not None}
+        self.modules = FactsOnDemand(self.source_of, self._load)
+        self.symbols = SymbolTable(
+            self.modules,
+            found.first_party,
+            {s.module for s in found.files if s.module and s.is_package},
+            found.opaque_modules,
+        )
+
+    def facts_of(self, rel: str) -> ModuleFacts:
+        return self._load(self._by_rel[rel])
+
+    def loaded(self) -> dict[str, ModuleFacts]:
+        """rel -> facts of every file read so far."""
+        return dict(self._facts)
+
+    def _load(self, source: SourceFile) -> ModuleFacts:
+        facts = self._facts.get(source.rel)
+        if facts is None:
+            facts = self._from_cache(source)
+            if facts is None:
+                job = Job(str(source.path), source.name or "", source.is_package, 0)
+                facts = extract_one(job, self._engine).facts
+            self._facts[source.rel] = facts
+        return facts
+
+    def _from_cache(self, source: SourceFile) -> Optional[ModuleFacts]:
+        seen = self._stats.get(source.rel)
+        if self._cache is None or seen is None:
+            return None
+        try:
+            info = source.path.stat()
+        except OSError:
+            return None
+        if (info.st_size, info.st_mtime_ns) != (seen[0], seen[1]):
+            return None
+        key = (seen[2], source.name or "", source.is_package)
+        hit = self._cache.facts([key], self._engine, self._version).get(key)
+        return hit[0] if hit is not None else None
+
+    def runs(self, start: str, target: str) -> bool:
+        """Does importing ``start`` run ``target``'s top level? Importing a module
+        runs its packages' ``__init__`` first, then the module, whose module-level
+        imports (not those under ``TYPE_CHECKING`` or inside functions) run in turn."""
+        todo = [start]
+        seen: set[str] = set()
+        while todo:
+            module = todo.pop()
+            for name in (*dotted.ancestors(module), module):
+                if name in seen:
+                    continue
+                seen.add(name)
+                if name == target:
+                    return True
+                if name not in self.modules:
+                    continue
+                for site in self.modules[name].imports:
+                    if site.runs_on_import(include_lazy=False):
+                        todo.extend(edge_targets(site, self.symbols))
+        return False
+
+    def unresolved(self, rels: Iterable[str], include_guarded: bool) -> list[Broken]:
+        """The broken imports of the files ``rels``, as SSOT005 would report them."""
+        files = [(self._by_rel[rel], self.facts_of(rel)) for rel in rels]
+        return find_unresolved(self, files, include_guarded).broken
+
+    def remember(self, rows: list[tuple[SourceFile, int, int, str, ModuleFacts]]) -> None:
+        """Store the facts of files this run wrote (source, size, mtime, content
+        hash, facts) in the cache, so the next scan does not parse them again."""
+        if self._cache is None or not rows:
+            return
+        self._cache.store(
+            [(source.rel, size, mtime, digest) for source, size, mtime, digest, _ in rows],
+            [
+                (digest, source.name or "", source.is_package, packed(facts))
+                for source, _, _, digest, facts in rows
+            ],
+            self._engine,
+            self._version,
+        )

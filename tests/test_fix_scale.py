@@ -1,0 +1,160 @@
+"""What keeps ``fix`` fast on a big tree, each shown to change nothing it writes:
+libcst parses only the head of a file, files are rewritten in a process pool, facts
+are read on demand, and the rewritten files' facts go to the cache."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import libcst
+import pytest
+from helpers import write_project
+
+from ssot_scan import fix
+from ssot_scan.fix import FileFix, Move, _split_head
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+
+CONFIG = """\
+[[tool.ssot-scan.canonical]]
+symbol = "pkg.core.Thing"
+path = "pkg.api"
+"""
+BASE = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "class Thing: ...\nclass Other: ...\n",
+    "pkg/api.py": 'from pkg.core import Thing, Other\n__all__ = ["Thing", "Other"]\n',
+}
+MOVE = [Move(2, 1, "Thing", "Thing", "pkg.api", "Thing")]
+
+
+def test_the_head_ends_before_the_first_statement_that_is_not_an_import() -> None:
+    text = 'import os\nfrom pkg.core import Thing\n\nfrom pkg.zzz import Z\n\nX = """\nY\n"""\n'
+    head, tail = _split_head(text, MOVE)
+    assert head == "import os\nfrom pkg.core import Thing\n\nfrom pkg.zzz import Z\n\n"
+    assert tail == 'X = """\nY\n"""\n'
+
+
+def test_a_parenthesised_import_and_a_continued_block_stay_in_the_head() -> None:
+    text = (
+        "try:\n    from pkg.core import (\n    Thing,\n)\nexcept ImportError:\n    pass\nX = 1\n"
+    )
+    head, tail = _split_head(text, [Move(2, 5, "Thing", "Thing", "pkg.api", "Thing")])
+    assert tail == "X = 1\n"
+    assert head + tail == text
+
+
+def test_a_cut_that_is_not_between_statements_parses_the_whole_file(tmp_path: Path) -> None:
+    # Line 3 starts in the first column, inside a string: libcst rejects the head,
+    # and the whole file is parsed instead; the result is the same either way.
+    text = 'from pkg.core import Thing\nS = """\nnot code\n"""\n'
+    path = tmp_path / "use.py"
+    path.write_text(text)
+    result = fix.fix_file(path, "use.py", [Move(1, 1, "Thing", "Thing", "pkg.api", "Thing")])
+    assert result.after == 'from pkg.api import Thing\nS = """\nnot code\n"""\n'
+
+
+def test_libcst_reads_only_the_imports_of_a_long_file(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(200))
+    use = "import os\nfrom pkg.core import Thing\n\n\n" + body
+    root = write_project(tmp_path, {**BASE, "pkg/use.py": use}, CONFIG)
+    parsed: list[int] = []
+    real = libcst.parse_module
+
+    def parse_module(source: str, *args: object, **kwargs: object) -> libcst.Module:
+        parsed.append(len(source))
+        return real(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0, err
+    assert (root / "pkg" / "use.py").read_text() == use.replace("pkg.core", "pkg.api")
+    assert parsed == [len("import os\nfrom pkg.core import Thing\n\n\n")]
+
+
+def test_the_head_rewrites_exactly_as_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from ssot_scan.config import load_config, load_rule_packs
+    from ssot_scan.scan import run_scan
+
+    root = tmp_path / "websocket_app"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "websocket_app", root)
+    config = load_config([root])
+    load_rule_packs(config, [])
+    findings = run_scan([root], config).findings
+    heads, _ = fix.plan(findings, root)
+    assert any(f.after is not None and f.after != f.before for f in heads)
+    monkeypatch.setattr(fix, "_split_head", lambda text, moves: (text, ""))
+    wholes, _ = fix.plan(findings, root)
+    assert [(f.rel, f.after, f.moved) for f in heads] == [
+        (f.rel, f.after, f.moved) for f in wholes
+    ]
+
+
+def _many(count: int) -> dict[str, str]:
+    files = dict(BASE)
+    for i in range(count):
+        files[f"app/m{i:03}.py"] = f"from pkg.core import Thing\n\nN = {i}\n"
+    files["app/__init__.py"] = ""
+    return files
+
+
+def test_a_pool_of_processes_writes_what_one_process_does(tmp_path: Path, run_cli: RunCli) -> None:
+    one = write_project(tmp_path / "one", _many(60), CONFIG)
+    two = write_project(tmp_path / "two", _many(60), CONFIG)
+    assert run_cli(["fix", "--no-cache", "--jobs", "1"], one)[:2] == (
+        0,
+        "moved 60 imports in 60 files\n",
+    )
+    assert run_cli(["fix", "--no-cache", "--jobs", "2"], two)[:2] == (
+        0,
+        "moved 60 imports in 60 files\n",
+    )
+    for path in sorted((one / "app").glob("*.py")):
+        assert path.read_text() == (two / "app" / path.name).read_text()
+    assert (one / "app" / "m007.py").read_text() == "from pkg.api import Thing\n\nN = 7\n"
+
+
+def test_the_next_scan_reads_the_rewritten_files_from_the_cache(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssot_scan.scan as scan
+
+    root = write_project(tmp_path, _many(3), CONFIG)
+    assert run_cli(["fix"], root)[0] == 0
+    parsed: list[str] = []
+    real = scan.extract_all
+
+    def extract_all(jobs: list, *args: object) -> object:  # type: ignore[type-arg]
+        parsed.extend(job.path for job in jobs)
+        return real(jobs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan, "extract_all", extract_all)
+    code, out, _ = run_cli(["--select", "SSOT002", "-q", "."], root)
+    assert (code, out) == (0, "")
+    assert parsed == []
+
+
+def test_a_result_only_libcst_reads_is_refused_when_python_read_the_original(
+    tmp_path: Path,
+) -> None:
+    # CPython rejects an unknown \N{...} name; libcst does not.
+    item = FileFix(tmp_path / "x.py", "x.py", "X = 1\n", after='X = "\\N{NOT A REAL NAME}"\n')
+    problem = fix._check_parses(item, "x", False, "auto")
+    assert problem is not None and problem.startswith("ast: ")
+    assert item.facts is None
+
+
+def test_the_facts_of_a_rewritten_file_come_with_it(tmp_path: Path) -> None:
+    path = tmp_path / "use.py"
+    path.write_text(textwrap.dedent("from pkg.core import Thing\n"))
+    result = fix.fix_file(path, "use.py", [Move(1, 1, "Thing", "Thing", "pkg.api", "Thing")])
+    assert result.facts is not None
+    assert [site.target for site in result.facts.imports] == ["pkg.api"]
