@@ -84,14 +84,61 @@ def test_a_suppressed_finding_is_left_alone(tmp_path: Path, run_cli: RunCli) -> 
     assert fixed(tmp_path, run_cli, source) == source
 
 
-def test_a_relative_import_is_moved_to_the_absolute_canonical_path(
+def test_a_relative_import_is_moved_to_a_relative_canonical_path(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
-    # Names that stay keep the relative form; a moved one gets the absolute path.
+    # The statement was relative: the file prefers that spelling, and keeps it.
     root = project(tmp_path, "from .core import Thing\n")
     code, _, err = run_cli(["fix", "--no-cache"], root)
     assert code == 0, err
-    assert (root / "pkg" / "use.py").read_text() == "from pkg.api import Thing\n"
+    assert (root / "pkg" / "use.py").read_text() == "from .api import Thing\n"
+
+
+@pytest.mark.parametrize(
+    ("use", "expected"),
+    [
+        ("from ..core import Thing\n", "from ..api import Thing\n"),
+        (
+            "from ..sub.sibling import S\nfrom ..core import Thing\n",
+            "from ..api import Thing\nfrom ..sub.sibling import S\n",
+        ),
+        ("from pkg.core import Thing\n", "from pkg.api import Thing\n"),
+        (
+            "from ..api import Other\nfrom ..core import Thing\n",
+            "from ..api import Other, Thing\n",
+        ),
+        (
+            "from pkg.api import Other\nfrom ..core import Thing\n",
+            "from pkg.api import Other, Thing\n",
+        ),
+        (
+            "from .. import core\nfrom ..core import Thing\nfrom .sibling import S\n",
+            "from .. import core\nfrom ..api import Thing\nfrom .sibling import S\n",
+        ),
+    ],
+    ids=[
+        "up-one",
+        "up-two",
+        "absolute-stays-absolute",
+        "joins-relative",
+        "joins-absolute",
+        "sorted",
+    ],
+)
+def test_a_relative_import_in_a_subpackage_keeps_its_spelling(
+    tmp_path: Path, run_cli: RunCli, use: str, expected: str
+) -> None:
+    files = {
+        **BASE,
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/sibling.py": "S = 1\n",
+        "pkg/sub/use.py": use,
+    }
+    root = write_project(tmp_path, files, CONFIG)
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0, err
+    assert (root / "pkg" / "sub" / "use.py").read_text() == expected
+    assert ssot002(run_cli, root) == 0
 
 
 def test_diff_writes_nothing_and_fails_when_there_is_work(tmp_path: Path, run_cli: RunCli) -> None:
@@ -249,7 +296,7 @@ def test_a_relative_import_keeps_its_other_names_relative(
     path.write_text("from .helpers import DEFAULT, Thing\n")
     code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
     assert code == 0, err
-    assert path.read_text() == "from .helpers import DEFAULT\nfrom pkg.core import Thing\n"
+    assert path.read_text() == "from .core import Thing\nfrom .helpers import DEFAULT\n"
 
 
 def test_a_file_ruff_isort_accepted_before_it_accepts_after(
@@ -276,15 +323,24 @@ def test_a_file_ruff_isort_accepted_before_it_accepts_after(
                 "import os\n\nfrom pkg.alpha import A\nfrom pkg.helpers import Thing\n"
                 "from pkg.zeta import Z\n\nprint(os, A, Thing, Z)\n"
             ),
+            "pkg/e.py": (
+                "import os\n\nfrom .alpha import A\nfrom .helpers import Thing\n"
+                "from .zeta import Z\n\nprint(os, A, Thing, Z)\n"
+            ),
         },
     )
-    ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I", "pkg/c.py"]
+    ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I"]
+    ruff += ["pkg/c.py", "pkg/e.py"]
     assert subprocess.run(ruff, cwd=tmp_path, capture_output=True).returncode == 0
     code, _, err = run_cli(["fix", "--no-cache"], tmp_path)
     assert code == 0, err
     assert (tmp_path / "pkg" / "c.py").read_text() == (
         "import os\n\nfrom pkg.alpha import A\nfrom pkg.core import Thing\n"
         "from pkg.zeta import Z\n\nprint(os, A, Thing, Z)\n"
+    )
+    assert (tmp_path / "pkg" / "e.py").read_text() == (
+        "import os\n\nfrom .alpha import A\nfrom .core import Thing\n"
+        "from .zeta import Z\n\nprint(os, A, Thing, Z)\n"
     )
     done = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout

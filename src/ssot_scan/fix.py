@@ -184,6 +184,47 @@ def _module_expr(module: str) -> Union[cst.Attribute, cst.Name]:
     return expr
 
 
+def _import_from(module: str, aliases: list[cst.ImportAlias], package: str) -> cst.ImportFrom:
+    """``from <module> import <aliases>``; spelled relative to ``package`` when one is
+    given and ``module`` is in the same top-level package (the statement it replaces
+    was relative: the file's own preference)."""
+    names = _without_trailing_comma(aliases)
+    level, rest = _relative_spelling(module, package) if package else (0, module)
+    if level == 0:
+        return cst.ImportFrom(module=_module_expr(module), names=names)
+    return cst.ImportFrom(
+        module=_module_expr(rest) if rest else None,
+        relative=[cst.Dot() for _ in range(level)],
+        names=names,
+    )
+
+
+def _relative_spelling(target: str, package: str) -> tuple[int, str]:
+    """``target`` as ``from <dots><rest> import`` seen from ``package``: (dots, rest),
+    or (0, target) when the two share no top-level package."""
+    own, parts = package.split("."), target.split(".")
+    common = 0
+    while common < min(len(own), len(parts)) and own[common] == parts[common]:
+        common += 1
+    if common == 0:
+        return 0, target
+    return len(own) - common + 1, ".".join(parts[common:])
+
+
+def _absolute(node: cst.ImportFrom, package: str) -> Optional[str]:
+    """The module a ``from`` import names, a relative one resolved from ``package``
+    (None when it cannot be: no package known, or too many dots)."""
+    raw = _dotted(node.module) if node.module is not None else ""
+    level = len(node.relative)
+    if level == 0:
+        return raw
+    parts = package.split(".") if package else []
+    if level > len(parts):
+        return None
+    base = parts[: len(parts) - level + 1]
+    return ".".join([*base, raw] if raw else base)
+
+
 def _dotted(node: Optional[cst.BaseExpression]) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -205,8 +246,9 @@ def _without_trailing_comma(aliases: list[cst.ImportAlias]) -> list[cst.ImportAl
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, moves: list[Move]) -> None:
+    def __init__(self, moves: list[Move], package: str = "") -> None:
         super().__init__()
+        self.package = package  # where the file's relative imports resolve from
         self.pending: dict[tuple[int, int], list[Move]] = {}
         for move in moves:
             self.pending.setdefault((move.line, move.column), []).append(move)
@@ -273,13 +315,10 @@ class _Rewriter(cst.CSTTransformer):
             return updated
         self.done.add(key)
         self.moved += sum(len(v) for v in moved.values())
+        relative = bool(statement.relative) and bool(self.package)
         new_lines = [
             cst.SimpleStatementLine(
-                body=[
-                    cst.ImportFrom(
-                        module=_module_expr(module), names=_without_trailing_comma(aliases)
-                    )
-                ],
+                body=[_import_from(module, aliases, self.package if relative else "")],
                 trailing_whitespace=cst.TrailingWhitespace(
                     whitespace=cst.SimpleWhitespace("  "),
                     comment=cst.Comment("  ".join(comments[module])),
@@ -305,18 +344,23 @@ class _Rewriter(cst.CSTTransformer):
         return cst.FlattenSentinel([kept, *new_lines])
 
 
-def _merge_into_existing(module: cst.Module, created: list[cst.SimpleStatementLine]) -> cst.Module:
+def _merge_into_existing(
+    module: cst.Module, created: list[cst.SimpleStatementLine], package: str = ""
+) -> cst.Module:
     """Fold a statement this fix wrote into an earlier module-level ``from M import``
-    of the same module. Statements the author wrote are never merged or removed."""
+    of the same module, however spelled (``from ..api`` is ``pkg.api`` seen from
+    ``pkg.sub``). Statements the author wrote are never merged or removed."""
     ours = {id(statement): statement for statement in created}
     first_at: dict[str, int] = {}
     body = list(module.body)
     remove: set[int] = set()
     for index, statement in enumerate(body):
         node = _single_import_from(statement)
-        if node is None or node.relative or isinstance(node.names, cst.ImportStar):
+        if node is None or isinstance(node.names, cst.ImportStar):
             continue
-        name = _dotted(node.module)
+        name = _absolute(node, package)
+        if name is None:
+            continue
         if name not in first_at:
             first_at[name] = index
             continue
@@ -354,12 +398,17 @@ def _single_import_from(statement: cst.BaseStatement) -> Optional[cst.ImportFrom
     return node if isinstance(node, cst.ImportFrom) else None
 
 
-def _from_module(statement: cst.BaseStatement) -> Optional[str]:
-    """``M`` of a module-level ``from M import ...`` line, else None."""
+def _sort_key(statement: cst.BaseStatement) -> Optional[tuple[int, int, str]]:
+    """Where isort (ruff ``I``, default settings) orders a module-level ``from``
+    line within its section: absolute before relative, relative ones furthest
+    first (``..`` before ``.``), then by module name, case aside. None for any
+    other line."""
     node = _single_import_from(statement)
-    if node is None or node.relative:
+    if node is None:
         return None
-    return _dotted(node.module)
+    level = len(node.relative)
+    module = _dotted(node.module) if node.module is not None else ""
+    return (1 if level else 0, -level, module.lower())
 
 
 def _place_sorted(module: cst.Module, created: list[cst.SimpleStatementLine]) -> cst.Module:
@@ -371,27 +420,25 @@ def _place_sorted(module: cst.Module, created: list[cst.SimpleStatementLine]) ->
     changed = False
     for statement in created:
         index = next((i for i, s in enumerate(body) if s is statement), None)
-        own = _from_module(statement)
+        own = _sort_key(statement)
         if index is None or statement.leading_lines or own is None:
             continue
         rest = body[:index] + body[index + 1 :]
         start = index
-        while start > 0 and _from_module(rest[start - 1]) is not None:
+        while start > 0 and _sort_key(rest[start - 1]) is not None:
             start -= 1
             if rest[start].leading_lines:
                 break  # blank lines above it: it starts the run
         end = index
         while (
-            end < len(rest)
-            and _from_module(rest[end]) is not None
-            and not (rest[end].leading_lines)
+            end < len(rest) and _sort_key(rest[end]) is not None and not (rest[end].leading_lines)
         ):
             end += 1
         run = rest[start:end]
-        keys = [(_from_module(s) or "").lower() for s in run]
+        keys = [_sort_key(s) or (0, 0, "") for s in run]
         if not run or keys != sorted(keys):
             continue
-        position = start + sum(1 for k in keys if k <= own.lower())
+        position = start + sum(1 for k in keys if k <= own)
         if position == start and run[0].leading_lines:
             continue  # the run's first line carries the blank lines above it
         rest.insert(position, statement)
@@ -503,7 +550,7 @@ def fix_file(
         )
         return result
     try:
-        _rewrite(result, text, moves)
+        _rewrite(result, text, moves, name if is_package else dotted.parent(name))
     except Exception as exc:  # libcst's own errors on one file: leave it, go on
         result.problems.append(
             f"{rel}: not rewritten: libcst failed ({type(exc).__name__}: {exc})"
@@ -551,9 +598,10 @@ def _ast_reads(text: str) -> bool:
     return True
 
 
-def _rewrite(result: FileFix, text: str, moves: list[Move]) -> None:
+def _rewrite(result: FileFix, text: str, moves: list[Move], package: str = "") -> None:
     """Set ``result.after`` (and ``moved``) to ``text`` with ``moves`` made, or say
-    in ``result.problems`` why a move cannot be made."""
+    in ``result.problems`` why a move cannot be made. ``package`` is where the
+    file's relative imports resolve from ("" when the file has no name)."""
     rel = result.rel
     head, tail = _split_head(text, moves)
     tree: Optional[cst.Module] = None
@@ -567,10 +615,10 @@ def _rewrite(result: FileFix, text: str, moves: list[Move]) -> None:
         except cst.ParserSyntaxError as exc:
             result.problems.append(f"{rel}: not rewritten: libcst cannot parse it ({exc.message})")
             return
-    rewriter = _Rewriter(moves)
+    rewriter = _Rewriter(moves, package)
     new_tree = rewriter.rewrite_top_level(tree)
     if new_tree is None:
-        rewriter = _Rewriter(moves)
+        rewriter = _Rewriter(moves, package)
         new_tree = MetadataWrapper(tree).visit(rewriter)
     missing = set(rewriter.pending) - rewriter.done
     for line, column in sorted(missing):
@@ -580,7 +628,7 @@ def _rewrite(result: FileFix, text: str, moves: list[Move]) -> None:
         )
     if not rewriter.moved:
         return
-    merged = _merge_into_existing(new_tree, rewriter.created)
+    merged = _merge_into_existing(new_tree, rewriter.created, package)
     result.after = _place_sorted(merged, rewriter.created).code + tail
     result.moved = rewriter.moved
 
