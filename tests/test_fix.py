@@ -365,3 +365,36 @@ def test_a_moved_names_own_comment_goes_with_it(
     tmp_path: Path, run_cli: RunCli, source: str, expected: str
 ) -> None:
     assert fixed(tmp_path, run_cli, source) == expected
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [
+        ("from pkg.api import Widget\n", "from pkg.api import Thing, Widget\n"),
+        ("from pkg.api import (Widget,)\n", "from pkg.api import (Thing, Widget,)\n"),
+        (
+            "from pkg.api import (\n    WIDTH,\n    Widget,\n    widget,\n)\n",
+            "from pkg.api import (\n    WIDTH,\n    Thing,\n    Widget,\n    widget,\n)\n",
+        ),
+        (
+            "from pkg.api import (\n    Widget,  # note\n)\n",
+            "from pkg.api import (\n    Widget,  # note\n    Thing,\n)\n",
+        ),
+        ("from pkg.api import widget, Widget\n", "from pkg.api import widget, Widget, Thing\n"),
+    ],
+    ids=["inline", "parenthesised", "one-per-line-by-type", "comment-appends", "unsorted-appends"],
+)
+def test_a_moved_name_joins_in_isort_order_when_the_names_were_in_it(
+    tmp_path: Path, run_cli: RunCli, existing: str, expected: str
+) -> None:
+    # Seen on pandas: `from pandas.errors import Pandas4Warning, IndexingError` failed
+    # ruff's I001, which the file had passed.
+    files = {
+        **BASE,
+        "pkg/api.py": BASE["pkg/api.py"] + "WIDTH = 1\nclass Widget: ...\nwidget = 1\n",
+        "pkg/use.py": existing + "from pkg.core import Thing\n",
+    }
+    root = write_project(tmp_path, files, CONFIG)
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0, err
+    assert (root / "pkg" / "use.py").read_text() == expected

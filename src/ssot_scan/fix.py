@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -381,7 +381,7 @@ def _merge_into_existing(
             continue  # binding earlier would change what the statements between see
         if extra:
             body[target_index] = target.with_changes(
-                body=[target_node.with_changes(names=_appended(target_node, extra))]
+                body=[target_node.with_changes(names=_joined(target_node, extra))]
             )
         remove.add(index)
     if not remove:
@@ -452,6 +452,54 @@ def _mentioned(module: cst.Module, statements: Sequence[cst.CSTNode], names: set
     say yes for a mere mention, never no for a real one.)"""
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
     return any(pattern.search(module.code_for_node(s)) for s in statements)
+
+
+def _joined(node: cst.ImportFrom, extra: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """``node``'s names with ``extra`` among them: in isort's order when the names
+    were in it (so ``ruff check --select I`` still passes), else after them. The
+    punctuation stays where it was, so only names without a comment of their own
+    are reordered; with a comment they are appended."""
+    appended = _appended(node, extra)
+    if not _sorted_members(_names(node)) or any(_has_comment(a) for a in appended):
+        return appended
+    ordered = sorted(appended, key=_member_key)
+    return [a.with_changes(comma=b.comma) for a, b in zip(ordered, appended)]
+
+
+def _has_comment(alias: cst.ImportAlias) -> bool:
+    comma = alias.comma
+    return (
+        isinstance(comma, cst.Comma)
+        and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
+        and comma.whitespace_after.first_line.comment is not None
+    )
+
+
+def _sorted_members(aliases: Sequence[cst.ImportAlias]) -> bool:
+    keys = [_member_key(a) for a in aliases]
+    return keys == sorted(keys)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _member_key(alias: cst.ImportAlias) -> tuple[int, list[Any], list[Any], str]:
+    """isort's (ruff ``I``, default ``order-by-type``) order of imported names:
+    CONSTANTS, then Classes, then variables; within each, case-insensitively with
+    numbers in numeric order (``a2`` before ``a10``), then by alias."""
+    name = alias.evaluated_name
+    letters = [c for c in name if c.isalpha()]
+    if len(name) > 1 and letters and all(c.isupper() for c in letters):
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    return kind, _natural(name.lower()), _natural(name), alias.evaluated_alias or ""
+
+
+def _natural(text: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
 
 
 def _appended(node: cst.ImportFrom, extra: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
