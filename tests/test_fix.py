@@ -398,3 +398,56 @@ def test_a_moved_name_joins_in_isort_order_when_the_names_were_in_it(
     code, _, err = run_cli(["fix", "--no-cache"], root)
     assert code == 0, err
     assert (root / "pkg" / "use.py").read_text() == expected
+
+
+def _ruff_isort_passes(root: Path, rel: str) -> bool:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I", rel]
+    return subprocess.run(command, cwd=root, capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("rel", "before", "after"),
+    [
+        (
+            "pkg/use.py",
+            "def f():\n    from pkg.core import Other, Thing\n\n    return Other, Thing\n",
+            "def f():\n    from pkg.api import Thing\n    from pkg.core import Other\n\n"
+            "    return Other, Thing\n",
+        ),
+        (
+            "pkg/use.py",
+            "import os\n\nfrom pkg.b import B\nfrom pkg.core import Other, Thing\n"
+            "\nprint(os, B)\n",
+            "import os\n\nfrom pkg.api import Thing\nfrom pkg.b import B\n"
+            "from pkg.core import Other\n\nprint(os, B)\n",
+        ),
+        (
+            "app/use.py",
+            "from pkg.b import B\n\nfrom .helpers import H, Thing\n\nprint(B, H, Thing)\n",
+            "from pkg.api import Thing\nfrom pkg.b import B\n\nfrom .helpers import H\n\n"
+            "print(B, H, Thing)\n",
+        ),
+    ],
+    ids=["inside-a-function", "first-of-its-run", "into-its-own-section"],
+)
+def test_a_moved_name_goes_where_isort_puts_it(
+    tmp_path: Path, run_cli: RunCli, rel: str, before: str, after: str
+) -> None:
+    # Seen on Django: the new statement stayed after a relative section, at the end
+    # of a run it belonged at the top of, and unsorted inside a function.
+    files = {
+        **BASE,
+        "pkg/b.py": "B = 1\n",
+        "app/__init__.py": "",
+        "app/helpers.py": "from pkg.core import Thing\n\nH = 1\n",
+        rel: before,
+    }
+    root = write_project(tmp_path, files, CONFIG)
+    ruff = _ruff_isort_passes(root, rel)
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0, err
+    assert (root / rel).read_text() == after
+    assert _ruff_isort_passes(root, rel) == ruff

@@ -398,53 +398,186 @@ def _single_import_from(statement: cst.BaseStatement) -> Optional[cst.ImportFrom
     return node if isinstance(node, cst.ImportFrom) else None
 
 
-def _sort_key(statement: cst.BaseStatement) -> Optional[tuple[int, int, str]]:
-    """Where isort (ruff ``I``, default settings) orders a module-level ``from``
-    line within its section: absolute before relative, relative ones furthest
-    first (``..`` before ``.``), then by module name, case aside. None for any
-    other line."""
-    node = _single_import_from(statement)
+Section = str  # "future", "first" (the project's own), "local" (relative), "other"
+
+
+def _leading(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    """The blank and comment lines above a statement."""
+    if isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return statement.leading_lines
+    return ()
+
+
+def _single_import(statement: cst.BaseStatement) -> Optional[Union[cst.Import, cst.ImportFrom]]:
+    """The import of a line that holds it alone, else None."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    node = statement.body[0]
+    return node if isinstance(node, (cst.Import, cst.ImportFrom)) else None
+
+
+def _section(statement: cst.BaseStatement, first_party: frozenset[str]) -> Optional[Section]:
+    """isort's section of an import line (standard library and third party are one
+    here: a moved name always goes to a project module); None for any other line."""
+    node = _single_import(statement)
     if node is None:
         return None
+    if isinstance(node, cst.ImportFrom):
+        if node.relative:
+            return "local"
+        module = _dotted(node.module)
+    else:
+        module = _dotted(node.names[0].name)
+    if module == "__future__":
+        return "future"
+    return "first" if dotted.top(module) in first_party else "other"
+
+
+def _order_key(statement: cst.BaseStatement) -> tuple[int, int, int, str]:
+    """Where isort (ruff ``I``, default settings) orders an import line within its
+    section: ``import x`` lines first, then ``from`` lines; absolute before
+    relative, relative ones furthest first (``..`` before ``.``); then by module
+    name, case aside."""
+    node = _single_import(statement)
+    if isinstance(node, cst.Import):
+        return 0, 0, 0, _dotted(node.names[0].name).lower()
+    assert node is not None
     level = len(node.relative)
     module = _dotted(node.module) if node.module is not None else ""
-    return (1 if level else 0, -level, module.lower())
+    return 1, 1 if level else 0, -level, module.lower()
 
 
-def _place_sorted(module: cst.Module, created: list[cst.SimpleStatementLine]) -> cst.Module:
+def _runs(body: Sequence[cst.BaseStatement]) -> list[range]:
+    """The runs of import lines in ``body``: consecutive ones, a blank line (or a
+    comment line) starting a new run, as isort separates its sections."""
+    runs: list[range] = []
+    start: Optional[int] = None
+    for index, statement in enumerate([*body, None]):
+        is_import = statement is not None and _single_import(statement) is not None
+        if start is not None and (not is_import or (statement and _leading(statement))):
+            runs.append(range(start, index))
+            start = None
+        if is_import and start is None:
+            start = index
+    return runs
+
+
+def _place_sorted(
+    module: cst.Module, created: list[cst.SimpleStatementLine], first_party: frozenset[str]
+) -> cst.Module:
     """Move each statement this fix wrote to where isort (ruff ``I``) would put it:
-    among the run of ``from`` imports it sits in, when that run is sorted already
-    (a run is consecutive lines with no blank line between, as isort's sections
-    are). A file whose imports were never sorted keeps the order it had."""
-    body = list(module.body)
-    changed = False
-    for statement in created:
+    into the run of imports of its own section (the project's modules, or relative
+    imports) in the block of imports it sits in, at its sorted place, when that run
+    is sorted already. A file whose imports were never sorted keeps the order it
+    had. Statements inside functions and classes are placed within their block."""
+    pending = list(created)
+    body = _placed(module, list(module.body), pending, first_party)
+    module = module.with_changes(body=body)
+    at_top = {id(s) for s in module.body}
+    if all(id(s) in at_top for s in pending):
+        return module
+    return module.visit(_BlockPlacer(module, pending, first_party))
+
+
+class _BlockPlacer(cst.CSTTransformer):
+    def __init__(
+        self,
+        module: cst.Module,
+        pending: list[cst.SimpleStatementLine],
+        first_party: frozenset[str],
+    ) -> None:
+        super().__init__()
+        self.module, self.pending, self.first_party = module, pending, first_party
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return False  # not entered, so the very objects ``pending`` names stay in place
+
+    def leave_IndentedBlock(
+        self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        ours = {id(s) for s in self.pending}
+        if not any(id(s) in ours for s in updated.body):
+            return updated
+        return updated.with_changes(
+            body=_placed(self.module, list(updated.body), self.pending, self.first_party)
+        )
+
+
+def _placed(
+    module: cst.Module,
+    body: list[cst.BaseStatement],
+    pending: list[cst.SimpleStatementLine],
+    first_party: frozenset[str],
+) -> list[cst.BaseStatement]:
+    """``body`` with each of ``pending`` in it moved to its sorted place (see
+    ``_place_sorted``); ``pending`` is updated as its statements are replaced."""
+
+    for k in range(len(pending)):
+        statement = pending[k]
         index = next((i for i, s in enumerate(body) if s is statement), None)
-        own = _sort_key(statement)
-        if index is None or statement.leading_lines or own is None:
+        section = _section(statement, first_party)
+        if index is None or section is None:
             continue
         rest = body[:index] + body[index + 1 :]
-        start = index
-        while start > 0 and _sort_key(rest[start - 1]) is not None:
-            start -= 1
-            if rest[start].leading_lines:
-                break  # blank lines above it: it starts the run
-        end = index
-        while (
-            end < len(rest) and _sort_key(rest[end]) is not None and not (rest[end].leading_lines)
-        ):
-            end += 1
-        run = rest[start:end]
-        keys = [_sort_key(s) or (0, 0, "") for s in run]
-        if not run or keys != sorted(keys):
+        swap: dict[int, cst.BaseStatement] = {}
+        moved = statement
+        if statement.leading_lines:
+            # Its blank lines (and comments) stay where they were, on the next line.
+            if index >= len(rest) or _single_import(rest[index]) is None or _leading(rest[index]):
+                continue
+            follower = rest[index]
+            rest[index] = follower.with_changes(leading_lines=statement.leading_lines)
+            swap[id(follower)] = rest[index]
+            moved = statement.with_changes(leading_lines=())
+        runs = _runs(rest)
+        # The block of imports around the statement: runs with nothing but blank or
+        # comment lines between them.
+        near = [r for r in runs if r.start <= index <= r.stop]
+        if not near:
             continue
-        position = start + sum(1 for k in keys if k <= own)
-        if position == start and run[0].leading_lines:
-            continue  # the run's first line carries the blank lines above it
-        rest.insert(position, statement)
-        if [id(s) for s in rest] != [id(s) for s in body]:
-            body, changed = rest, True
-    return module.with_changes(body=body) if changed else module
+        block = [near[0]]
+        for run in runs:
+            if run.start == block[-1].stop:
+                block.append(run)
+        for run in reversed(runs):
+            if run.stop == block[0].start:
+                block.insert(0, run)
+        own = [r for r in block if r.start < index <= r.stop and not statement.leading_lines]
+        sections = [{_section(rest[i], first_party) for i in r} for r in block]
+        target = next((r for r, found in zip(block, sections) if found == {section}), None)
+        if target is None and own and len(sections[block.index(own[0])]) > 1:
+            target = own[0]  # imports never split into sections: sort within the run
+        if target is None:
+            continue
+        keys = [_order_key(rest[i]) for i in target]
+        if keys != sorted(keys):
+            continue
+        key = _order_key(statement)
+        position = target.start + sum(1 for k2 in keys if k2 <= key)
+        if position == index and not statement.leading_lines:
+            continue
+        between = rest[min(position, index) : max(position, index)]
+        bound = {
+            a.evaluated_alias or a.evaluated_name
+            for a in _names(statement.body[0])  # type: ignore[arg-type]
+        }
+        if _mentioned(module, between, bound):
+            continue  # binding elsewhere would change what the statements between see
+        if position == target.start and _leading(rest[position]):
+            # The run's first line carries the blank lines above it: they go first.
+            head = rest[position]
+            rest[position] = head.with_changes(leading_lines=())
+            moved = moved.with_changes(leading_lines=_leading(head))
+            swap[id(head)] = rest[position]
+        rest.insert(position, moved)
+        swap[id(statement)] = moved
+        body[:] = rest
+        for j, item in enumerate(pending):
+            swapped = swap.get(id(item))
+            if swapped is not None:
+                assert isinstance(swapped, cst.SimpleStatementLine)
+                pending[j] = swapped
+    return body
 
 
 def _mentioned(module: cst.Module, statements: Sequence[cst.CSTNode], names: set[str]) -> bool:
@@ -563,10 +696,13 @@ class FileJob:
     name: str = ""  # the module name its relative imports resolve from
     is_package: bool = False
     engine: str = "auto"
+    first_party: frozenset[str] = frozenset()
 
 
 def fix_job(job: FileJob) -> FileFix:
-    return fix_file(job.path, job.rel, job.moves, job.name, job.is_package, job.engine)
+    return fix_file(
+        job.path, job.rel, job.moves, job.name, job.is_package, job.engine, job.first_party
+    )
 
 
 def fix_file(
@@ -576,8 +712,11 @@ def fix_file(
     name: str = "",
     is_package: bool = False,
     engine: str = "auto",
+    first_party: frozenset[str] = frozenset(),
 ) -> FileFix:
-    """The rewritten text of one file (not written), with its facts."""
+    """The rewritten text of one file (not written), with its facts. ``first_party``
+    names the project's top-level packages (isort's sections); the modules the
+    names move to are always among them."""
     try:
         data = path.read_bytes()
         text = decode_source(data)
@@ -598,7 +737,9 @@ def fix_file(
         )
         return result
     try:
-        _rewrite(result, text, moves, name if is_package else dotted.parent(name))
+        package = name if is_package else dotted.parent(name)
+        known = first_party | {dotted.top(move.module) for move in moves}
+        _rewrite(result, text, moves, package, known)
     except Exception as exc:  # libcst's own errors on one file: leave it, go on
         result.problems.append(
             f"{rel}: not rewritten: libcst failed ({type(exc).__name__}: {exc})"
@@ -646,7 +787,13 @@ def _ast_reads(text: str) -> bool:
     return True
 
 
-def _rewrite(result: FileFix, text: str, moves: list[Move], package: str = "") -> None:
+def _rewrite(
+    result: FileFix,
+    text: str,
+    moves: list[Move],
+    package: str = "",
+    first_party: frozenset[str] = frozenset(),
+) -> None:
     """Set ``result.after`` (and ``moved``) to ``text`` with ``moves`` made, or say
     in ``result.problems`` why a move cannot be made. ``package`` is where the
     file's relative imports resolve from ("" when the file has no name)."""
@@ -677,7 +824,7 @@ def _rewrite(result: FileFix, text: str, moves: list[Move], package: str = "") -
     if not rewriter.moved:
         return
     merged = _merge_into_existing(new_tree, rewriter.created, package)
-    result.after = _place_sorted(merged, rewriter.created).code + tail
+    result.after = _place_sorted(merged, rewriter.created, first_party).code + tail
     result.moved = rewriter.moved
 
 
@@ -839,14 +986,16 @@ def plan(
     moves = moves_by_file(findings)
     refused: list[str] = []
     sources = {}
+    first_party: frozenset[str] = frozenset()
     if view is not None:
         moves, refused = keep_side_effects(moves, view)
         sources = {s.rel: s for s in view.found.files}
+        first_party = frozenset(view.found.first_party)
     jobs = []
     for rel, file_moves in sorted(moves.items()):
         source = sources.get(rel)
         name, is_package = (source.name or "", source.is_package) if source else ("", False)
-        jobs.append(FileJob(base / rel, rel, file_moves, name, is_package, engine))
+        jobs.append(FileJob(base / rel, rel, file_moves, name, is_package, engine, first_party))
     return map_in_order(fix_job, jobs, workers), refused
 
 
