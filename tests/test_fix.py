@@ -451,3 +451,41 @@ def test_a_moved_name_goes_where_isort_puts_it(
     assert code == 0, err
     assert (root / rel).read_text() == after
     assert _ruff_isort_passes(root, rel) == ruff
+
+
+@pytest.mark.parametrize(
+    ("existing", "length", "expected"),
+    [
+        (
+            "from pkg.api import Other\n",
+            "",
+            "from pkg.api import Other, Thing\n",
+        ),
+        (
+            "from pkg.api import Other\n",
+            "[tool.ruff]\nline-length = 30\n",
+            "from pkg.api import (\n    Other,\n    Thing,\n)\n",
+        ),
+        (
+            "",
+            "[tool.black]\nline-length = 20\n",
+            "from pkg.api import (\n    Thing,\n)\n",
+        ),
+        (
+            "",
+            "[tool.ruff]\nline-length = 99\n[tool.black]\nline-length = 20\n",
+            "from pkg.api import Thing\n",
+        ),
+    ],
+    ids=["fits", "joined-too-long", "created-too-long", "ruff-wins-over-black"],
+)
+def test_an_import_longer_than_the_line_length_is_wrapped_as_isort_does(
+    tmp_path: Path, run_cli: RunCli, existing: str, length: str, expected: str
+) -> None:
+    # Seen on Django: joining names made an 93-character line that ruff's I001
+    # wanted wrapped (line-length 88).
+    files = {**BASE, "pkg/use.py": existing + "from pkg.core import Thing\n"}
+    root = write_project(tmp_path, files, CONFIG + length)
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0, err
+    assert (root / "pkg" / "use.py").read_text() == expected

@@ -345,7 +345,10 @@ class _Rewriter(cst.CSTTransformer):
 
 
 def _merge_into_existing(
-    module: cst.Module, created: list[cst.SimpleStatementLine], package: str = ""
+    module: cst.Module,
+    created: list[cst.SimpleStatementLine],
+    package: str = "",
+    joined: Optional[list[cst.SimpleStatementLine]] = None,
 ) -> cst.Module:
     """Fold a statement this fix wrote into an earlier module-level ``from M import``
     of the same module, however spelled (``from ..api`` is ``pkg.api`` seen from
@@ -383,6 +386,8 @@ def _merge_into_existing(
             body[target_index] = target.with_changes(
                 body=[target_node.with_changes(names=_joined(target_node, extra))]
             )
+            if joined is not None:
+                joined.append(body[target_index])  # type: ignore[arg-type]
         remove.add(index)
     if not remove:
         return module
@@ -580,6 +585,84 @@ def _placed(
     return body
 
 
+DEFAULT_LINE_LENGTH = 88  # ruff's and black's default
+
+
+def isort_line_length(root: Path) -> int:
+    """The line length isort wraps imports at in the project at ``root``: ruff's
+    ``line-length`` (ruff.toml, .ruff.toml, pyproject.toml), else isort's
+    ``line_length``, else black's ``line-length``, else 88."""
+    from ssot_scan.tomlcompat import load_toml
+
+    candidates = [
+        (root / "ruff.toml", ("line-length",)),
+        (root / ".ruff.toml", ("line-length",)),
+        (root / "pyproject.toml", ("tool", "ruff", "line-length")),
+        (root / "pyproject.toml", ("tool", "isort", "line_length")),
+        (root / "pyproject.toml", ("tool", "black", "line-length")),
+    ]
+    for path, keys in candidates:
+        if not path.is_file():
+            continue
+        try:
+            value: Any = load_toml(path, str(path))
+        except Exception:  # a broken file is the scan's to report, not fix's
+            continue
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, int) and value > 0:
+            return value
+    return DEFAULT_LINE_LENGTH
+
+
+def _wrap_long(module: cst.Module, ours: list[cst.SimpleStatementLine], limit: int) -> cst.Module:
+    """Each module-level ``from`` line this fix wrote or joined names to, wrapped the
+    way isort (ruff ``I``) wraps one longer than ``limit``: in parentheses, one
+    name per line, with a trailing comma. A line with a comment is left as it is."""
+    ids = {id(statement) for statement in ours}
+    body = list(module.body)
+    changed = False
+    for index, statement in enumerate(body):
+        node = _single_import_from(statement)
+        if id(statement) not in ids or node is None or node.lpar is not None:
+            continue
+        assert isinstance(statement, cst.SimpleStatementLine)
+        if statement.trailing_whitespace.comment is not None:
+            continue
+        line = module.code_for_node(statement.with_changes(leading_lines=()))
+        if len(line.rstrip("\r\n")) <= limit:
+            continue
+        indent = cst.SimpleWhitespace(module.default_indent)
+
+        def newline(last: str) -> cst.ParenthesizedWhitespace:
+            return cst.ParenthesizedWhitespace(
+                first_line=cst.TrailingWhitespace(),
+                indent=True,
+                last_line=cst.SimpleWhitespace(last),
+            )
+
+        names = _names(node)
+        aliases = [
+            a.with_changes(
+                comma=cst.Comma(
+                    whitespace_after=newline(indent.value if k < len(names) - 1 else "")
+                )
+            )
+            for k, a in enumerate(names)
+        ]
+        body[index] = statement.with_changes(
+            body=[
+                node.with_changes(
+                    names=aliases,
+                    lpar=cst.LeftParen(whitespace_after=newline(indent.value)),
+                    rpar=cst.RightParen(),
+                )
+            ]
+        )
+        changed = True
+    return module.with_changes(body=body) if changed else module
+
+
 def _mentioned(module: cst.Module, statements: Sequence[cst.CSTNode], names: set[str]) -> bool:
     """Does any of ``statements`` bind or use one of ``names``? (A word match: it may
     say yes for a mere mention, never no for a real one.)"""
@@ -697,11 +780,19 @@ class FileJob:
     is_package: bool = False
     engine: str = "auto"
     first_party: frozenset[str] = frozenset()
+    line_length: int = DEFAULT_LINE_LENGTH
 
 
 def fix_job(job: FileJob) -> FileFix:
     return fix_file(
-        job.path, job.rel, job.moves, job.name, job.is_package, job.engine, job.first_party
+        job.path,
+        job.rel,
+        job.moves,
+        job.name,
+        job.is_package,
+        job.engine,
+        job.first_party,
+        job.line_length,
     )
 
 
@@ -713,6 +804,7 @@ def fix_file(
     is_package: bool = False,
     engine: str = "auto",
     first_party: frozenset[str] = frozenset(),
+    line_length: int = DEFAULT_LINE_LENGTH,
 ) -> FileFix:
     """The rewritten text of one file (not written), with its facts. ``first_party``
     names the project's top-level packages (isort's sections); the modules the
@@ -739,7 +831,7 @@ def fix_file(
     try:
         package = name if is_package else dotted.parent(name)
         known = first_party | {dotted.top(move.module) for move in moves}
-        _rewrite(result, text, moves, package, known)
+        _rewrite(result, text, moves, package, known, line_length)
     except Exception as exc:  # libcst's own errors on one file: leave it, go on
         result.problems.append(
             f"{rel}: not rewritten: libcst failed ({type(exc).__name__}: {exc})"
@@ -793,6 +885,7 @@ def _rewrite(
     moves: list[Move],
     package: str = "",
     first_party: frozenset[str] = frozenset(),
+    line_length: int = DEFAULT_LINE_LENGTH,
 ) -> None:
     """Set ``result.after`` (and ``moved``) to ``text`` with ``moves`` made, or say
     in ``result.problems`` why a move cannot be made. ``package`` is where the
@@ -823,8 +916,10 @@ def _rewrite(
         )
     if not rewriter.moved:
         return
-    merged = _merge_into_existing(new_tree, rewriter.created, package)
-    result.after = _place_sorted(merged, rewriter.created, first_party).code + tail
+    joined: list[cst.SimpleStatementLine] = []
+    merged = _merge_into_existing(new_tree, rewriter.created, package, joined)
+    placed = _place_sorted(merged, rewriter.created, first_party)
+    result.after = _wrap_long(placed, [*rewriter.created, *joined], line_length).code + tail
     result.moved = rewriter.moved
 
 
@@ -979,6 +1074,7 @@ def plan(
     view: Optional[ProjectView] = None,
     workers: int = 1,
     engine: str = "auto",
+    line_length: int = DEFAULT_LINE_LENGTH,
 ) -> tuple[list[FileFix], list[str]]:
     """One ``FileFix`` per file with movable findings, in path order, and why the
     moves that would drop an import's side effects are refused (given ``view``).
@@ -995,7 +1091,11 @@ def plan(
     for rel, file_moves in sorted(moves.items()):
         source = sources.get(rel)
         name, is_package = (source.name or "", source.is_package) if source else ("", False)
-        jobs.append(FileJob(base / rel, rel, file_moves, name, is_package, engine, first_party))
+        jobs.append(
+            FileJob(
+                base / rel, rel, file_moves, name, is_package, engine, first_party, line_length
+            )
+        )
     return map_in_order(fix_job, jobs, workers), refused
 
 
@@ -1028,7 +1128,8 @@ def run(
     from ssot_scan.project_view import ProjectView
 
     view = ProjectView(found, config.engine, cache)
-    fixes, refused = plan(findings, found.base, view, workers, config.engine)
+    length = isort_line_length(found.base)
+    fixes, refused = plan(findings, found.base, view, workers, config.engine, length)
     changed = [f for f in fixes if f.after is not None and f.after != f.before]
     warnings_ = [*refusals(findings), *refused, *(p for f in fixes for p in f.problems)]
     outcome = Outcome(changed, warnings_, [])
