@@ -158,3 +158,39 @@ def test_the_facts_of_a_rewritten_file_come_with_it(tmp_path: Path) -> None:
     result = fix.fix_file(path, "use.py", [Move(1, 1, "Thing", "Thing", "pkg.api", "Thing")])
     assert result.facts is not None
     assert [site.target for site in result.facts.imports] == ["pkg.api"]
+
+
+def test_a_long_import_chain_is_followed_reading_the_cache_in_one_pass(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pkg.api's import chain runs 300 modules, the last of which imports the module
+    # the name moves away from: its side effect still runs, so the move is made.
+    from ssot_scan.cache import FactsCache
+
+    files = {
+        **BASE,
+        "pkg/api.py": "import pkg.chain.m000\n" + BASE["pkg/api.py"],
+        "pkg/chain/__init__.py": "",
+        "pkg/plugins.py": 'from pkg.core import Thing\n\nprint("registered")\n',
+        "app/__init__.py": "",
+        "app/use.py": "from pkg.plugins import Thing\n",
+    }
+    for i in range(300):
+        following = f"import pkg.chain.m{i + 1:03}\n" if i < 299 else "import pkg.plugins\n"
+        files[f"pkg/chain/m{i:03}.py"] = following
+    root = write_project(tmp_path, files, CONFIG)
+    assert run_cli(["-q", "--exit-zero", "."], root)[0] == 0  # fills the cache
+    calls: list[int] = []
+    real = FactsCache.facts
+
+    def facts(self: FactsCache, keys: object, *args: object) -> object:
+        keys = list(keys)  # type: ignore[call-overload]
+        calls.append(len(keys))
+        return real(self, keys, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FactsCache, "facts", facts)
+    code, _, err = run_cli(["fix"], root)
+    assert code == 0, err
+    assert (root / "app" / "use.py").read_text() == "from pkg.api import Thing\n"
+    assert len(calls) <= 202
+    assert max(calls) > 100

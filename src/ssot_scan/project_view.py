@@ -24,6 +24,9 @@ from ssot_scan.index.symbols import SymbolTable
 from ssot_scan.parallel import Job, extract_one
 from ssot_scan.unresolved import Broken, find_unresolved
 
+# After this many files read one by one, the rest are read in one pass.
+_FEW_READS = 200
+
 
 class FactsOnDemand(Mapping[str, ModuleFacts]):
     """Module name -> facts, every discovered module listed, each loaded on first use."""
@@ -68,6 +71,8 @@ class ProjectView:
         self._stats = cache.stat_hashes() if cache is not None else {}
         self._version = extraction_identity()
         self._facts: dict[str, ModuleFacts] = dict(known or {})  # rel -> facts
+        self._reads = 0  # files read one by one so far
+        self._reach: dict[str, set[str]] = {}  # module -> what importing it runs
         self._by_rel = {source.rel: source for source in found.files}
         self.source_of = {s.module: s for s in found.files if s.module is not None}
         self.modules = FactsOnDemand(self.source_of, self._load)
@@ -87,7 +92,11 @@ class ProjectView:
 
     def _load(self, source: SourceFile) -> ModuleFacts:
         facts = self._facts.get(source.rel)
+        if facts is None and self._reads == _FEW_READS:
+            self._load_all()  # one pass over the cache beats thousands of lookups
+            facts = self._facts.get(source.rel)
         if facts is None:
+            self._reads += 1
             facts = self._from_cache(source)
             if facts is None:
                 job = Job(str(source.path), source.name or "", source.is_package, 0)
@@ -95,9 +104,25 @@ class ProjectView:
             self._facts[source.rel] = facts
         return facts
 
-    def _from_cache(self, source: SourceFile) -> Optional[ModuleFacts]:
+    def _load_all(self) -> None:
+        """Read every file's facts the cache holds (a question that walks the import
+        graph, such as ``runs``, can reach most of a project)."""
+        self._reads += 1
+        if self._cache is None:
+            return
+        keys = {}
+        for source in self.found.files:
+            key = self._cache_key(source)
+            if key is not None and source.rel not in self._facts:
+                keys[key] = source.rel
+        for key, (facts, _) in self._cache.facts(keys, self._engine, self._version).items():
+            self._facts[keys[key]] = facts
+
+    def _cache_key(self, source: SourceFile) -> Optional[tuple[str, str, bool]]:
+        """The cache's key for the file's facts, if its size and mtime are what the
+        cache saw (else its content may have changed since)."""
         seen = self._stats.get(source.rel)
-        if self._cache is None or seen is None:
+        if seen is None:
             return None
         try:
             info = source.path.stat()
@@ -105,7 +130,12 @@ class ProjectView:
             return None
         if (info.st_size, info.st_mtime_ns) != (seen[0], seen[1]):
             return None
-        key = (seen[2], source.name or "", source.is_package)
+        return seen[2], source.name or "", source.is_package
+
+    def _from_cache(self, source: SourceFile) -> Optional[ModuleFacts]:
+        key = self._cache_key(source) if self._cache is not None else None
+        if self._cache is None or key is None:
+            return None
         hit = self._cache.facts([key], self._engine, self._version).get(key)
         return hit[0] if hit is not None else None
 
@@ -113,22 +143,22 @@ class ProjectView:
         """Does importing ``start`` run ``target``'s top level? Importing a module
         runs its packages' ``__init__`` first, then the module, whose module-level
         imports (not those under ``TYPE_CHECKING`` or inside functions) run in turn."""
-        todo = [start]
-        seen: set[str] = set()
-        while todo:
-            module = todo.pop()
-            for name in (*dotted.ancestors(module), module):
-                if name in seen:
-                    continue
-                seen.add(name)
-                if name == target:
-                    return True
-                if name not in self.modules:
-                    continue
-                for site in self.modules[name].imports:
-                    if site.runs_on_import(include_lazy=False):
-                        todo.extend(edge_targets(site, self.symbols))
-        return False
+        reached = self._reach.get(start)
+        if reached is None:
+            reached = self._reach[start] = set()
+            todo = [start]
+            while todo:
+                module = todo.pop()
+                for name in (*dotted.ancestors(module), module):
+                    if name in reached:
+                        continue
+                    reached.add(name)
+                    if name not in self.modules:
+                        continue
+                    for site in self.modules[name].imports:
+                        if site.runs_on_import(include_lazy=False):
+                            todo.extend(edge_targets(site, self.symbols))
+        return target in reached
 
     def unresolved(self, rels: Iterable[str], include_guarded: bool) -> list[Broken]:
         """The broken imports of the files ``rels``, as SSOT005 would report them."""
