@@ -194,3 +194,102 @@ def test_a_long_import_chain_is_followed_reading_the_cache_in_one_pass(
     assert (root / "app" / "use.py").read_text() == "from pkg.api import Thing\n"
     assert len(calls) <= 202
     assert max(calls) > 100
+
+
+NESTED = (
+    '''\
+"""A long module whose imports sit inside functions and an if block."""
+import os
+
+
+class Printer:
+    def one(self):
+        from pkg.core import Other, Thing  # the run starts here
+        from pkg.zeta import Z
+
+        return Z, Other, Thing
+
+    def two(self):
+        if os:
+            from pkg.core import (
+                Thing as T,
+            )
+            return T
+'''
+    + "".join(f"\n    def f{i}(self):\n        return {i}\n" for i in range(300))
+    + """
+
+if os.name:
+    from pkg.core import Thing
+"""
+)
+
+
+def test_imports_nested_below_the_head_are_rewritten_block_by_block(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {**BASE, "pkg/zeta.py": "Z = 1\n", "pkg/use.py": NESTED}
+    root = write_project(tmp_path, files, CONFIG)
+    parsed: list[int] = []
+    real = libcst.parse_module
+
+    def parse_module(source: str, *args: object, **kwargs: object) -> libcst.Module:
+        parsed.append(len(source))
+        return real(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    code, out, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 0, err
+    assert out == "moved 3 imports in 1 file\n"
+    text = (root / "pkg" / "use.py").read_text()
+    assert text.startswith('''\
+"""A long module whose imports sit inside functions and an if block."""
+import os
+
+
+class Printer:
+    def one(self):
+        from pkg.api import Thing
+        from pkg.core import Other  # the run starts here
+        from pkg.zeta import Z
+
+        return Z, Other, Thing
+
+    def two(self):
+        if os:
+            from pkg.api import Thing as T
+            return T
+''')
+    assert text.endswith("\n\nif os.name:\n    from pkg.api import Thing\n")
+    assert len(parsed) == 3 and max(parsed) < 100
+
+
+def test_block_by_block_rewrites_exactly_as_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "use.py"
+    path.write_text(NESTED)
+    moves = [
+        Move(7, 9, "Thing", "Thing", "pkg.api", "Thing"),
+        Move(14, 13, "Thing", "T", "pkg.api", "Thing"),
+        Move(len(NESTED.splitlines()), 5, "Thing", "Thing", "pkg.api", "Thing"),
+    ]
+    blocks = fix.fix_file(path, "use.py", moves, first_party=frozenset({"pkg"}))
+    monkeypatch.setattr(fix, "_rewrite_blocks", lambda *args: None)
+    whole = fix.fix_file(path, "use.py", moves, first_party=frozenset({"pkg"}))
+    assert blocks.moved == 3
+    assert (blocks.after, blocks.moved) == (whole.after, whole.moved)
+
+
+def test_a_block_that_cannot_be_cut_out_is_rewritten_with_the_whole_file(
+    tmp_path: Path,
+) -> None:
+    # The parenthesised names run left of the block's indentation.
+    text = "def f():\n    from pkg.core import (\nOther, Thing)\n    return Other, Thing\n"
+    path = tmp_path / "use.py"
+    path.write_text(text)
+    result = fix.fix_file(path, "use.py", [Move(2, 5, "Thing", "Thing", "pkg.api", "Thing")])
+    assert result.after == (
+        "def f():\n    from pkg.api import Thing\n    from pkg.core import (\nOther)\n"
+        "    return Other, Thing\n"
+    )
