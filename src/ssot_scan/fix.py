@@ -1108,6 +1108,7 @@ def keep_side_effects(
     """
     kept: dict[str, list[Move]] = {}
     refused: list[str] = []
+    view.preload([*moves, *(m.origin for file_moves in moves.values() for m in file_moves)])
     for rel, file_moves in moves.items():
         facts = view.facts_of(rel)
         for move in file_moves:
@@ -1166,6 +1167,7 @@ def verify(
     """What went wrong, read off the written tree: a moved name that no longer binds
     its definition, or more unresolved imports in the touched files."""
     problems = []
+    view.preload(m.module for item in fixes for m in item.moves)
     for item in fixes:
         for move in item.moves:
             if not move.definition:

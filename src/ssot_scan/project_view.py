@@ -24,9 +24,6 @@ from ssot_scan.index.symbols import SymbolTable
 from ssot_scan.parallel import Job, extract_one
 from ssot_scan.unresolved import Broken, find_unresolved
 
-# After this many files read one by one, the rest are read in one pass.
-_FEW_READS = 200
-
 
 class FactsOnDemand(Mapping[str, ModuleFacts]):
     """Module name -> facts, every discovered module listed, each loaded on first use."""
@@ -71,7 +68,6 @@ class ProjectView:
         self._stats = cache.stat_hashes() if cache is not None else {}
         self._version = extraction_identity()
         self._facts: dict[str, ModuleFacts] = dict(known or {})  # rel -> facts
-        self._reads = 0  # files read one by one so far
         self._reach: dict[str, set[str]] = {}  # module -> what importing it runs
         self._by_rel = {source.rel: source for source in found.files}
         self.source_of = {s.module: s for s in found.files if s.module is not None}
@@ -92,11 +88,7 @@ class ProjectView:
 
     def _load(self, source: SourceFile) -> ModuleFacts:
         facts = self._facts.get(source.rel)
-        if facts is None and self._reads == _FEW_READS:
-            self._load_all()  # one pass over the cache beats thousands of lookups
-            facts = self._facts.get(source.rel)
         if facts is None:
-            self._reads += 1
             facts = self._from_cache(source)
             if facts is None:
                 job = Job(str(source.path), source.name or "", source.is_package, 0)
@@ -104,17 +96,22 @@ class ProjectView:
             self._facts[source.rel] = facts
         return facts
 
-    def _load_all(self) -> None:
-        """Read every file's facts the cache holds (a question that walks the import
-        graph, such as ``runs``, can reach most of a project)."""
-        self._reads += 1
+    def preload(self, names: Iterable[str]) -> None:
+        """Read the facts of the files and modules ``names`` (rel paths or module
+        names) in one question to the cache: asked one by one, a few thousand
+        lookups cost more than one pass over the whole cache."""
         if self._cache is None:
             return
         keys = {}
-        for source in self.found.files:
+        for name in names:
+            source = self._by_rel.get(name) or self.source_of.get(name)
+            if source is None or source.rel in self._facts:
+                continue
             key = self._cache_key(source)
-            if key is not None and source.rel not in self._facts:
+            if key is not None:
                 keys[key] = source.rel
+        if len(keys) < 2:
+            return
         for key, (facts, _) in self._cache.facts(keys, self._engine, self._version).items():
             self._facts[keys[key]] = facts
 
@@ -146,18 +143,27 @@ class ProjectView:
         reached = self._reach.get(start)
         if reached is None:
             reached = self._reach[start] = set()
-            todo = [start]
-            while todo:
-                module = todo.pop()
-                for name in (*dotted.ancestors(module), module):
-                    if name in reached:
-                        continue
-                    reached.add(name)
-                    if name not in self.modules:
-                        continue
-                    for site in self.modules[name].imports:
-                        if site.runs_on_import(include_lazy=False):
-                            todo.extend(edge_targets(site, self.symbols))
+            level = [start]
+            while level:  # breadth first, each level's facts read in one go
+                names = list(
+                    dict.fromkeys(
+                        name
+                        for module in level
+                        for name in (*dotted.ancestors(module), module)
+                        if name not in reached
+                    )
+                )
+                reached.update(names)
+                self.preload(names)
+                level = [
+                    found
+                    for name in names
+                    if name in self.modules
+                    for site in self.modules[name].imports
+                    if site.runs_on_import(include_lazy=False)
+                    for found in edge_targets(site, self.symbols)
+                    if found not in reached
+                ]
         return target in reached
 
     def unresolved(self, rels: Iterable[str], include_guarded: bool) -> list[Broken]:
