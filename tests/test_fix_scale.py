@@ -294,3 +294,18 @@ def test_a_block_that_cannot_be_cut_out_is_rewritten_with_the_whole_file(
         "def f():\n    from pkg.api import Thing\n    from pkg.core import (\nOther)\n"
         "    return Other, Thing\n"
     )
+
+
+def test_a_rewrite_that_breaks_an_import_is_undone(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wrong relative spelling (one dot too many) still names the right module to
+    # the check of moved names; the check of the changed statements catches it.
+    monkeypatch.setattr(fix, "_relative_spelling", lambda target, package: (2, "api"))
+    use = "from .core import Thing\n"
+    root = write_project(tmp_path, {**BASE, "pkg/use.py": use}, CONFIG)
+    code, _, err = run_cli(["fix", "--no-cache"], root)
+    assert code == 1
+    assert "the rewritten files have 1 unresolved imports, 0 before" in err
+    assert "every file was restored" in err
+    assert (root / "pkg" / "use.py").read_text() == use

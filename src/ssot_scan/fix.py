@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import difflib
 import io
 import os
@@ -25,7 +26,7 @@ import re
 import stat
 import tokenize
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from ssot_scan.cache import FactsCache
     from ssot_scan.config import Config
     from ssot_scan.discover import Discovery, SourceFile
-    from ssot_scan.facts import ModuleFacts
+    from ssot_scan.facts import ImportSite, ModuleFacts
     from ssot_scan.project_view import ProjectView
 
 
@@ -1162,10 +1163,15 @@ def refusals(findings: Sequence[Finding]) -> list[str]:
 
 
 def verify(
-    fixes: Sequence[FileFix], view: ProjectView, unresolved_before: int, include_guarded: bool
+    fixes: Sequence[FileFix],
+    view: ProjectView,
+    unresolved_before: int,
+    include_guarded: bool,
+    changed: Optional[Mapping[str, ModuleFacts]] = None,
 ) -> list[str]:
     """What went wrong, read off the written tree: a moved name that no longer binds
-    its definition, or more unresolved imports in the touched files."""
+    its definition, or more unresolved imports in the touched files (in their
+    imports ``changed`` holds, when given: the statements the rewrite changed)."""
     problems = []
     view.preload(m.module for item in fixes for m in item.moves)
     for item in fixes:
@@ -1178,7 +1184,7 @@ def verify(
                     f"{item.rel}: `from {move.module} import {move.name}` reaches "
                     f"`{found.target}`, not `{move.definition}`"
                 )
-    after = len(view.unresolved([f.rel for f in fixes], include_guarded))
+    after = len(view.unresolved([f.rel for f in fixes], include_guarded, changed))
     if after > unresolved_before:
         problems.append(
             f"the rewritten files have {after} unresolved imports, {unresolved_before} before"
@@ -1274,17 +1280,40 @@ def run(
     if not write or not changed:
         return outcome
     touched = [f.rel for f in changed]
-    before = len(view.unresolved(touched, config.include_guarded))
+    # Only the import statements a rewrite changed can have broken: the others are
+    # the same statements, judged the same before and after.
+    old_sites, new_sites = {}, {}
+    for item in changed:
+        assert item.facts is not None  # a rewrite without facts did not parse
+        old_sites[item.rel], new_sites[item.rel] = _changed_imports(
+            view.facts_of(item.rel), item.facts
+        )
+    before = len(view.unresolved(touched, config.include_guarded, old_sites))
     write_all(changed)
     known = {rel: facts for rel, facts in view.loaded().items() if rel not in set(touched)}
     known.update({f.rel: f.facts for f in changed if f.facts is not None})
     after = ProjectView(found, config.engine, cache, known)
-    outcome.errors = verify(changed, after, before, config.include_guarded)
+    outcome.errors = verify(changed, after, before, config.include_guarded, new_sites)
     if outcome.errors:
         restore(changed)
         return outcome
     after.remember(_written_rows(changed, {s.rel: s for s in found.files}))
     return outcome
+
+
+def _changed_imports(old: ModuleFacts, new: ModuleFacts) -> tuple[ModuleFacts, ModuleFacts]:
+    """``old`` and ``new`` with only the import statements the other lacks."""
+
+    def signature(site: ImportSite) -> tuple[object, ...]:
+        names = frozenset((n.name, n.asname) for n in site.names)
+        return (site.kind, site.target, site.level, site.raw_module, site.asname, names)
+
+    old_keys = {signature(site) for site in old.imports}
+    new_keys = {signature(site) for site in new.imports}
+    return (
+        dataclasses.replace(old, imports=[s for s in old.imports if signature(s) not in new_keys]),
+        dataclasses.replace(new, imports=[s for s in new.imports if signature(s) not in old_keys]),
+    )
 
 
 def _written_rows(

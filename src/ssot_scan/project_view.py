@@ -166,9 +166,16 @@ class ProjectView:
                 ]
         return target in reached
 
-    def unresolved(self, rels: Iterable[str], include_guarded: bool) -> list[Broken]:
-        """The broken imports of the files ``rels``, as SSOT005 would report them."""
-        files = [(self._by_rel[rel], self.facts_of(rel)) for rel in rels]
+    def unresolved(
+        self,
+        rels: Iterable[str],
+        include_guarded: bool,
+        facts: Optional[Mapping[str, ModuleFacts]] = None,
+    ) -> list[Broken]:
+        """The broken imports of the files ``rels``, as SSOT005 would report them;
+        of their imports in ``facts`` when given (some of a file's imports)."""
+        chosen = facts if facts is not None else {rel: self.facts_of(rel) for rel in rels}
+        files = [(self._by_rel[rel], chosen[rel]) for rel in rels]
         return find_unresolved(self, files, include_guarded).broken
 
     def remember(self, rows: list[tuple[SourceFile, int, int, str, ModuleFacts]]) -> None:
