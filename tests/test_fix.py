@@ -164,9 +164,9 @@ def test_a_file_not_in_utf8_is_not_rewritten(tmp_path: Path, run_cli: RunCli) ->
 def test_a_result_that_would_not_parse_is_never_written(
     tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ssot_scan.fix as fix
+    import ssot_scan.fix.files as files
 
-    monkeypatch.setattr(fix, "_check_parses", lambda *args: "pretend it broke")
+    monkeypatch.setattr(files, "_check_parses", lambda *args: "pretend it broke")
     root = project(tmp_path, "from pkg.core import Thing\n")
     code, _, err = run_cli(["fix", "--no-cache"], root)
     assert code == 0
@@ -217,7 +217,9 @@ def test_the_fast_path_rewrites_exactly_as_the_metadata_pass(
     findings = run_scan([root], config).findings
     fast, _ = fix_module.plan(findings, root)
     assert any(f.after is not None and f.after != f.before for f in fast)
-    monkeypatch.setattr(fix_module._Rewriter, "rewrite_top_level", lambda *args: None)
+    from ssot_scan.fix.rewriter import Rewriter
+
+    monkeypatch.setattr(Rewriter, "rewrite_top_level", lambda *args: None)
     slow, _ = fix_module.plan(findings, root)
     assert [(f.rel, f.after, f.moved) for f in fast] == [(f.rel, f.after, f.moved) for f in slow]
 

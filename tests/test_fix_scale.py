@@ -13,7 +13,8 @@ import pytest
 from helpers import write_project
 
 from ssot_scan import fix
-from ssot_scan.fix import FileFix, Move, _split_head
+from ssot_scan.fix import FileFix, Move, files, regions, syntax
+from ssot_scan.fix.regions import split_head
 
 RunCli = Callable[..., "tuple[int, str, str]"]
 
@@ -32,7 +33,7 @@ MOVE = [Move(2, 1, "Thing", "Thing", "pkg.api", "Thing")]
 
 def test_the_head_ends_before_the_first_statement_that_is_not_an_import() -> None:
     text = 'import os\nfrom pkg.core import Thing\n\nfrom pkg.zzz import Z\n\nX = """\nY\n"""\n'
-    head, tail = _split_head(text, MOVE)
+    head, tail = split_head(text, MOVE)
     assert head == "import os\nfrom pkg.core import Thing\n\nfrom pkg.zzz import Z\n\n"
     assert tail == 'X = """\nY\n"""\n'
 
@@ -41,7 +42,7 @@ def test_a_parenthesised_import_and_a_continued_block_stay_in_the_head() -> None
     text = (
         "try:\n    from pkg.core import (\n    Thing,\n)\nexcept ImportError:\n    pass\nX = 1\n"
     )
-    head, tail = _split_head(text, [Move(2, 5, "Thing", "Thing", "pkg.api", "Thing")])
+    head, tail = split_head(text, [Move(2, 5, "Thing", "Thing", "pkg.api", "Thing")])
     assert tail == "X = 1\n"
     assert head + tail == text
 
@@ -91,7 +92,7 @@ def test_the_head_rewrites_exactly_as_the_whole_file(
     findings = run_scan([root], config).findings
     heads, _ = fix.plan(findings, root)
     assert any(f.after is not None and f.after != f.before for f in heads)
-    monkeypatch.setattr(fix, "_split_head", lambda text, moves: (text, ""))
+    monkeypatch.setattr(regions, "split_head", lambda text, moves: (text, ""))
     wholes, _ = fix.plan(findings, root)
     assert [(f.rel, f.after, f.moved) for f in heads] == [
         (f.rel, f.after, f.moved) for f in wholes
@@ -147,7 +148,7 @@ def test_a_result_only_libcst_reads_is_refused_when_python_read_the_original(
 ) -> None:
     # CPython rejects an unknown \N{...} name; libcst does not.
     item = FileFix(tmp_path / "x.py", "x.py", "X = 1\n", after='X = "\\N{NOT A REAL NAME}"\n')
-    problem = fix._check_parses(item, "x", False, "auto")
+    problem = files._check_parses(item, "x", False, "auto")
     assert problem is not None and problem.startswith("ast: ")
     assert item.facts is None
 
@@ -276,7 +277,7 @@ def test_block_by_block_rewrites_exactly_as_the_whole_file(
         Move(len(NESTED.splitlines()), 5, "Thing", "Thing", "pkg.api", "Thing"),
     ]
     blocks = fix.fix_file(path, "use.py", moves, first_party=frozenset({"pkg"}))
-    monkeypatch.setattr(fix, "_rewrite_blocks", lambda *args: None)
+    monkeypatch.setattr(regions, "_rewrite_blocks", lambda *args: None)
     whole = fix.fix_file(path, "use.py", moves, first_party=frozenset({"pkg"}))
     assert blocks.moved == 3
     assert (blocks.after, blocks.moved) == (whole.after, whole.moved)
@@ -301,7 +302,7 @@ def test_a_rewrite_that_breaks_an_import_is_undone(
 ) -> None:
     # A wrong relative spelling (one dot too many) still names the right module to
     # the check of moved names; the check of the changed statements catches it.
-    monkeypatch.setattr(fix, "_relative_spelling", lambda target, package: (2, "api"))
+    monkeypatch.setattr(syntax, "relative_spelling", lambda target, package: (2, "api"))
     use = "from .core import Thing\n"
     root = write_project(tmp_path, {**BASE, "pkg/use.py": use}, CONFIG)
     code, _, err = run_cli(["fix", "--no-cache"], root)
