@@ -4,6 +4,7 @@ are read on demand, and the rewritten files' facts go to the cache."""
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -143,11 +144,19 @@ def test_the_next_scan_reads_the_rewritten_files_from_the_cache(
     assert parsed == []
 
 
+def test_a_result_no_python_compiles_is_refused(tmp_path: Path) -> None:
+    # CPython rejects an unknown \N{...} name; libcst does not.
+    item = FileFix(tmp_path / "x.py", "x.py", "X = 1\n", after='X = "\\N{NOT A REAL NAME}"\n')
+    problem = files._check_parses(item, "x", False, "auto")
+    assert problem is not None and "unknown Unicode character name" in problem
+    assert item.facts is None
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python reads PEP 695")
 def test_a_result_only_libcst_reads_is_refused_when_python_read_the_original(
     tmp_path: Path,
 ) -> None:
-    # CPython rejects an unknown \N{...} name; libcst does not.
-    item = FileFix(tmp_path / "x.py", "x.py", "X = 1\n", after='X = "\\N{NOT A REAL NAME}"\n')
+    item = FileFix(tmp_path / "x.py", "x.py", "X = 1\n", after="type X = int\n")
     problem = files._check_parses(item, "x", False, "auto")
     assert problem is not None and problem.startswith("ast: ")
     assert item.facts is None

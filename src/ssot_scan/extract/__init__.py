@@ -1,7 +1,8 @@
 """Extraction: ``(module, bytes) -> ModuleFacts``, a pure function.
 
 The fast path is CPython's ``ast``; libcst takes over where the running interpreter
-cannot parse the file (newer syntax) or when forced with ``--engine libcst``. A file
+cannot parse the file because it uses newer syntax (``newer_syntax.py``), for files
+small enough for it, or when forced with ``--engine libcst``. A file
 that neither can read yields facts carrying a ``ParseError`` instead of an exception:
 the scan goes on and the file is reported as SSOT000.
 """
@@ -14,11 +15,13 @@ from typing import Optional
 
 from ssot_scan.extract.comments import find_markers
 from ssot_scan.extract.decode import DecodeError, decode_source
+from ssot_scan.extract.deep import run_deep
 from ssot_scan.extract.guard import libcst_hazard
+from ssot_scan.extract.newer_syntax import newer_syntax_possible
 from ssot_scan.facts import ModuleFacts, ParseError
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "9"
+EXTRACTOR_VERSION = "10"
 
 # Text that means a module rewires imports at run time (setuptools' VendorImporter,
 # requests' ``sys.modules`` aliases): a plain text test, the same for both parsers.
@@ -41,6 +44,26 @@ def _ast_error(exc: BaseException, text: Optional[str] = None) -> ParseError:
     if isinstance(exc, RecursionError):
         return ParseError("too deeply nested for the parser", 1, 1)
     return ParseError(f"{type(exc).__name__}: {exc}", 1, 1)
+
+
+def _libcst_sized(
+    text: str, size: int, module: str, is_package: bool, ast_exc: Optional[BaseException]
+) -> ModuleFacts:
+    """libcst's facts for a file small enough for it; else the file's SSOT000."""
+    if size > LIBCST_MAX_BYTES:
+        why = f"{size // 1024} KB is too large for the libcst parser"
+        if ast_exc is not None:
+            error = _ast_error(ast_exc, text)
+            return ModuleFacts(
+                parse_error=ParseError(f"{error.message} ({why})", error.line, error.column),
+                engine="ast",
+            )
+        return ModuleFacts(parse_error=ParseError(why, 1, 1), engine="libcst")
+    facts = _libcst_facts(text, module, is_package)
+    if ast_exc is not None and facts.parse_error is not None:
+        # Neither can read it: CPython's message is the one users know.
+        return ModuleFacts(parse_error=_ast_error(ast_exc, text), engine="ast")
+    return facts
 
 
 def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
@@ -82,11 +105,9 @@ def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
         )
 
 
-def _newer_syntax_possible(exc: BaseException) -> bool:
-    """Could libcst read what ``ast`` refused? Not when the file is just too deep."""
-    if isinstance(exc, (RecursionError, MemoryError)):
-        return False
-    return not (isinstance(exc, SyntaxError) and "too many nested" in str(exc.msg))
+# Above this size libcst is not asked: its parser needs about 2 KB per token (an
+# 800 KB file took 67 s and 1.6 GB; 5 MB aborted the process).
+LIBCST_MAX_BYTES = 256 * 1024
 
 
 def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") -> ModuleFacts:
@@ -101,24 +122,23 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
         return ModuleFacts(parse_error=ParseError(exc.message, exc.line, exc.column))
 
     if engine == "libcst":
-        facts = _libcst_facts(text, module, is_package)
+        facts = _libcst_sized(text, len(data), module, is_package, None)
     else:
         from ssot_scan.extract.ast_frontend import extract_with_ast
 
-        try:
+        def parse_and_walk() -> ModuleFacts:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
                 tree = ast.parse(text)
+            return extract_with_ast(tree, text, module, is_package)
+
+        try:
+            facts = run_deep(parse_and_walk)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            if engine == "ast" or not _newer_syntax_possible(exc):
+            if engine == "ast" or not newer_syntax_possible(exc, text):
                 facts = ModuleFacts(parse_error=_ast_error(exc, text))
             else:
-                facts = _libcst_facts(text, module, is_package)
-                if facts.parse_error is not None:
-                    # Neither can read it: CPython's message is the one users know.
-                    facts = ModuleFacts(parse_error=_ast_error(exc, text), engine="ast")
-        else:
-            facts = extract_with_ast(tree, text, module, is_package)
+                facts = _libcst_sized(text, len(data), module, is_package, exc)
     facts.suppressions, facts.reexport_lines = find_markers(text)
     facts.dynamic_imports = any(marker in text for marker in DYNAMIC_IMPORT_MARKERS)
     return facts

@@ -1,0 +1,53 @@
+"""Room for deep recursion, only when a file needs it.
+
+The front ends walk the syntax tree recursively, the way the tree is shaped: valid
+code such as 500 ``elif`` branches (each one an ``If`` inside the previous one's
+``orelse``) is deeper than Python's default limit of 1,000 frames. Raising the limit
+for every file would risk the C stack on Python 3.9/3.10, whose Python frames live
+on it; so a walk that hits the limit is run again in a thread of its own with a
+large stack and a limit to match. A file deeper than even that still ends as a
+clean ``RecursionError``, which the caller turns into that file's SSOT000.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Callable, TypeVar
+
+Result = TypeVar("Result")
+
+_STACK_BYTES = 512 * 1024 * 1024  # reserved, not committed, until used
+_DEEP_LIMIT = 200_000
+_lock = threading.Lock()  # the recursion limit is process-wide
+
+
+def run_deep(function: Callable[[], Result]) -> Result:
+    """``function()``, again with a deep stack if it first hits the recursion limit."""
+    try:
+        return function()
+    except RecursionError:
+        pass
+    outcome: list[Result] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+
+    with _lock:
+        old_limit = sys.getrecursionlimit()
+        old_stack = threading.stack_size(_STACK_BYTES)
+        try:
+            sys.setrecursionlimit(max(old_limit, _DEEP_LIMIT))
+            thread = threading.Thread(target=target, name="ssot-scan-deep-walk")
+            thread.start()
+            thread.join()
+        finally:
+            sys.setrecursionlimit(old_limit)
+            threading.stack_size(old_stack)
+    if failure:
+        raise failure[0]
+    return outcome[0]

@@ -1,0 +1,74 @@
+"""Hostile and odd files: every one ends as facts or as that file's one-line SSOT000,
+never as a hang, a crash, a lost import, or a broken file read as a good one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from ssot_scan.extract import LIBCST_MAX_BYTES, extract
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+
+
+def test_five_hundred_elifs_are_read_not_an_internal_error() -> None:
+    # Valid code deeper than Python's default recursion limit for the walker.
+    source = "x = 0\nif x == 0:\n    pass\n"
+    source += "".join(f"elif x == {i}:\n    import os{i}\n" for i in range(1, 500))
+    facts = extract(source.encode(), "m", False)
+    assert facts.parse_error is None
+    assert len(facts.imports) == 499
+    assert facts.imports[-1].target == "os499"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (b'X = "a\x00b"\nimport os\n', "null bytes"),
+        (b'X = "\\N{NOT A REAL NAME}"\nimport os\n', "unknown Unicode character name"),
+        (b'X = b"\xc3\xa9"\nimport os\n', "bytes can only contain ASCII"),
+    ],
+    ids=["nul-in-a-string", "unknown-character-name", "non-ascii-bytes-literal"],
+)
+def test_a_file_no_python_compiles_is_ssot000_even_where_libcst_reads_it(
+    source: bytes, message: str
+) -> None:
+    import libcst
+
+    libcst.parse_module(source.decode("utf-8"))  # libcst does read it
+    facts = extract(source, "m", False, "auto")
+    assert facts.parse_error is not None
+    assert message in facts.parse_error.message
+
+
+def test_the_importers_of_a_broken_module_keep_their_finding(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "broken.py").write_text('X = "\\N{NOT A REAL NAME}"\n')
+    (tmp_path / "pkg" / "user.py").write_text("from pkg.broken import X\n")
+    code, out, _ = run_cli(["--no-cache", "--select", "SSOT000,SSOT005", "."], tmp_path)
+    assert code == 1
+    assert "pkg/broken.py:1:" in out and " SSOT000 " in out
+    assert "pkg/user.py:1:1: SSOT005" in out
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python reads PEP 695")
+def test_syntax_newer_than_this_python_still_goes_to_libcst() -> None:
+    facts = extract(b"import os\ntype Alias = int\n", "m", False, "auto")
+    assert facts.parse_error is None
+    assert facts.engine == "libcst"
+    assert [site.target for site in facts.imports] == ["os"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python reads PEP 695")
+def test_libcst_is_not_asked_about_a_file_too_large_for_it() -> None:
+    filler = "x = 1\n" * (LIBCST_MAX_BYTES // 6 + 10)
+    facts = extract(f"import os\ntype Alias = int\n{filler}".encode(), "m", False, "auto")
+    assert facts.parse_error is not None
+    assert "too large for the libcst parser" in facts.parse_error.message
+    assert facts.parse_error.line == 2
