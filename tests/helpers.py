@@ -89,3 +89,19 @@ def cli_json(
     assert code in (0, 1), (out, err)
     report: dict[str, Any] = json.loads(out)
     return code, report
+
+
+def make_unreadable(monkeypatch: Any, name: str) -> Callable[[], None]:
+    """Make files called ``name`` fail to read with EACCES, as ``chmod 000`` would
+    for a user who is not root (tests may run as root). Returns the undo."""
+    from ssot_scan import parallel
+
+    real = parallel.read_source
+
+    def read_source(path: str, *args: Any) -> bytes:
+        if Path(path).name == name:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path, *args)
+
+    monkeypatch.setattr(parallel, "read_source", read_source)
+    return lambda: monkeypatch.setattr(parallel, "read_source", real)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import pytest
+from helpers import make_unreadable
 
 from ssot_scan import parallel
 from ssot_scan.cache import CACHE_DIR_NAME, DB_NAME, SCHEMA
@@ -741,18 +742,10 @@ def test_a_file_that_could_not_be_read_is_read_again_next_time(
     # (chmod leaves the mtime alone) the next `ssot-scan` still reports "cannot read"
     # until the file is edited or the cache cleaned. Simulated here with a patched
     # read, because tests may run as root.
-    real_path = parallel.Path
-
-    class Unreadable(type(Path())):  # type: ignore[misc]
-        def read_bytes(self) -> bytes:
-            if self.name == "m05.py":
-                raise PermissionError(13, "Permission denied", str(self))
-            return super().read_bytes()
-
-    monkeypatch.setattr(parallel, "Path", Unreadable)
+    readable_again = make_unreadable(monkeypatch, "m05.py")
     blocked = scan(project)
     assert any("cannot read" in f.message for f in blocked.findings if f.path == "pkg/m05.py")
-    monkeypatch.setattr(parallel, "Path", real_path)  # "chmod 644": readable again
+    readable_again()  # "chmod 644"
     result = scan(project)
     assert not any("cannot read" in f.message for f in result.findings)
     same_as_uncached(result, project)

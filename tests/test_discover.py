@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 import pytest
+from helpers import make_unreadable
 
 from ssot_scan.config import find_config_file, load_config
 from ssot_scan.discover import Discovery, SourceFile, discover
@@ -483,14 +484,7 @@ def test_unreadable_file_is_ssot000_and_the_scan_goes_on(
         },
     )
     secret = tmp_path / "pkg" / "secret.py"
-    real_read_bytes = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "secret.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    make_unreadable(monkeypatch, "secret.py")
     result = run_scan([tmp_path], load_config([tmp_path]))
     assert secret.exists()
     assert result.files_scanned == 3

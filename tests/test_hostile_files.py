@@ -72,3 +72,64 @@ def test_libcst_is_not_asked_about_a_file_too_large_for_it() -> None:
     assert facts.parse_error is not None
     assert "too large for the libcst parser" in facts.parse_error.message
     assert facts.parse_error.line == 2
+
+
+def _project_with(tmp_path: Path, extra: str = "") -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "good.py").write_text("import os\n")
+    (tmp_path / "pyproject.toml").write_text(f"[tool.ssot-scan]\n{extra}")
+    return tmp_path
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_like_a_module_is_ssot000_not_a_hang(tmp_path: Path, run_cli: RunCli) -> None:
+    import os
+
+    root = _project_with(tmp_path)
+    os.mkfifo(root / "pkg" / "pipe.py")
+    code, out, _ = run_cli(["--no-cache", "."], root)
+    assert code == 1
+    assert "pkg/pipe.py:1:1: SSOT000" in out and "not a regular file" in out
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_link_to_an_endless_device_is_ssot000_not_a_memory_blowup(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    root = _project_with(tmp_path)
+    (root / "pkg" / "zero.py").symlink_to("/dev/zero")
+    for args in (["--no-cache", "."], ["."]):  # with the cache, the file is hashed first
+        code, out, _ = run_cli(args, root)
+        assert code == 1
+        assert "pkg/zero.py:1:1: SSOT000" in out and "not a regular file" in out
+
+
+def test_a_file_over_the_size_limit_is_one_ssot000(tmp_path: Path, run_cli: RunCli) -> None:
+    root = _project_with(tmp_path, 'max-file-size = "1 KB"\n')
+    (root / "pkg" / "big.py").write_text("x = 1\n" * 400)
+    code, out, _ = run_cli(["--no-cache", "."], root)
+    assert code == 1
+    assert (
+        "pkg/big.py:1:1: SSOT000 not read: too large, 2,400 bytes, more than max-file-size (1,000)"
+        in out
+    )
+    assert "pkg/good.py" not in out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"ten"', "expected a size such as 10000000 or \"10 MB\", got 'ten'"),
+        ("0", "must be at least 1 byte"),
+        ("true", "expected a size such as"),
+    ],
+)
+def test_a_bad_size_limit_is_a_config_error(
+    tmp_path: Path, run_cli: RunCli, value: str, message: str
+) -> None:
+    root = _project_with(tmp_path, f"max-file-size = {value}\n")
+    code, _, err = run_cli(["--no-cache", "."], root)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1

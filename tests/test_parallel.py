@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import pytest
+from helpers import make_unreadable
 
 from ssot_scan import parallel
 from ssot_scan.config import load_config, load_rule_packs
@@ -362,13 +363,7 @@ def test_an_unreadable_file_is_that_files_ssot000(
     """Simulated (tests may run as root, for whom chmod 000 changes nothing)."""
     root = write(tmp_path, SMALL)
 
-    class Unreadable(type(Path())):  # type: ignore[misc]
-        def read_bytes(self) -> bytes:
-            if self.name == "bad.py":
-                raise PermissionError(13, "Permission denied", str(self))
-            return super().read_bytes()
-
-    monkeypatch.setattr(parallel, "Path", Unreadable)
+    make_unreadable(monkeypatch, "bad.py")
     result = scan(root, jobs=1)
     messages = _ssot000(result, "gen/bad.py")
     assert len(messages) == 1

@@ -32,6 +32,7 @@ from ssot_scan.validate import (
     check_keys,
     expect_bool,
     expect_int,
+    expect_size,
     expect_str,
     expect_str_list,
 )
@@ -70,6 +71,7 @@ TOP_KEYS: dict[str, _Key] = {
     "max-warnings": _Key("max_warnings", expect_int),
     "canonical-policy": _Key("canonical_policy", _choice_of(CANONICAL_POLICIES)),
     "engine": _Key("engine", _choice_of(ENGINES)),
+    "max-file-size": _Key("max_file_size", expect_size),
     "budget": _Key("budget", _budgets),
     "baseline": _Key("baseline", expect_str),
 }
@@ -107,6 +109,8 @@ class Config:
     max_warnings: Optional[int] = None
     canonical_policy: str = "most-used"
     engine: str = "auto"
+    # A file larger than this is not read: it is an SSOT000 ("too large").
+    max_file_size: int = 10_000_000
     # SSOT002 with a derived canonical path: also report imports through other paths
     # that publish the symbol (re-exports), not only through accidental ones.
     report_published: bool = False

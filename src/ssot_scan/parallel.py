@@ -15,10 +15,10 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional, TypeVar
 
 from ssot_scan.extract import extract
@@ -29,12 +29,50 @@ _MIN_FILES_FOR_POOL = 48
 _MIN_BYTES_FOR_POOL = 2_000_000
 
 
+DEFAULT_MAX_BYTES = 10_000_000
+
+
 @dataclass(frozen=True)
 class Job:
     path: str
     module: str
     is_package: bool
     size: int  # bytes, from stat: for scheduling only
+    max_bytes: int = DEFAULT_MAX_BYTES  # a larger file is not read
+
+
+class NotReadable(Exception):
+    """A file that is not read at all: not a regular file, or too large."""
+
+
+def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``.
+
+    Opened without blocking and checked with ``fstat`` on the open descriptor, so a
+    FIFO named ``x.py`` cannot hang the scan, a link to ``/dev/zero`` cannot fill
+    memory, and the file checked is the file read. Raises ``NotReadable`` (or
+    ``OSError``).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotReadable("not read: not a regular file (a FIFO, device or socket)")
+        if info.st_size > max_bytes:
+            raise NotReadable(_too_large(info.st_size, max_bytes))
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the file object closes it
+            data = handle.read(max_bytes + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > max_bytes:
+        raise NotReadable(_too_large(len(data), max_bytes))
+    return data
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"not read: too large, {size:,} bytes, more than max-file-size ({limit:,})"
 
 
 @dataclass
@@ -58,7 +96,10 @@ def content_hash(data: bytes) -> str:
 def extract_one(job: Job, engine: str) -> Extracted:
     """Read, hash and extract one file; whatever goes wrong becomes its SSOT000."""
     try:
-        data = Path(job.path).read_bytes()
+        data = read_source(job.path, job.max_bytes)
+    except NotReadable as exc:
+        # What the file is, not a passing failure; not cached by content either.
+        return Extracted(ModuleFacts(parse_error=ParseError(str(exc), 1, 1)), None)
     except OSError as exc:
         error = ParseError(f"cannot read: {exc.strerror or exc}", 1, 1, transient=True)
         return Extracted(ModuleFacts(parse_error=error), None)

@@ -21,7 +21,7 @@ from ssot_scan.discover import Discovery, SourceFile
 from ssot_scan.facts import ModuleFacts
 from ssot_scan.index.graph import edge_targets
 from ssot_scan.index.symbols import SymbolTable
-from ssot_scan.parallel import Job, extract_one
+from ssot_scan.parallel import DEFAULT_MAX_BYTES, Job, extract_one
 from ssot_scan.unresolved import Broken, find_unresolved
 
 
@@ -61,7 +61,9 @@ class ProjectView:
         engine: str,
         cache: Optional[FactsCache],
         known: Optional[Mapping[str, ModuleFacts]] = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
+        self._max_bytes = max_bytes
         self.found = found
         self._engine = engine
         self._cache = cache
@@ -91,7 +93,9 @@ class ProjectView:
         if facts is None:
             facts = self._from_cache(source)
             if facts is None:
-                job = Job(str(source.path), source.name or "", source.is_package, 0)
+                job = Job(
+                    str(source.path), source.name or "", source.is_package, 0, self._max_bytes
+                )
                 facts = extract_one(job, self._engine).facts
             self._facts[source.rel] = facts
         return facts

@@ -30,7 +30,16 @@ from ssot_scan.cache import (
 from ssot_scan.config import Config
 from ssot_scan.discover import Discovery, SourceFile, discover
 from ssot_scan.facts import ModuleFacts
-from ssot_scan.parallel import Job, content_hash, extract_all, extract_one, usable_cores
+from ssot_scan.parallel import (
+    DEFAULT_MAX_BYTES,
+    Job,
+    NotReadable,
+    content_hash,
+    extract_all,
+    extract_one,
+    read_source,
+    usable_cores,
+)
 from ssot_scan.result import ScanResult
 
 if TYPE_CHECKING:
@@ -41,9 +50,11 @@ Progress = Callable[[int, int], None]
 Stat = tuple[int, int]  # size, mtime_ns
 
 
-def read_and_extract(source: SourceFile, engine: str) -> ModuleFacts:
+def read_and_extract(
+    source: SourceFile, engine: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ModuleFacts:
     """Facts for one file, uncached; whatever goes wrong becomes that file's SSOT000."""
-    job = Job(str(source.path), source.name or "", source.is_package, 0)
+    job = Job(str(source.path), source.name or "", source.is_package, 0, max_bytes)
     return extract_one(job, engine).facts
 
 
@@ -134,7 +145,9 @@ def _scan(
                     return ScanResult.from_json(stored, [*found.notices, *notices])
                 except (KeyError, TypeError, ValueError):
                     notices.append(f"{cache.path}: unreadable stored result; recomputing")
-        files, digests = _facts_for(found.files, stats, config.engine, jobs, cache, progress)
+        files, digests = _facts_for(
+            found.files, stats, config.engine, jobs, cache, progress, config.max_file_size
+        )
         complete = cache is not None and len(digests) == len(files)
         facts_key = _result_key(found, digests, config) if complete else None
         if cache is not None and facts_key is not None:
@@ -201,12 +214,13 @@ def _facts_for(
     jobs: Optional[int],
     cache: Optional[FactsCache],
     progress: Optional[Progress],
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[list[tuple[SourceFile, ModuleFacts]], dict[str, str]]:
     """Facts for every file: from the cache where it knows the content, else parsed;
     with the digest of each file's facts where the cache is in use."""
     version = extraction_identity()
     known = cache.stat_hashes() if cache is not None else {}
-    digests = _content_digests(sources, stats, known, cache is not None)
+    digests = _content_digests(sources, stats, known, cache is not None, max_bytes)
     results: dict[str, ModuleFacts] = {}
     facts_digests: dict[str, str] = {}
     todo = list(sources)
@@ -224,7 +238,8 @@ def _facts_for(
     new_facts: list[tuple[str, str, bool, str]] = []
     workers = jobs if jobs is not None else usable_cores()
     job_list = [
-        Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0]) for s in todo
+        Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0], max_bytes)
+        for s in todo
     ]
     for done, (source, extracted) in enumerate(
         zip(todo, extract_all(job_list, engine, workers)), len(results) + 1
@@ -253,6 +268,7 @@ def _content_digests(
     stats: dict[str, Optional[Stat]],
     known: Mapping[str, tuple[int, int, str]],
     caching: bool,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> dict[str, str]:
     """The content hash of every file the cache may know: trusted from the cache
     when size and mtime match, else read (a touch leaves the content as it was)."""
@@ -263,8 +279,8 @@ def _content_digests(
         if seen is not None and stat is not None and (seen[0], seen[1]) == stat:
             digests[source.rel] = seen[2]
         elif caching and stat is not None:
-            with contextlib.suppress(OSError):
-                digests[source.rel] = content_hash(source.path.read_bytes())
+            with contextlib.suppress(OSError, NotReadable):
+                digests[source.rel] = content_hash(read_source(str(source.path), max_bytes))
     return digests
 
 
@@ -340,7 +356,9 @@ def analyse_project(
     )
     try:
         stats = {source.rel: _stat(source) for source in found.files}
-        files, _ = _facts_for(found.files, stats, config.engine, jobs, cache, None)
+        files, _ = _facts_for(
+            found.files, stats, config.engine, jobs, cache, None, config.max_file_size
+        )
     finally:
         if cache is not None:
             cache.close()

@@ -42,6 +42,31 @@ def expect_int(value: Any, where: str, minimum: int = 0) -> int:
     return value
 
 
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2}
+
+
+def expect_size(value: Any, where: str) -> int:
+    """A size in bytes: a whole number, or a string such as ``"10 MB"``/``"512 KiB"``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number, unit = value, ""
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        digits = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+        number, unit = (int(digits) if digits.isdigit() else -1), text[len(digits) :]
+        if number < 0 or unit not in _UNITS:
+            raise UsageError(
+                f'{where}: expected a size such as 10000000 or "10 MB", got {value!r}'
+            )
+    else:
+        raise UsageError(
+            f'{where}: expected a size such as 10000000 or "10 MB", got {_kind(value)}'
+        )
+    size = number * _UNITS[unit]
+    if size < 1:
+        raise UsageError(f"{where}: must be at least 1 byte, got {value!r}")
+    return size
+
+
 def expect_str_list(value: Any, where: str) -> list[str]:
     if not isinstance(value, list):
         raise UsageError(f"{where}: expected a list of strings, got {_kind(value)}")

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis
 
 
+# Messages of files that were never parsed: said as they are.
+_NOT_READ = ("cannot read:", "not read:")
+
+
 class ParseErrorCheck(Check):
     """One finding per file that no front end could parse (docs: the registry)."""
 
@@ -40,7 +44,9 @@ class ParseErrorCheck(Check):
             yield self.finding(
                 source.rel,
                 (error.line, error.column),
-                f"cannot parse: {error.message}",
+                error.message
+                if error.message.startswith(_NOT_READ)
+                else f"cannot parse: {error.message}",
                 symbol=source.module,
                 statement=error.message,
                 group=source.rel,

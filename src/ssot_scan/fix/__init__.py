@@ -138,7 +138,7 @@ def run(
     no whole analysis runs, so a fix costs little more than a warm scan."""
     from ssot_scan.project_view import ProjectView
 
-    view = ProjectView(found, config.engine, cache)
+    view = ProjectView(found, config.engine, cache, None, config.max_file_size)
     length = isort_line_length(found.base)
     fixes, refused = plan(findings, found.base, view, workers, config.engine, length)
     changed = [f for f in fixes if f.after is not None and f.after != f.before]
@@ -159,7 +159,7 @@ def run(
     write_all(changed)
     known = {rel: facts for rel, facts in view.loaded().items() if rel not in set(touched)}
     known.update({f.rel: f.facts for f in changed if f.facts is not None})
-    after = ProjectView(found, config.engine, cache, known)
+    after = ProjectView(found, config.engine, cache, known, config.max_file_size)
     outcome.errors = verify(changed, after, before, config.include_guarded, new_sites)
     if outcome.errors:
         restore(changed)
