@@ -440,3 +440,34 @@ def test_a_crash_in_a_worker_is_that_files_ssot000(
     assert len(messages) == 1
     assert "RecursionError" in messages[0]
     assert _ssot000(result, "gen/broken.py")
+
+
+def test_a_worker_that_dies_costs_its_file_an_ssot000_not_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seen: libcst's Rust parser aborting on a 5 MB file took the whole run down
+    # with a BrokenProcessPool traceback. Simulated: a file whose reading kills
+    # its process (the workers are forked, so they inherit the patch).
+    real = parallel.extract_one
+
+    def dying(job: Job, engine: str) -> parallel.Extracted:
+        if job.path.endswith("killer.py"):
+            os.abort()
+        return real(job, engine)
+
+    monkeypatch.setattr(parallel, "extract_one", dying)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs fork: spawned workers would not inherit the patch")
+    files = [tmp_path / f"m{i:03}.py" for i in range(60)]
+    for path in files:
+        path.write_text("import os\n")
+    (tmp_path / "m030.py").rename(tmp_path / "killer.py")
+    files[30] = tmp_path / "killer.py"
+    jobs = [Job(str(path), path.stem, False, path.stat().st_size) for path in files]
+    results = list(parallel.extract_all(jobs, "auto", 2))
+    assert len(results) == 60
+    broken = [job.path for job, r in zip(jobs, results) if r.facts.parse_error is not None]
+    assert broken == [str(tmp_path / "killer.py")]
+    (error,) = [r.facts.parse_error for r in results if r.facts.parse_error is not None]
+    assert error.message == "the parser's process died reading this file"
+    assert all(r.facts.imports[0].target == "os" for r in results if r.facts.parse_error is None)

@@ -18,6 +18,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Optional, TypeVar
 
@@ -145,9 +146,31 @@ def extract_all(jobs: list[Job], engine: str, workers: int) -> Iterator[Extracte
             yield extract_one(job, engine)
         return
     chunks = _chunks(jobs, workers)
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_context()) as pool:
-        for results in pool.map(_extract_chunk, chunks, [engine] * len(chunks)):
-            yield from results
+    done = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(chunks)), mp_context=_context()
+        ) as pool:
+            for results in pool.map(_extract_chunk, chunks, [engine] * len(chunks)):
+                done += 1
+                yield from results
+    except BrokenProcessPool:
+        # A worker died (a parser abort, the OOM killer): every file not yet done
+        # is read again in a process of its own, so only the file that kills its
+        # process costs an SSOT000, never the run.
+        for chunk in chunks[done:]:
+            for job in chunk:
+                yield _extract_alone(job, engine)
+
+
+def _extract_alone(job: Job, engine: str) -> Extracted:
+    """``extract_one`` in a process of its own; its SSOT000 if that process dies."""
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+            return pool.submit(_extract_chunk, [job], engine).result()[0]
+    except BrokenProcessPool:
+        error = ParseError("the parser's process died reading this file", 1, 1)
+        return Extracted(ModuleFacts(parse_error=error), None)
 
 
 def _context() -> multiprocessing.context.BaseContext:
