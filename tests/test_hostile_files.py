@@ -133,3 +133,43 @@ def test_a_bad_size_limit_is_a_config_error(
     assert code == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="needs byte file names")
+def test_a_file_name_that_is_not_utf8_is_scanned_with_the_cache_and_shown_escaped(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    import os
+
+    root = _project_with(tmp_path)
+    with open(os.path.join(os.fsencode(root / "pkg"), b"bad\xff.py"), "wb") as handle:
+        handle.write(b"from pkg import nothere\n")
+    for _ in range(2):  # cold, then from the cache
+        code, out, err = run_cli(["-f", "json", "."], root)
+        assert code == 1, err
+        assert '"path": "pkg/bad\\\\xff.py"' in out
+
+
+@pytest.mark.parametrize("name", ["new\nline.py", "esc\x1b[31mred.py", "tab\there.py"])
+def test_a_control_character_in_a_file_name_cannot_forge_output(
+    tmp_path: Path, run_cli: RunCli, name: str
+) -> None:
+    root = _project_with(tmp_path)
+    (root / "pkg" / name).write_text("from pkg import nothere\n")
+    code, out, _ = run_cli(["--no-cache", "."], root)
+    assert code == 1
+    finding = [line for line in out.splitlines() if ": SSOT005 " in line]
+    assert len(finding) == 1
+    assert finding[0].startswith(
+        "pkg/" + name.replace("\n", "\\n").replace("\x1b", "\\x1b").replace("\t", "\\t")
+    )
+    assert "\x1b" not in out and "\t" not in out
+
+
+def test_printable_escapes_only_what_cannot_be_shown() -> None:
+    from ssot_scan.printable import printable
+
+    assert printable("pkg/ordinary_name.py") == "pkg/ordinary_name.py"
+    assert printable("pkg/ünïcode.py") == "pkg/ünïcode.py"
+    assert printable("a\nb\rc\td\x1be\x7f") == "a\\nb\\rc\\td\\x1be\\x7f"
+    assert printable(b"bad\xff.py".decode("utf-8", "surrogateescape")) == "bad\\xff.py"

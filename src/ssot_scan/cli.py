@@ -18,6 +18,7 @@ import click
 from ssot_scan import __version__
 from ssot_scan.errors import UsageError
 from ssot_scan.options import CANONICAL_POLICIES, ENGINES
+from ssot_scan.printable import printable
 from ssot_scan.report import FORMATS, renderer
 from ssot_scan.rules import CHECK_NAMES
 from ssot_scan.writes import write_text
@@ -275,7 +276,7 @@ def _run_project(
     )
     if not opts.quiet:
         for notice in result.notices:
-            click.echo(f"ssot-scan: warning: {notice}", err=True)
+            click.echo(f"ssot-scan: warning: {printable(notice)}", err=True)
     return found, result
 
 

@@ -26,6 +26,7 @@ from ssot_scan import dotted
 from ssot_scan.config import Config
 from ssot_scan.facts import ImportSite
 from ssot_scan.naming import Candidate, ImportSystem
+from ssot_scan.printable import printable
 from ssot_scan.project import (
     RootChoice,
     analysed_paths,
@@ -361,6 +362,7 @@ def _candidates(
             rel = raw[len(base) + 1 :].replace(os.sep, "/")
         else:  # through a link, or outside the project root (``--config elsewhere``)
             rel = os.path.relpath(real_file, base).replace(os.sep, "/")
+        rel = printable(rel)  # what reports, baselines and the cache carry
         candidate = namer.candidate(folder, path.name)
         source = SourceFile(path=path, rel=rel, module=None, is_package=path.stem == "__init__")
         if candidate is not None:
@@ -474,13 +476,16 @@ class _Namer:
         stem that is not one (``0001_initial``) is still importable with
         ``importlib.import_module``, as Django imports its migrations (grimp names
         them too), so it keeps its name; a stem with a dot in it (``a.gen.py``) is
-        not, and would collide with ``a/gen.py``.
+        not, and would collide with ``a/gen.py``; nor is a stem with a control character
+        or a byte that is not UTF-8 in it (it could not even be printed).
         """
         place = self._folder(folder)
         stem = filename.rsplit(".", 1)[0]
         is_package = stem == "__init__"
         if place is None or (not is_package and (not stem or "." in stem)):
             return None
+        if printable(stem) != stem:
+            return None  # a control character or undecodable byte: no import spells it
         entry, parts = place
         return Candidate(
             os.path.join(folder, filename),
