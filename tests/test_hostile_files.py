@@ -173,3 +173,27 @@ def test_printable_escapes_only_what_cannot_be_shown() -> None:
     assert printable("pkg/ünïcode.py") == "pkg/ünïcode.py"
     assert printable("a\nb\rc\td\x1be\x7f") == "a\\nb\\rc\\td\\x1be\\x7f"
     assert printable(b"bad\xff.py".decode("utf-8", "surrogateescape")) == "bad\\xff.py"
+
+
+@pytest.mark.parametrize("pattern", ["!", "\\\\"])
+def test_an_invalid_exclude_pattern_is_a_config_error_naming_it(
+    tmp_path: Path, run_cli: RunCli, pattern: str
+) -> None:
+    root = _project_with(tmp_path, f'exclude = ["{pattern}"]\n')
+    code, _, err = run_cli(["--no-cache", "."], root)
+    assert code == 2
+    assert err.startswith(
+        "ssot-scan: error: pyproject.toml: [tool.ssot-scan].exclude: invalid pattern"
+    )
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_one_bad_gitignore_line_is_skipped_and_the_rest_kept(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    root = _project_with(tmp_path)
+    (root / ".gitignore").write_text("pkg/skipped.py\n\\\n")
+    (root / "pkg" / "skipped.py").write_text("from pkg import nothere\n")
+    code, out, err = run_cli(["--no-cache", "."], root)
+    assert (code, out.count(": SSOT")) == (0, 0)
+    assert ".gitignore:2: invalid pattern '\\\\', skipped" in err

@@ -31,6 +31,7 @@ from ssot_scan.tomlcompat import load_toml
 from ssot_scan.validate import (
     check_keys,
     expect_bool,
+    expect_gitignore_patterns,
     expect_int,
     expect_size,
     expect_str,
@@ -63,7 +64,7 @@ def _budgets(value: Any, where: str) -> dict[str, int]:
 TOP_KEYS: dict[str, _Key] = {
     "roots": _Key("roots", expect_str_list),
     "include": _Key("include", expect_str_list),
-    "exclude": _Key("exclude", expect_str_list),
+    "exclude": _Key("exclude", expect_gitignore_patterns),
     "respect-gitignore": _Key("respect_gitignore", expect_bool),
     "rule-packs": _Key("rule_packs", expect_str_list),
     "select": _Key("select", _codes),

@@ -156,22 +156,44 @@ class _Ignores:
     is asked about every file of a 10,000-file tree.
     """
 
-    def __init__(self, base: Path, excludes: list[str], respect_gitignore: bool) -> None:
+    def __init__(
+        self,
+        base: Path,
+        excludes: list[str],
+        respect_gitignore: bool,
+        notices: Optional[list[str]] = None,
+    ) -> None:
         self.base = str(base)
         self.exclude = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
         self.respect_gitignore = respect_gitignore
+        self.notices = notices if notices is not None else []
         self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
-    @staticmethod
-    def _load(folder: str) -> Optional[pathspec.GitIgnoreSpec]:
+    def _load(self, folder: str) -> Optional[pathspec.GitIgnoreSpec]:
+        """The folder's .gitignore: a line git would reject is skipped with a
+        notice, the rest kept (one bad line must not unignore every file)."""
         path = os.path.join(folder, ".gitignore")
         if not os.path.isfile(path):
             return None
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
-                return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
-        except (OSError, ValueError):
+                lines = handle.read().splitlines()
+        except OSError as exc:
+            self.notices.append(f"{path}: cannot read: {exc.strerror or exc}")
             return None
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(lines)
+        except ValueError:
+            pass
+        kept = []
+        for number, line in enumerate(lines, 1):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                self.notices.append(f"{path}:{number}: invalid pattern {line!r}, skipped")
+                continue
+            kept.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(kept)
 
     def _inside_base(self, folder: str) -> bool:
         return folder == self.base or folder.startswith(self.base + os.sep)
@@ -320,7 +342,7 @@ def _collect(
 ) -> tuple[dict[Path, None], list[Path]]:
     """The files to scan (the project's, and the named paths' even where excludes
     would skip them), in walk order, and the compiled modules met on the way."""
-    ignores = _Ignores(result.base, config.exclude, config.respect_gitignore)
+    ignores = _Ignores(result.base, config.exclude, config.respect_gitignore, result.notices)
     found: dict[Path, None] = {}
     opaque: list[Path] = []
     walked: set[str] = set()

@@ -67,6 +67,20 @@ def expect_size(value: Any, where: str) -> int:
     return size
 
 
+def expect_gitignore_patterns(value: Any, where: str) -> list[str]:
+    """A list of gitignore-style patterns, each one that git (pathspec) accepts."""
+    import pathspec
+
+    patterns = expect_str_list(value, where)
+    for pattern in patterns:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except ValueError as exc:  # pathspec's GitIgnorePatternError is one
+            reason = str(exc).splitlines()[0] if str(exc) else "invalid pattern"
+            raise UsageError(f"{where}: invalid pattern {pattern!r} ({reason})") from None
+    return patterns
+
+
 def expect_str_list(value: Any, where: str) -> list[str]:
     if not isinstance(value, list):
         raise UsageError(f"{where}: expected a list of strings, got {_kind(value)}")

@@ -104,7 +104,14 @@ def plan(
         name, is_package = (source.name or "", source.is_package) if source else ("", False)
         jobs.append(
             FileJob(
-                base / rel, rel, file_moves, name, is_package, engine, first_party, line_length
+                source.path if source else base / rel,
+                rel,
+                file_moves,
+                name,
+                is_package,
+                engine,
+                first_party,
+                line_length,
             )
         )
     return map_in_order(fix_job, jobs, workers), refused
