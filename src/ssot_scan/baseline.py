@@ -21,6 +21,7 @@ from ssot_scan.errors import UsageError
 from ssot_scan.findings import Finding
 from ssot_scan.project import in_scope
 from ssot_scan.result import BaselineStatus, ScanResult
+from ssot_scan.safe_read import NotReadable, parse_json, read_input
 from ssot_scan.writes import write_text
 
 SCHEMA_VERSION = 1
@@ -66,7 +67,9 @@ def rewritten(path: Path, result: ScanResult) -> list[dict[str, Any]]:
 def load(path: Path) -> list[dict[str, Any]]:
     """The entries of a baseline file; any flaw is a usage error naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input(str(path), f"{path}: cannot read the baseline")
+    except NotReadable as exc:
+        raise UsageError(str(exc)) from None
     except FileNotFoundError:
         raise UsageError(
             f"{path}: baseline not found (create it with `ssot-scan baseline`)"
@@ -75,13 +78,13 @@ def load(path: Path) -> list[dict[str, Any]]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"{path}: cannot read the baseline: {reason}") from None
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError as exc:
         raise UsageError(f"{path}: not a baseline: invalid JSON ({exc})") from None
     if not isinstance(data, dict) or "schema_version" not in data:
         raise UsageError(f"{path}: not an ssot-scan baseline (no schema_version)")
     version = data["schema_version"]
-    if not isinstance(version, int):
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise UsageError(f"{path}: not an ssot-scan baseline (bad schema_version)")
     if version > SCHEMA_VERSION:
         tool = data.get("tool")

@@ -57,6 +57,14 @@ def _codes(value: Any, where: str) -> list[str]:
     return codes(value, where)
 
 
+def _selection(value: Any, where: str) -> list[str]:
+    """``select``: codes, never none (an empty list would pass every gate silently)."""
+    chosen = codes(value, where)
+    if not chosen:
+        raise UsageError(f"{where}: selects no rule; leave it out for all, or name codes")
+    return chosen
+
+
 def _budgets(value: Any, where: str) -> dict[str, int]:
     return budgets(value, where)
 
@@ -67,7 +75,7 @@ TOP_KEYS: dict[str, _Key] = {
     "exclude": _Key("exclude", expect_gitignore_patterns),
     "respect-gitignore": _Key("respect_gitignore", expect_bool),
     "rule-packs": _Key("rule_packs", expect_str_list),
-    "select": _Key("select", _codes),
+    "select": _Key("select", _selection),
     "ignore": _Key("ignore", _codes),
     "max-warnings": _Key("max_warnings", expect_int),
     "canonical-policy": _Key("canonical_policy", _choice_of(CANONICAL_POLICIES)),

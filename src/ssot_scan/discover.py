@@ -24,6 +24,7 @@ import pathspec
 
 from ssot_scan import dotted
 from ssot_scan.config import Config
+from ssot_scan.errors import UsageError
 from ssot_scan.facts import ImportSite
 from ssot_scan.naming import Candidate, ImportSystem
 from ssot_scan.printable import printable
@@ -249,6 +250,13 @@ def source_roots(config: Config, root: Path) -> list[Path]:
     packaging declares, and ``src/`` if there is one), then the project root itself."""
     if config.roots is not None:
         entries = [(root / r).resolve() for r in config.roots]
+        missing = [r for r, entry in zip(config.roots, entries) if not entry.is_dir()]
+        if missing:
+            where = config.config_file.name if config.config_file else "config"
+            raise UsageError(
+                f"{where}: roots: {missing[0]!r} is not a folder under {root} "
+                "(roots are sys.path entries, relative to the project root)"
+            )
     else:
         entries = [r for r in declared_roots(root) if r != root.resolve()]
         src = (root / "src").resolve()

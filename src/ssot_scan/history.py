@@ -16,6 +16,7 @@ from typing import Any, Optional
 from ssot_scan import __version__
 from ssot_scan.errors import UsageError
 from ssot_scan.result import ScanResult
+from ssot_scan.safe_read import NotReadable, parse_json, read_input
 
 
 def git_commit(folder: Path) -> Optional[str]:
@@ -69,7 +70,9 @@ def append(path: Path, entry: dict[str, Any]) -> None:
 def read(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Entries, and one notice per line that could not be read (skipped, not fatal)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_input(str(path), f"{path}: cannot read the history").splitlines()
+    except NotReadable as exc:
+        raise UsageError(str(exc)) from None
     except FileNotFoundError:
         raise UsageError(f"{path}: no such history file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -80,9 +83,12 @@ def read(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
         if not line.strip():
             continue
         try:
-            entry = json.loads(line)
+            entry = parse_json(line)
             if not isinstance(entry, dict) or not isinstance(entry.get("by_code"), dict):
                 raise ValueError("not a run record")
+            counts = [entry.get("total", 0), *entry["by_code"].values()]
+            if any(isinstance(n, bool) or not isinstance(n, int) for n in counts):
+                raise ValueError("a count is not a whole number")
             entries.append(entry)
         except ValueError as exc:
             notices.append(f"{path}:{number}: skipped: {exc}")

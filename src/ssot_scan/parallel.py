@@ -15,7 +15,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import stat
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,13 +23,11 @@ from typing import Optional, TypeVar
 
 from ssot_scan.extract import extract
 from ssot_scan.facts import ModuleFacts, ParseError
+from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
 
 # Below this much work a pool costs more to start than it saves.
 _MIN_FILES_FOR_POOL = 48
 _MIN_BYTES_FOR_POOL = 2_000_000
-
-
-DEFAULT_MAX_BYTES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -40,40 +37,6 @@ class Job:
     is_package: bool
     size: int  # bytes, from stat: for scheduling only
     max_bytes: int = DEFAULT_MAX_BYTES  # a larger file is not read
-
-
-class NotReadable(Exception):
-    """A file that is not read at all: not a regular file, or too large."""
-
-
-def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``.
-
-    Opened without blocking and checked with ``fstat`` on the open descriptor, so a
-    FIFO named ``x.py`` cannot hang the scan, a link to ``/dev/zero`` cannot fill
-    memory, and the file checked is the file read. Raises ``NotReadable`` (or
-    ``OSError``).
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotReadable("not read: not a regular file (a FIFO, device or socket)")
-        if info.st_size > max_bytes:
-            raise NotReadable(_too_large(info.st_size, max_bytes))
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1  # the file object closes it
-            data = handle.read(max_bytes + 1)
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(data) > max_bytes:
-        raise NotReadable(_too_large(len(data), max_bytes))
-    return data
-
-
-def _too_large(size: int, limit: int) -> str:
-    return f"not read: too large, {size:,} bytes, more than max-file-size ({limit:,})"
 
 
 @dataclass

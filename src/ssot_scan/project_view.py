@@ -21,7 +21,8 @@ from ssot_scan.discover import Discovery, SourceFile
 from ssot_scan.facts import ModuleFacts
 from ssot_scan.index.graph import edge_targets
 from ssot_scan.index.symbols import SymbolTable
-from ssot_scan.parallel import DEFAULT_MAX_BYTES, Job, extract_one
+from ssot_scan.parallel import Job, extract_one
+from ssot_scan.safe_read import DEFAULT_MAX_BYTES
 from ssot_scan.unresolved import Broken, find_unresolved
 
 

@@ -30,17 +30,9 @@ from ssot_scan.cache import (
 from ssot_scan.config import Config
 from ssot_scan.discover import Discovery, SourceFile, discover
 from ssot_scan.facts import ModuleFacts
-from ssot_scan.parallel import (
-    DEFAULT_MAX_BYTES,
-    Job,
-    NotReadable,
-    content_hash,
-    extract_all,
-    extract_one,
-    read_source,
-    usable_cores,
-)
+from ssot_scan.parallel import Job, content_hash, extract_all, extract_one, usable_cores
 from ssot_scan.result import ScanResult
+from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
 
 if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_scan.errors import UsageError
+from ssot_scan.safe_read import NotReadable, read_input
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,13 +18,16 @@ else:  # pragma: no cover - exercised on old interpreters only
 def load_toml(path: Path, label: str) -> dict[str, Any]:
     """Read a TOML file or fail with a one-line error naming it."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_input(str(path), label))
     except FileNotFoundError:
         raise UsageError(f"{label}: file not found") from None
+    except NotReadable as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"{label}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{label}: invalid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{label}: invalid TOML: not UTF-8") from None
+    except RecursionError:
+        raise UsageError(f"{label}: invalid TOML: nested too deeply") from None
