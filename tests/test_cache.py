@@ -442,7 +442,10 @@ def test_a_corrupt_cache_is_rebuilt_with_one_notice(
     notice = recovered.notices[0]
     assert "\n" not in notice
     assert str(db) in notice
-    assert "rebuild" in notice
+    if corrupt is _facts_not_json:
+        assert "damaged or edited entries ignored" in notice  # a bad row is a miss
+    else:
+        assert "rebuild" in notice
 
     after = scan(project)
     assert after.notices == []
@@ -569,7 +572,7 @@ def test_a_locked_cache_is_not_taken_for_a_corrupt_one(
     scan(project)
     db = db_path(project)
     marker = sqlite3.connect(db)
-    marker.execute("INSERT INTO results VALUES ('marker', 0, '{}')")
+    marker.execute("INSERT INTO results VALUES ('marker', 0, '{}', 'x')")
     marker.commit()
     marker.close()
 
@@ -817,3 +820,110 @@ def test_a_package_with_no_project_around_it_keeps_its_cache_in_the_current_fold
     assert code == 0, err
     assert not (site / ".ssot_cache").exists()
     assert (work / ".ssot_cache").is_dir()
+
+
+# -- the cache is a cache, not a source of truth --------------------------------------
+
+
+def test_a_trigger_planted_in_the_cache_makes_it_foreign(project: Path) -> None:
+    # Seen: a trigger that empties every stored result made later runs report 0
+    # findings and pass the gate while --no-cache failed it.
+    expected = scan(project, use_cache=False)
+    scan(project)
+    conn = sqlite3.connect(db_path(project))
+    conn.execute(
+        "CREATE TRIGGER forge AFTER INSERT ON results BEGIN "
+        "UPDATE results SET data = '{}' WHERE key = NEW.key; END"
+    )
+    conn.commit()
+    conn.close()
+    (project / "pkg" / "m01.py").write_text("import os\n")  # a change: results are stored
+    expected = scan(project, use_cache=False)
+    first = scan(project)
+    assert any("not an ssot-scan cache (it holds trigger forge)" in n for n in first.notices)
+    assert result_json(first) == result_json(expected)
+    conn = sqlite3.connect(db_path(project))
+    assert conn.execute(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'"
+    ).fetchone() == (0,)
+    conn.close()
+    assert result_json(scan(project)) == result_json(expected)
+
+
+def test_an_edited_stored_result_is_recomputed(project: Path) -> None:
+    expected = scan(project, use_cache=False)
+    scan(project)
+    conn = sqlite3.connect(db_path(project))
+    assert conn.execute("UPDATE results SET data = '{\"findings\": []}'").rowcount > 0
+    conn.commit()
+    conn.close()
+    result = scan(project)
+    assert result_json(result) == result_json(expected)
+    assert any("damaged or edited stored result" in n for n in result.notices)
+
+
+def test_a_row_of_deeply_nested_json_is_a_miss(project: Path) -> None:
+    expected = scan(project, use_cache=False)
+    scan(project)
+    deep = "[" * 100_000 + "]" * 100_000
+    conn = sqlite3.connect(db_path(project))
+    conn.execute("UPDATE results SET data = ?", (deep,))
+    conn.execute("UPDATE facts SET data = ?", (deep,))
+    conn.commit()
+    conn.close()
+    (project / "pkg" / "m02.py").touch()  # the facts are looked up too
+    info = (project / "pkg" / "m02.py").stat()
+    os.utime(project / "pkg" / "m02.py", ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))
+    result = scan(project)
+    assert result_json(result) == result_json(expected)
+
+
+@pytest.mark.parametrize("which", ["folder", "database", "gitignore"])
+def test_a_symlink_planted_in_the_cache_is_not_followed(
+    project: Path, tmp_path: Path, which: str
+) -> None:
+    # Seen: another application's SQLite database got our tables; a dangling
+    # .gitignore link created a file elsewhere.
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    other_db = victim / "app.sqlite3"
+    conn = sqlite3.connect(other_db)
+    conn.execute("CREATE TABLE mine (x)")
+    conn.commit()
+    conn.close()
+    before = other_db.read_bytes()
+    cache = project / CACHE_DIR_NAME
+    if which == "folder":
+        cache.symlink_to(victim, target_is_directory=True)
+    else:
+        cache.mkdir()
+        if which == "database":
+            (cache / DB_NAME).symlink_to(other_db)
+        else:
+            (cache / ".gitignore").symlink_to(victim / "created-elsewhere")
+    result = scan(project)
+    assert any("a symbolic link, not followed" in n for n in result.notices)
+    assert result_json(result) == result_json(scan(project, use_cache=False))
+    assert other_db.read_bytes() == before
+    assert sorted(p.name for p in victim.iterdir()) == ["app.sqlite3"]
+
+
+def test_a_read_only_cache_is_used_read_only(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan(project)
+    db = db_path(project)
+    data = db.read_bytes()
+    import ssot_scan.cache as cache_module
+
+    real_access = os.access
+    monkeypatch.setattr(
+        cache_module.os,
+        "access",
+        lambda path, mode: False if mode == os.W_OK else real_access(path, mode),
+    )
+    (project / "pkg" / "m04.py").write_text("import sys\n")
+    result = scan(project)
+    assert not any("rebuild" in n or "corrupt" in n for n in result.notices), result.notices
+    assert result_json(result) == result_json(scan(project, use_cache=False))
+    assert db.read_bytes() == data

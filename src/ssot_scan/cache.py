@@ -34,7 +34,7 @@ from typing import Any, Optional
 from ssot_scan import __version__
 from ssot_scan.facts import ModuleFacts, pack, unpack
 
-SCHEMA = "ssot-scan-cache/1"
+SCHEMA = "ssot-scan-cache/2"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"
 _KEEP_RESULTS = 8
@@ -49,13 +49,28 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS facts (
     hash TEXT NOT NULL, module TEXT NOT NULL, is_package INTEGER NOT NULL,
-    engine TEXT NOT NULL, version TEXT NOT NULL, data TEXT NOT NULL,
+    engine TEXT NOT NULL, version TEXT NOT NULL, data TEXT NOT NULL, digest TEXT NOT NULL,
     PRIMARY KEY (hash, module, is_package, engine, version)
 );
 CREATE TABLE IF NOT EXISTS results (
-    key TEXT PRIMARY KEY, created INTEGER NOT NULL, data TEXT NOT NULL
+    key TEXT PRIMARY KEY, created INTEGER NOT NULL, data TEXT NOT NULL, digest TEXT NOT NULL
 );
 """
+
+
+def _expected_schema() -> set[tuple[str, str, str, Optional[str]]]:
+    """Every object a cache of ours holds (tables and their automatic indexes), as
+    ``sqlite_master`` lists them: anything else (a trigger, a view, a changed
+    table) makes the file foreign."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_TABLES)
+        return set(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        db.close()
+
+
+_SCHEMA_OBJECTS = _expected_schema()
 
 
 class FactsCache:
@@ -66,17 +81,26 @@ class FactsCache:
         self.path = folder / DB_NAME
         self.notices = notices
         self._db: Optional[sqlite3.Connection] = None
+        self.read_only = False
         self._open()
 
     # -- opening, and recovering from a bad file --------------------------------------
     def _open(self) -> None:
+        linked = _linked([self.folder, self.path, *self._companions(), self.folder / ".gitignore"])
+        if linked is not None:
+            # A link planted in the cache would make the scan write somewhere else.
+            self.notices.append(f"{linked}: cache disabled: a symbolic link, not followed")
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text(_GITIGNORE, encoding="utf-8")
+            _create_new(self.folder / ".gitignore", _GITIGNORE)
         except OSError as exc:
             self.notices.append(f"{self.folder}: cache disabled: {exc.strerror or exc}")
+            return
+        if (self.path.exists() and not os.access(self.path, os.W_OK)) or not os.access(
+            self.folder, os.W_OK
+        ):
+            self._open_read_only()
             return
         rebuilt = False
         deadline = time.monotonic() + _LOCK_WAIT_SECONDS
@@ -87,6 +111,9 @@ class FactsCache:
                 return
             except sqlite3.OperationalError as exc:
                 self._close_quietly()
+                if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+                    self._open_read_only()  # a read-only mount: use it, never remove it
+                    return
                 if _locked(exc):
                     # Another scan holds the cache: wait for it, never "repair" it.
                     if time.monotonic() < deadline:
@@ -112,32 +139,46 @@ class FactsCache:
                 return
         self.notices.append(f"{self.path}: cache disabled: it cannot be rebuilt")
 
+    def _companions(self) -> list[Path]:
+        return [Path(f"{self.path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA busy_timeout = 30000")
+            # Checked before anything is written: a foreign file is never touched.
+            _check_ours(db)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
-            db.executescript(_TABLES)
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if row is None:
-                tables = {
-                    r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-                }
-                if db.execute("SELECT COUNT(*) FROM files").fetchone()[0] or tables - {
-                    "meta",
-                    "files",
-                    "facts",
-                    "results",
-                }:
-                    raise _Foreign("not an ssot-scan cache")
+            db.execute("BEGIN IMMEDIATE")
+            if not db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+                for statement in _TABLES.split(";"):  # executescript would commit
+                    if statement.strip():
+                        db.execute(statement)
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
-            elif row[0] != SCHEMA:
-                raise _Foreign(f"cache schema {row[0]!r}, expected {SCHEMA!r}")
+            db.execute("COMMIT")
+            _check_ours(db)
         except BaseException:
             db.close()
             raise
         return db
+
+    def _open_read_only(self) -> None:
+        """A cache the user cannot write (a read-only mount, a CI cache restored
+        read-only): used as it is, never "repaired" or removed."""
+        self.read_only = True
+        if not self.path.exists():
+            return
+        try:
+            db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+            try:
+                _check_ours(db)
+            except BaseException:
+                db.close()
+                raise
+            self._db = db
+        except (sqlite3.DatabaseError, _Foreign) as exc:
+            self.notices.append(f"{self.path}: {_describe(exc)}; read-only, not used")
 
     def _remove(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -190,37 +231,44 @@ class FactsCache:
             # skipped unparsed); for a few files (``fix`` asking on demand), the
             # primary key finds each row.
             if len(wanted) <= _FEW:
-                rows: Iterable[tuple[str, str, int, str]] = [
+                rows: Iterable[tuple[str, str, int, str, str]] = [
                     row
                     for digest, module, is_package in wanted
                     for row in self._db.execute(
-                        "SELECT hash, module, is_package, data FROM facts WHERE hash = ? "
-                        "AND module = ? AND is_package = ? AND engine = ? AND version = ?",
+                        "SELECT hash, module, is_package, data, digest FROM facts WHERE "
+                        "hash = ? AND module = ? AND is_package = ? AND engine = ? "
+                        "AND version = ?",
                         (digest, module, int(is_package), engine, version),
                     )
                 ]
             else:
                 rows = self._db.execute(
-                    "SELECT hash, module, is_package, data FROM facts "
+                    "SELECT hash, module, is_package, data, digest FROM facts "
                     "WHERE engine = ? AND version = ?",
                     (engine, version),
                 )
-            for digest, module, is_package, data in rows:
+            bad = 0
+            for digest, module, is_package, data, stored in rows:
                 if digest not in digests:
                     continue
                 key = (digest, module, bool(is_package))
-                if key in wanted:
-                    found[key] = (unpack(json.loads(data)), facts_digest(data))
+                if key not in wanted:
+                    continue
+                facts = _unpacked(data, stored)
+                if facts is None:
+                    bad += 1  # an edited or damaged row: a miss, the file is parsed again
+                    continue
+                found[key] = (facts, stored)
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
-        except (ValueError, KeyError, TypeError) as exc:
-            self.notices.append(f"{self.path}: unreadable entry ({exc}); rebuilding the cache")
-            self._close_quietly()
-            self._remove()
-            self._open()
-            return {}
+        if bad:
+            self._say(f"{self.path}: {bad} damaged or edited entries ignored")
         return found
+
+    def _say(self, notice: str) -> None:
+        if notice not in self.notices:
+            self.notices.append(notice)
 
     def store(
         self,
@@ -230,7 +278,7 @@ class FactsCache:
         version: str,
     ) -> None:
         """Record file stats and new facts (already packed, see ``packed``) together."""
-        if self._db is None:
+        if self._db is None or self.read_only:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
@@ -239,9 +287,9 @@ class FactsCache:
             # dead weight every later read would have to skip.
             self._db.execute("DELETE FROM facts WHERE version != ?", (version,))
             self._db.executemany(
-                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (digest, module, int(is_package), engine, version, data)
+                    (digest, module, int(is_package), engine, version, data, facts_digest(data))
                     for digest, module, is_package, data in facts
                 ),
             )
@@ -257,24 +305,35 @@ class FactsCache:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
-            return json.loads(row[0]) if row else None
+            row = self._db.execute(
+                "SELECT data, digest FROM results WHERE key = ?", (key,)
+            ).fetchone()
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
-        except ValueError:
-            notice = f"{self.path}: unreadable stored result; recomputing"
-            if notice not in self.notices:
-                self.notices.append(notice)
+            return None
+        if row is None:
+            return None
+        data, stored = row
+        try:
+            if not isinstance(data, str) or facts_digest(data) != stored:
+                raise ValueError("its digest does not match")
+            loaded = json.loads(data)
+            if not isinstance(loaded, dict):
+                raise ValueError("not an object")
+            return loaded
+        except (ValueError, RecursionError):
+            self._say(f"{self.path}: damaged or edited stored result; recomputing")
         return None
 
     def store_result(self, key: str, data: dict[str, Any]) -> None:
-        if self._db is None:
+        if self._db is None or self.read_only:
             return
+        text = _dumps(data)
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
-                "INSERT OR REPLACE INTO results VALUES (?, strftime('%s','now'), ?)",
-                (key, _dumps(data)),
+                "INSERT OR REPLACE INTO results VALUES (?, strftime('%s','now'), ?, ?)",
+                (key, text, facts_digest(text)),
             )
             self._db.execute(
                 "DELETE FROM results WHERE key NOT IN "
@@ -286,6 +345,47 @@ class FactsCache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
             self._failed(exc)
+
+
+def _unpacked(data: Any, stored: Any) -> Optional[ModuleFacts]:
+    """The facts of a row, or None when the row is damaged or was edited."""
+    try:
+        if not isinstance(data, str) or facts_digest(data) != stored:
+            return None
+        return unpack(json.loads(data))
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+        return None
+
+
+def _check_ours(db: sqlite3.Connection) -> None:
+    """Raise ``_Foreign`` unless the database is empty or holds exactly our schema."""
+    objects = set(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    if not objects:
+        return
+    if objects != _SCHEMA_OBJECTS:
+        extra = sorted(f"{kind} {name}" for kind, name, _, _ in objects - _SCHEMA_OBJECTS)
+        raise _Foreign(
+            "not an ssot-scan cache" + (f" (it holds {', '.join(extra[:3])})" if extra else "")
+        )
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if row is None or row[0] != SCHEMA:
+        raise _Foreign(f"cache schema {row[0] if row else None!r}, expected {SCHEMA!r}")
+
+
+def _linked(paths: list[Path]) -> Optional[Path]:
+    """The first of ``paths`` that is a symbolic link, if any."""
+    return next((path for path in paths if path.is_symlink()), None)
+
+
+def _create_new(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` if there is nothing there, never through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _dumps(data: Any) -> str:
