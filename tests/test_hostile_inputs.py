@@ -4,6 +4,8 @@ never a traceback."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -98,3 +100,35 @@ def test_a_root_that_does_not_exist_is_an_error(tmp_path: Path, run_cli: RunCli)
 def test_selecting_no_rule_is_an_error(tmp_path: Path, run_cli: RunCli) -> None:
     root = _project(tmp_path, "select = []\n")
     _one_line_error(run_cli, ["--no-cache", "."], root, "selects no rule")
+
+
+def _cli(root: Path, stdout: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ssot_scan", "--no-cache", "-f", "json", "."],
+        cwd=root,
+        stdout=stdout,  # type: ignore[arg-type]
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_to_a_full_device_is_a_one_line_error(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    with open("/dev/full", "wb") as full:
+        process = _cli(root, full)
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert (
+        err.decode().strip()
+        == "ssot-scan: error: cannot write the output: No space left on device"
+    )
+
+
+def test_output_to_a_closed_pipe_is_a_one_line_error(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    process = _cli(root, subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()  # the reader went away before anything was written
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert err.decode().strip() == "ssot-scan: error: cannot write the output: Broken pipe"

@@ -7,6 +7,9 @@ imported only once a scan really runs, so ``--help`` and ``--version`` stay inst
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -226,13 +229,31 @@ def _options(**kwargs: Any) -> _ScanOptions:
 
 
 def _usage_errors(run: Callable[[], int]) -> None:
-    """Run a command body; a UsageError is one line on stderr and exit 2."""
+    """Run a command body; a UsageError is one line on stderr and exit 2, and so is
+    standard output that cannot be written (``/dev/full``, a closed pipe)."""
     try:
         code = run()
+        sys.stdout.flush()
     except UsageError as exc:
         click.echo(f"ssot-scan: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except OSError as exc:
+        if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT):
+            raise
+        _stdout_gone()
+        with contextlib.suppress(OSError):
+            click.echo(f"ssot-scan: error: cannot write the output: {exc.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
     sys.exit(code)
+
+
+def _stdout_gone() -> None:
+    """Point standard output at the null device, so that the interpreter's flush at
+    exit does not fail again with a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def _load(opts: _ScanOptions, max_warnings: Optional[int] = None) -> Config:
