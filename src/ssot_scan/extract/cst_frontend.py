@@ -59,6 +59,23 @@ def _fstring_text(node: cst.FormattedString, raw: str) -> str:
     return value if isinstance(value, str) else text
 
 
+def _echo(part: cst.BaseFormattedStringContent) -> str:
+    """A field as the compiler reads it: ``{x=}`` is the text ``x=`` (spaces as
+    written) and then the value, so a message keeps the name it shows."""
+    if isinstance(part, cst.FormattedStringExpression) and part.equal is not None:
+        code = cst.Module(body=[]).code_for_node
+        shown = (
+            code(part.whitespace_before_expression)
+            + code(part.expression)
+            + code(part.whitespace_after_expression)
+            + code(part.equal.whitespace_before)
+            + "="
+            + code(part.equal.whitespace_after)
+        )
+        return shown + _field(part)
+    return _field(part)
+
+
 def _field(part: cst.BaseFormattedStringContent) -> str:
     """Mirror of the ast front end: ``{name}`` for a plain name, else ``{...}``."""
     if isinstance(part, cst.FormattedStringExpression) and isinstance(part.expression, cst.Name):
@@ -74,7 +91,7 @@ def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
         return value if isinstance(value, str) else None
     if isinstance(node, cst.FormattedString):
         return "".join(
-            _fstring_text(node, p.value) if isinstance(p, cst.FormattedStringText) else _field(p)
+            _fstring_text(node, p.value) if isinstance(p, cst.FormattedStringText) else _echo(p)
             for p in node.parts
         )
     if isinstance(node, cst.ConcatenatedString):
