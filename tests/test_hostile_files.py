@@ -197,3 +197,12 @@ def test_one_bad_gitignore_line_is_skipped_and_the_rest_kept(
     code, out, err = run_cli(["--no-cache", "."], root)
     assert (code, out.count(": SSOT")) == (0, 0)
     assert ".gitignore:2: invalid pattern '\\\\', skipped" in err
+
+
+@pytest.mark.parametrize("literal", [b'"a\x00b"', b'"\\N{NOT A REAL NAME}"'])
+def test_the_libcst_engine_reads_a_string_the_compiler_rejects_without_raising(
+    literal: bytes,
+) -> None:
+    # Found by the fuzz harness: libcst's evaluated_value raised SyntaxError.
+    facts = extract(b"import os\n__all__ = [" + literal + b"]\n", "m", False, "libcst")
+    assert facts.parse_error is None or facts.parse_error.message

@@ -83,11 +83,20 @@ def _field(part: cst.BaseFormattedStringContent) -> str:
     return "{...}"
 
 
+def _evaluated(node: cst.SimpleString) -> Union[str, bytes, None]:
+    """The string's value, or None where the compiler would reject it (a NUL, an
+    unknown ``\\N{...}`` name): libcst parses such a literal, ``literal_eval`` raises."""
+    try:
+        return node.evaluated_value
+    except (SyntaxError, ValueError, UnicodeError, MemoryError, RecursionError):
+        return None
+
+
 def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
     if node is None:
         return None
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        value = _evaluated(node)
         return value if isinstance(value, str) else None
     if isinstance(node, cst.FormattedString):
         return "".join(
@@ -107,7 +116,7 @@ def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
 def _is_plain_string(node: cst.CSTNode) -> bool:
     """What ``ast`` would fold into one ``Constant`` str."""
     if isinstance(node, cst.SimpleString):
-        return isinstance(node.evaluated_value, str)
+        return isinstance(_evaluated(node), str)
     if isinstance(node, cst.ConcatenatedString):
         return _is_plain_string(node.left) and _is_plain_string(node.right)
     return False
