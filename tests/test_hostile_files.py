@@ -206,3 +206,15 @@ def test_the_libcst_engine_reads_a_string_the_compiler_rejects_without_raising(
     # Found by the fuzz harness: libcst's evaluated_value raised SyntaxError.
     facts = extract(b"import os\n__all__ = [" + literal + b"]\n", "m", False, "libcst")
     assert facts.parse_error is None or facts.parse_error.message
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python reads PEP 695")
+def test_five_hundred_elifs_with_newer_syntax_are_read_through_libcst() -> None:
+    # Seen: the file went to libcst, and the run printed half a million lines of a
+    # RecursionError traceback.
+    source = "type Alias = int\nx = 0\nif x == 0:\n    pass\n"
+    source += "".join(f"elif x == {i}:\n    import os{i}\n" for i in range(1, 500))
+    facts = extract(source.encode(), "m", False, "auto")
+    assert facts.parse_error is None
+    assert facts.engine == "libcst"
+    assert len(facts.imports) == 499

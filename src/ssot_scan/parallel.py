@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Optional, TypeVar
 
 from ssot_scan.extract import extract
+from ssot_scan.extract.deep import from_recursion
 from ssot_scan.facts import ModuleFacts, ParseError
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
 
@@ -70,11 +71,23 @@ def extract_one(job: Job, engine: str) -> Extracted:
     try:
         facts = extract(data, job.module, job.is_package, engine)
     except Exception as exc:  # one odd file must not stop a 10,000-file scan
-        message = f"internal error while reading this file: {type(exc).__name__}: {exc}"
+        message = f"internal error while reading this file: {_described(exc)}"
         # No hash: a failure that may be passing (MemoryError) is not cached.
         error = ParseError(message, 1, 1, transient=True)
         return Extracted(ModuleFacts(parse_error=error), None)
     return Extracted(facts, content_hash(data))
+
+
+def _described(exc: BaseException) -> str:
+    """One short line about ``exc``, never a recursive ``str()`` (libcst's
+    exceptions can print a whole syntax tree)."""
+    if from_recursion(exc):
+        return "RecursionError: too deeply nested"
+    try:
+        text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    except Exception:  # a __str__ that fails, or recurses
+        text = ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _extract_chunk(chunk: list[Job], engine: str) -> list[Extracted]:

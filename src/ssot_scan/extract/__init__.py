@@ -97,8 +97,10 @@ def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
     except RecursionError as exc:
         return ModuleFacts(parse_error=_ast_error(exc), engine="libcst")
     try:
-        return extract_with_libcst(tree, text, module, is_package)
-    except RecursionError:  # libcst's position pass recurses per nested expression
+        # libcst's position pass and the walker recurse per nesting level, 500
+        # ``elif``s included: a walk that hits the limit runs again on a deep stack.
+        return run_deep(lambda: extract_with_libcst(tree, text, module, is_package))
+    except RecursionError:
         return ModuleFacts(
             parse_error=ParseError("too deeply nested for the libcst parser", 1, 1),
             engine="libcst",

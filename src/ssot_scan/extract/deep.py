@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Callable, TypeVar
+from typing import Callable, Optional, TypeVar
 
 Result = TypeVar("Result")
 
@@ -22,12 +22,29 @@ _DEEP_LIMIT = 200_000
 _lock = threading.Lock()  # the recursion limit is process-wide
 
 
+def from_recursion(exc: BaseException) -> bool:
+    """Did ``exc`` come of hitting the recursion limit? libcst's position pass turns a
+    ``RecursionError`` into a ``KeyError`` for each frame it unwinds (500 ``elif``s:
+    500 chained exceptions, whose ``str()`` recurses through the tree)."""
+    current: Optional[BaseException] = exc
+    for _ in range(100_000):
+        if current is None:
+            return False
+        if isinstance(current, RecursionError):
+            return True
+        current = current.__context__
+    return True
+
+
 def run_deep(function: Callable[[], Result]) -> Result:
-    """``function()``, again with a deep stack if it first hits the recursion limit."""
+    """``function()``, again with a deep stack if it first hits the recursion limit.
+    A walk too deep even then raises a plain ``RecursionError``, never the chain
+    of exceptions it came wrapped in."""
     try:
         return function()
-    except RecursionError:
-        pass
+    except Exception as exc:
+        if not from_recursion(exc):
+            raise
     outcome: list[Result] = []
     failure: list[BaseException] = []
 
@@ -49,5 +66,7 @@ def run_deep(function: Callable[[], Result]) -> Result:
             sys.setrecursionlimit(old_limit)
             threading.stack_size(old_stack)
     if failure:
+        if from_recursion(failure[0]):
+            raise RecursionError("too deeply nested") from None
         raise failure[0]
     return outcome[0]
