@@ -21,11 +21,7 @@ from ssot_scan.extract.newer_syntax import newer_syntax_possible
 from ssot_scan.facts import ModuleFacts, ParseError
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "10"
-
-# Text that means a module rewires imports at run time (setuptools' VendorImporter,
-# requests' ``sys.modules`` aliases): a plain text test, the same for both parsers.
-DYNAMIC_IMPORT_MARKERS = ("sys.meta_path", "sys.modules[")
+EXTRACTOR_VERSION = "11"
 
 
 def _ast_error(exc: BaseException, text: Optional[str] = None) -> ParseError:
@@ -142,5 +138,4 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
             else:
                 facts = _libcst_sized(text, len(data), module, is_package, exc)
     facts.suppressions, facts.reexport_lines = find_markers(text)
-    facts.dynamic_imports = any(marker in text for marker in DYNAMIC_IMPORT_MARKERS)
     return facts

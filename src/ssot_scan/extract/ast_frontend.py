@@ -63,6 +63,31 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
+def _callee(func: ast.expr) -> Optional[str]:
+    """A call's dotted name; ``globals().update`` for a method of ``globals()``."""
+    if isinstance(func, ast.Attribute) and _is_globals(func.value):
+        return f"globals().{func.attr}"
+    return dotted(func)
+
+
+def _is_globals(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "globals"
+    )
+
+
+def _store(target: ast.expr) -> str:
+    """What an assignment target writes: ``sys.modules[]`` for ``sys.modules[k]``,
+    ``globals()[]``, or a dotted name."""
+    if isinstance(target, ast.Subscript):
+        if _is_globals(target.value):
+            return "globals()[]"
+        return f"{dotted(target.value)}[]"
+    return dotted(target) or ""
+
+
 def _field(node: ast.expr) -> str:
     """An f-string field: ``{name}`` for a plain name (``{__name__}`` matters), else ``{...}``."""
     if isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Name):
@@ -197,6 +222,8 @@ class _Walker:
 
     def assign_statement(self, node: ast.Assign, ctx: Context) -> None:
         self.into_other_objects(node.targets, node.lineno, ctx)
+        if isinstance(node.value, ast.Call):  # x = sys.modules.setdefault(...)
+            self.b.rewiring_call(ctx, _callee(node.value.func))
         self.assign(node.targets, node.value, ctx)
 
     def ann_assign(self, node: ast.AnnAssign, ctx: Context) -> None:
@@ -311,6 +338,7 @@ class _Walker:
             return
         if not isinstance(value, ast.Call):
             return
+        self.b.rewiring_call(ctx, _callee(value.func))
         callee = dotted(value.func)
         if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
             arg = value.args[0] if value.args else None
@@ -346,6 +374,8 @@ class _Walker:
         """``x.y = ...`` or ``d[k] = ...``: the module changes an object it does not own."""
         if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
             self.b.add_side_effect(ctx, line)
+        for target in targets:
+            self.b.rewiring_store(_store(target))
 
     def deprecation(self, decorators: list[ast.expr]) -> Optional[str]:
         for decorator in decorators:

@@ -140,6 +140,28 @@ def is_deprecated_decorator(callee: Optional[str]) -> bool:
     return callee is not None and (callee == "deprecated" or callee.endswith(".deprecated"))
 
 
+# What a module writes to make imports find what no file defines: a missing name or
+# submodule of such a module is undecidable (counted), never SSOT005.
+REWIRING_STORES = frozenset({"sys.modules[]", "globals()[]", "__path__"})
+REWIRING_CALLEES = frozenset(
+    {
+        "sys.modules.update",
+        "sys.modules.setdefault",
+        "sys.meta_path.insert",
+        "sys.meta_path.append",
+        "sys.meta_path.extend",
+        "sys.path_hooks.insert",
+        "sys.path_hooks.append",
+        "__path__.append",
+        "__path__.extend",
+        "__path__.insert",
+        "pkgutil.extend_path",
+        "extend_path",
+        "globals().update",
+    }
+)
+
+
 class FactsBuilder:
     """Accumulates facts as a front end reports statements."""
 
@@ -301,6 +323,18 @@ class FactsBuilder:
                 function=function,
             )
         )
+
+    def rewiring_store(self, store: str) -> None:
+        """An assignment to ``store``: ``sys.modules[...]``, ``globals()[...]``,
+        ``__path__``: the module rewires what imports find."""
+        if store in REWIRING_STORES:
+            self.facts.dynamic_imports = True
+
+    def rewiring_call(self, ctx: Context, callee: Optional[str]) -> None:
+        """A call that rewires imports (``sys.meta_path.insert``, module-level
+        ``exec``...). Reads (``sys.modules["x"]``) and words in docstrings do not."""
+        if callee in REWIRING_CALLEES or (callee == "exec" and ctx.top_level):
+            self.facts.dynamic_imports = True
 
     def add_side_effect(self, ctx: Context, line: int) -> None:
         """A top-level statement that does more than bind the module's own names."""

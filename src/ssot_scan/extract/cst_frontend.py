@@ -76,6 +76,31 @@ def _echo(part: cst.BaseFormattedStringContent) -> str:
     return _field(part)
 
 
+def _callee(func: cst.BaseExpression) -> Optional[str]:
+    """A call's dotted name; ``globals().update`` for a method of ``globals()``."""
+    if isinstance(func, cst.Attribute) and _is_globals(func.value):
+        return f"globals().{func.attr.value}"
+    return dotted(func)
+
+
+def _is_globals(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "globals"
+    )
+
+
+def _store(target: cst.BaseExpression) -> str:
+    """What an assignment target writes: ``sys.modules[]`` for ``sys.modules[k]``,
+    ``globals()[]``, or a dotted name."""
+    if isinstance(target, cst.Subscript):
+        if _is_globals(target.value):
+            return "globals()[]"
+        return f"{dotted(target.value)}[]"
+    return dotted(target) or ""
+
+
 def _field(part: cst.BaseFormattedStringContent) -> str:
     """Mirror of the ast front end: ``{name}`` for a plain name, else ``{...}``."""
     if isinstance(part, cst.FormattedStringExpression) and isinstance(part.expression, cst.Name):
@@ -300,6 +325,8 @@ class _Walker:
 
     def assign_statement(self, node: cst.Assign, ctx: Context) -> None:
         self.into_other_objects([t.target for t in node.targets], node, ctx)
+        if isinstance(node.value, cst.Call):  # x = sys.modules.setdefault(...)
+            self.b.rewiring_call(ctx, _callee(node.value.func))
         self.assign([t.target for t in node.targets], node.value, ctx)
 
     def ann_assign(self, node: cst.AnnAssign, ctx: Context) -> None:
@@ -416,6 +443,7 @@ class _Walker:
             return
         if not isinstance(value, cst.Call):
             return
+        self.b.rewiring_call(ctx, _callee(value.func))
         callee = dotted(value.func)
         positional, keywords = _call_arguments(value)
         if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
@@ -455,6 +483,8 @@ class _Walker:
         """``x.y = ...`` or ``d[k] = ...``: the module changes an object it does not own."""
         if any(isinstance(t, (cst.Attribute, cst.Subscript)) for t in targets):
             self.b.add_side_effect(ctx, self.start(node)[0])
+        for target in targets:
+            self.b.rewiring_store(_store(target))
 
     def deprecation(self, decorators: Sequence[cst.Decorator]) -> Optional[str]:
         for decorator in decorators:

@@ -1,0 +1,88 @@
+"""Which modules rewire imports at run time, decided from syntax: only code that
+writes the import machinery makes a missing name or submodule undecidable."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from ssot_scan.extract import extract
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+
+WRITES = [
+    "import sys\nsys.modules['pkg.alias'] = object()\n",
+    "import sys\nsys.modules.update({'pkg.alias': object()})\n",
+    "import sys\nsys.modules.setdefault('pkg.alias', object())\n",
+    "import sys\nx = sys.modules.setdefault('pkg.alias', object())\n",
+    "import sys\nsys.meta_path.insert(0, object())\n",
+    "import sys\nsys.meta_path.append(object())\n",
+    "from pkgutil import extend_path\n__path__ = extend_path(__path__, __name__)\n",
+    "__path__.append('/elsewhere')\n",
+    "__path__ += ['/elsewhere']\n",
+    "exec('x = 1')\n",
+    "globals()['late'] = 1\n",
+    "globals().update(late=1)\n",
+    "import sys\ndef install():\n    sys.modules['pkg.alias'] = object()\n",
+]
+READS = [
+    '"""Aliases live in sys.modules[...] and sys.meta_path."""\n',
+    "# sys.modules['x'] = y\n",
+    "import sys\ndef f():\n    return sys.modules['warnings']\n",
+    "import sys\nloaded = 'pkg' in sys.modules\n",
+    "def f():\n    exec('x = 1')\n",
+    "import sys\nfinders = list(sys.meta_path)\n",
+]
+
+
+@pytest.mark.parametrize("source", WRITES)
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_writing_the_import_machinery_rewires_imports(source: str, engine: str) -> None:
+    assert extract(source.encode(), "pkg", True, engine).dynamic_imports is True
+
+
+@pytest.mark.parametrize("source", READS)
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_reading_it_or_naming_it_does_not(source: str, engine: str) -> None:
+    assert extract(source.encode(), "pkg", True, engine).dynamic_imports is False
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+def test_a_docstring_about_sys_modules_does_not_silence_ssot005(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # Seen: a docstring mentioning `sys.modules[` made every missing name undecidable.
+    root = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": '"""Looks plugins up in sys.modules[name]."""\n',
+            "app.py": "from pkg import missing\n",
+        },
+    )
+    code, out, _ = run_cli(["--no-cache", "--select", "SSOT005", "."], root)
+    assert code == 1
+    assert "app.py:1:1: SSOT005 cannot import `missing` from `pkg`" in out
+
+
+def test_a_package_that_extends_its_path_makes_a_missing_submodule_undecidable(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "plugins/__init__.py": "import os\n__path__.append(os.environ.get('EXTRA', ''))\n",
+            "app.py": "import plugins.extra\n",
+        },
+    )
+    code, out, _ = run_cli(["--no-cache", "--select", "SSOT005", "."], root)
+    assert (code, out.count(": SSOT005 ")) == (0, 0)
