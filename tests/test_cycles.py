@@ -459,3 +459,17 @@ def test_10000_modules_with_a_600_module_component_completes() -> None:
     cycles = find_cycles(graph)
     assert [c.modules for c in cycles] == [sorted(core)]
     _assert_breakers_break_every_cycle(graph, cycles)
+
+
+def test_a_tangle_larger_than_its_shortest_cycle_says_both(tmp_path: Path) -> None:
+    # Seen: "import cycle of 9 modules: a -> b -> a" read as a contradiction.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "import pkg.b\n",
+        "pkg/b.py": "import pkg.a\nimport pkg.c\n",
+        "pkg/c.py": "import pkg.d\n",
+        "pkg/d.py": "import pkg.b\n",
+    }
+    finding = only(scan(tmp_path, files))
+    assert finding.message.startswith("a tangle of 4 modules; shortest cycle: "), finding.message
+    assert finding.modules == ["pkg.a", "pkg.b", "pkg.c", "pkg.d"]

@@ -84,5 +84,12 @@ class ImportCycle(Check):
             shown += f" and {more} more"
         size = len(cycle.modules)
         noun = "import" if len(cycle.breakers) == 1 else "imports"
-        head = "module imports itself" if size == 1 else f"import cycle of {size} modules"
-        return f"{head}: {chain}; to break it, remove the {noun} {shown}"
+        if size == 1:
+            head = "module imports itself: "
+        elif len(cycle.chain) - 1 == size:
+            head = f"import cycle of {size} modules: "
+        else:
+            # The chain is one cycle through the tangle, not all of it: said so, or
+            # "cycle of 9 modules: a -> b -> a" reads as a contradiction.
+            head = f"a tangle of {size} modules; shortest cycle: "
+        return f"{head}{chain}; to break it, remove the {noun} {shown}"
