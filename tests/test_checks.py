@@ -476,20 +476,20 @@ def test_module_shadowed_by_a_package_is_not_deprecated(tmp_path: Path) -> None:
 # SSOT002 non-canonical-import
 # =====================================================================================
 
-# `Thing` is defined in pkg.core.thing, published by pkg._impl and pkg.facade
+# `Thing` is defined in pkg.core.thing, published by pkg.impl and pkg.facade
 # (`X as X`), and reachable by accident through pkg.helpers, which imports it for its
-# own use. Usage: 3 sites via pkg._impl, 2 via pkg.facade, 1 via the defining module,
+# own use. Usage: 3 sites via pkg.impl, 2 via pkg.facade, 1 via the defining module,
 # 1 via pkg.helpers.
 _FRAGMENTED = {
     "pkg/__init__.py": "",
     "pkg/core/__init__.py": "",
     "pkg/core/thing.py": "class Thing:\n    pass\n",
-    "pkg/_impl.py": "from pkg.core.thing import Thing as Thing\n",
+    "pkg/impl.py": "from pkg.core.thing import Thing as Thing\n",
     "pkg/facade.py": "from pkg.core.thing import Thing as Thing\n",
     "pkg/helpers.py": "from pkg.core.thing import Thing\n\ndef make():\n    return Thing()\n",
-    "pkg/u1.py": "from pkg._impl import Thing\n",
-    "pkg/u2.py": "from pkg._impl import Thing\n",
-    "pkg/u3.py": "from pkg._impl import Thing\n",
+    "pkg/u1.py": "from pkg.impl import Thing\n",
+    "pkg/u2.py": "from pkg.impl import Thing\n",
+    "pkg/u3.py": "from pkg.impl import Thing\n",
     "pkg/u4.py": "from pkg.facade import Thing\n",
     "pkg/u5.py": "from pkg.facade import Thing\n",
     "pkg/u6.py": "from pkg.core.thing import Thing\n",
@@ -501,9 +501,9 @@ _REPORT_PUBLISHED = "[tool.ssot-scan.non-canonical]\nreport-published = true\n"
 
 def test_most_used_policy_picks_the_path_with_most_sites(tmp_path: Path) -> None:
     result = scan(tmp_path, _FRAGMENTED)
-    assert fragment(result, _THING).canonical == "pkg._impl"
+    assert fragment(result, _THING).canonical == "pkg.impl"
     assert located(result) == {("pkg/u7.py", 1, "SSOT002")}
-    assert result.findings[0].canonical == "pkg._impl"
+    assert result.findings[0].canonical == "pkg.impl"
 
 
 def test_most_used_tie_goes_to_the_shortest_dotted_path(tmp_path: Path) -> None:
@@ -540,8 +540,16 @@ def test_definition_policy_from_config(tmp_path: Path) -> None:
     assert fragment(result, _THING).canonical == "pkg.core.thing"
 
 
+def _private_fragmented() -> dict[str, str]:
+    """``_FRAGMENTED`` with its most-used publisher private: ``pkg._impl``."""
+    return {
+        name.replace("pkg/impl.py", "pkg/_impl.py"): text.replace("pkg.impl", "pkg._impl")
+        for name, text in _FRAGMENTED.items()
+    }
+
+
 def test_shortest_public_policy_skips_the_private_path(tmp_path: Path) -> None:
-    result = scan(tmp_path, _FRAGMENTED, canonical_policy="shortest-public")
+    result = scan(tmp_path, _private_fragmented(), canonical_policy="shortest-public")
     assert fragment(result, _THING).canonical == "pkg.facade"
     assert located(result) == {("pkg/u7.py", 1, "SSOT002")}
     assert result.findings[0].canonical == "pkg.facade"
@@ -573,7 +581,7 @@ def test_derived_canonical_tolerates_defining_module_and_reexporting_parent_pack
         },
         _REPORT_PUBLISHED,
     )
-    assert fragment(result, _THING).canonical == "pkg._impl"
+    assert fragment(result, _THING).canonical == "pkg.impl"
     assert located(result) == {
         ("pkg/u4.py", 1, "SSOT002"),
         ("pkg/u5.py", 1, "SSOT002"),
@@ -618,10 +626,10 @@ def test_reexport_sites_are_not_findings_and_not_counted(tmp_path: Path) -> None
         _REPORT_PUBLISHED,
     )
     found = fragment(result, _THING)
-    assert found.canonical == "pkg._impl"
+    assert found.canonical == "pkg.impl"
     assert found.counts["pkg.helpers"] == 1
     assert found.counts["pkg.facade"] == 2
-    assert found.counts["pkg._impl"] == 3
+    assert found.counts["pkg.impl"] == 3
     assert located(result) == {
         ("pkg/u4.py", 1, "SSOT002"),
         ("pkg/u5.py", 1, "SSOT002"),
@@ -639,7 +647,7 @@ def test_site_reported_as_ssot001_is_not_also_ssot002(tmp_path: Path) -> None:
         },
         '[[tool.ssot-scan.deprecated]]\nmodule = "pkg.oldshim"\n',
     )
-    assert fragment(result, _THING).canonical == "pkg._impl"
+    assert fragment(result, _THING).canonical == "pkg.impl"
     assert located(result) == {("pkg/u7.py", 1, "SSOT002"), ("pkg/u8.py", 1, "SSOT001")}
 
 
@@ -686,11 +694,11 @@ def test_message_names_the_canonical_path_and_the_site_counts(tmp_path: Path) ->
     result = scan(tmp_path, _FRAGMENTED, _REPORT_PUBLISHED)
     by_path = {f.path: f for f in result.findings}
     message = by_path["pkg/u4.py"].message
-    assert "`pkg._impl`" in message
+    assert "`pkg.impl`" in message
     assert "`pkg.facade`" in message
     assert "3 sites" in message  # the canonical path's count
     assert "2 sites" in message  # this path's count
-    assert by_path["pkg/u4.py"].canonical == "pkg._impl"
+    assert by_path["pkg/u4.py"].canonical == "pkg.impl"
     assert by_path["pkg/u4.py"].imported_from == "pkg.facade"
 
 
@@ -809,3 +817,31 @@ def _triple(replacement: Optional[Replacement]) -> Optional[tuple[str, Optional[
     if replacement is None:
         return None
     return (replacement.module, replacement.name, replacement.same_object)
+
+
+def test_a_private_module_is_never_derived_canonical_while_a_public_path_exports_it(
+    tmp_path: Path,
+) -> None:
+    # Seen: users of the public `pkg.facade` were told to import from `pkg._impl`
+    # because more sites used the private path.
+    result = scan(tmp_path, _private_fragmented(), _REPORT_PUBLISHED)
+    assert fragment(result, _THING).canonical == "pkg.facade"
+    reported = {path for path, _, code in located(result) if code == "SSOT002"}
+    assert {"pkg/u1.py", "pkg/u2.py", "pkg/u3.py"} <= reported
+    assert not {"pkg/u4.py", "pkg/u5.py"} & reported
+
+
+def test_a_private_name_given_a_public_one_is_published_not_used(tmp_path: Path) -> None:
+    # `from ._impl import _thing as thing` publishes `thing`, as `X as X` does: the
+    # facade's own import is no usage site, and its users are not told to go private.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_impl.py": "def _thing():\n    pass\n",
+        "pkg/api.py": "from pkg._impl import _thing as thing\n",
+        "pkg/a.py": "from pkg.api import thing\n",
+        "pkg/b.py": "from pkg.api import thing\n",
+        "pkg/c.py": "from pkg._impl import _thing\n",
+        "pkg/d.py": "from pkg._impl import _thing as thing\n",
+    }
+    result = scan(tmp_path, files)
+    assert not [f for f in result.findings if f.path in ("pkg/a.py", "pkg/b.py", "pkg/api.py")]

@@ -136,9 +136,12 @@ def _derive(
     live = [p for p in paths if index.deprecations.module(p) is None] or paths
     if policy == "definition":
         return defining
+    public = [p for p in live if not any(part.startswith("_") for part in p.split("."))]
     if policy == "shortest-public":
-        public = [p for p in live if not any(part.startswith("_") for part in p.split("."))]
         return min(public or live, key=_shortness)
+    # A private module is never derived canonical while a public path exports the
+    # same object: its importers are told to use the public one, not the reverse.
+    live = public or live
     counts: dict[str, int] = dict.fromkeys(live, 0)
     for usage in sites:
         if usage.path in counts:

@@ -67,13 +67,17 @@ def is_reexport(
 ) -> bool:
     """An import that publishes a name rather than uses it.
 
-    In a package ``__init__``; in the explicit ``X as X`` form; listed in the
-    module's ``__all__``; marked ``# noqa: F401`` (the linters' re-export marker); or
+    In a package ``__init__``; in the explicit ``X as X`` form, or ``_x as x`` (a
+    private name given a public one is published on purpose); listed in the module's
+    ``__all__``; marked ``# noqa: F401`` (the linters' re-export marker); or
     republished by a module-level ``Y = X`` alias.
     """
     if is_package:
         return True
-    if imported.asname is not None and imported.asname == imported.name:
+    asname = imported.asname
+    if asname is not None and (
+        asname == imported.name or (imported.name.startswith("_") and not asname.startswith("_"))
+    ):
         return True
     bound = imported.bound
     if facts.all_names is not None and bound in facts.all_names:
