@@ -230,13 +230,67 @@ _SIBLING_CLASSES = {
 }
 
 
-def test_same_named_unrelated_classes_in_sibling_modules_fire(tmp_path: Path) -> None:
+_MANAGER = (
+    "class WebSocketManager:\n"
+    "    def connect(self):\n        pass\n\n"
+    "    def send(self, message):\n        pass\n\n"
+    "    def close(self):\n        pass\n"
+)
+
+
+def test_a_near_copy_of_a_class_in_a_sibling_module_fires(tmp_path: Path) -> None:
+    # Real codebases hold byte-identical duplicated classes: those compete.
     result = scan(
         tmp_path,
-        {**_SIBLING_CLASSES, "pkg/ws/unified.py": "class WebSocketManager:\n    pass\n"},
+        {**_SIBLING_CLASSES, "pkg/ws/manager.py": _MANAGER, "pkg/ws/unified.py": _MANAGER},
     )
     assert located(result) == {("pkg/c.py", 1, "SSOT003")}
     assert only(result).canonical == "pkg.ws.manager.WebSocketManager"
+
+
+@pytest.mark.parametrize(
+    ("manager", "unified"),
+    [
+        ("class WebSocketManager:\n    pass\n", "class WebSocketManager:\n    pass\n"),
+        (_MANAGER, "class WebSocketManager:\n    def route(self):\n        pass\n"),
+        (_MANAGER, _MANAGER.replace("class WebSocketManager:", "class WebSocketManager(Base):")),
+    ],
+    ids=["two-empty-classes", "different-members", "different-bases"],
+)
+def test_unrelated_classes_that_share_a_name_do_not_fire(
+    tmp_path: Path, manager: str, unified: str
+) -> None:
+    # Seen: `ParseError` in two parsers, a client's and a server's `Request`, two
+    # `DependencyType` enums with different members were all reported.
+    files = {**_SIBLING_CLASSES, "pkg/ws/manager.py": manager, "pkg/ws/unified.py": unified}
+    assert located(scan(tmp_path, files)) == set()
+
+
+def test_a_rename_onto_a_near_copy_in_a_sibling_module_fires(tmp_path: Path) -> None:
+    # `Money = Cash` while a sibling defines `Money` with the same members.
+    money = "class {0}:\n    def add(self):\n        pass\n\n    def split(self):\n        pass\n"
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/ws/__init__.py": "",
+        "pkg/ws/manager.py": money.format("Money"),
+        "pkg/ws/unified.py": money.format("Cash") + "\n\nMoney = Cash\n",
+        "pkg/a.py": "from pkg.ws.manager import Money\n",
+        "pkg/b.py": "from pkg.ws.manager import Money\n",
+        "pkg/c.py": "from pkg.ws.unified import Money\n",
+    }
+    assert located(scan(tmp_path, files)) == {("pkg/c.py", 1, "SSOT003")}
+
+
+def test_platform_alternatives_do_not_fire(tmp_path: Path) -> None:
+    body = "    def spawn(self):\n        pass\n\n    def kill(self):\n        pass\n"
+    files = {
+        **_SIBLING_CLASSES,
+        "pkg/ws/manager.py": "class WebSocketManager:\n" + body,
+        "pkg/ws/unified.py": "import sys\n\nif sys.platform == 'win32':\n"
+        + "    class WebSocketManager:\n"
+        + body.replace("    ", "        "),
+    }
+    assert located(scan(tmp_path, files)) == set()
 
 
 @pytest.mark.parametrize(
@@ -349,8 +403,8 @@ def test_import_already_reported_as_ssot001_is_not_reported_again(
         tmp_path,
         {
             **_SIBLING_CLASSES,
-            "pkg/ws/unified.py": (warning if deprecated else "")
-            + "class WebSocketManager:\n    pass\n",
+            "pkg/ws/manager.py": _MANAGER,
+            "pkg/ws/unified.py": (warning if deprecated else "") + _MANAGER,
         },
         select=("SSOT001", "SSOT003"),
     )

@@ -183,16 +183,35 @@ def _compete(index: Index, name: str, group: list[Usage]) -> bool:
                 continue  # sibling packages are namespaces (sympy.core, sympy.stats)
             if _suspect_path(index, first, name, one) or _suspect_path(index, second, name, two):
                 return True
-            if (
-                dotted.last(one) == name == dotted.last(two)
-                and _is_class(index, one)
-                and _is_class(index, two)
-                and dotted.parent(dotted.parent(one)) == dotted.parent(dotted.parent(two))
-                and two not in _ancestors(index, one)
-                and one not in _ancestors(index, two)
-            ):
+            if dotted.parent(dotted.parent(one)) == dotted.parent(
+                dotted.parent(two)
+            ) and _near_copies(index, one, two):
                 return True
     return False
+
+
+def _near_copies(index: Index, one: str, two: str) -> bool:
+    """Two classes that are one concept written twice: the same bases and most of
+    their members in common, neither inheriting from the other. Two classes that
+    merely share a name (a client's and a server's ``Request``, two parsers'
+    ``ParseError``) are not; nor are alternatives chosen by platform or by a
+    fallback import (a conditional definition)."""
+    first, second = index.symbols.definition(one), index.symbols.definition(two)
+    if first is None or second is None or first.kind != "class" or second.kind != "class":
+        return False
+    if first.conditional or second.conditional:
+        return False
+    if two in _ancestors(index, one) or one in _ancestors(index, two):
+        return False
+    if {dotted.last(b) for b in first.bases} != {dotted.last(b) for b in second.bases}:
+        return False
+    common = set(first.members) & set(second.members)
+    largest = max(len(first.members), len(second.members))
+    return len(common) >= _MIN_COMMON_MEMBERS and len(common) >= _COMMON_SHARE * largest
+
+
+_MIN_COMMON_MEMBERS = 2  # two empty ``class ParseError(Exception)`` are not copies
+_COMMON_SHARE = 0.6
 
 
 def _is_class(index: Index, qualname: str) -> bool:
@@ -209,7 +228,9 @@ def _suspect_path(index: Index, path: str, name: str, definition: str) -> bool:
     for _ in range(50):
         binding = index.symbols.bindings(module).get(name)
         if isinstance(binding, Definition):
-            return binding.alias_of is not None and module != defining
+            # ``install = module.install`` binds the same name: no rename.
+            renamed = binding.alias_of is not None and dotted.last(binding.alias_of) != name
+            return renamed and module != defining and not binding.conditional
         if not isinstance(binding, _FromBinding) or binding.module is None:
             return False
         if binding.name != name:

@@ -117,6 +117,9 @@ class Definition:
     bases: list[str] = field(default_factory=list)
     deprecated: Optional[str] = None  # the @deprecated(...) message ("" when none)
     conditional: bool = False
+    # A class's own names (methods, attributes), sorted: what tells a near-copy of a
+    # class from an unrelated class that shares its name (SSOT003).
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -253,7 +256,17 @@ def pack(facts: ModuleFacts) -> list[Any]:
             for s in facts.imports
         ],
         [
-            [d.name, d.kind, d.line, d.column, d.alias_of, d.bases, d.deprecated, d.conditional]
+            [
+                d.name,
+                d.kind,
+                d.line,
+                d.column,
+                d.alias_of,
+                d.bases,
+                d.deprecated,
+                d.conditional,
+                d.members,
+            ]
             for d in facts.definitions
         ],
         facts.all_names,

@@ -63,6 +63,19 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
+def _members(body: list[ast.stmt]) -> list[str]:
+    """The names a class body binds directly: methods, nested classes, attributes."""
+    names = []
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(statement.name)
+        elif isinstance(statement, ast.Assign):
+            names.extend(t.id for t in statement.targets if isinstance(t, ast.Name))
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names.append(statement.target.id)
+    return names
+
+
 def _callee(func: ast.expr) -> Optional[str]:
     """A call's dotted name; ``globals().update`` for a method of ``globals()``."""
     if isinstance(func, ast.Attribute) and _is_globals(func.value):
@@ -212,6 +225,7 @@ class _Walker:
             self.col(node.lineno, node.col_offset),
             bases=[d for d in (dotted(x) for x in node.bases) if d],
             deprecated=self.deprecation(node.decorator_list),
+            members=_members(node.body),
         )
         self.body(node.body, ctx.entering(in_class=True))
 

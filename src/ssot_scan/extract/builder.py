@@ -245,6 +245,7 @@ class FactsBuilder:
         alias_of: Optional[str] = None,
         bases: Optional[list[str]] = None,
         deprecated: Optional[str] = None,
+        members: Optional[list[str]] = None,
     ) -> None:
         if not ctx.top_level:
             return
@@ -260,6 +261,7 @@ class FactsBuilder:
                 column=column,
                 alias_of=alias_of,
                 bases=bases or [],
+                members=sorted(set(members or [])),
                 deprecated=deprecated,
                 conditional=ctx.conditional or ctx.guarded or ctx.type_checking,
             )

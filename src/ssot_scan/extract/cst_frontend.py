@@ -76,6 +76,21 @@ def _echo(part: cst.BaseFormattedStringContent) -> str:
     return _field(part)
 
 
+def _members(body: Iterable[cst.CSTNode]) -> list[str]:
+    """The names a class body binds directly: methods, nested classes, attributes."""
+    names = []
+    for statement in body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            names.append(statement.name.value)
+        elif isinstance(statement, cst.Assign):
+            names.extend(
+                t.target.value for t in statement.targets if isinstance(t.target, cst.Name)
+            )
+        elif isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+            names.append(statement.target.value)
+    return names
+
+
 def _callee(func: cst.BaseExpression) -> Optional[str]:
     """A call's dotted name; ``globals().update`` for a method of ``globals()``."""
     if isinstance(func, cst.Attribute) and _is_globals(func.value):
@@ -315,6 +330,7 @@ class _Walker:
             column,
             bases=[d for d in (dotted(a.value) for a in node.bases) if d],
             deprecated=self.deprecation(node.decorators),
+            members=_members(_statements(node.body)),
         )
         self.body(_statements(node.body), ctx.entering(in_class=True))
 
