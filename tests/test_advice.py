@@ -4,12 +4,14 @@ module that lacks it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
+import pytest
 from helpers import scan_project
 
 from ssot_scan.findings import Finding, Replacement
 
+RunCli = Callable[..., "tuple[int, str, str]"]
 WARN = "import warnings\n\nwarnings.warn({message!r}, DeprecationWarning, stacklevel=2)\n"
 
 
@@ -104,3 +106,24 @@ def _triple(replacement: Optional[Replacement]) -> Optional[tuple[str, Optional[
     if replacement is None:
         return None
     return (replacement.module, replacement.name, replacement.same_object)
+
+
+@pytest.mark.parametrize("keyword", ["replacement", "alternative"])
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_deprecation_decorators_replacement_keyword_feeds_the_advice(
+    tmp_path: Path, run_cli: RunCli, keyword: str, engine: str
+) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/new.py": "def make():\n    pass\n",
+        "pkg/old.py": "from typing_extensions import deprecated\n\n\n"
+        f'@deprecated("old_make is going away", {keyword}="pkg.new.make")\n'
+        "def old_make():\n    pass\n",
+        "pkg/user.py": "from pkg.old import old_make\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    code, out, _ = run_cli(["--no-cache", "--engine", engine, "."], tmp_path)
+    assert code == 1
+    assert "use `make` from `pkg.new` instead (its successor)" in out

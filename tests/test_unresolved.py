@@ -235,6 +235,19 @@ def test_include_guarded_false_leaves_out_try_except_import_error(
     assert located(guarded) == {("pkg/a.py", 6, "SSOT005")}
 
 
+def test_include_guarded_false_leaves_out_a_guarded_import_inside_a_function(
+    tmp_path: Path,
+) -> None:
+    # Seen: the optional import of a plugin inside a function was still reported.
+    files = {
+        **PKG,
+        "pkg/a.py": "def load():\n    try:\n        import pkg.gone\n    except ImportError:\n"
+        "        return None\n    import pkg.lost\n",
+    }
+    guarded = scan(tmp_path, files, "[tool.ssot-scan.unresolved]\ninclude-guarded = false\n")
+    assert located(guarded) == {("pkg/a.py", 6, "SSOT005")}
+
+
 def test_include_guarded_false_keeps_try_without_an_import_error_handler(tmp_path: Path) -> None:
     result = scan(
         tmp_path,

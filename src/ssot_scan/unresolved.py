@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal, Optional, Protocol, Union
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
-from ssot_scan.facts import CTX_TRY_IMPORT_ERROR, ImportedName, ImportSite, ModuleFacts
+from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
 from ssot_scan.index.symbols import LOOP, MODULE, UNDECIDABLE, UNRESOLVED
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def find_unresolved(
         if source.shadowed_by is not None:
             continue
         for site in facts.imports:
-            if not include_guarded and site.context == CTX_TRY_IMPORT_ERROR:
+            if not include_guarded and site.guarded:  # in a function too
                 continue
             if not source.judges(site):
                 continue

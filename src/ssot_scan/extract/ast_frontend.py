@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
+    REPLACEMENT_KEYWORDS,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
     Context,
@@ -23,6 +24,7 @@ from ssot_scan.extract.builder import (
     is_main_check,
     is_pure_decorator,
     is_type_checking,
+    with_replacement,
 )
 from ssot_scan.facts import ModuleFacts
 
@@ -400,7 +402,10 @@ class _Walker:
                 return ""
             keywords = {k.arg: k.value for k in call.keywords if k.arg}
             arg = call.args[0] if call.args else keywords.get("reason", keywords.get("message"))
-            return string_value(arg) or ""
+            replacement = next(
+                (string_value(keywords[k]) for k in REPLACEMENT_KEYWORDS if k in keywords), None
+            )
+            return with_replacement(string_value(arg) or "", replacement)
         return None
 
 

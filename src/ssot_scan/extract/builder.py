@@ -135,6 +135,20 @@ def resolve_relative(module: str, is_package: bool, level: int, raw_module: str)
     return ".".join(base)
 
 
+# Keywords of deprecation decorators that name what to use instead
+# (``@deprecated("...", replacement="pkg.new.make")``, ``alternative=`` in pandas).
+REPLACEMENT_KEYWORDS = ("replacement", "alternative", "instead", "use_instead")
+
+
+def with_replacement(message: str, replacement: Optional[str]) -> str:
+    """A deprecation message that also names the replacement a decorator keyword
+    gave, in the form the advice reads (``use `X` instead``)."""
+    if not replacement:
+        return message
+    tail = f"use `{replacement}` instead"
+    return f"{message} ({tail})" if message else tail
+
+
 def is_deprecated_decorator(callee: Optional[str]) -> bool:
     """``@deprecated``, ``@typing_extensions.deprecated``, ``@warnings.deprecated``..."""
     return callee is not None and (callee == "deprecated" or callee.endswith(".deprecated"))

@@ -17,6 +17,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
+    REPLACEMENT_KEYWORDS,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
     Context,
@@ -25,6 +26,7 @@ from ssot_scan.extract.builder import (
     is_main_check,
     is_pure_decorator,
     is_type_checking,
+    with_replacement,
 )
 from ssot_scan.facts import ModuleFacts
 
@@ -512,7 +514,10 @@ class _Walker:
                 return ""
             positional, keywords = _call_arguments(call)
             arg = positional[0] if positional else keywords.get("reason", keywords.get("message"))
-            return string_value(arg) or ""
+            replacement = next(
+                (string_value(keywords[k]) for k in REPLACEMENT_KEYWORDS if k in keywords), None
+            )
+            return with_replacement(string_value(arg) or "", replacement)
         return None
 
 
