@@ -127,3 +127,24 @@ def test_a_deprecation_decorators_replacement_keyword_feeds_the_advice(
     code, out, _ = run_cli(["--no-cache", "--engine", engine, "."], tmp_path)
     assert code == 1
     assert "use `make` from `pkg.new` instead (its successor)" in out
+
+
+def test_a_deprecated_submodules_own_replacement_wins_over_its_packages(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    files = {
+        "pkg/__init__.py": "import warnings\n"
+        "warnings.warn('pkg is deprecated; use newpkg', DeprecationWarning)\n",
+        "pkg/sub.py": "import warnings\n"
+        "warnings.warn('pkg.sub is deprecated; use newpkg.tools.helper', DeprecationWarning)\n"
+        "\n\ndef helper():\n    pass\n",
+        "newpkg/__init__.py": "",
+        "newpkg/tools.py": "def helper():\n    pass\n",
+        "user.py": "from pkg.sub import helper\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    code, out, _ = run_cli(["--no-cache", "."], tmp_path)
+    assert code == 1
+    assert "use `from newpkg.tools import helper` instead" in out
