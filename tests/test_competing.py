@@ -254,14 +254,17 @@ def test_a_near_copy_of_a_class_in_a_sibling_module_fires(tmp_path: Path) -> Non
         ("class WebSocketManager:\n    pass\n", "class WebSocketManager:\n    pass\n"),
         (_MANAGER, "class WebSocketManager:\n    def route(self):\n        pass\n"),
         (_MANAGER, _MANAGER.replace("class WebSocketManager:", "class WebSocketManager(Base):")),
+        (_MANAGER, _MANAGER.replace("pass", "return 1")),
     ],
-    ids=["two-empty-classes", "different-members", "different-bases"],
+    ids=["two-empty-classes", "different-members", "different-bases", "one-interface"],
 )
 def test_unrelated_classes_that_share_a_name_do_not_fire(
     tmp_path: Path, manager: str, unified: str
 ) -> None:
     # Seen: `ParseError` in two parsers, a client's and a server's `Request`, two
-    # `DependencyType` enums with different members were all reported.
+    # `DependencyType` enums with different members were all reported; and two
+    # implementations of one interface (Django's cache and db `SessionStore`):
+    # the same method names, other bodies.
     files = {**_SIBLING_CLASSES, "pkg/ws/manager.py": manager, "pkg/ws/unified.py": unified}
     assert located(scan(tmp_path, files)) == set()
 
@@ -704,3 +707,16 @@ def test_a_deprecated_definition_is_never_the_canonical_one(tmp_path: Path) -> N
         ("pkg/a.py", "SSOT001"),
         ("pkg/b.py", "SSOT001"),
     }
+
+
+@pytest.mark.parametrize("module", ["old_manager", "legacy_manager", "manager_compat"])
+def test_a_legacy_module_defining_the_name_again_fires(tmp_path: Path, module: str) -> None:
+    # sympy: `old_fractionfield.FractionField` beside `fractionfield.FractionField`,
+    # a rewrite rather than a copy, kept under an "old" name.
+    files = {
+        **_SIBLING_CLASSES,
+        "pkg/ws/manager.py": _MANAGER,
+        f"pkg/ws/{module}.py": _MANAGER.replace("pass", "return 1"),
+        "pkg/c.py": f"from pkg.ws.{module} import WebSocketManager\n",
+    }
+    assert located(scan(tmp_path, files)) == {("pkg/c.py", 1, "SSOT003")}

@@ -8,6 +8,7 @@ most imported one outside tests, never a deprecated one while another exists.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,6 +206,9 @@ def _near_copies(index: Index, one: str, two: str) -> bool:
         return False
     if {dotted.last(b) for b in first.bases} != {dotted.last(b) for b in second.bases}:
         return False
+    # Members are ``name=digest``: one in common is the same name with the same body.
+    # Two implementations of one interface (session backends, PDF writers) share
+    # member names, not bodies.
     common = set(first.members) & set(second.members)
     largest = max(len(first.members), len(second.members))
     return len(common) >= _MIN_COMMON_MEMBERS and len(common) >= _COMMON_SHARE * largest
@@ -219,9 +223,14 @@ def _is_class(index: Index, qualname: str) -> bool:
     return definition is not None and definition.kind == "class"
 
 
+# A module named as the old, kept copy of something: ``compat``, ``_compat``,
+# ``legacy_x``, ``old_fractionfield``, ``backports``.
+_LEGACY = re.compile(r"compat|(?:^|_)(?:legacy|old|deprecated|backports?)(?:_|$)")
+
+
 def _suspect_path(index: Index, path: str, name: str, definition: str) -> bool:
     """Deprecated or compat, or renames another module's object to ``name``."""
-    if index.deprecations.inside_deprecated(path) or "compat" in dotted.last(path):
+    if index.deprecations.inside_deprecated(path) or _LEGACY.search(dotted.last(path)):
         return True
     defining = dotted.parent(definition)
     module = path

@@ -24,6 +24,7 @@ from ssot_scan.extract.builder import (
     is_main_check,
     is_pure_decorator,
     is_type_checking,
+    member,
     with_replacement,
 )
 from ssot_scan.facts import ModuleFacts
@@ -63,19 +64,6 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
         if left is not None and right is not None:
             return left + right
     return None
-
-
-def _members(body: list[ast.stmt]) -> list[str]:
-    """The names a class body binds directly: methods, nested classes, attributes."""
-    names = []
-    for statement in body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(statement.name)
-        elif isinstance(statement, ast.Assign):
-            names.extend(t.id for t in statement.targets if isinstance(t, ast.Name))
-        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            names.append(statement.target.id)
-    return names
 
 
 def _callee(func: ast.expr) -> Optional[str]:
@@ -162,6 +150,24 @@ class _Walker:
         self._text = text
         self._lines: Optional[list[str]] = None
 
+    def members(self, body: list[ast.stmt]) -> list[str]:
+        """``name=digest`` of what a class body binds directly: methods, nested
+        classes, attributes (see ``builder.member``)."""
+        if self._lines is None:
+            self._lines = _NEWLINE.split(self._text)
+        found = []
+        for statement in body:
+            lines = self._lines[statement.lineno - 1 : statement.end_lineno or statement.lineno]
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.append(member(statement.name, lines))
+            elif isinstance(statement, ast.Assign):
+                found.extend(
+                    member(t.id, lines) for t in statement.targets if isinstance(t, ast.Name)
+                )
+            elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                found.append(member(statement.target.id, lines))
+        return found
+
     def col(self, line: int, byte_offset: int) -> int:
         """1-based character column of a UTF-8 byte offset on ``line``."""
         if self._text.isascii():
@@ -227,7 +233,7 @@ class _Walker:
             self.col(node.lineno, node.col_offset),
             bases=[d for d in (dotted(x) for x in node.bases) if d],
             deprecated=self.deprecation(node.decorator_list),
-            members=_members(node.body),
+            members=self.members(node.body),
         )
         self.body(node.body, ctx.entering(in_class=True))
 

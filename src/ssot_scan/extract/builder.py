@@ -8,6 +8,7 @@ lives here once, so the two front ends cannot drift apart on meaning.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
@@ -147,6 +148,17 @@ def with_replacement(message: str, replacement: Optional[str]) -> str:
         return message
     tail = f"use `{replacement}` instead"
     return f"{message} ({tail})" if message else tail
+
+
+def member(name: str, lines: list[str]) -> str:
+    """``name=digest``: a class member and a digest of its source (comments, blank
+    lines and indentation left out), so that two classes can be told apart as
+    copies (same members, same bodies) or as two implementations of one interface
+    (same member names, other bodies)."""
+    kept = [line.strip() for line in lines]
+    text = "\n".join(line for line in kept if line and not line.startswith("#"))
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6)
+    return f"{name}={digest.hexdigest()}"
 
 
 def is_deprecated_decorator(callee: Optional[str]) -> bool:

@@ -26,6 +26,7 @@ from ssot_scan.extract.builder import (
     is_main_check,
     is_pure_decorator,
     is_type_checking,
+    member,
     with_replacement,
 )
 from ssot_scan.facts import ModuleFacts
@@ -76,21 +77,6 @@ def _echo(part: cst.BaseFormattedStringContent) -> str:
         )
         return shown + _field(part)
     return _field(part)
-
-
-def _members(body: Iterable[cst.CSTNode]) -> list[str]:
-    """The names a class body binds directly: methods, nested classes, attributes."""
-    names = []
-    for statement in body:
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            names.append(statement.name.value)
-        elif isinstance(statement, cst.Assign):
-            names.extend(
-                t.target.value for t in statement.targets if isinstance(t.target, cst.Name)
-            )
-        elif isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
-            names.append(statement.target.value)
-    return names
 
 
 def _callee(func: cst.BaseExpression) -> Optional[str]:
@@ -258,6 +244,8 @@ class _Walker:
         # positions; ``ast`` counts it. Only files with a form feed pay for this.
         self._lines = _NEWLINE.split(text) if "\x0c" in text else None
         self._shifts: dict[int, int] = {}
+        self._text = text
+        self._all_lines: Optional[list[str]] = None
 
     def _shift(self, line: int, column: int) -> int:
         if self._lines is None or line > len(self._lines):
@@ -267,6 +255,32 @@ class _Walker:
             indent = len(text) - len(text.lstrip(" \t\x0c"))
             self._shifts[line] = indent - column if column < indent else 0
         return self._shifts[line]
+
+    def members(self, body: Iterable[cst.CSTNode]) -> list[str]:
+        """``name=digest`` of what a class body binds directly: methods, nested
+        classes, attributes (see ``builder.member``); the source of a def or class
+        is read from its ``def``/``class`` line, as ``ast`` has it."""
+        found = []
+        for statement in body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                first = self.positions[statement.name].start.line
+                found.append(member(statement.name.value, self._source(first, statement)))
+            elif isinstance(statement, cst.Assign):
+                lines = self._source(self.positions[statement].start.line, statement)
+                found.extend(
+                    member(t.target.value, lines)
+                    for t in statement.targets
+                    if isinstance(t.target, cst.Name)
+                )
+            elif isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+                lines = self._source(self.positions[statement].start.line, statement)
+                found.append(member(statement.target.value, lines))
+        return found
+
+    def _source(self, first: int, node: cst.CSTNode) -> list[str]:
+        if self._all_lines is None:
+            self._all_lines = _NEWLINE.split(self._text)
+        return self._all_lines[first - 1 : self.positions[node].end.line]
 
     def start(self, node: cst.CSTNode) -> tuple[int, int]:
         pos = self.positions[node].start
@@ -332,7 +346,7 @@ class _Walker:
             column,
             bases=[d for d in (dotted(a.value) for a in node.bases) if d],
             deprecated=self.deprecation(node.decorators),
-            members=_members(_statements(node.body)),
+            members=self.members(_statements(node.body)),
         )
         self.body(_statements(node.body), ctx.entering(in_class=True))
 
