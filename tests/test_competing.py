@@ -720,3 +720,23 @@ def test_a_legacy_module_defining_the_name_again_fires(tmp_path: Path, module: s
         "pkg/c.py": f"from pkg.ws.{module} import WebSocketManager\n",
     }
     assert located(scan(tmp_path, files)) == {("pkg/c.py", 1, "SSOT003")}
+
+
+def test_the_finding_sits_at_live_code_before_tests_and_backups_and_lists_the_rest(
+    tmp_path: Path,
+) -> None:
+    files = {
+        **_SIBLING_CLASSES,
+        "pkg/ws/manager.py": _MANAGER,
+        "pkg/ws/unified.py": _MANAGER,
+        "pkg/c.py": "from pkg.ws.manager import WebSocketManager\n",
+        "pkg/d.py": "from pkg.ws.manager import WebSocketManager\n",
+        "backups/old_tree/pkg_copy.py": "from pkg.ws.unified import WebSocketManager\n",
+        "tests/test_ws.py": "from pkg.ws.unified import WebSocketManager\n",
+        "pkg/z_live.py": "from pkg.ws.unified import WebSocketManager\n",
+    }
+    finding = only(scan(tmp_path, files))
+    assert (finding.path, finding.line) == ("pkg/z_live.py", 1)
+    assert finding.message.endswith(
+        "; also imported so at tests/test_ws.py:1, backups/old_tree/pkg_copy.py:1"
+    )

@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 from ssot_scan import dotted
-from ssot_scan.discover import SourceFile, is_test_path
+from ssot_scan.discover import SourceFile, is_backup_path, is_test_path
 from ssot_scan.facts import Definition
 from ssot_scan.index import Usage
 from ssot_scan.index.symbols import DEFINITION, _FromBinding
@@ -80,9 +80,17 @@ def competing_names(index: Index, uses: list[Usage], declared: set[str]) -> list
                     d,
                 ),
             )
+        # The finding sits at the import that most needs changing: live code before
+        # tests, and never in a backup copy while a live site exists.
         others = sorted(
             (u for u in group if u.definition != canonical),
-            key=lambda u: (u.source.rel, u.site.line, u.site.column),
+            key=lambda u: (
+                is_backup_path(u.source.rel),
+                is_test_path(u.source.rel),
+                u.source.rel,
+                u.site.line,
+                u.site.column,
+            ),
         )
         found.append(CompetingName(name, group, canonical, others))
     return found

@@ -99,6 +99,18 @@ def is_test_path(rel: str) -> bool:
     )
 
 
+_BACKUP_DIRS = {"backup", "backups", "archive", "archived", "attic", "old_tree"}
+
+
+def is_backup_path(rel: str) -> bool:
+    """A copy kept aside: a backup or archive folder (``backups/old_tree/``)."""
+    parts = [part.lower() for part in rel.split("/")[:-1]]
+    return any(
+        part in _BACKUP_DIRS or part.startswith("backup") or part.endswith(("_backup", ".bak"))
+        for part in parts
+    )
+
+
 @dataclass
 class SourceFile:
     path: Path  # absolute

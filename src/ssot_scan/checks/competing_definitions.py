@@ -67,10 +67,14 @@ class CompetingDefinitions(Check):
 
     def _competing(self, competing: CompetingName, others: list[Usage]) -> Finding:
         first = others[0]
+        also = [f"{u.source.rel}:{u.site.line}" for u in others[1:]]
+        listed = ", ".join(also[:_SHOWN])
+        if len(also) > _SHOWN:
+            listed += f" and {len(also) - _SHOWN} more"
         return self.finding(
             first.source.rel,
             first.site,
-            _message(competing, first),
+            _message(competing, first) + (f"; also imported so at {listed}" if also else ""),
             symbol=competing.name,
             imported_from=first.site.target,
             canonical=competing.canonical,
