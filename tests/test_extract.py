@@ -995,3 +995,14 @@ def test_side_effects_of_importing_a_module_are_recorded_by_line(engine: str) ->
     )
     facts = _facts(source, engine=engine)
     assert facts.side_effects == [4, 5, 10, 13]
+
+
+def test_a_type_statement_defines_its_name() -> None:
+    # sphinx 9: `type _DocutilsSettings = ...` under TYPE_CHECKING; 50 false SSOT005.
+    source = b"import os\ntype Alias = int\nif os:\n    type Other = str\n"
+    facts = extract(source, "m", False, "auto")
+    assert facts.parse_error is None
+    assert [(d.name, d.kind) for d in facts.definitions] == [
+        ("Alias", "assign"),
+        ("Other", "assign"),
+    ]

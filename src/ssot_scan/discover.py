@@ -31,6 +31,7 @@ from ssot_scan.printable import printable
 from ssot_scan.project import (
     RootChoice,
     analysed_paths,
+    declared_extensions,
     declared_roots,
     find_project_root,
     generated_modules,
@@ -352,6 +353,9 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             continue
         module = ".".join(candidate.parts)
         if module not in importable:  # beside a source file, the source rules
+            result.opaque_modules.add(module)
+    for module in declared_extensions(found):
+        if dotted.top(module) in result.first_party and module not in importable:
             result.opaque_modules.add(module)
     result.scope = _scope(named, result.base)
     return result

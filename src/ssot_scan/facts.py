@@ -64,6 +64,8 @@ class ImportSite:
     conditional: bool = False  # inside another ``if``/``try``/loop
     main_block: bool = False  # under ``if __name__ == "__main__":``
     is_star: bool = False
+    # Under ``with pytest.raises(ImportError):`` or ``assertRaises``: meant to fail.
+    expects_error: bool = False
 
     @property
     def context(self) -> ImportContext:
@@ -252,6 +254,7 @@ def pack(facts: ModuleFacts) -> list[Any]:
                 s.conditional,
                 s.main_block,
                 s.is_star,
+                s.expects_error,
             ]
             for s in facts.imports
         ],

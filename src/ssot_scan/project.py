@@ -22,7 +22,8 @@ project marker at all, the project is the top-level package holding each path.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -255,6 +256,26 @@ def declared_roots(root: Path) -> list[Path]:
         if inside and folder.is_dir() and folder not in result:
             result.append(folder)
     return result
+
+
+_EXTENSION = re.compile(r"""\bExtension\(\s*(?:name\s*=\s*)?["']([A-Za-z_][\w.]*)["']""")
+_BUILD_SCRIPTS = ("setup.py", "setup_package.py")
+
+
+def declared_extensions(files: Iterable[Path]) -> set[str]:
+    """Dotted names of the C extensions ``setup.py`` and astropy-style
+    ``setup_package.py`` scripts declare (``Extension("pkg.mod", sources=...)``):
+    modules every build has and no checkout shows as a file."""
+    names: set[str] = set()
+    for path in files:
+        if path.name not in _BUILD_SCRIPTS:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        names.update(_EXTENSION.findall(text))
+    return names
 
 
 def generated_modules(root: Path) -> list[Path]:

@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
+    RAISES_CALLEES,
     REPLACEMENT_KEYWORDS,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
@@ -64,6 +65,24 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
         if left is not None and right is not None:
             return left + right
     return None
+
+
+def _exception_names(node: Optional[ast.expr]) -> set[str]:
+    """``ImportError`` of ``raises(ImportError)``, each of ``raises((A, B))``."""
+    items = node.elts if isinstance(node, ast.Tuple) else [node] if node is not None else []
+    return {name.rsplit(".", 1)[-1] for name in (dotted(i) for i in items) if name}
+
+
+def _hands_over_namespace(call: ast.Call) -> bool:
+    """Is ``globals()`` (or ``vars()``) one of the call's arguments?"""
+    arguments = [*call.args, *(k.value for k in call.keywords)]
+    return any(
+        isinstance(a, ast.Call)
+        and isinstance(a.func, ast.Name)
+        and a.func.id in ("globals", "vars")
+        and not a.args
+        for a in arguments
+    )
 
 
 def _callee(func: ast.expr) -> Optional[str]:
@@ -244,14 +263,22 @@ class _Walker:
 
     def assign_statement(self, node: ast.Assign, ctx: Context) -> None:
         self.into_other_objects(node.targets, node.lineno, ctx)
+        if _is_globals(node.value) and ctx.top_level:
+            self.b.rewiring_store("globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, ast.Call):  # x = sys.modules.setdefault(...)
-            self.b.rewiring_call(ctx, _callee(node.value.func))
+            self.b.rewiring_call(ctx, _callee(node.value.func), _hands_over_namespace(node.value))
         self.assign(node.targets, node.value, ctx)
 
     def ann_assign(self, node: ast.AnnAssign, ctx: Context) -> None:
         if node.value is not None:
             self.into_other_objects([node.target], node.lineno, ctx)
             self.assign([node.target], node.value, ctx)
+
+    def type_alias(self, node: Any, ctx: Context) -> None:
+        """``type X = ...`` (PEP 695) defines ``X``."""
+        self.b.add_definition(
+            ctx, node.name.id, "assign", node.lineno, self.col(node.lineno, node.col_offset)
+        )
 
     def aug_assign(self, node: ast.AugAssign, ctx: Context) -> None:
         self.into_other_objects([node.target], node.lineno, ctx)
@@ -288,6 +315,7 @@ class _Walker:
 
     def with_(self, node: ast.With | ast.AsyncWith, ctx: Context) -> None:
         suppressed: set[str] = set()
+        expected: set[str] = set()
         for item in node.items:
             if item.optional_vars is not None:
                 self.bind_target(item.optional_vars, ctx)
@@ -296,7 +324,11 @@ class _Walker:
                 suppressed.update(
                     n.rsplit(".", 1)[-1] for n in (dotted(a) for a in call.args) if n
                 )
+            if isinstance(call, ast.Call) and dotted(call.func) in RAISES_CALLEES:
+                expected.update(_exception_names(call.args[0] if call.args else None))
         with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
+        if expected & IMPORT_GUARDS:
+            with_ctx = with_ctx.entering(expects_import_error=True)
         self.body(node.body, with_ctx)
 
     def loop(self, node: ast.For | ast.AsyncFor | ast.While, ctx: Context) -> None:
@@ -360,7 +392,7 @@ class _Walker:
             return
         if not isinstance(value, ast.Call):
             return
-        self.b.rewiring_call(ctx, _callee(value.func))
+        self.b.rewiring_call(ctx, _callee(value.func), _hands_over_namespace(value))
         callee = dotted(value.func)
         if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
             arg = value.args[0] if value.args else None
@@ -437,6 +469,8 @@ _VISITORS: dict[type[ast.stmt], Callable[[_Walker, Any, Context], None]] = {
 }
 if sys.version_info >= (3, 10):
     _VISITORS[ast.Match] = _Walker.match
+if sys.version_info >= (3, 12):
+    _VISITORS[ast.TypeAlias] = _Walker.type_alias  # type: ignore[attr-defined,unused-ignore]
 
 
 def extract_with_ast(tree: ast.Module, text: str, module: str, is_package: bool) -> ModuleFacts:

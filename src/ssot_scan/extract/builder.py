@@ -40,6 +40,11 @@ def is_main_check(sides: tuple[Optional[str], Optional[str]]) -> bool:
 
 # ``with contextlib.suppress(ImportError):`` guards its body like a ``try``.
 SUPPRESS_CALLEES = frozenset({"suppress", "contextlib.suppress"})
+# Context managers a test states an expected exception with: an import under
+# ``with pytest.raises(ImportError):`` is meant to fail, never an SSOT005.
+RAISES_CALLEES = frozenset(
+    {"pytest.raises", "raises", "self.assertRaises", "self.assertRaisesRegex", "assertRaises"}
+)
 WARN_CALLEES = frozenset({"warn", "warnings.warn", "_warnings.warn"})
 # Decorators that only wrap what they decorate; any other may register it somewhere
 # (``@receiver(signal)``, ``@app.route``, ``@register``): a side effect of importing.
@@ -94,6 +99,7 @@ class Context:
     guarded: bool = False
     conditional: bool = False
     main_block: bool = False  # under ``if __name__ == "__main__":``: never on import
+    expects_import_error: bool = False  # under ``with pytest.raises(ImportError):``
     function: str = ""  # the top-level function whose body this is, if any
     branch_in_function: bool = False  # under a branch of that function's body
 
@@ -257,6 +263,7 @@ class FactsBuilder:
             "guarded": ctx.guarded,
             "conditional": ctx.conditional,
             "main_block": ctx.main_block,
+            "expects_error": ctx.expects_import_error,
         }
 
     # definitions ---------------------------------------------------------------
@@ -358,10 +365,19 @@ class FactsBuilder:
         if store in REWIRING_STORES:
             self.facts.dynamic_imports = True
 
-    def rewiring_call(self, ctx: Context, callee: Optional[str]) -> None:
+    def rewiring_call(
+        self, ctx: Context, callee: Optional[str], hands_over_namespace: bool = False
+    ) -> None:
         """A call that rewires imports (``sys.meta_path.insert``, module-level
-        ``exec``...). Reads (``sys.modules["x"]``) and words in docstrings do not."""
-        if callee in REWIRING_CALLEES or (callee == "exec" and ctx.top_level):
+        ``exec``...), or that hands the module's own namespace to other code at
+        module level (``def_unit(..., namespace=globals())``, astropy's units: the
+        callee may bind any name). Reads (``sys.modules["x"]``) and words in
+        docstrings do not."""
+        if (
+            callee in REWIRING_CALLEES
+            or (callee == "exec" and ctx.top_level)
+            or (hands_over_namespace and ctx.top_level)
+        ):
             self.facts.dynamic_imports = True
 
     def add_side_effect(self, ctx: Context, line: int) -> None:

@@ -17,6 +17,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
+    RAISES_CALLEES,
     REPLACEMENT_KEYWORDS,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
@@ -77,6 +78,26 @@ def _echo(part: cst.BaseFormattedStringContent) -> str:
         )
         return shown + _field(part)
     return _field(part)
+
+
+def _exception_names(node: Optional[cst.BaseExpression]) -> set[str]:
+    """``ImportError`` of ``raises(ImportError)``, each of ``raises((A, B))``."""
+    if isinstance(node, cst.Tuple):
+        items = [element.value for element in node.elements]
+    else:
+        items = [node] if node is not None else []
+    return {name.rsplit(".", 1)[-1] for name in (dotted(i) for i in items) if name}
+
+
+def _hands_over_namespace(call: cst.Call) -> bool:
+    """Is ``globals()`` (or ``vars()``) one of the call's arguments?"""
+    return any(
+        isinstance(a.value, cst.Call)
+        and isinstance(a.value.func, cst.Name)
+        and a.value.func.value in ("globals", "vars")
+        and not a.value.args
+        for a in call.args
+    )
 
 
 def _callee(func: cst.BaseExpression) -> Optional[str]:
@@ -357,14 +378,21 @@ class _Walker:
 
     def assign_statement(self, node: cst.Assign, ctx: Context) -> None:
         self.into_other_objects([t.target for t in node.targets], node, ctx)
+        if _is_globals(node.value) and ctx.top_level:
+            self.b.rewiring_store("globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, cst.Call):  # x = sys.modules.setdefault(...)
-            self.b.rewiring_call(ctx, _callee(node.value.func))
+            self.b.rewiring_call(ctx, _callee(node.value.func), _hands_over_namespace(node.value))
         self.assign([t.target for t in node.targets], node.value, ctx)
 
     def ann_assign(self, node: cst.AnnAssign, ctx: Context) -> None:
         if node.value is not None:
             self.into_other_objects([node.target], node, ctx)
             self.assign([node.target], node.value, ctx)
+
+    def type_alias(self, node: Any, ctx: Context) -> None:
+        """``type X = ...`` (PEP 695) defines ``X``."""
+        line, column = self.start(node)
+        self.b.add_definition(ctx, node.name.value, "assign", line, column)
 
     def aug_assign(self, node: cst.AugAssign, ctx: Context) -> None:
         self.into_other_objects([node.target], node, ctx)
@@ -395,6 +423,7 @@ class _Walker:
 
     def with_(self, node: cst.With, ctx: Context) -> None:
         suppressed: set[str] = set()
+        expected: set[str] = set()
         for item in node.items:
             if item.asname is not None:
                 self.bind_target(item.asname.name, ctx)
@@ -404,7 +433,12 @@ class _Walker:
                 suppressed.update(
                     n.rsplit(".", 1)[-1] for n in (dotted(a) for a in positional) if n
                 )
+            if isinstance(call, cst.Call) and dotted(call.func) in RAISES_CALLEES:
+                positional, _ = _call_arguments(call)
+                expected.update(_exception_names(positional[0] if positional else None))
         with_ctx = ctx.entering(guarded=True) if suppressed & IMPORT_GUARDS else ctx
+        if expected & IMPORT_GUARDS:
+            with_ctx = with_ctx.entering(expects_import_error=True)
         self.body(_statements(node.body), with_ctx)
 
     def loop(self, node: cst.For | cst.While, ctx: Context) -> None:
@@ -475,7 +509,7 @@ class _Walker:
             return
         if not isinstance(value, cst.Call):
             return
-        self.b.rewiring_call(ctx, _callee(value.func))
+        self.b.rewiring_call(ctx, _callee(value.func), _hands_over_namespace(value))
         callee = dotted(value.func)
         positional, keywords = _call_arguments(value)
         if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
@@ -554,6 +588,8 @@ _VISITORS: dict[type[cst.CSTNode], Callable[[_Walker, Any, Context], None]] = {
     cst.While: _Walker.loop,
     cst.Match: _Walker.match,
 }
+if hasattr(cst, "TypeAlias"):  # libcst >= 1.1
+    _VISITORS[cst.TypeAlias] = _Walker.type_alias
 
 
 def extract_with_libcst(

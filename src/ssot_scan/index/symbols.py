@@ -245,8 +245,12 @@ class SymbolTable:
         facts = self.modules.get(module)
         if facts is None:
             return None if not self.module_exists(module) else []
-        if facts.all_names is not None:
-            names: Optional[list[str]] = list(facts.all_names)
+        if facts.all_names is None and (facts.all_dynamic or facts.dynamic_imports):
+            # ``__all__ += generate_dunder_all(globals())``, or a module whose names
+            # are bound at run time: a star import of it binds what no one can list.
+            names: Optional[list[str]] = None
+        elif facts.all_names is not None:
+            names = list(facts.all_names)
         else:
             seen = (_seen or set()) | {module}
             collected = [n for n in self.bindings(module) if not n.startswith("_")]
@@ -374,6 +378,7 @@ class SymbolTable:
                 return Resolution(UNDECIDABLE, f"{module}.{name}", "__all__ not a literal")
         undecidable: Optional[str] = None
         if facts is not None:
+            looped: list[str] = []
             for site in reversed(facts.imports):
                 if not (site.is_star and site.module_level and site.target):
                     continue
@@ -381,7 +386,18 @@ class SymbolTable:
                 if provided is None:
                     undecidable = undecidable or f"star import of {site.target}"
                 elif name in provided:
-                    return self._resolve(site.target, name, seen)
+                    found = self._resolve(site.target, name, seen)
+                    if found.kind == LOOP and found.target == f"{module}.{name}":
+                        # The later star's module took the name from this one, which
+                        # an earlier star had already bound (networkx.utils: union_find
+                        # imports ``groups`` back from the package misc's star filled).
+                        looped.append(site.target)
+                        continue
+                    for target in looped:
+                        self._memo[(target, name)] = found
+                    return found
+            if looped:
+                return Resolution(LOOP, f"{module}.{name}")
             if facts.has_getattr:
                 return Resolution(UNDECIDABLE, f"{module}.{name}", "module __getattr__")
             if facts.dynamic_imports:
