@@ -740,3 +740,24 @@ def test_the_finding_sits_at_live_code_before_tests_and_backups_and_lists_the_re
     assert finding.message.endswith(
         "; also imported so at tests/test_ws.py:1, backups/old_tree/pkg_copy.py:1"
     )
+
+
+def test_the_definition_to_keep_is_chosen_in_the_concepts_home(tmp_path: Path) -> None:
+    # Seen: a service's `HealthMonitor` "canonicalised" onto another service's class,
+    # more imported, that merely shares the name.
+    monitor = _MANAGER.replace("WebSocketManager", "HealthMonitor")
+    other = monitor.replace("pass", "return None")
+    files = {
+        "svc_a/__init__.py": "",
+        "svc_a/health.py": monitor,
+        "svc_a/health_copy.py": monitor,
+        "svc_a/app.py": "from svc_a.health import HealthMonitor\n",
+        "svc_a/worker.py": "from svc_a.health_copy import HealthMonitor\n",
+        "svc_a/cli.py": "from svc_a.health import HealthMonitor\n",
+        "svc_b/__init__.py": "",
+        "svc_b/monitor.py": other,
+        **{f"svc_b/u{i}.py": "from svc_b.monitor import HealthMonitor\n" for i in range(5)},
+    }
+    finding = only(scan(tmp_path, files))
+    assert (finding.path, finding.canonical) == ("svc_a/worker.py", "svc_a.health.HealthMonitor")
+    assert "svc_b" not in finding.message

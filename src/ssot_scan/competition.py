@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile, is_backup_path, is_test_path
@@ -63,10 +63,17 @@ def competing_names(index: Index, uses: list[Usage], declared: set[str]) -> list
         if use.imported.asname in (None, use.imported.name):
             by_name.setdefault(use.imported.name, []).append(use)
     found: list[CompetingName] = []
-    for name, group in sorted(by_name.items()):
-        definitions = Counter(use.definition for use in group)
-        if len(definitions) < 2 or not _compete(index, name, group):
+    for name, everywhere in sorted(by_name.items()):
+        if len(Counter(use.definition for use in everywhere)) < 2:
             continue
+        home = _compete(index, name, everywhere)
+        if home is None:
+            continue
+        # The concept's home is the package whose sibling modules compete: the
+        # definition to keep is chosen there, never in another service or package
+        # that merely uses the same name.
+        group = [u for u in everywhere if dotted.parent(u.site.target or "") == home]
+        definitions = Counter(use.definition for use in group)
         canonical = next((d for d in definitions if d in declared), None)
         if canonical is None:
             # The most imported, but never a deprecated one while another exists.
@@ -165,17 +172,15 @@ def _deprecated(index: Index, definition: str, group: list[Usage]) -> bool:
     return all(index.deprecations.inside_deprecated(p) for p in paths)
 
 
-def _compete(index: Index, name: str, group: list[Usage]) -> bool:
-    """Do these definitions compete for one concept, or merely share a name?
+def _compete(index: Index, name: str, group: list[Usage]) -> Optional[str]:
+    """The package whose sibling modules hold competing definitions of ``name``,
+    or None when the definitions merely share a name.
 
     They compete when two imports from *sibling* modules (one package) reach
     different definitions and one of these holds: a path renames another
     module's object to the name (``X = Y`` of an imported ``Y``, ``import Y as
-    X``); a path is deprecated or a ``*compat*`` module; or both definitions
-    are classes carrying the name themselves, in modules of one package,
-    neither inheriting from the other (a class is a concept: isinstance checks
-    and registries care which one; two helper functions that share a name
-    are, at worst, interchangeable). A local nickname (``X = XGate`` beside
+    X``); a path is deprecated or named as a kept old copy; or the two are
+    near-copies (see ``_near_copies``). A local nickname (``X = XGate`` beside
     ``class XGate``) is not a rename, and paths in different packages are
     namespaces, not rivals.
     """
@@ -191,12 +196,12 @@ def _compete(index: Index, name: str, group: list[Usage]) -> bool:
             if first in index.symbols.package_modules or second in index.symbols.package_modules:
                 continue  # sibling packages are namespaces (sympy.core, sympy.stats)
             if _suspect_path(index, first, name, one) or _suspect_path(index, second, name, two):
-                return True
+                return dotted.parent(first)
             if dotted.parent(dotted.parent(one)) == dotted.parent(
                 dotted.parent(two)
             ) and _near_copies(index, one, two):
-                return True
-    return False
+                return dotted.parent(first)
+    return None
 
 
 def _near_copies(index: Index, one: str, two: str) -> bool:
