@@ -160,3 +160,37 @@ def test_what_python_provides_at_run_time_is_no_ssot005(
     root = _write(tmp_path, files)
     _, out, _ = run_cli(["--no-cache", "--select", "SSOT005", "."], root)
     assert out.count(": SSOT005 ") == expected, out
+
+
+@pytest.mark.parametrize(
+    "facade",
+    [
+        "from pkg import core\nfrom pkg.core import *\n\n__all__ = [*core.__all__]\n",
+        "from pkg import core\nfrom pkg.core import *\n\n__all__ = core.__all__ + []\n",
+        "from pkg import core\nfrom pkg.core import *\n\n__all__ = []\n__all__ += core.__all__\n",
+        "from pkg import core\nfrom pkg.core import *\n\n__all__ = []\n"
+        "__all__.extend(core.__all__)\n",
+    ],
+    ids=["starred", "plus", "augmented", "extend"],
+)
+def test_an_all_built_from_another_modules_all_is_evaluated(
+    tmp_path: Path, run_cli: RunCli, facade: str
+) -> None:
+    # Seen: `__all__ = [*a.__all__, *b]` was "not a literal", so every star import of
+    # the module became undecidable and a missing name went unreported.
+    root = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/core.py": "__all__ = ['A']\nA = 1\nB = 2\n",
+            "pkg/facade.py": facade,
+            "pkg/mid.py": "from pkg.facade import *\n",
+            # `core` is bound in facade but not in its __all__: the star does not pass it on.
+            "app.py": "from pkg.mid import A\nfrom pkg.mid import B\nfrom pkg.mid import core\n",
+        },
+    )
+    _, out, _ = run_cli(["--no-cache", "--select", "SSOT005", "."], root)
+    assert [line.split(": SSOT005")[0] for line in out.splitlines() if ": SSOT005" in line] == [
+        "app.py:2:1",
+        "app.py:3:1",
+    ]

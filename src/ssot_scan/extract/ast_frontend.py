@@ -132,6 +132,44 @@ def string_list(node: ast.AST) -> Optional[list[str]]:
     return None
 
 
+def all_list(node: Optional[ast.AST]) -> Optional[list[str]]:
+    """An ``__all__`` value: strings, and ``*m`` for another module's ``m.__all__``
+    (``[*a.__all__, "x"]``, ``a.__all__ + b.__all__``); None when not static."""
+    if node is None:
+        return None
+    reference = all_reference(node)
+    if reference is not None:
+        return [reference]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        names: list[str] = []
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
+                part = all_list(element.value)
+                if part is None:
+                    return None
+                names.extend(part)
+                continue
+            value = string_value(element)
+            if value is None or not isinstance(element, ast.Constant):
+                return None
+            names.append(value)
+        return names
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = all_list(node.left), all_list(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
+
+
+def all_reference(node: ast.AST) -> Optional[str]:
+    """``*a.b`` for the expression ``a.b.__all__``."""
+    if isinstance(node, ast.Attribute) and node.attr == "__all__":
+        module = dotted(node.value)
+        if module:
+            return f"*{module}"
+    return None
+
+
 def _is_main(test: ast.expr) -> bool:
     if not (
         isinstance(test, ast.Compare)
@@ -288,7 +326,7 @@ class _Walker:
             and isinstance(node.op, ast.Add)
             and node.target.id == "__all__"
         ):
-            self.b.extend_all(string_list(node.value))
+            self.b.extend_all(all_list(node.value))
 
     def expression(self, node: ast.Expr, ctx: Context) -> None:
         self.expression_statement(node.value, ctx)
@@ -348,7 +386,7 @@ class _Walker:
             if isinstance(target, ast.Name):
                 if target.id == "__all__":
                     if ctx.top_level:
-                        self.b.set_all(string_list(value))
+                        self.b.set_all(all_list(value))
                     continue
                 self.b.add_definition(
                     ctx,
@@ -400,7 +438,7 @@ class _Walker:
                 single = string_value(arg)
                 self.b.extend_all([single] if single is not None else None)
             else:
-                self.b.extend_all(string_list(arg) if arg is not None else None)
+                self.b.extend_all(all_list(arg))
             return
         self.b.add_call(ctx, callee, value.lineno)
         if callee not in WARN_CALLEES:

@@ -189,6 +189,46 @@ def string_list(node: Optional[cst.CSTNode]) -> Optional[list[str]]:
     return None
 
 
+def all_list(node: Optional[cst.CSTNode]) -> Optional[list[str]]:
+    """An ``__all__`` value: strings, and ``*m`` for another module's ``m.__all__``
+    (``[*a.__all__, "x"]``, ``a.__all__ + b.__all__``); None when not static."""
+    if node is None:
+        return None
+    reference = all_reference(node)
+    if reference is not None:
+        return [reference]
+    if isinstance(node, (cst.List, cst.Tuple)):
+        names: list[str] = []
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                part = all_list(element.value)
+                if part is None:
+                    return None
+                names.extend(part)
+                continue
+            if not isinstance(element, cst.Element) or not _is_plain_string(element.value):
+                return None
+            value = string_value(element.value)
+            if value is None:
+                return None
+            names.append(value)
+        return names
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        left, right = all_list(node.left), all_list(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
+
+
+def all_reference(node: cst.CSTNode) -> Optional[str]:
+    """``*a.b`` for the expression ``a.b.__all__``."""
+    if isinstance(node, cst.Attribute) and node.attr.value == "__all__":
+        module = dotted(node.value)
+        if module:
+            return f"*{module}"
+    return None
+
+
 def _call_arguments(
     call: cst.Call,
 ) -> tuple[list[Optional[cst.BaseExpression]], dict[str, cst.BaseExpression]]:
@@ -402,7 +442,7 @@ class _Walker:
             and isinstance(node.operator, cst.AddAssign)
             and node.target.value == "__all__"
         ):
-            self.b.extend_all(string_list(node.value))
+            self.b.extend_all(all_list(node.value))
 
     def expression(self, node: cst.Expr, ctx: Context) -> None:
         self.expression_statement(node.value, ctx)
@@ -476,7 +516,7 @@ class _Walker:
             if isinstance(target, cst.Name):
                 if target.value == "__all__":
                     if ctx.top_level:
-                        self.b.set_all(string_list(value))
+                        self.b.set_all(all_list(value))
                     continue
                 line, column = self.start(target)
                 self.b.add_definition(
@@ -518,7 +558,7 @@ class _Walker:
                 single = string_value(arg)
                 self.b.extend_all([single] if single is not None else None)
             else:
-                self.b.extend_all(string_list(arg))
+                self.b.extend_all(all_list(arg))
             return
         message = positional[0] if positional else keywords.get("message")
         category = positional[1] if len(positional) > 1 else keywords.get("category")

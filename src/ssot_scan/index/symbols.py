@@ -250,7 +250,7 @@ class SymbolTable:
             # are bound at run time: a star import of it binds what no one can list.
             names: Optional[list[str]] = None
         elif facts.all_names is not None:
-            names = list(facts.all_names)
+            names = self._expand_all(module, facts.all_names, (_seen or set()) | {module})
         else:
             seen = (_seen or set()) | {module}
             collected = [n for n in self.bindings(module) if not n.startswith("_")]
@@ -260,6 +260,23 @@ class SymbolTable:
                     collected.extend(n for n in extra or [] if n not in collected)
             names = collected
         self._public[module] = names
+        return names
+
+    def _expand_all(self, module: str, listed: list[str], seen: set[str]) -> Optional[list[str]]:
+        """``__all__`` with each ``*m`` (``m.__all__``) replaced by what ``m``, a module
+        this one imports, exports; None when one of them cannot be known."""
+        names: list[str] = []
+        for entry in listed:
+            if not entry.startswith("*"):
+                names.append(entry)
+                continue
+            found = self.resolve_expression(module, entry[1:])
+            if found is None or found.kind != MODULE or found.target in seen:
+                return None
+            exported = self.public_names(found.target, seen)
+            if exported is None:
+                return None
+            names.extend(exported)
         return names
 
     def exported_names(self, module: str) -> list[str]:
