@@ -194,3 +194,14 @@ def test_an_all_built_from_another_modules_all_is_evaluated(
         "app.py:2:1",
         "app.py:3:1",
     ]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_lazy_loader_package_resolves_names_at_run_time(engine: str) -> None:
+    # scientific-python's lazy_loader: `__getattr__, __dir__, __all__ = lazy.attach(...)`.
+    source = (
+        b"import lazy_loader as lazy\n\n"
+        b"__getattr__, __dir__, __all__ = lazy.attach(__name__, submodules=['sub'])\n"
+    )
+    facts = extract(source, "pkg", True, engine)
+    assert (facts.has_getattr, facts.all_dynamic) == (True, True)

@@ -618,12 +618,13 @@ def test_warn_in_a_function_is_kept_by_its_name_and_in_a_class_not_at_all(engine
 
 
 @pytest.mark.parametrize("engine", ["ast", "libcst"])
-def test_has_getattr_only_for_module_level_def(engine: str) -> None:
+def test_has_getattr_only_for_a_module_level_binding(engine: str) -> None:
     assert _facts("def __getattr__(name):\n    pass\n", engine=engine).has_getattr
+    # A module-level assignment counts too (lazy_loader's ``__getattr__, ... = attach()``).
+    assert _facts("__getattr__ = make_getattr()\n", engine=engine).has_getattr
     assert not _facts(
         "class C:\n    def __getattr__(self, name):\n        pass\n", engine=engine
     ).has_getattr
-    assert not _facts("__getattr__ = 1\n", engine=engine).has_getattr
     assert not _facts("def f():\n    def __getattr__(n): pass\n", engine=engine).has_getattr
 
 

@@ -282,9 +282,14 @@ class FactsBuilder:
     ) -> None:
         if not ctx.top_level:
             return
-        if kind == "function" and name == "__getattr__":
+        if name == "__getattr__":
+            # ``def __getattr__`` or ``__getattr__, __dir__, __all__ = lazy.attach(...)``
+            # (scientific-python's lazy_loader): names resolved at run time.
             self.facts.has_getattr = True
         if name == "__all__":
+            # Bound other than by ``__all__ = [...]`` (which never gets here): by tuple
+            # unpacking, a loop, a ``with``: not a literal.
+            self.set_all(None)
             return
         self.facts.definitions.append(
             Definition(
