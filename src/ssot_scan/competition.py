@@ -231,11 +231,6 @@ _MIN_COMMON_MEMBERS = 2  # two empty ``class ParseError(Exception)`` are not cop
 _COMMON_SHARE = 0.6
 
 
-def _is_class(index: Index, qualname: str) -> bool:
-    definition = index.symbols.definition(qualname)
-    return definition is not None and definition.kind == "class"
-
-
 # A module named as the old, kept copy of something: ``compat``, ``_compat``,
 # ``legacy_x``, ``old_fractionfield``, ``backports``.
 _LEGACY = re.compile(r"compat|(?:^|_)(?:legacy|old|deprecated|backports?)(?:_|$)")

@@ -117,21 +117,6 @@ def _field(node: ast.expr) -> str:
     return "{...}"
 
 
-def string_list(node: ast.AST) -> Optional[list[str]]:
-    """A list/tuple literal of strings (``__all__``), else None."""
-    if isinstance(node, (ast.List, ast.Tuple)):
-        values = [string_value(e) for e in node.elts]
-        if all(isinstance(e, ast.Constant) for e in node.elts) and all(
-            v is not None for v in values
-        ):
-            return [v for v in values if v is not None]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = string_list(node.left), string_list(node.right)
-        if left is not None and right is not None:
-            return left + right
-    return None
-
-
 def all_list(node: Optional[ast.AST]) -> Optional[list[str]]:
     """An ``__all__`` value: strings, and ``*m`` for another module's ``m.__all__``
     (``[*a.__all__, "x"]``, ``a.__all__ + b.__all__``); None when not static."""

@@ -171,24 +171,6 @@ def _is_plain_string(node: cst.CSTNode) -> bool:
     return False
 
 
-def string_list(node: Optional[cst.CSTNode]) -> Optional[list[str]]:
-    if isinstance(node, (cst.List, cst.Tuple)):
-        values: list[str] = []
-        for element in node.elements:
-            if not isinstance(element, cst.Element) or not _is_plain_string(element.value):
-                return None
-            value = string_value(element.value)
-            if value is None:
-                return None
-            values.append(value)
-        return values
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        left, right = string_list(node.left), string_list(node.right)
-        if left is not None and right is not None:
-            return left + right
-    return None
-
-
 def all_list(node: Optional[cst.CSTNode]) -> Optional[list[str]]:
     """An ``__all__`` value: strings, and ``*m`` for another module's ``m.__all__``
     (``[*a.__all__, "x"]``, ``a.__all__ + b.__all__``); None when not static."""
