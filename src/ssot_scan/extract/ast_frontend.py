@@ -190,13 +190,18 @@ class _Walker:
     def __init__(self, builder: FactsBuilder, text: str) -> None:
         self.b = builder
         self._text = text
-        self._lines: Optional[list[str]] = None
+        self._split: Optional[list[str]] = None
+
+    @property
+    def _lines(self) -> list[str]:
+        """The source's lines, split once, when first needed."""
+        if self._split is None:
+            self._split = _NEWLINE.split(self._text)
+        return self._split
 
     def members(self, body: list[ast.stmt]) -> list[str]:
         """``name=digest`` of what a class body binds directly: methods, nested
         classes, attributes (see ``builder.member``)."""
-        if self._lines is None:
-            self._lines = _NEWLINE.split(self._text)
         found = []
         for statement in body:
             lines = self._lines[statement.lineno - 1 : statement.end_lineno or statement.lineno]
@@ -214,8 +219,6 @@ class _Walker:
         """1-based character column of a UTF-8 byte offset on ``line``."""
         if self._text.isascii():
             return byte_offset + 1
-        if self._lines is None:
-            self._lines = _NEWLINE.split(self._text)
         text = self._lines[line - 1] if line - 1 < len(self._lines) else ""
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
 

@@ -285,13 +285,20 @@ class _Walker:
         self.positions = wrapper.resolve(PositionProvider)
         # libcst drops a form feed that precedes a module-level statement from its
         # positions; ``ast`` counts it. Only files with a form feed pay for this.
-        self._lines = _NEWLINE.split(text) if "\x0c" in text else None
+        self._form_feeds = "\x0c" in text
         self._shifts: dict[int, int] = {}
         self._text = text
-        self._all_lines: Optional[list[str]] = None
+        self._split: Optional[list[str]] = None
+
+    @property
+    def _lines(self) -> list[str]:
+        """The source's lines, split once, when first needed."""
+        if self._split is None:
+            self._split = _NEWLINE.split(self._text)
+        return self._split
 
     def _shift(self, line: int, column: int) -> int:
-        if self._lines is None or line > len(self._lines):
+        if not self._form_feeds or line > len(self._lines):
             return 0
         if line not in self._shifts:
             text = self._lines[line - 1]
@@ -321,9 +328,7 @@ class _Walker:
         return found
 
     def _source(self, first: int, node: cst.CSTNode) -> list[str]:
-        if self._all_lines is None:
-            self._all_lines = _NEWLINE.split(self._text)
-        return self._all_lines[first - 1 : self.positions[node].end.line]
+        return self._lines[first - 1 : self.positions[node].end.line]
 
     def start(self, node: cst.CSTNode) -> tuple[int, int]:
         pos = self.positions[node].start
