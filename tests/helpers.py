@@ -105,3 +105,22 @@ def make_unreadable(monkeypatch: Any, name: str) -> Callable[[], None]:
 
     monkeypatch.setattr(parallel, "read_source", read_source)
     return lambda: monkeypatch.setattr(parallel, "read_source", real)
+
+
+def websocket_findings(
+    tmp_path: Path, select: Optional[list[str]] = None
+) -> tuple[Path, list[Any]]:
+    """A copy of the websocket_app fixture and its findings (with its rule packs),
+    for tests that rewrite it."""
+    import shutil
+
+    from ssot_scan.config import load_config, load_rule_packs
+    from ssot_scan.scan import run_scan
+
+    root = tmp_path / "websocket_app"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "websocket_app", root)
+    config = load_config([root])
+    load_rule_packs(config, [])
+    if select is not None:
+        config.select = select
+    return root, run_scan([root], config).findings

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from helpers import THREE_FINDINGS, write_project
+from helpers import THREE_FINDINGS, websocket_findings, write_project
 
 RunCli = Callable[..., "tuple[int, str, str]"]
 MakeProject = Callable[..., Path]
@@ -203,18 +203,9 @@ def test_the_fast_path_rewrites_exactly_as_the_metadata_pass(
 ) -> None:
     # Module-level statements are found by counting lines, without libcst's metadata
     # pass over the whole tree; the result must not differ by a byte.
-    import shutil
-
     from ssot_scan import fix as fix_module
-    from ssot_scan.config import load_config, load_rule_packs
-    from ssot_scan.scan import run_scan
 
-    root = tmp_path / "websocket_app"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "websocket_app", root)
-    config = load_config([root])
-    load_rule_packs(config, [])
-    config.select = ["SSOT001", "SSOT002"]
-    findings = run_scan([root], config).findings
+    root, findings = websocket_findings(tmp_path, ["SSOT001", "SSOT002"])
     fast, _ = fix_module.plan(findings, root)
     assert any(f.after is not None and f.after != f.before for f in fast)
     from ssot_scan.fix.rewriter import Rewriter

@@ -11,7 +11,7 @@ from typing import Callable
 
 import libcst
 import pytest
-from helpers import write_project
+from helpers import websocket_findings, write_project
 
 from ssot_scan import fix
 from ssot_scan.fix import FileFix, Move, files, regions, syntax
@@ -30,6 +30,19 @@ BASE = {
     "pkg/api.py": 'from pkg.core import Thing, Other\n__all__ = ["Thing", "Other"]\n',
 }
 MOVE = [Move(2, 1, "Thing", "Thing", "pkg.api", "Thing")]
+
+
+def _record_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The length of every text libcst is asked to parse, from now on."""
+    parsed: list[int] = []
+    real = libcst.parse_module
+
+    def parse_module(source: str, *args: object, **kwargs: object) -> libcst.Module:
+        parsed.append(len(source))
+        return real(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    return parsed
 
 
 def test_the_head_ends_before_the_first_statement_that_is_not_an_import() -> None:
@@ -64,14 +77,7 @@ def test_libcst_reads_only_the_imports_of_a_long_file(
     body = "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(200))
     use = "import os\nfrom pkg.core import Thing\n\n\n" + body
     root = write_project(tmp_path, {**BASE, "pkg/use.py": use}, CONFIG)
-    parsed: list[int] = []
-    real = libcst.parse_module
-
-    def parse_module(source: str, *args: object, **kwargs: object) -> libcst.Module:
-        parsed.append(len(source))
-        return real(source, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    parsed = _record_parses(monkeypatch)
     code, _, err = run_cli(["fix", "--no-cache"], root)
     assert code == 0, err
     assert (root / "pkg" / "use.py").read_text() == use.replace("pkg.core", "pkg.api")
@@ -81,16 +87,7 @@ def test_libcst_reads_only_the_imports_of_a_long_file(
 def test_the_head_rewrites_exactly_as_the_whole_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
-    from ssot_scan.config import load_config, load_rule_packs
-    from ssot_scan.scan import run_scan
-
-    root = tmp_path / "websocket_app"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "websocket_app", root)
-    config = load_config([root])
-    load_rule_packs(config, [])
-    findings = run_scan([root], config).findings
+    root, findings = websocket_findings(tmp_path)
     heads, _ = fix.plan(findings, root)
     assert any(f.after is not None and f.after != f.before for f in heads)
     monkeypatch.setattr(regions, "split_head", lambda text, moves: (text, ""))
@@ -241,14 +238,7 @@ def test_imports_nested_below_the_head_are_rewritten_block_by_block(
 ) -> None:
     files = {**BASE, "pkg/zeta.py": "Z = 1\n", "pkg/use.py": NESTED}
     root = write_project(tmp_path, files, CONFIG)
-    parsed: list[int] = []
-    real = libcst.parse_module
-
-    def parse_module(source: str, *args: object, **kwargs: object) -> libcst.Module:
-        parsed.append(len(source))
-        return real(source, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    parsed = _record_parses(monkeypatch)
     code, out, err = run_cli(["fix", "--no-cache"], root)
     assert code == 0, err
     assert out == "moved 3 imports in 1 file\n"
