@@ -536,17 +536,13 @@ def fix_command(diff: bool, **scan: Any) -> None:
 
     def run() -> int:
         from ssot_scan import fix
-        from ssot_scan.cache import FactsCache, default_cache_dir
         from ssot_scan.parallel import usable_cores
+        from ssot_scan.scan import open_cache
 
         config = _load(opts)
         found, result = _run_project(opts, config)
         notices: list[str] = []
-        cache = (
-            FactsCache(opts.cache_dir or default_cache_dir(config.cache_home), notices)
-            if opts.use_cache
-            else None
-        )
+        cache = open_cache(config, opts.cache_dir, opts.use_cache, notices)
         try:
             # A suppressed finding stays as it is: only active ones are planned.
             outcome = fix.run(

@@ -122,11 +122,7 @@ def _scan(
     if not found.files:
         shown = ", ".join(str(p) for p in paths) or "."
         found.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
-    cache = (
-        FactsCache(cache_dir or default_cache_dir(config.cache_home), notices)
-        if use_cache
-        else None
-    )
+    cache = open_cache(config, cache_dir, use_cache, notices)
     try:
         stats = {source.rel: _stat(source) for source in found.files}
         key = _result_key(found, stats, config)
@@ -166,6 +162,16 @@ def _scan(
     finally:
         if cache is not None:
             cache.close()
+
+
+def open_cache(
+    config: Config, cache_dir: Optional[Path], use_cache: bool, notices: list[str]
+) -> Optional[FactsCache]:
+    """The facts cache the options ask for (``--cache-dir``, else at the project
+    root), or None with ``--no-cache``; what opening it had to say goes to ``notices``."""
+    if not use_cache:
+        return None
+    return FactsCache(cache_dir or default_cache_dir(config.cache_home), notices)
 
 
 def _transient(facts: ModuleFacts) -> bool:
@@ -343,9 +349,7 @@ def analyse_project(
     from ssot_scan.index import build_index
 
     found = discover(paths, config)
-    cache = (
-        FactsCache(cache_dir or default_cache_dir(config.cache_home), []) if use_cache else None
-    )
+    cache = open_cache(config, cache_dir, use_cache, [])
     try:
         stats = {source.rel: _stat(source) for source in found.files}
         files, _ = _facts_for(
