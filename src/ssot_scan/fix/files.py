@@ -112,25 +112,22 @@ def _check_parses(result: FileFix, name: str, is_package: bool, engine: str) -> 
     if facts.parse_error is not None:
         return f"line {facts.parse_error.line}: {facts.parse_error.message}"
     if facts.engine != "ast":
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(result.after)
-        except (SyntaxError, ValueError) as exc:
-            if _ast_reads(result.before):
-                return f"ast: {exc}"
+        error = _ast_error(result.after)
+        if error is not None and _ast_error(result.before) is None:
+            return f"ast: {error}"
     result.facts = facts
     return None
 
 
-def _ast_reads(text: str) -> bool:
+def _ast_error(text: str) -> Optional[Exception]:
+    """Why ``ast`` cannot read ``text``, or None when it can."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ast.parse(text)
-    except (SyntaxError, ValueError):
-        return False
-    return True
+    except (SyntaxError, ValueError) as exc:
+        return exc
+    return None
 
 
 def _utf8(data: bytes) -> bool:
