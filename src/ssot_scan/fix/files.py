@@ -11,16 +11,13 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from ssot_scan import dotted
 from ssot_scan.extract.decode import DecodeError, decode_source
 from ssot_scan.fix.moves import FileFix, Move
 from ssot_scan.fix.placement import DEFAULT_LINE_LENGTH
 from ssot_scan.fix.regions import rewrite_text
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import Any, Optional, Union
 
 import libcst as cst
 
 from ssot_scan.fix.syntax import absolute_module, aliases_of, mentioned, single_import_from
-
-if TYPE_CHECKING:
-    pass
 
 
 def merge_into_existing(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 import libcst as cst
 
@@ -19,10 +19,6 @@ from ssot_scan.fix.syntax import (
     single_import,
     single_import_from,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 Section = str  # "future", "first" (the project's own), "local" (relative), "other"
 

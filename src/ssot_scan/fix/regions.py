@@ -9,7 +9,7 @@ import contextlib
 import re
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -18,9 +18,6 @@ from ssot_scan.fix.joining import merge_into_existing
 from ssot_scan.fix.moves import FileFix, Move
 from ssot_scan.fix.placement import DEFAULT_LINE_LENGTH, place_sorted, wrap_long
 from ssot_scan.fix.rewriter import Rewriter
-
-if TYPE_CHECKING:
-    pass
 
 
 def rewrite_text(

@@ -3,16 +3,13 @@ their own, with the punctuation and comments each layout needs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Union
+from typing import Optional, Union
 
 import libcst as cst
 from libcst.metadata import PositionProvider
 
 from ssot_scan.fix.moves import Move
 from ssot_scan.fix.syntax import aliases_of, import_from_statement, new_alias, single_import_from
-
-if TYPE_CHECKING:
-    pass
 
 
 def _partition(

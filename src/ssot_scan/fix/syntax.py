@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Optional, Union
+from typing import Optional, Union
 
 import libcst as cst
-
-if TYPE_CHECKING:
-    pass
 
 
 def new_alias(name: str, bound: str) -> cst.ImportAlias:
