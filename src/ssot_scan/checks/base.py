@@ -9,7 +9,7 @@ parametrised test runs them all, and ``--explain`` shows them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, Union
 
@@ -19,6 +19,17 @@ from ssot_scan.rules import Rule, Severity
 
 if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis
+
+
+def shortened(
+    items: Sequence[str], limit: int, separator: str = ", ", more: str = " and {} more"
+) -> str:
+    """The first ``limit`` items joined, then how many were left out: a message
+    stays one readable line however many sites or paths there are."""
+    text = separator.join(items[:limit])
+    if len(items) > limit:
+        text += more.format(len(items) - limit)
+    return text
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ssot_scan.checks.base import Check, Example
+from ssot_scan.checks.base import Check, Example, shortened
 from ssot_scan.competition import CompetingName, ExtraDefinition
 from ssot_scan.findings import Finding, import_statement
 from ssot_scan.rules import BY_CODE
@@ -68,9 +68,7 @@ class CompetingDefinitions(Check):
     def _competing(self, competing: CompetingName, others: list[Usage]) -> Finding:
         first = others[0]
         also = [f"{u.source.rel}:{u.site.line}" for u in others[1:]]
-        listed = ", ".join(also[:_SHOWN])
-        if len(also) > _SHOWN:
-            listed += f" and {len(also) - _SHOWN} more"
+        listed = shortened(also, _SHOWN)
         return self.finding(
             first.source.rel,
             first.site,
@@ -89,9 +87,7 @@ class CompetingDefinitions(Check):
     def _extra(self, extra: ExtraDefinition) -> Finding:
         binding, definition, what = extra.binding, extra.binding.definition, extra.what
         others = [o for o in extra.objects if o != binding.target and o not in extra.kept]
-        listed = ", ".join(f"`{o}`" for o in others[:_SHOWN]) or "none"
-        if len(others) > _SHOWN:
-            listed += f" and {len(others) - _SHOWN} more"
+        listed = shortened([f"`{o}`" for o in others], _SHOWN) or "none"
         if definition.kind == "assign":
             head = (
                 f"`{definition.name} = {definition.alias_of}` binds {what} to `{binding.target}`"
@@ -121,12 +117,15 @@ def _message(competing: CompetingName, here: Usage) -> str:
         definition, count = paths.get(path, (use.definition, 0))
         paths[path] = (definition, count + 1)
     listed = sorted(paths.items(), key=lambda kv: (kv[1][0] != canonical, kv[0]))
-    shown = "; ".join(
-        f"{path} -> {definition} ({count} import{'s' if count != 1 else ''})"
-        for path, (definition, count) in listed[:_SHOWN]
+    shown = shortened(
+        [
+            f"{path} -> {definition} ({count} import{'s' if count != 1 else ''})"
+            for path, (definition, count) in listed
+        ],
+        _SHOWN,
+        "; ",
+        "; and {} more paths",
     )
-    if len(listed) > _SHOWN:
-        shown += f"; and {len(listed) - _SHOWN} more paths"
     n = len({u.definition for u in competing.group})
     return (
         f"`{name}` names {n} different definitions depending on the import path; "

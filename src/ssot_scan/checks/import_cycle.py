@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ssot_scan.checks.base import Check, Example
+from ssot_scan.checks.base import Check, Example, shortened
 from ssot_scan.cycles import edge_sites
 from ssot_scan.findings import Finding, import_statement
 from ssot_scan.result import Cycle
@@ -78,10 +78,7 @@ class ImportCycle(Check):
             where = f"{index.source_of[source].rel}:{sites[0].line}" if sites else "?"
             hops.append(f"{target} ({where})")
         chain = " -> ".join([cycle.chain[0], *hops])
-        shown = ", ".join(f"{u} -> {v}" for u, v in cycle.breakers[:_SHOWN_BREAKERS])
-        more = len(cycle.breakers) - _SHOWN_BREAKERS
-        if more > 0:
-            shown += f" and {more} more"
+        shown = shortened([f"{u} -> {v}" for u, v in cycle.breakers], _SHOWN_BREAKERS)
         size = len(cycle.modules)
         noun = "import" if len(cycle.breakers) == 1 else "imports"
         if size == 1:
