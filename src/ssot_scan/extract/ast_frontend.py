@@ -102,12 +102,14 @@ def _is_globals(node: ast.expr) -> bool:
 
 def _store(target: ast.expr) -> str:
     """What an assignment target writes: ``sys.modules[]`` for ``sys.modules[k]``,
-    ``globals()[]``, or a dotted name."""
+    ``globals()[]``, or a plain name."""
     if isinstance(target, ast.Subscript):
         if _is_globals(target.value):
             return "globals()[]"
         return f"{dotted(target.value)}[]"
-    return dotted(target) or ""
+    # A plain name (``__path__``); an attribute target (``self.x``, in every method)
+    # writes nothing the import machinery reads, and is not spelled out.
+    return target.id if isinstance(target, ast.Name) else ""
 
 
 def _field(node: ast.expr) -> str:

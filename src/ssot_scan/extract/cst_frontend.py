@@ -117,12 +117,14 @@ def _is_globals(node: cst.BaseExpression) -> bool:
 
 def _store(target: cst.BaseExpression) -> str:
     """What an assignment target writes: ``sys.modules[]`` for ``sys.modules[k]``,
-    ``globals()[]``, or a dotted name."""
+    ``globals()[]``, or a plain name."""
     if isinstance(target, cst.Subscript):
         if _is_globals(target.value):
             return "globals()[]"
         return f"{dotted(target.value)}[]"
-    return dotted(target) or ""
+    # A plain name (``__path__``); an attribute target (``self.x``, in every method)
+    # writes nothing the import machinery reads, and is not spelled out.
+    return target.value if isinstance(target, cst.Name) else ""
 
 
 def _field(part: cst.BaseFormattedStringContent) -> str:
