@@ -147,6 +147,21 @@ class ModuleCall:
 
 
 @dataclass
+class Handover:
+    """A module-level call that hands the module itself to other code: its name
+    (``__name__``), its namespace (``globals()``), or what a zero-argument call
+    returns (astropy's ``find_current_module()``). If the callee rewrites what it
+    is handed, the module holds names no file defines."""
+
+    callee: str  # as written: ``local.recreate_module``
+    line: int
+    # Every string and keyword the call spells out, when those are all it passes
+    # (Celery's ``recreate_module(__name__, by_module={...}, VERSION=VERSION)``):
+    # the names the rewritten module can hold. None: any name.
+    names: Optional[list[str]] = None
+
+
+@dataclass
 class ParseError:
     message: str
     line: int
@@ -176,6 +191,11 @@ class ModuleFacts:
     # The module rewires imports at run time (``sys.meta_path``, ``sys.modules[...]``):
     # what it or its submodules provide cannot be decided statically.
     dynamic_imports: bool = False
+    # Top-level functions that rewrite a module they are handed (``setattr(module,
+    # name, ...)``, ``sys.modules[name] = ...``), directly or through another such
+    # function of this module; and the module's own calls that hand it over.
+    rewriting_functions: list[str] = field(default_factory=list)
+    handovers: list[Handover] = field(default_factory=list)
     reexport_lines: list[int] = field(default_factory=list)  # lines with a noqa-F401 marker
     parse_error: Optional[ParseError] = None
     engine: str = "ast"  # which front end produced these facts
@@ -202,6 +222,8 @@ class ModuleFacts:
             suppressions={int(k): v for k, v in data["suppressions"].items()},
             reexport_lines=data["reexport_lines"],
             dynamic_imports=data["dynamic_imports"],
+            rewriting_functions=data["rewriting_functions"],
+            handovers=[Handover(**h) for h in data["handovers"]],
             parse_error=ParseError(**data["parse_error"]) if data["parse_error"] else None,
             engine=data["engine"],
         )
@@ -285,13 +307,16 @@ def pack(facts: ModuleFacts) -> list[Any]:
         facts.engine,
         [[c.name, c.line, c.conditional] for c in facts.module_calls],
         facts.side_effects,
+        facts.rewriting_functions,
+        [[h.callee, h.line, h.names] for h in facts.handovers],
     ]
 
 
 def unpack(data: list[Any]) -> ModuleFacts:
     """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input."""
     imports, definitions, all_names, all_dynamic, has_getattr = data[:5]
-    warnings, suppressions, dynamic, reexports, error, engine, calls, effects = data[5:]
+    warnings, suppressions, dynamic, reexports, error, engine, calls, effects = data[5:13]
+    rewriting, handovers = data[13:]
     return ModuleFacts(
         imports=[
             ImportSite(
@@ -308,6 +333,8 @@ def unpack(data: list[Any]) -> ModuleFacts:
         side_effects=effects,
         suppressions={int(line): codes for line, codes in suppressions},
         dynamic_imports=dynamic,
+        rewriting_functions=rewriting,
+        handovers=[Handover(*row) for row in handovers],
         reexport_lines=reexports,
         parse_error=ParseError(*error) if error is not None else None,
         engine=engine,

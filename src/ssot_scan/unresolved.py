@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Optional, Protocol, Union
 
 from ssot_scan import dotted
@@ -101,8 +102,12 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
         return
     missing = _missing_module(index, site.target)
     if missing is not None:
-        if symbols.provides_dynamically(site.target) or symbols.namespace_may_provide(site.target):
-            yield _UNDECIDABLE  # a package that rewires imports, or another portion, may
+        if (
+            symbols.provides_dynamically(site.target)
+            or symbols.namespace_may_provide(site.target)
+            or _overlaid(index, source, site.target)
+        ):
+            yield _UNDECIDABLE  # a package that rewires imports, another portion, an overlay
         else:
             yield Broken(source, site, None, missing, site.target, "module")
         return
@@ -121,6 +126,11 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
         elif resolution.kind == UNDECIDABLE:
             yield _UNDECIDABLE
         elif resolution.kind == UNRESOLVED:
+            if _overlaid(index, source, f"{site.target}.{imported.name}") or _overlaid(
+                index, source, site.target
+            ):
+                yield _UNDECIDABLE
+                continue
             if resolution.detail == "module":
                 text = f"`{imported.name}` from `{site.target}` leads to a missing module "
                 text += f"`{resolution.target}`"
@@ -133,6 +143,49 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
             text = f"cannot import `{imported.name}` from `{site.target}`: its re-exports "
             text += f"loop back on themselves at `{resolution.target}`"
             yield Broken(source, site, imported, text, resolution.target, "name")
+
+
+def _overlaid(index: Project, source: SourceFile, module: str) -> bool:
+    """Is there a stand-in for ``module`` beside the importing file, in a folder
+    named like one of its packages (``<folder>/module_utils/foo.py`` for
+    ``pkg.module_utils.foo``)? Test harnesses and plugin loaders put such folders on
+    a package's path at run time (Ansible's test targets overlay
+    ``ansible.module_utils``); whether this one is, no static tool can tell. A
+    package's own folder is no stand-in for itself."""
+    parts = module.split(".")
+    folders = source.rel.split("/")[:-1]
+    root = source.path.parents[len(folders)]
+    own = _package_folders(index, parts)
+    for depth in range(len(folders), -1, -1):
+        folder = root.joinpath(*folders[:depth])
+        for split in range(1, len(parts)):
+            if not index.symbols.module_exists(".".join(parts[:split])):
+                break
+            stand_in = folder / parts[split - 1]
+            if stand_in == own.get(split):
+                continue
+            candidate = stand_in.joinpath(*parts[split:])
+            if candidate.is_dir() or candidate.with_name(candidate.name + ".py").is_file():
+                return True
+    return False
+
+
+def _package_folders(index: Project, parts: list[str]) -> dict[int, Path]:
+    """The folders the scan found ``parts[:n]``'s package in, keyed by ``n``: read
+    off the file of the deepest module of ``parts`` that has one."""
+    for size in range(len(parts), 0, -1):
+        found = index.source_of.get(".".join(parts[:size]))
+        if found is None:
+            continue
+        # The file's folder holds parts[:size] (a package) or parts[:size - 1].
+        deepest = size if found.is_package else size - 1
+        folder = found.path.parent
+        folders = {}
+        for n in range(deepest, 0, -1):
+            folders[n] = folder
+            folder = folder.parent
+        return folders
+    return {}
 
 
 def _unparsed(index: Project, module: str) -> Optional[str]:

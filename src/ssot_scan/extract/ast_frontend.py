@@ -15,10 +15,15 @@ from typing import Any, Optional
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
+    LITERAL,
+    NAME,
+    OTHER,
     RAISES_CALLEES,
     REPLACEMENT_KEYWORDS,
+    SELF,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
+    Argument,
     Context,
     FactsBuilder,
     is_deprecated_decorator,
@@ -86,30 +91,101 @@ def _hands_over_namespace(call: ast.Call) -> bool:
 
 
 def _callee(func: ast.expr) -> Optional[str]:
-    """A call's dotted name; ``globals().update`` for a method of ``globals()``."""
-    if isinstance(func, ast.Attribute) and _is_globals(func.value):
-        return f"globals().{func.attr}"
+    """A call's dotted name; ``globals().update`` for a method of ``globals()``,
+    ``locals().update`` for one of ``locals()`` or ``vars()``."""
+    if isinstance(func, ast.Attribute):
+        namespace = _namespace(func.value)
+        if namespace:
+            return f"{namespace}.{func.attr}"
     return dotted(func)
 
 
 def _is_globals(node: ast.expr) -> bool:
-    return (
+    return _namespace(node) == "globals()"
+
+
+def _namespace(node: ast.expr) -> str:
+    """``globals()`` for ``globals()``; ``locals()`` for ``locals()`` or ``vars()``."""
+    if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
-        and node.func.id == "globals"
-    )
+        and not node.args
+        and not node.keywords
+    ):
+        if node.func.id == "globals":
+            return "globals()"
+        if node.func.id in ("locals", "vars"):
+            return "locals()"
+    return ""
 
 
 def _store(target: ast.expr) -> str:
     """What an assignment target writes: ``sys.modules[]`` for ``sys.modules[k]``,
-    ``globals()[]``, or a plain name."""
+    ``globals()[]``, ``locals()[]``, or a plain name."""
     if isinstance(target, ast.Subscript):
-        if _is_globals(target.value):
-            return "globals()[]"
+        namespace = _namespace(target.value)
+        if namespace:
+            return f"{namespace}[]"
         return f"{dotted(target.value)}[]"
     # A plain name (``__path__``); an attribute target (``self.x``, in every method)
     # writes nothing the import machinery reads, and is not spelled out.
     return target.id if isinstance(target, ast.Name) else ""
+
+
+def _arguments(call: ast.Call) -> list[Argument]:
+    """The call's arguments as the builder reads them (see ``builder.Argument``)."""
+    arguments = [
+        Argument(OTHER, "*") if isinstance(a, ast.Starred) else _argument(a, None)
+        for a in call.args
+    ]
+    arguments += [_argument(k.value, k.arg if k.arg is not None else "**") for k in call.keywords]
+    return arguments
+
+
+def _argument(value: ast.expr, keyword: Optional[str]) -> Argument:
+    if isinstance(value, ast.Name):
+        if value.id == "__name__":
+            return Argument(SELF, keyword)
+        return Argument(NAME, keyword, value.id)
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, (ast.Name, ast.Attribute))
+        and not value.args
+        and not value.keywords
+    ):
+        return Argument(SELF, keyword)  # ``find_current_module()``, ``globals()``
+    if (
+        isinstance(value, ast.Subscript)
+        and dotted(value.value) == "sys.modules"
+        and isinstance(value.slice, ast.Name)
+        and value.slice.id == "__name__"
+    ):
+        return Argument(SELF, keyword)
+    strings = _literal_strings(value)
+    if strings is None:
+        return Argument(OTHER, keyword)
+    return Argument(LITERAL, keyword, strings=tuple(strings))
+
+
+def _literal_strings(node: Optional[ast.expr]) -> Optional[list[str]]:
+    """The strings in a literal (a constant, or a display of literals); None else."""
+    if isinstance(node, ast.Constant):
+        return [node.value] if isinstance(node.value, str) else []
+    if isinstance(node, ast.Dict):
+        items: list[Optional[ast.expr]] = [*node.keys, *node.values]
+        if None in node.keys:  # ``{**other}``
+            return None
+    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        items = list(node.elts)
+    else:
+        return None
+    strings: list[str] = []
+    for item in items:
+        found = _literal_strings(item)
+        if found is None:
+            return None
+        strings += found
+    return strings
 
 
 def _field(node: ast.expr) -> str:
@@ -292,9 +368,9 @@ class _Walker:
     def assign_statement(self, node: ast.Assign, ctx: Context) -> None:
         self.into_other_objects(node.targets, node.lineno, ctx)
         if _is_globals(node.value) and ctx.top_level:
-            self.b.rewiring_store("globals()[]")  # ``_ns = globals()``: written through
+            self.b.rewiring_store(ctx, "globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, ast.Call):  # x = sys.modules.setdefault(...)
-            self.b.rewiring_call(ctx, _callee(node.value.func), _hands_over_namespace(node.value))
+            self.call(node.value, ctx)
         self.assign(node.targets, node.value, ctx)
 
     def ann_assign(self, node: ast.AnnAssign, ctx: Context) -> None:
@@ -420,7 +496,7 @@ class _Walker:
             return
         if not isinstance(value, ast.Call):
             return
-        self.b.rewiring_call(ctx, _callee(value.func), _hands_over_namespace(value))
+        self.call(value, ctx)
         callee = dotted(value.func)
         if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
             arg = value.args[0] if value.args else None
@@ -444,6 +520,16 @@ class _Walker:
             value.lineno,
         )
 
+    def call(self, value: ast.Call, ctx: Context) -> None:
+        """A call as a statement or an assignment's value: does it rewire imports,
+        rewrite a module it is handed, or hand this module over?"""
+        callee = _callee(value.func)
+        self.b.rewiring_call(ctx, callee, _hands_over_namespace(value))
+        if ctx.function or ctx.top_level:
+            arguments = _arguments(value)
+            self.b.function_call(ctx, callee, arguments)
+            self.b.module_call(ctx, callee, arguments, value.lineno)
+
     def decorated(self, decorators: list[ast.expr], line: int, ctx: Context) -> None:
         """A decorator that may register what it decorates is a side effect."""
         for decorator in decorators:
@@ -457,7 +543,7 @@ class _Walker:
         if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
             self.b.add_side_effect(ctx, line)
         for target in targets:
-            self.b.rewiring_store(_store(target))
+            self.b.rewiring_store(ctx, _store(target))
 
     def deprecation(self, decorators: list[ast.expr]) -> Optional[str]:
         for decorator in decorators:
@@ -505,4 +591,4 @@ def extract_with_ast(tree: ast.Module, text: str, module: str, is_package: bool)
     """Facts from an already parsed tree (parsing is the caller's, to time and guard)."""
     builder = FactsBuilder(module, is_package, engine="ast")
     _Walker(builder, text).body(tree.body, Context())
-    return builder.facts
+    return builder.finish()

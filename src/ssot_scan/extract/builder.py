@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from typing import Any, Optional
+from typing import Any, Final, Literal, Optional
 
 from ssot_scan.facts import (
     Definition,
     DefinitionKind,
+    Handover,
     ImportedName,
     ImportSite,
     ModuleCall,
@@ -194,6 +195,43 @@ REWIRING_CALLEES = frozenset(
 )
 
 
+# What a call argument is, as far as handing a module over goes.
+SELF: Final = "self"  # the module itself: ``__name__``, ``globals()``, ``find_current_module()``
+LITERAL: Final = "literal"  # strings, numbers, and displays of them
+NAME: Final = "name"  # a bare name
+OTHER: Final = "other"
+ArgumentKind = Literal["self", "literal", "name", "other"]
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a call, described alike by both front ends."""
+
+    kind: ArgumentKind
+    keyword: Optional[str] = None  # ``k=...``; "**" for ``**kw``, "*" for ``*args``
+    name: str = ""  # the name, for NAME
+    strings: tuple[str, ...] = ()  # every string in a LITERAL
+
+
+def spelled_names(arguments: list[Argument]) -> Optional[list[str]]:
+    """What a call that hands its module over spells out besides the module: every
+    string and keyword, when the rest is literals or ``k=k`` pass-throughs of the
+    module's own bindings; None when it passes anything that could name more."""
+    names: set[str] = set()
+    for argument in arguments:
+        if argument.kind == SELF:
+            continue
+        if argument.keyword in ("*", "**"):
+            return None
+        if argument.kind == LITERAL:
+            names.update(argument.strings)
+        elif not (argument.kind == NAME and argument.keyword == argument.name):
+            return None
+        if argument.keyword is not None:
+            names.add(argument.keyword)
+    return sorted(names)
+
+
 class FactsBuilder:
     """Accumulates facts as a front end reports statements."""
 
@@ -202,6 +240,22 @@ class FactsBuilder:
         self.is_package = is_package
         self.facts = ModuleFacts(engine=engine)
         self._all_dynamic = False
+        self._rewriting: set[str] = set()  # top-level functions that rewrite a module
+        self._passes_on: dict[str, set[str]] = {}  # function -> functions it hands names to
+
+    def finish(self) -> ModuleFacts:
+        """The facts, with what needs the whole module worked out: which functions
+        rewrite a module through another function of this module."""
+        rewriting = set(self._rewriting)
+        changed = True
+        while changed:
+            changed = False
+            for function, callees in self._passes_on.items():
+                if function not in rewriting and callees & rewriting:
+                    rewriting.add(function)
+                    changed = True
+        self.facts.rewriting_functions = sorted(rewriting)
+        return self.facts
 
     # imports -------------------------------------------------------------------
     def add_import(
@@ -364,11 +418,42 @@ class FactsBuilder:
             )
         )
 
-    def rewiring_store(self, store: str) -> None:
+    def rewiring_store(self, ctx: Context, store: str) -> None:
         """An assignment to ``store``: ``sys.modules[...]``, ``globals()[...]``,
-        ``__path__``: the module rewires what imports find."""
-        if store in REWIRING_STORES:
+        ``__path__``: the module rewires what imports find. At module level
+        ``locals()`` is the module's namespace (astropy's ``constants/si.py``); in a
+        function writing it does nothing. A top-level function that writes
+        ``sys.modules`` or an object's ``__dict__`` rewrites what it is handed."""
+        if store in REWIRING_STORES or (store == "locals()[]" and ctx.top_level):
             self.facts.dynamic_imports = True
+        if ctx.function and (store == "sys.modules[]" or store.endswith(".__dict__[]")):
+            self._rewriting.add(ctx.function)
+
+    def function_call(
+        self, ctx: Context, callee: Optional[str], arguments: list[Argument]
+    ) -> None:
+        """A call in a top-level function's body: ``setattr(module, name, value)``
+        with a computed name, ``module.__dict__.update(...)``, rewrite an object the
+        function was handed; a call of another function of the module with a name
+        may hand it on."""
+        if not ctx.function or callee is None:
+            return
+        computed_setattr = callee == "setattr" and len(arguments) >= 2
+        if (computed_setattr and arguments[1].kind != LITERAL) or callee.endswith(
+            ".__dict__.update"
+        ):
+            self._rewriting.add(ctx.function)
+        elif "." not in callee and any(a.kind == NAME for a in arguments):
+            self._passes_on.setdefault(ctx.function, set()).add(callee)
+
+    def module_call(
+        self, ctx: Context, callee: Optional[str], arguments: list[Argument], line: int
+    ) -> None:
+        """A module-level call that hands the module itself over (see ``Handover``)."""
+        if not ctx.top_level or ctx.main_block or callee is None:
+            return
+        if any(a.kind == SELF for a in arguments):
+            self.facts.handovers.append(Handover(callee, line, spelled_names(arguments)))
 
     def rewiring_call(
         self, ctx: Context, callee: Optional[str], hands_over_namespace: bool = False
@@ -380,7 +465,7 @@ class FactsBuilder:
         docstrings do not."""
         if (
             callee in REWIRING_CALLEES
-            or (callee == "exec" and ctx.top_level)
+            or (callee in ("exec", "locals().update") and ctx.top_level)
             or (hands_over_namespace and ctx.top_level)
         ):
             self.facts.dynamic_imports = True

@@ -17,10 +17,15 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
+    LITERAL,
+    NAME,
+    OTHER,
     RAISES_CALLEES,
     REPLACEMENT_KEYWORDS,
+    SELF,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
+    Argument,
     Context,
     FactsBuilder,
     is_deprecated_decorator,
@@ -101,26 +106,36 @@ def _hands_over_namespace(call: cst.Call) -> bool:
 
 
 def _callee(func: cst.BaseExpression) -> Optional[str]:
-    """A call's dotted name; ``globals().update`` for a method of ``globals()``."""
-    if isinstance(func, cst.Attribute) and _is_globals(func.value):
-        return f"globals().{func.attr.value}"
+    """A call's dotted name; ``globals().update`` for a method of ``globals()``,
+    ``locals().update`` for one of ``locals()`` or ``vars()``."""
+    if isinstance(func, cst.Attribute):
+        namespace = _namespace(func.value)
+        if namespace:
+            return f"{namespace}.{func.attr.value}"
     return dotted(func)
 
 
 def _is_globals(node: cst.BaseExpression) -> bool:
-    return (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Name)
-        and node.func.value == "globals"
-    )
+    return _namespace(node) == "globals()"
+
+
+def _namespace(node: cst.BaseExpression) -> str:
+    """``globals()`` for ``globals()``; ``locals()`` for ``locals()`` or ``vars()``."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and not node.args:
+        if node.func.value == "globals":
+            return "globals()"
+        if node.func.value in ("locals", "vars"):
+            return "locals()"
+    return ""
 
 
 def _store(target: cst.BaseExpression) -> str:
     """What an assignment target writes: ``sys.modules[]`` for ``sys.modules[k]``,
-    ``globals()[]``, or a plain name."""
+    ``globals()[]``, ``locals()[]``, or a plain name."""
     if isinstance(target, cst.Subscript):
-        if _is_globals(target.value):
-            return "globals()[]"
+        namespace = _namespace(target.value)
+        if namespace:
+            return f"{namespace}[]"
         return f"{dotted(target.value)}[]"
     # A plain name (``__path__``); an attribute target (``self.x``, in every method)
     # writes nothing the import machinery reads, and is not spelled out.
@@ -170,6 +185,15 @@ def _is_plain_string(node: cst.CSTNode) -> bool:
         return isinstance(_evaluated(node), str)
     if isinstance(node, cst.ConcatenatedString):
         return _is_plain_string(node.left) and _is_plain_string(node.right)
+    return False
+
+
+def _is_bytes(node: cst.CSTNode) -> bool:
+    """What ``ast`` would fold into one ``Constant`` bytes."""
+    if isinstance(node, cst.SimpleString):
+        return isinstance(_evaluated(node), bytes)
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_bytes(node.left) and _is_bytes(node.right)
     return False
 
 
@@ -227,6 +251,76 @@ def _call_arguments(
         elif arg.star == "":
             positional.append(arg.value)
     return positional, keywords
+
+
+def _arguments(call: cst.Call) -> list[Argument]:
+    """The call's arguments as the builder reads them (see ``builder.Argument``)."""
+    arguments: list[Argument] = []
+    for arg in call.args:
+        if arg.star == "*":
+            arguments.append(Argument(OTHER, "*"))
+            continue
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        arguments.append(_argument(arg.value, "**" if arg.star == "**" else keyword))
+    return arguments
+
+
+def _argument(value: cst.BaseExpression, keyword: Optional[str]) -> Argument:
+    if isinstance(value, cst.Name) and value.value not in _CONSTANT_NAMES:
+        if value.value == "__name__":
+            return Argument(SELF, keyword)
+        return Argument(NAME, keyword, value.value)
+    if (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, (cst.Name, cst.Attribute))
+        and not value.args
+    ):
+        return Argument(SELF, keyword)  # ``find_current_module()``, ``globals()``
+    if (
+        isinstance(value, cst.Subscript)
+        and dotted(value.value) == "sys.modules"
+        and len(value.slice) == 1
+        and isinstance(value.slice[0].slice, cst.Index)
+        and isinstance(value.slice[0].slice.value, cst.Name)
+        and value.slice[0].slice.value.value == "__name__"
+    ):
+        return Argument(SELF, keyword)
+    strings = _literal_strings(value)
+    if strings is None:
+        return Argument(OTHER, keyword)
+    return Argument(LITERAL, keyword, strings=tuple(strings))
+
+
+def _literal_strings(node: cst.BaseExpression) -> Optional[list[str]]:
+    """The strings in a literal (a constant, or a display of literals); None else."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        if _is_plain_string(node):
+            return [string_value(node) or ""]
+        return [] if _is_bytes(node) else None  # an f-string is no literal to ``ast``
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+        return []
+    if isinstance(node, cst.Name) and node.value in _CONSTANT_NAMES:
+        return []
+    items: list[cst.BaseExpression] = []
+    if isinstance(node, cst.Dict):
+        for pair in node.elements:
+            if not isinstance(pair, cst.DictElement):  # ``{**other}``
+                return None
+            items += [pair.key, pair.value]
+    elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        for element in node.elements:
+            if not isinstance(element, cst.Element):  # ``[*other]``
+                return None
+            items.append(element.value)
+    else:
+        return None
+    strings: list[str] = []
+    for item in items:
+        found = _literal_strings(item)
+        if found is None:
+            return None
+        strings += found
+    return strings
 
 
 def _is_main(test: cst.BaseExpression) -> bool:
@@ -408,9 +502,9 @@ class _Walker:
     def assign_statement(self, node: cst.Assign, ctx: Context) -> None:
         self.into_other_objects([t.target for t in node.targets], node, ctx)
         if _is_globals(node.value) and ctx.top_level:
-            self.b.rewiring_store("globals()[]")  # ``_ns = globals()``: written through
+            self.b.rewiring_store(ctx, "globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, cst.Call):  # x = sys.modules.setdefault(...)
-            self.b.rewiring_call(ctx, _callee(node.value.func), _hands_over_namespace(node.value))
+            self.call(node.value, ctx)
         self.assign([t.target for t in node.targets], node.value, ctx)
 
     def ann_assign(self, node: cst.AnnAssign, ctx: Context) -> None:
@@ -538,7 +632,7 @@ class _Walker:
             return
         if not isinstance(value, cst.Call):
             return
-        self.b.rewiring_call(ctx, _callee(value.func), _hands_over_namespace(value))
+        self.call(value, ctx)
         callee = dotted(value.func)
         positional, keywords = _call_arguments(value)
         if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
@@ -563,6 +657,16 @@ class _Walker:
             line,
         )
 
+    def call(self, value: cst.Call, ctx: Context) -> None:
+        """A call as a statement or an assignment's value: does it rewire imports,
+        rewrite a module it is handed, or hand this module over?"""
+        callee = _callee(value.func)
+        self.b.rewiring_call(ctx, callee, _hands_over_namespace(value))
+        if ctx.function or ctx.top_level:
+            arguments = _arguments(value)
+            self.b.function_call(ctx, callee, arguments)
+            self.b.module_call(ctx, callee, arguments, self.start(value)[0])
+
     def decorated(self, decorators: Sequence[cst.Decorator], line: int, ctx: Context) -> None:
         """A decorator that may register what it decorates is a side effect."""
         for decorator in decorators:
@@ -579,7 +683,7 @@ class _Walker:
         if any(isinstance(t, (cst.Attribute, cst.Subscript)) for t in targets):
             self.b.add_side_effect(ctx, self.start(node)[0])
         for target in targets:
-            self.b.rewiring_store(_store(target))
+            self.b.rewiring_store(ctx, _store(target))
 
     def deprecation(self, decorators: Sequence[cst.Decorator]) -> Optional[str]:
         for decorator in decorators:
@@ -628,4 +732,4 @@ def extract_with_libcst(
     builder = FactsBuilder(module, is_package, engine="libcst")
     wrapper = MetadataWrapper(module_node, unsafe_skip_copy=True)
     _Walker(builder, wrapper, text).body(_statements(module_node), Context())
-    return builder.facts
+    return builder.finish()

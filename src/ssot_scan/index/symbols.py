@@ -123,6 +123,8 @@ class SymbolTable:
         self._memo: dict[tuple[str, str], Resolution] = {}
         self._public: dict[str, Optional[list[str]]] = {}
         self._definitions: Optional[dict[str, Definition]] = None  # built when first asked
+        self._rewriters: dict[tuple[str, str], bool] = {}
+        self._handing: set[str] = set()  # modules whose handovers are being looked at
 
     # -- basic facts ----------------------------------------------------------------
     def is_first_party(self, module: str) -> bool:
@@ -135,11 +137,47 @@ class SymbolTable:
     def provides_dynamically(self, module: str) -> bool:
         """Could a missing ``module`` be provided at run time by the nearest existing
         package above it rewiring imports (``sys.meta_path``, ``sys.modules[...]``)?"""
+        child = module
         for parent in dotted.ancestors(module):
             if self.module_exists(parent):
                 facts = self.modules.get(parent)
-                return facts is not None and facts.dynamic_imports
+                if facts is not None and facts.dynamic_imports:
+                    return True
+                return bool(self.handed_over(parent, dotted.last(child)))
+            child = parent
         return False
+
+    def handed_over(self, module: str, name: str) -> str:
+        """Why ``module`` may hold ``name`` once code it hands itself to has run (a
+        function that rewrites the module it is handed: astropy's ``_set_c(...,
+        find_current_module())``, Celery's ``recreate_module(__name__, ...)``); ""
+        when no such call can bind it."""
+        facts = self.modules.get(module)
+        if facts is None or not facts.handovers or module in self._handing:
+            return ""
+        self._handing.add(module)
+        try:
+            for handover in facts.handovers:
+                if handover.names is not None and name not in handover.names:
+                    continue
+                if self._rewrites(module, handover.callee):
+                    return (
+                        f"handed to `{handover.callee}` (line {handover.line}), which rewrites it"
+                    )
+        finally:
+            self._handing.discard(module)
+        return ""
+
+    def _rewrites(self, module: str, callee: str) -> bool:
+        """Is ``callee``, as ``module`` spells it, a function that rewrites a module?"""
+        key = (module, callee)
+        if key not in self._rewriters:
+            found = self.resolve_expression(module, callee)
+            owner = self.modules.get(found.module) if found and found.kind == DEFINITION else None
+            self._rewriters[key] = bool(
+                found and owner and found.name in owner.rewriting_functions
+            )
+        return self._rewriters[key]
 
     def is_namespace(self, module: str) -> bool:
         """A package folder without ``__init__.py`` (PEP 420)."""
@@ -419,6 +457,9 @@ class SymbolTable:
                 return Resolution(UNDECIDABLE, f"{module}.{name}", "module __getattr__")
             if facts.dynamic_imports:
                 return Resolution(UNDECIDABLE, f"{module}.{name}", "imports rewired at run time")
+            handed = self.handed_over(module, name)
+            if handed:
+                return Resolution(UNDECIDABLE, f"{module}.{name}", handed)
 
         if undecidable:
             return Resolution(UNDECIDABLE, f"{module}.{name}", undecidable)

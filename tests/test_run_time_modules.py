@@ -1,0 +1,223 @@
+"""Modules that are filled, replaced or overlaid at run time by other code.
+
+Each case was seen on a real project: astropy fills ``astropy.constants`` through a
+helper handed the module (``_set_c(..., find_current_module())``) and ``si.py``
+through ``locals()[...]``; Celery replaces itself with a lazy module built from the
+names it lists (``local.recreate_module(__name__, by_module={...})``); Ansible's test
+targets carry ``module_utils/`` folders the harness overlays on
+``ansible.module_utils``. What such code may provide is undecidable; what it plainly
+does not is still SSOT005.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from ssot_scan.extract import extract
+
+RunCli = Callable[..., "tuple[int, str, str]"]
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+def _ssot005_sites(run_cli: RunCli, root: Path) -> list[str]:
+    _, out, _ = run_cli(["--no-cache", "--select", "SSOT005", "."], root)
+    return sorted(line.split(": SSOT005")[0] for line in out.splitlines() if ": SSOT005" in line)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "for k in ('a', 'b'):\n    locals()[k] = 1\n",
+        "locals().update(a=1)\n",
+        "vars()['a'] = 1\n",
+        "vars().update(a=1)\n",
+    ],
+)
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_writing_locals_at_module_level_writes_the_module(source: str, engine: str) -> None:
+    # astropy.constants.si: `locals()[_c.abbrev] = _c` in a module-level loop.
+    assert extract(source.encode(), "pkg", False, engine).dynamic_imports is True
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_writing_locals_in_a_function_writes_nothing(engine: str) -> None:
+    source = b"def f():\n    locals()['a'] = 1\n    vars().update(b=2)\n"
+    assert extract(source, "pkg", False, engine).dynamic_imports is False
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_functions_that_rewrite_what_they_are_handed_are_known(engine: str) -> None:
+    source = textwrap.dedent(
+        """\
+        import sys
+
+        def set_all(data, module):
+            for k, v in data.items():
+                setattr(module, k, v)
+
+        def fill(module, attrs):
+            module.__dict__.update(attrs)
+
+        def create(name, attrs):
+            module = sys.modules[name] = type('M', (), {})()
+            return module
+
+        def recreate(name, **attrs):
+            new = create(name, attrs)
+            return new
+
+        def plain(name, value):
+            setattr(value, 'fixed', 1)
+            print(name)
+        """
+    ).encode()
+    facts = extract(source, "pkg.local", False, engine)
+    assert facts.rewriting_functions == ["create", "fill", "recreate", "set_all"]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_module_level_call_handing_the_module_over_is_recorded(engine: str) -> None:
+    source = textwrap.dedent(
+        """\
+        from pkg import local, utils
+        VERSION = 1
+        old, new = local.recreate(
+            __name__, by_module={'pkg.canvas': ['Signature']}, VERSION=VERSION
+        )
+        utils.set_all(DATA, find_current_module())
+        local.plain(__name__, 3)
+        log = logging.getLogger('x')
+        """
+    ).encode()
+    facts = extract(source, "pkg", True, engine)
+    assert [(h.callee, h.line, h.names) for h in facts.handovers] == [
+        ("local.recreate", 3, ["Signature", "VERSION", "by_module", "pkg.canvas"]),
+        ("utils.set_all", 6, None),
+        ("local.plain", 7, []),
+    ]
+
+
+CONSTANTS = {
+    "pkg/__init__.py": "",
+    "pkg/introspection.py": "import inspect\n\n\ndef find_current_module():\n"
+    "    return inspect.getmodule(inspect.currentframe().f_back)\n",
+    "pkg/constants/__init__.py": (
+        "from pkg.introspection import find_current_module\n"
+        "from . import codata\nfrom . import utils as _utils\n\n"
+        "_utils._set_c(codata, find_current_module(), set_class=True)\n"
+    ),
+    "pkg/constants/codata.py": "G = 6.67e-11\n",
+    "pkg/constants/utils.py": (
+        "def _set_c(codata, module, set_class=False):\n"
+        "    for name in dir(codata):\n"
+        "        setattr(module, name, getattr(codata, name))\n"
+    ),
+    "app.py": "from pkg.constants import G\nfrom pkg.codata import c\n",
+}
+
+LAZY = {
+    "pkg/__init__.py": (
+        "from pkg import local\n\nVERSION = '1.0'\n\n"
+        "old_module, new_module = local.recreate_module(\n"
+        "    __name__,\n"
+        "    by_module={'pkg.canvas': ['Signature', 'chain']},\n"
+        "    __file__=__file__, VERSION=VERSION,\n"
+        ")\n"
+    ),
+    "pkg/canvas.py": "class Signature:\n    pass\n\n\ndef chain():\n    pass\n",
+    "pkg/local.py": (
+        "import sys\n\n\n"
+        "def create_module(name, attrs):\n"
+        "    fqdn = name\n"
+        "    module = sys.modules[fqdn] = type(name, (), {})()\n"
+        "    module.__dict__.update(attrs)\n"
+        "    return module\n\n\n"
+        "def recreate_module(name, by_module=None, **attrs):\n"
+        "    old_module = sys.modules[name]\n"
+        "    new_module = create_module(name, attrs)\n"
+        "    return old_module, new_module\n"
+    ),
+    "app.py": "from pkg import Signature\nfrom pkg import VERSION\nfrom pkg import task\n",
+}
+
+OVERLAY = {
+    "lib/pkg/__init__.py": "",
+    "lib/pkg/module_utils/__init__.py": "",
+    "lib/pkg/module_utils/basic.py": "def main():\n    pass\n",
+    "lib/pkg/module_utils/release.py": "version = '1'\n",
+    "pyproject.toml": "[tool.setuptools.package-dir]\n'' = 'lib'\n",
+    "test/targets/mu/module_utils/__init__.py": "",
+    "test/targets/mu/module_utils/foo0.py": "data = 1\n",
+    "test/targets/mu/module_utils/release.py": "data = 1\n",
+    "test/targets/mu/module_utils/spam/ham.py": "data = 1\n",
+    "test/targets/mu/library/check.py": (
+        "from pkg.module_utils.basic import main\n"
+        "from pkg.module_utils.foo0 import data\n"
+        "from pkg.module_utils import foo0\n"
+        "from pkg.module_utils.spam.ham import data as d2\n"
+        "from pkg.module_utils.release import data as d3\n"
+        "from pkg.module_utils.bogus import data as d4\n"
+        "from pkg.module_utils.basic import missing\n"
+    ),
+    "lib/pkg/module_utils/other.py": "from pkg.module_utils.release import data\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # The helper fills the module from a module object: its names are unknown.
+        (CONSTANTS, ["app.py:2:1"]),
+        # The module is replaced by one built from the names the call spells out.
+        (LAZY, ["app.py:3:1"]),
+        # A test target's `module_utils/` folder overlays the package's; the real
+        # package's own file is no overlay of itself.
+        (
+            OVERLAY,
+            [
+                "lib/pkg/module_utils/other.py:1:1",
+                "test/targets/mu/library/check.py:6:1",
+                "test/targets/mu/library/check.py:7:1",
+            ],
+        ),
+    ],
+    ids=["handed-to-a-helper", "replaced-by-a-lazy-module", "overlaid-by-a-test-target"],
+)
+def test_what_run_time_code_may_provide_is_no_ssot005(
+    tmp_path: Path, run_cli: RunCli, files: dict[str, str], expected: list[str]
+) -> None:
+    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == expected
+
+
+def test_handing_the_module_name_to_a_function_that_only_reads_it_changes_nothing(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    files = {
+        "pkg/__init__.py": "from pkg import registry\n\nregistry.register(__name__)\n",
+        "pkg/registry.py": "import sys\nNAMES = []\n\n\ndef register(name):\n"
+        "    NAMES.append(sys.modules[name].__name__)\n",
+        "app.py": "from pkg import missing\n",
+    }
+    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == ["app.py:1:1"]
+
+
+def test_a_namespace_packages_own_folder_is_no_overlay_of_itself(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    files = {
+        "src/ns/mod.py": "A = 1\n",
+        "src/ns/other.py": "from ns.mod import missing\n",
+        "pyproject.toml": "[tool.ssot-scan]\nroots = ['src']\n",
+    }
+    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == ["src/ns/other.py:1:1"]
