@@ -272,10 +272,11 @@ def test_text_finding_lines_have_path_line_column_code(project: Path, run_cli: R
     assert "Found 3 findings" in out
 
 
-def test_text_output_keeps_a_fragmented_symbols_sites_together(
+def test_text_output_prints_each_files_findings_in_line_order(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
-    # Two fragmented symbols whose sites interleave by file name.
+    # Seen: findings were grouped by code and symbol, so one file's findings came
+    # out of line order, split between groups.
     write(
         tmp_path,
         {
@@ -286,23 +287,28 @@ def test_text_output_keeps_a_fragmented_symbols_sites_together(
             "pkg/canon1.py": "from pkg.core import A\n",
             "pkg/canon2.py": "from pkg.core import B\n",
             "pkg/canon3.py": "from pkg.core import A, B\n",
-            "pkg/f1.py": "from pkg.helpers import A\n",
-            "pkg/f2.py": "from pkg.helpers import B\n",
-            "pkg/f3.py": "from pkg.helpers import A\n",
-            "pkg/f4.py": "from pkg.helpers import B\n",
+            "pkg/f1.py": "from pkg.helpers import B\nfrom pkg import missing\n"
+            "from pkg.helpers import A\n",
+            "pkg/f2.py": "from pkg.helpers import A\nfrom pkg import gone\n"
+            "from pkg.helpers import B\n",
         },
     )
     _, report = scan_json(run_cli, tmp_path, ".")
-    symbol_at = {(f["path"], f["line"], f["column"]): f["symbol"] for f in report["findings"]}
-    assert sorted(symbol_at.values()) == ["pkg.core.A"] * 2 + ["pkg.core.B"] * 2
+    # JSON keeps a code's and a symbol's findings together.
+    assert [(f["code"], f["path"], f["line"]) for f in report["findings"]] == [
+        ("SSOT002", "pkg/f1.py", 3),
+        ("SSOT002", "pkg/f2.py", 1),
+        ("SSOT002", "pkg/f1.py", 1),
+        ("SSOT002", "pkg/f2.py", 3),
+        ("SSOT005", "pkg/f1.py", 2),
+        ("SSOT005", "pkg/f2.py", 2),
+    ]
     _, out, _ = run_cli(["."], tmp_path)
-    order = []
-    for line in out.splitlines():
-        match = FINDING_LINE.match(line)
-        if match:
-            order.append(symbol_at[(match.group(1), int(match.group(2)), int(match.group(3)))])
-    runs = [symbol for i, symbol in enumerate(order) if i == 0 or order[i - 1] != symbol]
-    assert sorted(runs) == ["pkg.core.A", "pkg.core.B"]
+    printed = [m.group(1, 2) for m in map(FINDING_LINE.match, out.splitlines()) if m]
+    assert printed == [(f, str(n)) for f in ("pkg/f1.py", "pkg/f2.py") for n in (1, 2, 3)]
+    # One blank line between files, none inside one.
+    block = out.split("\n\n")[0].splitlines()
+    assert [FINDING_LINE.match(line).group(1) for line in block] == ["pkg/f1.py"] * 3  # type: ignore[union-attr]
 
 
 # -- informational flags -----------------------------------------------------------------

@@ -1,13 +1,16 @@
-"""Human-readable output: ``path:line:col: CODE message``, grouped, then a summary.
+"""Human-readable output: ``path:line:col: CODE message``, file by file, then a summary.
 
-Findings of one group (a deprecated target, a fragmented symbol) are printed
-together with a blank line between groups, so one symbol's sites read as a block.
+A file's findings print in line order, with a blank line between files, as a reader
+walks the file and as editors jump through ``path:line:col`` lists. What ties a
+finding to others elsewhere (a symbol's other import sites, a cycle's modules) is in
+its message; the JSON and SARIF reports keep findings grouped by code and symbol.
 """
 
 from __future__ import annotations
 
 import click
 
+from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
 
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
@@ -16,11 +19,10 @@ _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 def render_text(result: ScanResult, quiet: bool = False) -> str:
     lines: list[str] = []
     previous = None
-    for finding in result.findings:
-        group = (finding.code, finding.group)
-        if previous is not None and group != previous:
+    for finding in sorted(result.findings, key=_reading_order):
+        if previous is not None and finding.path != previous:
             lines.append("")
-        previous = group
+        previous = finding.path
         location = click.style(f"{finding.path}:{finding.line}:{finding.column}:", bold=True)
         code = click.style(finding.code, fg=_SEVERITY_COLOUR.get(finding.severity), bold=True)
         lines.append(f"{location} {code} {finding.message}")
@@ -30,6 +32,10 @@ def render_text(result: ScanResult, quiet: bool = False) -> str:
         lines.append("")
     lines.extend(_summary(result))
     return "\n".join(lines) + "\n"
+
+
+def _reading_order(finding: Finding) -> tuple[str, int, int, str, str]:
+    return (finding.path, finding.line, finding.column, finding.code, finding.message)
 
 
 def _summary(result: ScanResult) -> list[str]:
