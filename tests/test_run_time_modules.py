@@ -221,3 +221,45 @@ def test_a_namespace_packages_own_folder_is_no_overlay_of_itself(
         "pyproject.toml": "[tool.ssot-scan]\nroots = ['src']\n",
     }
     assert _ssot005_sites(run_cli, _write(tmp_path, files)) == ["src/ns/other.py:1:1"]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # scipy.linalg: `from ._cythonized_array_utils import *` of a compiled module.
+        {
+            "pkg/__init__.py": "from pkg._ext import *\n",
+            "pkg/_ext.cpython-311-x86_64-linux-gnu.so": "",
+            "app.py": "from pkg import bandwidth\n",
+        },
+        # The same, one star import further.
+        {
+            "pkg/__init__.py": "from pkg.facade import *\n",
+            "pkg/facade.py": "from pkg._ext import *\n",
+            "pkg/_ext.pyd": "",
+            "app.py": "from pkg import bandwidth\n",
+        },
+        # A star import of external code, one star import further.
+        {
+            "pkg/__init__.py": "from pkg.facade import *\n",
+            "pkg/facade.py": "from numpy import *\n",
+            "app.py": "from pkg import ndarray\n",
+        },
+    ],
+    ids=["compiled", "compiled-through-a-facade", "external-through-a-facade"],
+)
+def test_a_star_import_of_a_module_with_unknown_contents_binds_unknown_names(
+    tmp_path: Path, run_cli: RunCli, files: dict[str, str]
+) -> None:
+    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == []
+
+
+def test_a_star_import_of_a_namespace_package_binds_nothing(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    files = {
+        "pkg/__init__.py": "from pkg.ns import *\n",
+        "pkg/ns/mod.py": "X = 1\n",
+        "app.py": "from pkg import X\n",
+    }
+    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == ["app.py:1:1"]

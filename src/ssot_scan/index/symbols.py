@@ -282,7 +282,9 @@ class SymbolTable:
             return self._public[module]
         facts = self.modules.get(module)
         if facts is None:
-            return None if not self.module_exists(module) else []
+            # A namespace package binds none; a compiled module or one outside the
+            # scan binds what no one here can list.
+            return [] if self.is_namespace(module) else None
         if facts.all_names is None and (facts.all_dynamic or facts.dynamic_imports):
             # ``__all__ += generate_dunder_all(globals())``, or a module whose names
             # are bound at run time: a star import of it binds what no one can list.
@@ -292,11 +294,14 @@ class SymbolTable:
         else:
             seen = (_seen or set()) | {module}
             collected = [n for n in self.bindings(module) if not n.startswith("_")]
+            names = collected
             for site in facts.imports:
                 if site.is_star and site.module_level and site.target and site.target not in seen:
                     extra = self.public_names(site.target, seen)
-                    collected.extend(n for n in extra or [] if n not in collected)
-            names = collected
+                    if extra is None:  # passes on what no one can list
+                        names = None
+                        break
+                    collected.extend(n for n in extra if n not in collected)
         self._public[module] = names
         return names
 
