@@ -151,3 +151,18 @@ def test_rewiring_marker_does_not_hide_the_packages_real_names(tmp_path: Path) -
     )
     assert located(result) == {("pkg/use.py", 2, "SSOT005")}
     assert result.undecidable == 2
+
+
+def test_template_files_are_not_scanned_as_python(tmp_path: Path) -> None:
+    # salt's templates/module/salt/modules/{{module_name}}.py: a cookiecutter
+    # template, reported as four SSOT000 parse errors.
+    result = scan(
+        tmp_path,
+        {
+            "templates/module/{{module_name}}.py": "def {{function}}():\n    pass\n",
+            "templates/{% if tests %}tests{% endif %}/test_x.py": "import {{ pkg }}\n",
+            "pkg/__init__.py": "",
+            "pkg/broken.py": "def (:\n",
+        },
+    )
+    assert located(result) == {("pkg/broken.py", 1, "SSOT000")}

@@ -310,6 +310,8 @@ def _walk(
             child = os.path.join(folder, name)
             if ignores.ignored(folder, name, is_dir=True):
                 continue
+            if _is_template(name):
+                continue
             if name in DEFAULT_EXCLUDES and not os.path.isfile(os.path.join(child, "__init__.py")):
                 continue  # build/, venv/...; but pip's real package ``operations.build`` stays
             if os.path.islink(child) and not os.path.exists(child):
@@ -322,13 +324,19 @@ def _walk(
                 if name.endswith(_OPAQUE_SUFFIXES) and on_opaque is not None:
                     on_opaque(Path(folder, name))
                 continue
-            if ignores.ignored(folder, name, is_dir=False):
+            if ignores.ignored(folder, name, is_dir=False) or _is_template(name):
                 continue
             child = os.path.join(folder, name)
             if os.path.islink(child) and not os.path.exists(child):
                 notices.append(f"{child}: broken symlink or symlink loop, skipped")
                 continue
             yield Path(child)
+
+
+def _is_template(name: str) -> bool:
+    """A file or folder a template engine names (cookiecutter's ``{{module_name}}.py``,
+    Jinja's ``{% if %}``): its text is a template, not Python, until rendered."""
+    return "{{" in name or "{%" in name
 
 
 def discover(paths: list[Path], config: Config) -> Discovery:
