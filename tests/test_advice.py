@@ -36,9 +36,10 @@ def test_a_module_the_warning_names_but_that_lacks_the_name_is_no_advice(
         },
     )
     assert finding.replacement is None and finding.canonical is None
-    assert "; no replacement is known ('pkg.old_log is deprecated, use pkg.log'" in (
-        finding.message
-    )
+    assert (
+        "; no replacement in the scanned code; its deprecation says "
+        "'pkg.old_log is deprecated, use pkg.log'"
+    ) in finding.message
 
 
 def test_a_successor_symbol_the_warning_names_is_advice_by_its_own_name(tmp_path: Path) -> None:
@@ -148,3 +149,40 @@ def test_a_deprecated_submodules_own_replacement_wins_over_its_packages(
     code, out, _ = run_cli(["--no-cache", "."], tmp_path)
     assert code == 1
     assert "use `from newpkg.tools import helper` instead" in out
+
+
+def test_a_bare_name_the_deprecation_points_to_beside_it_is_advice(tmp_path: Path) -> None:
+    # astropy: `@deprecated(since="7.2", alternative="is_rotation_or_reflection")`
+    # on `is_O3`; the advice said "no replacement is known".
+    finding = _one(
+        tmp_path,
+        {
+            "pkg/matrix.py": "from typing_extensions import deprecated\n\n\n"
+            '@deprecated("7.2", alternative="is_rotation_or_reflection")\n'
+            "def is_O3(m):\n    pass\n\n\n"
+            "def is_rotation_or_reflection(m):\n    pass\n",
+            "pkg/app.py": "from pkg.matrix import is_O3\n",
+        },
+    )
+    assert "; use `is_rotation_or_reflection` from `pkg.matrix` instead (its successor)" in (
+        finding.message
+    )
+
+
+def test_a_replacement_outside_the_scanned_code_is_quoted_not_denied(tmp_path: Path) -> None:
+    # pydantic: "use `pydantic_core.to_jsonable_python` instead" read as "no
+    # replacement is known".
+    finding = _one(
+        tmp_path,
+        {
+            "pkg/json.py": "from typing_extensions import deprecated\n\n\n"
+            '@deprecated("use `pydantic_core.to_jsonable_python` instead")\n'
+            "def encode(x):\n    pass\n",
+            "pkg/app.py": "from pkg.json import encode\n",
+        },
+    )
+    assert "no replacement is known" not in finding.message
+    assert (
+        "; no replacement in the scanned code; its deprecation says "
+        "'use `pydantic_core.to_jsonable_python` instead'"
+    ) in finding.message

@@ -158,5 +158,10 @@ def _advice(use: DeprecatedUse) -> str:
         return f"{text} ({dep.origin}{': ' + reason if reason else ''})"
     conditionally = "; it warns only under a condition" if dep.conditional else ""
     if use.replacement is None and reason:
-        return f"{text} ({reason!r}, deprecated at {dep.origin}{conditionally})"
+        # The words may name a replacement outside the scanned code, or one that
+        # lacks the imported name: quoted, never followed.
+        return (
+            f"; no replacement in the scanned code; its deprecation says {reason!r} "
+            f"(deprecated at {dep.origin}{conditionally})"
+        )
     return f"{text} (deprecated at {dep.origin}{conditionally})"

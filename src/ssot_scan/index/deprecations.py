@@ -26,6 +26,7 @@ DEPRECATION_CATEGORIES = frozenset(
 )
 _POINTER = re.compile(r"\b(use|using|moved to|replaced by|in favou?r of|instead|see)\b[^.]*$")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_BARE = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)(?!\w|\.\w)")
 
 
 def names_module(message: str, module: str) -> bool:
@@ -211,7 +212,26 @@ class Deprecations:
             if preferred is None and _POINTER.search(before):
                 preferred = candidate
             fallback = fallback or candidate
-        return preferred or fallback
+        return preferred or fallback or self._sibling_in(message, deprecated)
+
+    def _sibling_in(self, message: str, deprecated: str) -> Optional[str]:
+        """A bare name the message points to (``use is_rotation_or_reflection``,
+        astropy's ``@deprecated(alternative=...)``), found beside the deprecated
+        thing: in its module, or a sibling module."""
+        home = dotted.parent(deprecated)
+        if not home:
+            return None
+        for match in _BARE.finditer(message):
+            name = match.group(1)
+            if name == dotted.last(deprecated):
+                continue
+            before = message[max(0, match.start() - 30) : match.start()].lower()
+            if not _POINTER.search(before):
+                continue
+            candidate = f"{home}.{name}"
+            if self.symbols.resolve_dotted(candidate).kind in (MODULE, DEFINITION):
+                return candidate
+        return None
 
     # -- queries --------------------------------------------------------------------
     def module(self, name: str) -> Optional[Deprecation]:
