@@ -167,8 +167,8 @@ OVERLAY = {
         "from pkg.module_utils import foo0\n"
         "from pkg.module_utils.spam.ham import data as d2\n"
         "from pkg.module_utils.release import data as d3\n"
-        "from pkg.module_utils.bogus import data as d4\n"
-        "from pkg.module_utils.basic import missing\n"
+        "from pkg.module_utils.gone import data as d4\n"
+        "from pkg.module_utils.basic import undefined\n"
     ),
     "lib/pkg/module_utils/other.py": "from pkg.module_utils.release import data\n",
 }
@@ -263,3 +263,40 @@ def test_a_star_import_of_a_namespace_package_binds_nothing(
         "app.py": "from pkg import X\n",
     }
     assert _ssot005_sites(run_cli, _write(tmp_path, files)) == ["app.py:1:1"]
+
+
+def test_a_tests_import_of_what_it_calls_missing_is_meant_to_fail(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # Sphinx's tests/roots/.../need_mocks.py imports `sphinx.missing_module4` (autodoc
+    # mocks it); Ansible's test_optional.py imports `ansible.module_utils.bogus`.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/mod.py": "A = 1\n",
+        "tests/roots/need_mocks.py": (
+            "import pkg.missing_module4\n"
+            "from pkg.mod import missing_name2\n"
+            "from pkg import alsobogus\n"
+            "from pkg.nonexistent.sub import x\n"
+            "import pkg.gone\n"
+        ),
+        "pkg/app.py": "import pkg.missing_module4\n",
+    }
+    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == [
+        "pkg/app.py:1:1",
+        "tests/roots/need_mocks.py:5:1",
+    ]
+
+
+def test_a_domain_word_that_says_missing_is_no_placeholder(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/mod.py": "A = 1\n",
+        "tests/test_mod.py": "from pkg.mod import fill_missing\nfrom pkg.mod import missing_fn\n",
+    }
+    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == [
+        "tests/test_mod.py:1:1",
+        "tests/test_mod.py:2:1",
+    ]

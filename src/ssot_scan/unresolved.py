@@ -7,13 +7,14 @@ the order the checks ran in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Optional, Protocol, Union
 
 from ssot_scan import dotted
-from ssot_scan.discover import SourceFile
+from ssot_scan.discover import SourceFile, is_test_path
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
 from ssot_scan.index.symbols import LOOP, MODULE, UNDECIDABLE, UNRESOLVED
 
@@ -102,6 +103,8 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
         return
     missing = _missing_module(index, site.target)
     if missing is not None:
+        if _meant_to_fail(index, source, site.target, None):
+            return
         if (
             symbols.provides_dynamically(site.target)
             or symbols.namespace_may_provide(site.target)
@@ -126,6 +129,8 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
         elif resolution.kind == UNDECIDABLE:
             yield _UNDECIDABLE
         elif resolution.kind == UNRESOLVED:
+            if _meant_to_fail(index, source, site.target, imported.name):
+                continue
             if _overlaid(index, source, f"{site.target}.{imported.name}") or _overlaid(
                 index, source, site.target
             ):
@@ -143,6 +148,28 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
             text = f"cannot import `{imported.name}` from `{site.target}`: its re-exports "
             text += f"loop back on themselves at `{resolution.target}`"
             yield Broken(source, site, imported, text, resolution.target, "name")
+
+
+# Placeholders a test gives what it means not to exist: ``missing_module4``,
+# ``nonexistent``, ``no_such_name``, ``alsobogus``. A domain word that happens to
+# say "missing" (``fill_missing``, ``missing_fn`` removed by accident) is no such name.
+_MEANT_MISSING = re.compile(
+    r"(?:(?:missing|non_?existent|non_?existing|does_?not_?exist|not_?existing|no_?such)"
+    r"(?:_?(?:module|mod|package|pkg|submodule|name|attr|attribute|thing))?|\w*bogus\w*)\d*",
+    re.IGNORECASE,
+)
+
+
+def _meant_to_fail(index: Project, source: SourceFile, module: str, name: Optional[str]) -> bool:
+    """A test's import of a module or name it calls missing: it checks what happens
+    when an import fails (autodoc's mocked imports, Ansible's optional imports), as
+    ``with pytest.raises(ImportError):`` says in so many words."""
+    if not is_test_path(source.rel):
+        return False
+    if name is not None:
+        return bool(_MEANT_MISSING.fullmatch(name))
+    absent = [p for p in dotted.self_and_ancestors(module) if not index.symbols.module_exists(p)]
+    return any(_MEANT_MISSING.fullmatch(dotted.last(p)) for p in absent)
 
 
 def _overlaid(index: Project, source: SourceFile, module: str) -> bool:
