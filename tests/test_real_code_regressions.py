@@ -166,26 +166,3 @@ def test_template_files_are_not_scanned_as_python(tmp_path: Path) -> None:
         },
     )
     assert located(result) == {("pkg/broken.py", 1, "SSOT000")}
-
-
-def test_a_modules_own_tests_may_import_through_it(tmp_path: Path) -> None:
-    # ansible-core: test/units/module_utils/basic/ checks the names
-    # `ansible.module_utils.basic` still re-exports for old callers.
-    result = scan(
-        tmp_path,
-        {
-            "pkg/__init__.py": "",
-            "pkg/common.py": "class Distribution:\n    pass\n",
-            "pkg/basic.py": "from pkg.common import Distribution\n\nDIST = Distribution()\n",
-            **{f"pkg/user{i}.py": "from pkg.common import Distribution\n" for i in range(4)},
-            "pkg/app.py": "from pkg.basic import Distribution\n",
-            "tests/units/basic/test_platform.py": "from pkg.basic import Distribution\n",
-            "tests/units/test_basic.py": "from pkg.basic import Distribution\n",
-            "tests/units/test_other.py": "from pkg.basic import Distribution\n",
-        },
-        select=["SSOT002"],
-    )
-    assert located(result) == {
-        ("pkg/app.py", 1, "SSOT002"),
-        ("tests/units/test_other.py", 1, "SSOT002"),
-    }

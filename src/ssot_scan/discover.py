@@ -100,22 +100,6 @@ def is_test_path(rel: str) -> bool:
     )
 
 
-def tests_module(rel: str, module: str) -> bool:
-    """Is ``rel`` the test of ``module``: ``test_<name>.py``, ``test_<name>_*.py`` or
-    ``<name>_test.py``, or a test in a folder named after it inside the tests folder
-    (``test/units/module_utils/basic/test_x.py`` tests ``ansible.module_utils.basic``)?
-    Such a test imports through the module on purpose: it checks what it exports."""
-    if not is_test_path(rel):
-        return False
-    name = module.rsplit(".", 1)[-1]
-    parts = rel.split("/")
-    stem = parts[-1].removesuffix(".py")
-    if stem in (f"test_{name}", f"{name}_test") or stem.startswith(f"test_{name}_"):
-        return True
-    first = next((i for i, part in enumerate(parts[:-1]) if part in _TEST_DIRS), None)
-    return first is not None and name in parts[first + 1 : -1]
-
-
 _BACKUP_DIRS = {"backup", "backups", "archive", "archived", "attic", "old_tree"}
 
 

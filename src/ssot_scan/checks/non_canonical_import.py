@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from ssot_scan import dotted
 from ssot_scan.checks.base import Check, Example
-from ssot_scan.discover import tests_module
 from ssot_scan.findings import Finding, Rewrite, import_statement
 from ssot_scan.fragmentation import Fragment
 from ssot_scan.rules import BY_CODE
@@ -60,19 +59,6 @@ class NonCanonicalImport(Check):
             },
             note="a package re-exporting its own definition is one path (the facade idiom)",
         ),
-        Example(
-            {
-                "pkg/__init__.py": "",
-                "pkg/core.py": "class Thing:\n    pass\n",
-                "pkg/helpers.py": "from pkg.core import Thing\n\nDEFAULT = Thing()\n",
-                "pkg/d.py": "from pkg.core import Thing\n",
-                "pkg/e.py": "from pkg.core import Thing\n",
-                "pkg/f.py": "from pkg.core import Thing\n",
-                "tests/test_helpers.py": "from pkg.helpers import Thing\n",
-                "tests/helpers/test_defaults.py": "from pkg.helpers import Thing\n",
-            },
-            note="the module's own tests import through it on purpose: they check its exports",
-        ),
     )
 
     def run(self, analysis: Analysis) -> Iterator[Finding]:
@@ -114,10 +100,6 @@ def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) 
     published = usage.path in fragment.published
     # A deprecated module's re-export is no choice to keep: never tolerated.
     if cautious and published and usage.path not in fragment.deprecated_paths:
-        return False
-    # The module's own tests import through it on purpose: they check its exports
-    # (a compatibility re-export kept for old callers, most of all).
-    if tests_module(usage.file, usage.path) and usage.path not in fragment.deprecated_paths:
         return False
     # Inside a canonical package, importing from its submodules is how cycles are
     # avoided: `pkg/a.py` must not import from `pkg/__init__.py`.
