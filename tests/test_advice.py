@@ -186,3 +186,42 @@ def test_a_replacement_outside_the_scanned_code_is_quoted_not_denied(tmp_path: P
         "; no replacement in the scanned code; its deprecation says "
         "'use `pydantic_core.to_jsonable_python` instead'"
     ) in finding.message
+
+
+@pytest.mark.parametrize(
+    "importer",
+    [
+        # pydantic/main.py: the deprecated `schema_json` method imports deprecated code.
+        "from typing_extensions import deprecated\n\n\nclass Model:\n"
+        '    @deprecated("use model_dump_json")\n    def schema_json(self):\n'
+        "        from pkg.old_log import central_logger\n\n        return central_logger\n",
+        # The same in a deprecated class's method.
+        "from typing_extensions import deprecated\n\n\n"
+        '@deprecated("use New")\nclass Old:\n    def run(self):\n'
+        "        from pkg.old_log import central_logger\n",
+    ],
+    ids=["deprecated-method", "method-of-a-deprecated-class"],
+)
+def test_deprecated_code_importing_deprecated_code_is_no_finding(
+    tmp_path: Path, importer: str
+) -> None:
+    files = {
+        "pkg/old_log.py": WARN.format(message="pkg.old_log is deprecated")
+        + "central_logger = object()\n",
+        "pkg/app.py": importer,
+    }
+    result = scan_project(tmp_path, {"pkg/__init__.py": "", **files}, "", select=["SSOT001"])
+    assert result.findings == []
+
+
+def test_a_package_named_deprecated_holds_deprecated_code(tmp_path: Path) -> None:
+    # pydantic/deprecated/json.py imports the deprecated `Color` to encode it.
+    files = {
+        "pkg/old_log.py": WARN.format(message="pkg.old_log is deprecated")
+        + "central_logger = object()\n",
+        "pkg/deprecated/__init__.py": "",
+        "pkg/deprecated/json.py": "from pkg.old_log import central_logger\n",
+        "pkg/app.py": "from pkg.old_log import central_logger\n",
+    }
+    result = scan_project(tmp_path, {"pkg/__init__.py": "", **files}, "", select=["SSOT001"])
+    assert [(f.path, f.line) for f in result.findings] == [("pkg/app.py", 1)]

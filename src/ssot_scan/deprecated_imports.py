@@ -62,9 +62,11 @@ def find_deprecated_imports(index: Index, exporters: Exporters) -> list[Deprecat
         if source.shadowed_by is not None or source.module in deprecations.modules:
             continue  # never imported, or a deprecated module (its imports go with it)
         own = deprecations.inside_deprecated(source.module) if source.module else None
+        if source.module is not None and _named_deprecated(source.module):
+            continue  # ``pkg.deprecated.json``: kept for deprecated API, goes with it
         for site in facts.imports:
-            if site.target is None or not source.judges(site):
-                continue
+            if site.target is None or not source.judges(site) or site.in_deprecated:
+                continue  # in a ``@deprecated`` function or class: goes when it goes
             for use in _site(index, source, facts, own, site):
                 found.append(replace(use, replacement=_advice(index, use, exporters)))
     return found
@@ -153,6 +155,11 @@ def _pointing_at(
         return None
     # Outside the scanned code: a rule pack may name it; nothing can be checked.
     return Replacement(target, name, False) if name is None else None
+
+
+def _named_deprecated(module: str) -> bool:
+    """A module in a package named as deprecated (``pydantic.deprecated.json``)."""
+    return any(part.strip("_") == "deprecated" for part in module.split("."))
 
 
 def _site(

@@ -66,6 +66,8 @@ class ImportSite:
     is_star: bool = False
     # Under ``with pytest.raises(ImportError):`` or ``assertRaises``: meant to fail.
     expects_error: bool = False
+    # In the body of a ``@deprecated`` function or class: goes when it goes.
+    in_deprecated: bool = False
 
     @property
     def context(self) -> ImportContext:
@@ -277,6 +279,7 @@ def pack(facts: ModuleFacts) -> list[Any]:
                 s.main_block,
                 s.is_star,
                 s.expects_error,
+                s.in_deprecated,
             ]
             for s in facts.imports
         ],

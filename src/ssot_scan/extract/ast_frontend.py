@@ -336,18 +336,23 @@ class _Walker:
 
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         self.decorated(node.decorator_list, node.lineno, ctx)
+        deprecated = self.deprecation(node.decorator_list)
         self.b.add_definition(
             ctx,
             node.name,
             "function",
             node.lineno,
             self.col(node.lineno, node.col_offset),
-            deprecated=self.deprecation(node.decorator_list),
+            deprecated=deprecated,
         )
-        self.body(node.body, ctx.entering_function(node.name))
+        inner = ctx.entering_function(node.name)
+        if deprecated is not None:
+            inner = inner.entering(in_deprecated=True)
+        self.body(node.body, inner)
 
     def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
         self.decorated(node.decorator_list, node.lineno, ctx)
+        deprecated = self.deprecation(node.decorator_list)
         self.b.add_definition(
             ctx,
             node.name,
@@ -355,10 +360,13 @@ class _Walker:
             node.lineno,
             self.col(node.lineno, node.col_offset),
             bases=[d for d in (dotted(x) for x in node.bases) if d],
-            deprecated=self.deprecation(node.decorator_list),
+            deprecated=deprecated,
             members=self.members(node.body),
         )
-        self.body(node.body, ctx.entering(in_class=True))
+        self.body(
+            node.body,
+            ctx.entering(in_class=True, in_deprecated=ctx.in_deprecated or deprecated is not None),
+        )
 
     def global_(self, node: ast.Global, ctx: Context) -> None:
         column = self.col(node.lineno, node.col_offset)

@@ -101,6 +101,7 @@ class Context:
     conditional: bool = False
     main_block: bool = False  # under ``if __name__ == "__main__":``: never on import
     expects_import_error: bool = False  # under ``with pytest.raises(ImportError):``
+    in_deprecated: bool = False  # in a ``@deprecated`` function's or class's body
     function: str = ""  # the top-level function whose body this is, if any
     branch_in_function: bool = False  # under a branch of that function's body
 
@@ -318,6 +319,7 @@ class FactsBuilder:
             "conditional": ctx.conditional,
             "main_block": ctx.main_block,
             "expects_error": ctx.expects_import_error,
+            "in_deprecated": ctx.in_deprecated,
         }
 
     # definitions ---------------------------------------------------------------

@@ -469,19 +469,24 @@ class _Walker:
     def function_def(self, node: cst.FunctionDef, ctx: Context) -> None:
         line, column = self.start(node)
         self.decorated(node.decorators, line, ctx)
+        deprecated = self.deprecation(node.decorators)
         self.b.add_definition(
             ctx,
             node.name.value,
             "function",
             line,
             column,
-            deprecated=self.deprecation(node.decorators),
+            deprecated=deprecated,
         )
-        self.body(_statements(node.body), ctx.entering_function(node.name.value))
+        inner = ctx.entering_function(node.name.value)
+        if deprecated is not None:
+            inner = inner.entering(in_deprecated=True)
+        self.body(_statements(node.body), inner)
 
     def class_def(self, node: cst.ClassDef, ctx: Context) -> None:
         line, column = self.start(node)
         self.decorated(node.decorators, line, ctx)
+        deprecated = self.deprecation(node.decorators)
         self.b.add_definition(
             ctx,
             node.name.value,
@@ -489,10 +494,13 @@ class _Walker:
             line,
             column,
             bases=[d for d in (dotted(a.value) for a in node.bases) if d],
-            deprecated=self.deprecation(node.decorators),
+            deprecated=deprecated,
             members=self.members(_statements(node.body)),
         )
-        self.body(_statements(node.body), ctx.entering(in_class=True))
+        self.body(
+            _statements(node.body),
+            ctx.entering(in_class=True, in_deprecated=ctx.in_deprecated or deprecated is not None),
+        )
 
     def global_(self, node: cst.Global, ctx: Context) -> None:
         line, column = self.start(node)
