@@ -13,10 +13,12 @@ same-named package is dead (SSOT006), any other loser is hidden.
 from __future__ import annotations
 
 import importlib.machinery
+import operator
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
+from fnmatch import translate as fnmatch_translate
 from pathlib import Path
 from typing import Optional
 
@@ -212,7 +214,9 @@ class _Ignores:
     def _inside_base(self, folder: str) -> bool:
         return folder == self.base or folder.startswith(self.base + os.sep)
 
-    def _chain(self, folder: str) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+    def _chain(
+        self, folder: str, has_gitignore: Optional[bool] = None
+    ) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
         """The .gitignore files that apply in ``folder``: its own and those above it
         up to the project root."""
         chain = self._chains.get(folder)
@@ -222,21 +226,41 @@ class _Ignores:
         inherited: list[tuple[str, pathspec.GitIgnoreSpec]] = []
         if folder != self.base and parent != folder and self._inside_base(folder):
             inherited = self._chain(parent)
-        spec = self._load(folder)
+        spec = self._load(folder) if has_gitignore is not False else None
         chain = [*inherited, (folder, spec)] if spec is not None else inherited
         self._chains[folder] = chain
         return chain
 
+    def checker(
+        self, folder: str, has_gitignore: Optional[bool] = None
+    ) -> Optional[Callable[[str, bool], bool]]:
+        """``ignored`` for the entries of one folder, or None when nothing can
+        ignore them (the usual case: no excludes, no .gitignore on the way down).
+        ``has_gitignore``: whether the folder's listing holds a .gitignore, when the
+        caller has the listing (saves a stat per folder)."""
+        chain = self._chain(folder, has_gitignore) if self.respect_gitignore else []
+        if self.exclude is None and not chain:
+            return None
+        return lambda name, is_dir: self._ignored(folder, name, is_dir, chain)
+
     def ignored(self, folder: str, name: str, is_dir: bool) -> bool:
+        check = self.checker(folder)
+        return check is not None and check(name, is_dir)
+
+    def _ignored(
+        self,
+        folder: str,
+        name: str,
+        is_dir: bool,
+        chain: list[tuple[str, pathspec.GitIgnoreSpec]],
+    ) -> bool:
         suffix = "/" if is_dir else ""
         full = os.path.join(folder, name)
         if self.exclude is not None and self._inside_base(full):
             rel = os.path.relpath(full, self.base).replace(os.sep, "/")
             if self.exclude.match_file(rel + suffix):
                 return True
-        if not self.respect_gitignore:
-            return False
-        for base, spec in self._chain(folder):
+        for base, spec in chain:
             rel = os.path.relpath(full, base).replace(os.sep, "/")
             if spec.match_file(rel + suffix):
                 return True
@@ -286,51 +310,82 @@ def _walk(
     notices: list[str],
     on_opaque: Optional[Callable[[Path], None]] = None,
     seen: Optional[set[str]] = None,
+    reals: Optional[dict[str, str]] = None,
 ) -> Iterator[Path]:
-    """Files under ``top``; follows folder links once each, so link loops end.
+    """Files under ``top``, folder by folder in sorted order (``os.walk``'s top-down
+    order); follows folder links once each, so link loops end.
 
     ``on_opaque`` hears of compiled extension modules and stubs, which are modules
     an import can reach although there is no source to scan. ``seen`` collects the
-    real path of every folder walked.
+    real path of every folder walked, ``reals`` each folder's real path by its path.
+    A folder's real path is its parent's plus its name unless the folder is a link:
+    only links are resolved, so a tree of thousands of folders costs one
+    ``realpath`` and one ``scandir`` per folder, not an ``lstat`` per path component.
     """
     seen = set() if seen is None else seen
-
-    def onerror(exc: OSError) -> None:
-        notices.append(f"{exc.filename}: cannot read folder: {exc.strerror}")
-
-    for folder, dirnames, filenames in os.walk(top, onerror=onerror, followlinks=True):
-        real = os.path.realpath(folder)
+    reals = {} if reals is None else reals
+    included = _matcher(include)
+    stack = [(str(top), os.path.realpath(top))]
+    while stack:
+        folder, real = stack.pop()
         if real in seen:
             notices.append(f"{folder}: symlink loop, skipped")
-            dirnames[:] = []
             continue
         seen.add(real)
-        kept = []
-        for name in sorted(dirnames):
-            child = os.path.join(folder, name)
-            if ignores.ignored(folder, name, is_dir=True):
+        reals[folder] = real
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_entry_name)
+        except OSError as exc:
+            notices.append(f"{exc.filename or folder}: cannot read folder: {exc.strerror}")
+            continue
+        folders: list[tuple[str, str]] = []
+        ignored = ignores.checker(folder, any(e.name == ".gitignore" for e in entries))
+        for entry in entries:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir()  # through a link, as os.walk(followlinks=True)
+            except OSError:
+                is_folder = False
+            child = entry.path
+            if is_folder:
+                if (ignored is not None and ignored(name, True)) or _is_template(name):
+                    continue
+                if name in DEFAULT_EXCLUDES and not os.path.isfile(
+                    os.path.join(child, "__init__.py")
+                ):
+                    continue  # build/, venv/...; but pip's real package ``operations.build`` stays
+                linked = entry.is_symlink()
+                folders.append(
+                    (child, os.path.realpath(child) if linked else real + os.sep + name)
+                )
                 continue
-            if _is_template(name):
-                continue
-            if name in DEFAULT_EXCLUDES and not os.path.isfile(os.path.join(child, "__init__.py")):
-                continue  # build/, venv/...; but pip's real package ``operations.build`` stays
-            if os.path.islink(child) and not os.path.exists(child):
-                notices.append(f"{child}: broken symlink or symlink loop, skipped")
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if not any(fnmatch(name, pattern) for pattern in include):
+            if not included(os.path.normcase(name)):
                 if name.endswith(_OPAQUE_SUFFIXES) and on_opaque is not None:
-                    on_opaque(Path(folder, name))
+                    on_opaque(Path(child))
                 continue
-            if ignores.ignored(folder, name, is_dir=False) or _is_template(name):
+            if (ignored is not None and ignored(name, False)) or _is_template(name):
                 continue
-            child = os.path.join(folder, name)
-            if os.path.islink(child) and not os.path.exists(child):
+            if entry.is_symlink() and not os.path.exists(child):
                 notices.append(f"{child}: broken symlink or symlink loop, skipped")
                 continue
             yield Path(child)
+        stack.extend(reversed(folders))
+
+
+_entry_name = operator.attrgetter("name")
+
+
+def _matcher(patterns: list[str]) -> Callable[[str], bool]:
+    """One compiled test for a list of ``fnmatch`` patterns (``*.py``), applied to a
+    ``normcase``d name as ``fnmatch`` would: asked of every file of the tree."""
+    joined = "|".join(fnmatch_translate(os.path.normcase(p)) for p in patterns)
+    pattern = re.compile(joined or "(?!)")
+
+    def matches(name: str) -> bool:
+        return pattern.match(name) is not None
+
+    return matches
 
 
 def _is_template(name: str) -> bool:
@@ -346,9 +401,10 @@ def discover(paths: list[Path], config: Config) -> Discovery:
     choice = config.root_choice or find_project_root(start_folder(named))
     result = Discovery(base=choice.root.resolve(), root=choice)
     result.entries = source_roots(config, choice.root)
-    found, opaque = _collect(named, choice, config, result)
+    reals: dict[str, str] = {}
+    found, opaque = _collect(named, choice, config, result, reals)
     opaque.extend(generated_modules(result.base))  # a scanned source of one rules
-    namer = _Namer([str(r) for r in result.entries])
+    namer = _Namer([str(r) for r in result.entries], reals)
     sources, candidates = _candidates(found, namer, str(result.base))
     _judge(sources, candidates, namer.roots)
     result.files = sorted(sources, key=lambda f: f.rel)
@@ -370,16 +426,21 @@ def discover(paths: list[Path], config: Config) -> Discovery:
 
 
 def _collect(
-    named: list[Path], choice: RootChoice, config: Config, result: Discovery
+    named: list[Path],
+    choice: RootChoice,
+    config: Config,
+    result: Discovery,
+    reals: dict[str, str],
 ) -> tuple[dict[Path, None], list[Path]]:
     """The files to scan (the project's, and the named paths' even where excludes
-    would skip them), in walk order, and the compiled modules met on the way."""
+    would skip them), in walk order, and the compiled modules met on the way;
+    ``reals`` learns the real path of every folder walked."""
     ignores = _Ignores(result.base, config.exclude, config.respect_gitignore, result.notices)
     found: dict[Path, None] = {}
     opaque: list[Path] = []
     walked: set[str] = set()
     for top in analysed_paths(named, choice):
-        walk = _walk(top, ignores, config.include, result.notices, opaque.append, walked)
+        walk = _walk(top, ignores, config.include, result.notices, opaque.append, walked, reals)
         found.update(dict.fromkeys(walk))
     for given in named:
         if given.is_symlink() and not given.exists():
@@ -389,7 +450,9 @@ def _collect(
         elif given.is_dir():
             if os.path.realpath(given) in walked:
                 continue  # the project walk went through it already
-            walk = _walk(given, ignores, config.include, result.notices, opaque.append)
+            walk = _walk(
+                given, ignores, config.include, result.notices, opaque.append, reals=reals
+            )
             found.update(dict.fromkeys(walk))
         else:
             result.notices.append(f"{given}: no such file or folder")
@@ -406,19 +469,22 @@ def _candidates(
     for path in found:
         # Name a file by where it sits (a symlinked file is imported under the link's
         # name), with the folders above it resolved so that roots compare equal.
-        folder = namer.real(str(path.parent))
-        real_file = os.path.join(folder, path.name)
+        raw = str(path)
+        parent, filename = os.path.split(raw)
+        folder = namer.real(parent)
+        real_file = folder + os.sep + filename
         if real_file in seen_real:
             continue  # one file reached twice (the root walk and a named path)
         seen_real.add(real_file)
-        raw = str(path)
         if raw.startswith(base + os.sep):
             rel = raw[len(base) + 1 :].replace(os.sep, "/")
         else:  # through a link, or outside the project root (``--config elsewhere``)
             rel = os.path.relpath(real_file, base).replace(os.sep, "/")
         rel = printable(rel)  # what reports, baselines and the cache carry
-        candidate = namer.candidate(folder, path.name)
-        source = SourceFile(path=path, rel=rel, module=None, is_package=path.stem == "__init__")
+        candidate = namer.candidate(folder, filename)
+        source = SourceFile(
+            path=path, rel=rel, module=None, is_package=filename.rsplit(".", 1)[0] == "__init__"
+        )
         if candidate is not None:
             source.is_package = candidate.is_package
             candidates[rel] = candidate
@@ -488,10 +554,10 @@ class _Namer:
     """Dotted names for files, with the per-folder work (realpath, which root,
     crawling up ``__init__.py`` files) done once per folder, not once per file."""
 
-    def __init__(self, roots: list[str]) -> None:
+    def __init__(self, roots: list[str], reals: Optional[dict[str, str]] = None) -> None:
         self.roots = roots  # the sys.path entries, in order
         self._deepest = sorted(roots, key=len, reverse=True)
-        self._real: dict[str, str] = {}
+        self._real: dict[str, str] = dict(reals or {})  # what the walk already knows
         self._folders: dict[str, Optional[tuple[str, list[str]]]] = {}
 
     def real(self, folder: str) -> str:
