@@ -65,8 +65,10 @@ MEASURES = (
     ("ssot_cold_jobs1", "cold -j1"),
     ("ssot_warm", "warm"),
     ("ssot_incremental", "1 changed"),
+    ("ssot_import_edit", "1 import"),
     ("ssot_one_file", "1 named"),
     ("python_floor", "python -c"),
+    ("parse_floor", "parse floor"),
     ("ruff", "ruff"),
     ("import_linter", "lint-imports"),
 )
@@ -80,6 +82,17 @@ TARGETS = (
     ("synthetic", "peak_mb", 1500.0, "MB"),
 )
 TARGET_SIZE = (10_000, 150.0)  # the synthetic targets are stated for this corpus
+# (corpus, measure, reference, limit): issue 13, ratios measured side by side in one
+# run, so they travel between machines where seconds do not.
+RATIO_TARGETS = (
+    ("django", "ssot_cold", "parse_floor", 1.3),
+    ("django", "ssot_warm", "ruff", 1.0),
+    ("django", "ssot_incremental", "ruff", 1.0),
+    ("synthetic", "ssot_cold", "parse_floor", 1.3),
+    ("synthetic", "ssot_warm", "ruff", 1.0),
+    ("synthetic", "ssot_import_edit", "ssot_cold", 0.10),
+)
+FLOOR = HERE / "floor.py"
 
 RUFF_TOML = """\
 # Written by benchmarks/run.py: the ruff peer's configuration (one banned api).
@@ -104,6 +117,7 @@ class Corpus:
     scan: Path  # the folder given to ssot-scan and ruff
     import_path: Path  # put on PYTHONPATH so import-linter can find the package
     touch: Path  # the file the incremental run changes
+    edit_import: str  # a first-party module the import-edit run adds an import of
     files: int
     megabytes: float
     importlinter_config: Optional[Path] = None
@@ -201,6 +215,7 @@ def django_corpus(scratch: Path) -> Corpus:
         scan=package,
         import_path=site,
         touch=package / "utils" / "functional.py",
+        edit_import="django.utils.text",
         files=len(files),
         megabytes=sum(path.stat().st_size for path in files) / 1e6,
         importlinter_config=config,
@@ -241,12 +256,14 @@ def synthetic_corpus(scratch: Path, modules: int, megabytes: float, seed: int) -
     )
     # The middle file of the sorted list: an ordinary module, the same on every run.
     plain = [path for path in files if path.name != "__init__.py" and src in path.parents]
+    other = plain[len(plain) // 3].relative_to(src).with_suffix("")
     corpus = Corpus(
         name="synthetic",
         cwd=root,
         scan=root,
         import_path=src,
         touch=plain[len(plain) // 2],
+        edit_import=".".join(other.parts),
         files=len(files),
         megabytes=sum(path.stat().st_size for path in files) / 1e6,
         importlinter_config=config,
@@ -294,13 +311,14 @@ class Tool:
         return elapsed
 
 
-def touched_run(tool: Tool, path: Path) -> float:
-    """Time ``tool`` right after appending a comment to ``path``; then restore the file
-    and refill the cache (untimed), so the next warm run is warm again."""
+def touched_run(tool: Tool, path: Path, text: str = "\n# touched by benchmarks/run.py\n") -> float:
+    """Time ``tool`` right after appending ``text`` (a comment; or an import, which
+    changes the import graph) to ``path``; then restore the file and refill the cache
+    (untimed), so the next warm run is warm again."""
     original = path.read_bytes()
     try:
         with open(path, "ab") as handle:
-            handle.write(b"\n# touched by benchmarks/run.py\n")
+            handle.write(text.encode())
         elapsed = tool.run()
     finally:
         path.write_bytes(original)
@@ -401,11 +419,16 @@ def benchmark(
     warm = Tool([*scan, "--cache-dir", str(cache)], corpus.cwd)
     steps["ssot_warm"] = warm.run
     steps["ssot_incremental"] = lambda: touched_run(warm, corpus.touch)
+    edit = f"\nimport {corpus.edit_import} as _benchmark_edit  # added by benchmarks/run.py\n"
+    steps["ssot_import_edit"] = lambda: touched_run(warm, corpus.touch, edit)
     # One file named on a warm cache: the whole project is still analysed (issue 8),
     # so this must cost what a warm run costs, not what a cold one does.
     one = [*ssot, str(corpus.touch), "-q", "--exit-zero", "--cache-dir", str(cache)]
     steps["ssot_one_file"] = Tool(one, corpus.cwd).run
     steps["python_floor"] = Tool([sys.executable, "-c", "pass"], corpus.cwd).run
+    # Read and parse every file in a pool the size ssot-scan's default, fresh interpreter.
+    floor = [sys.executable, str(FLOOR), str(corpus.scan), "--jobs", str(os.cpu_count() or 1)]
+    steps["parse_floor"] = Tool(floor, corpus.cwd).run
     if tools is not None:
         ruff_toml = scratch / "ruff.toml"
         ruff_toml.write_text(RUFF_TOML, encoding="utf-8")
@@ -544,6 +567,104 @@ def targets_table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def ratio_results(corpora: list[Corpus]) -> list[dict[str, Any]]:
+    """Issue 13's targets: each a ratio of two medians of the same run."""
+    by_name = {corpus.name: corpus for corpus in corpora}
+    results = []
+    for name, key, reference, limit in RATIO_TARGETS:
+        corpus = by_name.get(name)
+        if corpus is None:
+            continue
+        value, base = corpus.median(key), corpus.median(reference)
+        found = value / base if value is not None and base else None
+        results.append(
+            {
+                "corpus": name,
+                "measure": key,
+                "reference": reference,
+                "limit": limit,
+                "value": found,
+                "passed": None if found is None else found <= limit,
+            }
+        )
+    return results
+
+
+def ratio_table(results: list[dict[str, Any]]) -> str:
+    lines = []
+    for result in results:
+        value = "-" if result["value"] is None else f"{result['value']:.2f}x"
+        verdict = {True: "pass", False: "FAIL", None: "-"}[result["passed"]]
+        label = f"{result['corpus']} {result['measure']} / {result['reference']}"
+        label += f" <= {result['limit']:g}"
+        lines.append(f"  {label:<52} {value:>8}  {verdict}")
+    return "\n".join(lines)
+
+
+def compile_ssot_scan() -> None:
+    """Byte-compile ssot-scan's modules, as ``pip install`` of a wheel does: an editable
+    install from ``src/`` under ``PYTHONDONTWRITEBYTECODE`` (CI images set it) would
+    otherwise compile every module again on every timed run."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import os, ssot_scan; print(os.path.dirname(ssot_scan.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    subprocess.run([sys.executable, "-m", "compileall", "-q", found.stdout.strip()], check=True)
+
+
+# -- one strongly connected component against an acyclic tree of the same size ----------
+
+
+def component_trees(scratch: Path, modules: int) -> dict[str, Path]:
+    """Two projects of ``modules`` small modules each: a chain (module i imports
+    module i+1 and re-exports its name: an acyclic graph, and a re-export chain as
+    long as the project) and a ring (the same, with the last module importing the
+    first: one strongly connected component). Reused when an earlier run made them."""
+    trees = {}
+    for kind in ("chain", "ring"):
+        root = scratch / f"{kind}-{modules}"
+        done = root / ".complete"
+        if not done.is_file():
+            if root.exists():
+                shutil.rmtree(root)
+            package = root / "pkg"
+            package.mkdir(parents=True)
+            (root / "ssot-scan.toml").write_text("# benchmarks/run.py\n", encoding="utf-8")
+            (package / "__init__.py").write_text("", encoding="utf-8")
+            for i in range(modules):
+                nxt = i + 1
+                if nxt == modules:
+                    text = "NAME = 1\n"
+                    if kind == "ring":
+                        text = "from pkg import m000000\n\nNAME = 1\n"
+                else:
+                    text = f"from pkg.m{nxt:06d} import NAME\n\n\ndef use():\n    return NAME\n"
+                (package / f"m{i:06d}.py").write_text(text, encoding="utf-8")
+            done.write_text("", encoding="utf-8")
+        trees[kind] = root
+    return trees
+
+
+def component_benchmark(scratch: Path, modules: int, repeat: int, ssot: list[str]) -> str:
+    """Cold scans of the ring and the chain, medians; the issue-13 target is a ratio."""
+    trees = component_trees(scratch, modules)
+    times: dict[str, list[float]] = {kind: [] for kind in trees}
+    for rep in range(repeat):
+        for kind in sorted(trees, reverse=bool(rep % 2)):
+            tool = Tool([*ssot, ".", "-q", "--exit-zero", "--no-cache"], trees[kind])
+            seconds = tool.run()
+            times[kind].append(seconds)
+            log(f"components {modules} {rep + 1}/{repeat} {kind}: {seconds:.3f} s")
+    ring, chain = statistics.median(times["ring"]), statistics.median(times["chain"])
+    verdict = "pass" if ring <= 1.3 * chain else "FAIL"
+    return (
+        f"  {modules} modules: one component {ring:.2f} s, acyclic {chain:.2f} s, "
+        f"ratio {ring / chain:.2f}x (target <= 1.3)  {verdict}"
+    )
+
+
 def versions(ssot: list[str], tools: Optional[Path]) -> dict[str, str]:
     found = {
         "python": platform.python_version(),
@@ -594,6 +715,13 @@ def main() -> None:
     parser.add_argument("--skip-synthetic", action="store_true")
     parser.add_argument("--skip-peers", action="store_true", help="no ruff, no import-linter")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--components",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time one N-module import cycle against an N-module acyclic chain",
+    )
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -604,6 +732,7 @@ def main() -> None:
     info = machine()
     source_at_start = source_state()
     ssot = ssot_command()
+    compile_ssot_scan()
     tools: Optional[Path] = None
     try:
         if not args.skip_peers:
@@ -614,6 +743,11 @@ def main() -> None:
             corpora.append(synthetic_corpus(scratch, args.modules, args.megabytes, args.seed))
         for corpus in corpora:
             benchmark(corpus, scratch, args.repeat, tools, ssot)
+        components = (
+            component_benchmark(scratch, args.components, args.repeat, ssot)
+            if args.components
+            else ""
+        )
     except BenchmarkError as exc:
         sys.exit(f"benchmark failed: {exc}")
     info["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -621,6 +755,7 @@ def main() -> None:
     source_changed = source["at_start"] != source["at_end"] or source_at_start["src_dirty"]
 
     results = target_results(corpora, args.modules, args.megabytes)
+    ratios = ratio_results(corpora)
     command = shlex.join([Path(sys.executable).name, *sys.argv])
     print(f"$ {command}")
     tool_versions = versions(ssot, tools)
@@ -657,7 +792,12 @@ def main() -> None:
             + (f"; import-linter n/a: {corpus.importlinter_na}" if corpus.importlinter_na else "")
         )
     print()
-    print("targets (issue 4):")
+    print("targets (issue 13: ratios within this run):")
+    print(ratio_table(ratios))
+    if components:
+        print(components)
+    print()
+    print("targets (issue 4: absolute seconds, stated for a 2-core machine):")
     print(targets_table(results))
 
     if args.json:
@@ -685,6 +825,8 @@ def main() -> None:
                 for corpus in corpora
             ],
             "targets": results,
+            "ratio_targets": ratios,
+            "components": components or None,
         }
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 

@@ -386,3 +386,18 @@ def test_dotted_names() -> None:
     assert list(dotted.self_and_ancestors("a.b")) == ["a.b", "a"]
     assert dotted.is_within("a.b", "a.b") and dotted.is_within("a.b.c", "a.b")
     assert not dotted.is_within("a.bc", "a.b") and not dotted.is_below("a.b", "a.b")
+
+
+def test_a_re_export_chain_thousands_of_modules_long_resolves(tmp_path: Path) -> None:
+    # Seen: past about 330 hops the recursion limit made the name undecidable ("re-export
+    # chain too long"), and each hop copied the set of pairs on the way (quadratic).
+    size = 3000
+    files = {"pkg/__init__.py": "", f"pkg/m{size:05d}.py": "class Name:\n    pass\n"}
+    for i in range(size):
+        files[f"pkg/m{i:05d}.py"] = f"from pkg.m{i + 1:05d} import Name as Name\n"
+    index = build(tmp_path, files)
+    assert index.symbols.resolve("pkg.m00000", "Name") == definition(f"pkg.m{size:05d}.Name")
+    # A loop as long still ends as a loop, not as a crash.
+    files[f"pkg/m{size:05d}.py"] = "from pkg.m00000 import Name as Name\n"
+    index = build(tmp_path, files)
+    assert index.symbols.resolve("pkg.m00000", "Name").kind == "loop"

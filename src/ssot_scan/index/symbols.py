@@ -9,12 +9,16 @@ code stop there and say so; nothing here raises on odd code.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal, Optional, Union
+from functools import partial
+from typing import Final, Literal, Optional, TypeVar, Union
 
 from ssot_scan import dotted
+from ssot_scan.extract.deep import run_deep
 from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts
+
+Result = TypeVar("Result")
 
 ResolutionKind = Literal["definition", "module", "external", "unresolved", "undecidable", "loop"]
 DEFINITION: Final = "definition"  # target: "pkg.mod.Name", a class/function/value defined there
@@ -124,6 +128,10 @@ class SymbolTable:
         self._public: dict[str, Optional[list[str]]] = {}
         self._definitions: Optional[dict[str, Definition]] = None  # built when first asked
         self._rewriters: dict[tuple[str, str], bool] = {}
+        # The (module, name) pairs being resolved, outermost first: a pair met again
+        # is a loop. One mutable set, not a copy per step: a chain of n re-exports
+        # costs n steps, not n * n / 2.
+        self._path: set[tuple[str, str]] = set()
         self._handing: set[str] = set()  # modules whose handovers are being looked at
 
     # -- basic facts ----------------------------------------------------------------
@@ -350,9 +358,22 @@ class SymbolTable:
         if known is not None:  # the common case, by far: keep it cheap
             return known
         try:
-            return self._resolve(module, name, frozenset())
-        except RecursionError:  # a re-export chain hundreds of modules long
+            return self._fresh(lambda: self._resolve(module, name))
+        except RecursionError:  # a re-export chain thousands of modules long
+            pass
+        try:
+            return run_deep(lambda: self._fresh(lambda: self._resolve(module, name)))
+        except RecursionError:
             return Resolution(UNDECIDABLE, f"{module}.{name}", "re-export chain too long")
+
+    def _fresh(self, resolution: Callable[[], Result]) -> Result:
+        """``resolution()`` on a path of its own: a public question asked in the middle
+        of another resolution (a handover's callee) is not part of that one's path."""
+        outer, self._path = self._path, set()
+        try:
+            return resolution()
+        finally:
+            self._path = outer
 
     def resolve_any(self, module: str, name: str) -> Resolution:
         """Like ``resolve``, but a name bound several ways (``if sys.version_info ...:
@@ -367,7 +388,7 @@ class SymbolTable:
         self.bindings(module)
         for binding in self._alternatives.get(module, {}).get(name, []):
             try:
-                other = self._follow(module, name, binding, frozenset({(module, name)}))
+                other = self._fresh(partial(self._follow_from, module, name, binding))
             except RecursionError:
                 continue
             if other.kind not in (UNRESOLVED, LOOP):
@@ -377,7 +398,7 @@ class SymbolTable:
     def resolve_expression(self, module: str, expression: str) -> Optional[Resolution]:
         """A dotted expression (``Base``, ``mod.Base``) as ``module``'s code reads it."""
         try:
-            return self._resolve_expression(module, expression, frozenset())
+            return self._fresh(lambda: self._resolve_expression(module, expression))
         except RecursionError:
             return None
 
@@ -399,19 +420,32 @@ class SymbolTable:
             module = owner.target
         return self.resolve(module, name)
 
-    def _resolve(self, module: str, name: str, seen: frozenset[tuple[str, str]]) -> Resolution:
+    def _resolve(self, module: str, name: str) -> Resolution:
         key = (module, name)
         if key in self._memo:
             return self._memo[key]
-        if key in seen:
+        if key in self._path:
             return Resolution(LOOP, f"{module}.{name}")
-        result = self._resolve_uncached(module, name, seen | {key})
+        self._path.add(key)
+        try:
+            result = self._resolve_uncached(module, name)
+        finally:
+            self._path.discard(key)
         self._memo[key] = result
         return result
 
-    def _resolve_uncached(
-        self, module: str, name: str, seen: frozenset[tuple[str, str]]
-    ) -> Resolution:
+    def _follow_from(self, module: str, name: str, binding: Binding) -> Resolution:
+        """``_follow`` with ``(module, name)`` on the path, as ``_resolve`` has it."""
+        key = (module, name)
+        added = key not in self._path
+        self._path.add(key)
+        try:
+            return self._follow(module, name, binding)
+        finally:
+            if added:
+                self._path.discard(key)
+
+    def _resolve_uncached(self, module: str, name: str) -> Resolution:
         if not self.module_exists(module):
             if self.provides_dynamically(module):
                 return Resolution(UNDECIDABLE, f"{module}.{name}", "imports rewired at run time")
@@ -424,7 +458,7 @@ class SymbolTable:
             return Resolution(UNDECIDABLE, f"{module}.{name}", "compiled or stub module")
         binding = self.bindings(module).get(name)
         if binding is not None:
-            return self._follow(module, name, binding, seen)
+            return self._follow(module, name, binding)
         submodule = f"{module}.{name}"
         if self.module_exists(submodule):
             return Resolution(MODULE, submodule)
@@ -446,7 +480,7 @@ class SymbolTable:
                 if provided is None:
                     undecidable = undecidable or f"star import of {site.target}"
                 elif name in provided:
-                    found = self._resolve(site.target, name, seen)
+                    found = self._resolve(site.target, name)
                     if found.kind == LOOP and found.target == f"{module}.{name}":
                         # The later star's module took the name from this one, which
                         # an earlier star had already bound (networkx.utils: union_find
@@ -472,9 +506,7 @@ class SymbolTable:
             return Resolution(UNDECIDABLE, f"{module}.{name}", "namespace package")
         return Resolution(UNRESOLVED, f"{module}.{name}", "name")
 
-    def _follow(
-        self, module: str, name: str, binding: Binding, seen: frozenset[tuple[str, str]]
-    ) -> Resolution:
+    def _follow(self, module: str, name: str, binding: Binding) -> Resolution:
         if isinstance(binding, _ModuleBinding):
             if self.module_exists(binding.module):
                 return Resolution(MODULE, binding.module)
@@ -494,11 +526,11 @@ class SymbolTable:
                 self.bindings(module)
                 earlier = self._previous.get(module, {}).get(name)
                 if earlier is not None and earlier is not binding:
-                    return self._follow(module, name, earlier, seen)
+                    return self._follow(module, name, earlier)
                 return Resolution(UNRESOLVED, submodule, "name")
-            return self._resolve(binding.module, binding.name, seen)
+            return self._resolve(binding.module, binding.name)
         if binding.alias_of:
-            aliased = self._resolve_expression(module, binding.alias_of, seen, own=name)
+            aliased = self._resolve_expression(module, binding.alias_of, own=name)
             if aliased is not None:
                 return aliased
         return Resolution(DEFINITION, f"{module}.{name}")
@@ -507,7 +539,6 @@ class SymbolTable:
         self,
         module: str,
         expression: str,
-        seen: frozenset[tuple[str, str]],
         own: Optional[str] = None,
     ) -> Optional[Resolution]:
         """``Y`` or ``a.b.Y`` evaluated in ``module``'s namespace; None if not a name.
@@ -520,15 +551,15 @@ class SymbolTable:
             self.bindings(module)
             binding = self._previous.get(module, {}).get(head)
         else:
-            if (module, head) in seen:
+            if (module, head) in self._path:
                 return Resolution(LOOP, f"{module}.{head}")
             binding = self.bindings(module).get(head)
         if binding is None:
             return None  # a builtin or something dynamic: the alias is its own definition
-        current = self._follow(module, head, binding, seen | {(module, head)})
+        current = self._follow_from(module, head, binding)
         for attribute in rest:
             if current.kind == MODULE:
-                current = self._resolve(current.target, attribute, seen)
+                current = self._resolve(current.target, attribute)
             elif current.kind == EXTERNAL:
                 current = Resolution(EXTERNAL, f"{current.target}.{attribute}")
             else:
