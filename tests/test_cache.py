@@ -129,9 +129,11 @@ class ExtractSpy:
         self.root = root.resolve()
         real = parallel.extract_all
 
-        def spy(job_list: list[Job], engine: str, workers: int) -> Iterator[Any]:
+        def spy(
+            job_list: list[Job], engine: str, workers: int, started: Any = None
+        ) -> Iterator[Any]:
             self.calls.append([Path(j.path).relative_to(self.root).as_posix() for j in job_list])
-            return real(job_list, engine, workers)
+            return real(job_list, engine, workers, started)
 
         monkeypatch.setattr("ssot_scan.scan.extract_all", spy)
 

@@ -406,9 +406,11 @@ def test_a_file_gone_before_extraction_is_its_ssot000(
     victim = root / "gen" / "p1" / "m001.py"
     real = parallel.extract_all
 
-    def deleting(job_list: list[Job], engine: str, workers: int) -> Iterator[Any]:
+    def deleting(
+        job_list: list[Job], engine: str, workers: int, started: Any = None
+    ) -> Iterator[Any]:
         victim.unlink()
-        return real(job_list, engine, workers)
+        return real(job_list, engine, workers, started)
 
     monkeypatch.setattr("ssot_scan.scan.extract_all", deleting)
     result = scan(root, jobs=jobs)
@@ -472,3 +474,17 @@ def test_a_worker_that_dies_costs_its_file_an_ssot000_not_the_run(
     (error,) = [r.facts.parse_error for r in results if r.facts.parse_error is not None]
     assert error.message == "the parser's process died reading this file"
     assert all(r.facts.imports[0].target == "os" for r in results if r.facts.parse_error is None)
+
+
+@pytest.mark.parametrize(("workers", "calls"), [(1, 0), (2, 1)])
+def test_started_is_heard_once_the_pool_runs(tmp_path: Path, workers: int, calls: int) -> None:
+    """The scan imports the analysis in a thread while workers parse; it must hear
+    when they exist (forked: a thread started before would be copied into them), and
+    not at all when this process parses alone."""
+    files = [tmp_path / f"m{i:03}.py" for i in range(60)]
+    for path in files:
+        path.write_text("import os\n")
+    jobs = [Job(str(path), path.stem, False, path.stat().st_size) for path in files]
+    heard: list[int] = []
+    results = list(parallel.extract_all(jobs, "auto", workers, lambda: heard.append(1)))
+    assert (len(results), len(heard)) == (60, calls)

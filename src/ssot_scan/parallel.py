@@ -114,8 +114,17 @@ def _chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
     return chunks
 
 
-def extract_all(jobs: list[Job], engine: str, workers: int) -> Iterator[Extracted]:
-    """Facts for every job, in order; in-process when the pool would not pay."""
+def extract_all(
+    jobs: list[Job],
+    engine: str,
+    workers: int,
+    started: Optional[Callable[[], None]] = None,
+) -> Iterator[Extracted]:
+    """Facts for every job, in order; in-process when the pool would not pay.
+
+    ``started`` is called once the pool's workers exist (forked, so a thread the
+    caller starts then is not copied into them): while they parse, this process
+    mostly waits, and can do other work."""
     total = sum(job.size for job in jobs)
     if workers <= 1 or (len(jobs) < _MIN_FILES_FOR_POOL and total < _MIN_BYTES_FOR_POOL):
         for job in jobs:
@@ -127,7 +136,12 @@ def extract_all(jobs: list[Job], engine: str, workers: int) -> Iterator[Extracte
         with ProcessPoolExecutor(
             max_workers=min(workers, len(chunks)), mp_context=_context()
         ) as pool:
-            for results in pool.map(_extract_chunk, chunks, [engine] * len(chunks)):
+            # With fork, map() starts every worker before it returns (submit spawns
+            # the whole pool when children cannot be spawned on demand).
+            mapped = pool.map(_extract_chunk, chunks, [engine] * len(chunks))
+            if started is not None:
+                started()
+            for results in mapped:
                 done += 1
                 yield from results
     except BrokenProcessPool:

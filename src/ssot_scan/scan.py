@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -133,9 +134,18 @@ def _scan(
                     return ScanResult.from_json(stored, [*found.notices, *notices])
                 except (KeyError, TypeError, ValueError):
                     notices.append(f"{cache.path}: unreadable stored result; recomputing")
+        preload = _Preload()
         files, digests = _facts_for(
-            found.files, stats, config.engine, jobs, cache, progress, config.max_file_size
+            found.files,
+            stats,
+            config.engine,
+            jobs,
+            cache,
+            progress,
+            config.max_file_size,
+            started=preload.start,
         )
+        preload.join()
         complete = cache is not None and len(digests) == len(files)
         facts_key = _result_key(found, digests, config) if complete else None
         if cache is not None and facts_key is not None:
@@ -213,9 +223,11 @@ def _facts_for(
     cache: Optional[FactsCache],
     progress: Optional[Progress],
     max_bytes: int = DEFAULT_MAX_BYTES,
+    started: Optional[Callable[[], None]] = None,
 ) -> tuple[list[tuple[SourceFile, ModuleFacts]], dict[str, str]]:
     """Facts for every file: from the cache where it knows the content, else parsed;
-    with the digest of each file's facts where the cache is in use."""
+    with the digest of each file's facts where the cache is in use. ``started``: see
+    ``extract_all``."""
     version = extraction_identity()
     known = cache.stat_hashes() if cache is not None else {}
     digests = _content_digests(sources, stats, known, cache is not None, max_bytes)
@@ -240,7 +252,7 @@ def _facts_for(
         for s in todo
     ]
     for done, (source, extracted) in enumerate(
-        zip(todo, extract_all(job_list, engine, workers)), len(results) + 1
+        zip(todo, extract_all(job_list, engine, workers, started)), len(results) + 1
     ):
         results[source.rel] = extracted.facts
         if extracted.digest is not None and stats[source.rel] is not None and cache is not None:
@@ -298,6 +310,34 @@ def _file_rows(
         if known.get(source.rel) != (stat[0], stat[1], digest):
             rows.append((source.rel, stat[0], stat[1], digest))
     return rows
+
+
+class _Preload:
+    """Imports the analysis (networkx above all: a tenth of a second or more) in a
+    thread while the parsing workers run, instead of after them. Started only once
+    the workers are forked; a scan that parses in this process gains nothing by it."""
+
+    def __init__(self) -> None:
+        self.thread: Optional[threading.Thread] = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=_import_analysis, name="ssot-scan-preload")
+            self.thread.daemon = True
+            self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+
+def _import_analysis() -> None:
+    # A failure here is the real import's to report, in the main thread.
+    with contextlib.suppress(Exception):
+        import ssot_scan.analysis
+        import ssot_scan.checks
+        import ssot_scan.index
+        import ssot_scan.tally  # noqa: F401
 
 
 def _analyse(

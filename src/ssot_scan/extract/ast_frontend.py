@@ -36,6 +36,11 @@ from ssot_scan.extract.builder import (
 from ssot_scan.facts import ModuleFacts
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# What a function body must spell to hold a fact (see ``_Walker.may_hold_facts``):
+# imports, warnings.warn, global, sys.modules/sys.meta_path/globals() writes, __path__.
+_BODY_FACT_WORDS = re.compile(r"import|warn|global|sys|__path__|extend_path")
+# What a module must spell for one of its functions to rewrite a module it is handed.
+_REWRITE_WORDS = re.compile(r"setattr|__dict__|sys\.modules")
 # ``try``/``except*`` (3.11+) share one shape; on older Pythons only ``ast.Try`` exists.
 _TRY_NODES: tuple[type[ast.Try], ...] = (
     (ast.Try, ast.TryStar) if sys.version_info >= (3, 11) else (ast.Try,)  # type: ignore[assignment]
@@ -269,6 +274,7 @@ class _Walker:
         self.b = builder
         self._text = text
         self._split: Optional[list[str]] = None
+        self._rewrites = _REWRITE_WORDS.search(text) is not None
 
     @property
     def _lines(self) -> list[str]:
@@ -345,10 +351,23 @@ class _Walker:
             self.col(node.lineno, node.col_offset),
             deprecated=deprecated,
         )
+        if not self.may_hold_facts(node):
+            return
         inner = ctx.entering_function(node.name)
         if deprecated is not None:
             inner = inner.entering(in_deprecated=True)
         self.body(node.body, inner)
+
+    def may_hold_facts(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Can the function's body hold a fact? Only an import, a warning, a
+        ``global``, a write to the import machinery or a rewrite of a module it is
+        handed can, and each spells one of a few words; a body without them (most
+        bodies) is not walked. In a module that rewrites modules at all, every body
+        is: a call passing a name on may reach a rewriting function."""
+        if self._rewrites:
+            return True
+        lines = self._lines[node.lineno - 1 : node.end_lineno or node.lineno]
+        return _BODY_FACT_WORDS.search("\n".join(lines)) is not None
 
     def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
         self.decorated(node.decorator_list, node.lineno, ctx)
