@@ -241,7 +241,30 @@ class _Ignores:
         chain = self._chain(folder, has_gitignore) if self.respect_gitignore else []
         if self.exclude is None and not chain:
             return None
-        return lambda name, is_dir: self._ignored(folder, name, is_dir, chain)
+        if not self._inside_base(folder):  # a named path outside the project: rare
+            return lambda name, is_dir: self._ignored(folder, name, is_dir, chain)
+        # Each spec matches paths relative to its own folder: work out the folder's
+        # once, not a relpath per entry.
+        exclude = self.exclude
+        here = self._relative(folder, self.base)
+        specs = [(self._relative(folder, base), spec) for base, spec in chain]
+
+        def ignored(name: str, is_dir: bool) -> bool:
+            tail = name + "/" if is_dir else name
+            if exclude is not None and exclude.match_file(here + tail):
+                return True
+            return any(spec.match_file(prefix + tail) for prefix, spec in specs)
+
+        return ignored
+
+    @staticmethod
+    def _relative(folder: str, base: str) -> str:
+        """``folder`` below ``base``, "/"-separated with a trailing "/"; "" for ``base``."""
+        if folder == base:
+            return ""
+        if folder.startswith(base + os.sep):
+            return folder[len(base) + 1 :].replace(os.sep, "/") + "/"
+        return os.path.relpath(folder, base).replace(os.sep, "/") + "/"
 
     def ignored(self, folder: str, name: str, is_dir: bool) -> bool:
         check = self.checker(folder)
