@@ -16,18 +16,11 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from helpers import write_project
 
 from ssot_scan.extract import extract
 
 RunCli = Callable[..., "tuple[int, str, str]"]
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
 
 
 def _ssot005_sites(run_cli: RunCli, root: Path) -> list[str]:
@@ -197,7 +190,7 @@ OVERLAY = {
 def test_what_run_time_code_may_provide_is_no_ssot005(
     tmp_path: Path, run_cli: RunCli, files: dict[str, str], expected: list[str]
 ) -> None:
-    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == expected
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == expected
 
 
 def test_handing_the_module_name_to_a_function_that_only_reads_it_changes_nothing(
@@ -209,7 +202,7 @@ def test_handing_the_module_name_to_a_function_that_only_reads_it_changes_nothin
         "    NAMES.append(sys.modules[name].__name__)\n",
         "app.py": "from pkg import missing\n",
     }
-    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == ["app.py:1:1"]
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == ["app.py:1:1"]
 
 
 def test_a_namespace_packages_own_folder_is_no_overlay_of_itself(
@@ -220,7 +213,7 @@ def test_a_namespace_packages_own_folder_is_no_overlay_of_itself(
         "src/ns/other.py": "from ns.mod import missing\n",
         "pyproject.toml": "[tool.ssot-scan]\nroots = ['src']\n",
     }
-    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == ["src/ns/other.py:1:1"]
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == ["src/ns/other.py:1:1"]
 
 
 @pytest.mark.parametrize(
@@ -251,7 +244,7 @@ def test_a_namespace_packages_own_folder_is_no_overlay_of_itself(
 def test_a_star_import_of_a_module_with_unknown_contents_binds_unknown_names(
     tmp_path: Path, run_cli: RunCli, files: dict[str, str]
 ) -> None:
-    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == []
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == []
 
 
 def test_a_star_import_of_a_namespace_package_binds_nothing(
@@ -262,7 +255,7 @@ def test_a_star_import_of_a_namespace_package_binds_nothing(
         "pkg/ns/mod.py": "X = 1\n",
         "app.py": "from pkg import X\n",
     }
-    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == ["app.py:1:1"]
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == ["app.py:1:1"]
 
 
 def test_a_tests_import_of_what_it_calls_missing_is_meant_to_fail(
@@ -282,7 +275,7 @@ def test_a_tests_import_of_what_it_calls_missing_is_meant_to_fail(
         ),
         "pkg/app.py": "import pkg.missing_module4\n",
     }
-    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == [
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == [
         "pkg/app.py:1:1",
         "tests/roots/need_mocks.py:5:1",
     ]
@@ -296,7 +289,7 @@ def test_a_domain_word_that_says_missing_is_no_placeholder(
         "pkg/mod.py": "A = 1\n",
         "tests/test_mod.py": "from pkg.mod import fill_missing\nfrom pkg.mod import missing_fn\n",
     }
-    assert _ssot005_sites(run_cli, _write(tmp_path, files)) == [
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == [
         "tests/test_mod.py:1:1",
         "tests/test_mod.py:2:1",
     ]
