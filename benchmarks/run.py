@@ -222,9 +222,11 @@ def django_corpus(scratch: Path) -> Corpus:
     )
 
 
-def synthetic_corpus(scratch: Path, modules: int, megabytes: float, seed: int) -> Corpus:
+def synthetic_corpus(
+    scratch: Path, modules: int, megabytes: float, seed: int, folder: str = "synthetic"
+) -> Corpus:
     """The generated project (reused when an earlier run made the same one)."""
-    root = scratch / "synthetic"
+    root = scratch / folder
     generated = 0.0
     if not synthetic.is_current(root, modules, megabytes, seed):
         log(f"generating {modules} modules / {megabytes:g} MB into {root}")
@@ -614,6 +616,61 @@ def compile_ssot_scan() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", found.stdout.strip()], check=True)
 
 
+# -- scaling: the same kind of project at several sizes ------------------------------------
+
+
+def scaling_benchmark(
+    scratch: Path, sizes: list[int], kb_per_module: float, repeat: int, ssot: list[str]
+) -> str:
+    """Cold, warm, one import edited and peak memory of generated projects of each
+    size (``kb_per_module`` each); the target: the cost per module of a cold scan grows
+    no more than 1.5x from the smallest size to the largest."""
+    rows = []
+    for modules in sizes:
+        megabytes = modules * kb_per_module / 1000
+        corpus = synthetic_corpus(scratch, modules, megabytes, 7, folder=f"scaling-{modules}")
+        cache = scratch / f"cache-scaling-{modules}"
+        if cache.exists():
+            shutil.rmtree(cache)
+        scan = [*ssot, str(corpus.scan), "-q", "--exit-zero"]
+        cold = Tool([*scan, "--no-cache"], corpus.cwd)
+        warm = Tool([*scan, "--cache-dir", str(cache)], corpus.cwd)
+        warm.run()
+        edit = f"\nimport {corpus.edit_import} as _benchmark_edit  # added by benchmarks/run.py\n"
+        times: dict[str, list[float]] = {"cold": [], "warm": [], "edit": []}
+        for rep in range(repeat):
+            times["cold"].append(cold.run())
+            times["warm"].append(warm.run())
+            times["edit"].append(touched_run(warm, corpus.touch, edit))
+            log(
+                f"scaling {modules} {rep + 1}/{repeat}: "
+                + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items())
+            )
+        peak, largest = peak_memory(cold)
+        medians = {key: statistics.median(values) for key, values in times.items()}
+        rows.append((modules, corpus.megabytes, medians, peak, largest))
+    lines = [
+        f"  {'modules':>8} {'MB':>7} {'cold s':>8} {'ms/module':>10} {'warm s':>7} "
+        f"{'edit s':>7} {'edit/cold':>9} {'peak MB':>8} {'max proc MB':>11}"
+    ]
+    for modules, megabytes, medians, peak, largest in rows:
+        lines.append(
+            f"  {modules:>8} {megabytes:>7.1f} {medians['cold']:>8.2f} "
+            f"{1000 * medians['cold'] / modules:>10.2f} {medians['warm']:>7.2f} "
+            f"{medians['edit']:>7.2f} {medians['edit'] / medians['cold']:>9.2f} "
+            f"{peak:>8.0f} {largest:>11.0f}"
+        )
+    first, last = rows[0], rows[-1]
+    growth = (last[2]["cold"] / last[0]) / (first[2]["cold"] / first[0])
+    peaks = max(row[3] for row in rows)
+    lines.append(
+        f"  cold cost per module, {first[0]} -> {last[0]} modules: {growth:.2f}x (target <= 1.5)"
+        f"  {'pass' if growth <= 1.5 else 'FAIL'}; largest peak {peaks:.0f} MB "
+        f"(target < 2000)  {'pass' if peaks < 2000 else 'FAIL'}"
+    )
+    return "\n".join(lines)
+
+
 # -- one strongly connected component against an acyclic tree of the same size ----------
 
 
@@ -716,6 +773,22 @@ def main() -> None:
     parser.add_argument("--skip-peers", action="store_true", help="no ruff, no import-linter")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
+        "--scaling",
+        default="",
+        metavar="SIZES",
+        help="also time generated projects of these sizes, e.g. 1000,10000,50000",
+    )
+    parser.add_argument(
+        "--kb-per-module",
+        type=float,
+        default=8.0,
+        help="with --scaling: source size per module (the realistic 50,000-module tree "
+        "of issue 13 is 394 MB: about 8 KB a module)",
+    )
+    parser.add_argument(
+        "--skip-django", action="store_true", help="no Django corpus (with --scaling)"
+    )
+    parser.add_argument(
         "--components",
         type=int,
         default=0,
@@ -738,7 +811,7 @@ def main() -> None:
         if not args.skip_peers:
             tools = scratch / "tools"
             pip_install(tools, [RUFF, IMPORT_LINTER])
-        corpora = [django_corpus(scratch)]
+        corpora = [] if args.skip_django else [django_corpus(scratch)]
         if not args.skip_synthetic:
             corpora.append(synthetic_corpus(scratch, args.modules, args.megabytes, args.seed))
         for corpus in corpora:
@@ -746,6 +819,12 @@ def main() -> None:
         components = (
             component_benchmark(scratch, args.components, args.repeat, ssot)
             if args.components
+            else ""
+        )
+        sizes = [int(size) for size in args.scaling.split(",") if size.strip()]
+        scaling = (
+            scaling_benchmark(scratch, sizes, args.kb_per_module, args.repeat, ssot)
+            if sizes
             else ""
         )
     except BenchmarkError as exc:
@@ -796,6 +875,10 @@ def main() -> None:
     print(ratio_table(ratios))
     if components:
         print(components)
+    if scaling:
+        print()
+        print(f"scaling (generated projects, {args.kb_per_module:g} KB a module):")
+        print(scaling)
     print()
     print("targets (issue 4: absolute seconds, stated for a 2-core machine):")
     print(targets_table(results))
@@ -827,6 +910,7 @@ def main() -> None:
             "targets": results,
             "ratio_targets": ratios,
             "components": components or None,
+            "scaling": scaling or None,
         }
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
