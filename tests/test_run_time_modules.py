@@ -293,3 +293,20 @@ def test_a_domain_word_that_says_missing_is_no_placeholder(
         "tests/test_mod.py:1:1",
         "tests/test_mod.py:2:1",
     ]
+
+
+def test_a_file_outside_the_project_root_is_judged_without_an_overlay(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # Its rel path climbs out of the root (`../outside/app.py`): no folders above it
+    # inside the project to hold a stand-in, and nothing to index past the root.
+    write_project(tmp_path / "proj", {"pkg/__init__.py": ""})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "app.py").write_text("import pkg.missing\n")
+    code, out, err = run_cli(
+        ["--no-cache", "--select", "SSOT005", "--config", "proj/pyproject.toml", "outside"],
+        tmp_path,
+    )
+    assert (code, err) == (1, "")
+    assert "../outside/app.py:1:1: SSOT005 no module `pkg.missing`" in out

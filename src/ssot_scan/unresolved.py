@@ -181,6 +181,8 @@ def _overlaid(index: Project, source: SourceFile, module: str) -> bool:
     package's own folder is no stand-in for itself."""
     parts = module.split(".")
     folders = source.rel.split("/")[:-1]
+    if ".." in folders or len(folders) >= len(source.path.parents):
+        return False  # a file reached from outside the project root: no folders above
     root = source.path.parents[len(folders)]
     own = _package_folders(index, parts)
     for depth in range(len(folders), -1, -1):
