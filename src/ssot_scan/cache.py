@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ssot_scan import __version__
-from ssot_scan.facts import ModuleFacts, pack, unpack
+from ssot_scan.facts import ModuleFacts, pack, shared_strings, unpack
 
 SCHEMA = "ssot-scan-cache/2"
 CACHE_DIR_NAME = ".ssot_cache"
@@ -352,7 +352,7 @@ def _unpacked(data: Any, stored: Any) -> Optional[ModuleFacts]:
     try:
         if not isinstance(data, str) or facts_digest(data) != stored:
             return None
-        return unpack(json.loads(data))
+        return shared_strings(unpack(json.loads(data)))
     except (ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 

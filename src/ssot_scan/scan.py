@@ -30,7 +30,7 @@ from ssot_scan.cache import (
 )
 from ssot_scan.config import Config
 from ssot_scan.discover import Discovery, SourceFile, discover
-from ssot_scan.facts import ModuleFacts
+from ssot_scan.facts import ModuleFacts, shared_strings
 from ssot_scan.parallel import Job, content_hash, extract_all, extract_one, usable_cores
 from ssot_scan.result import ScanResult
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
@@ -254,7 +254,7 @@ def _facts_for(
     for done, (source, extracted) in enumerate(
         zip(todo, extract_all(job_list, engine, workers, started)), len(results) + 1
     ):
-        results[source.rel] = extracted.facts
+        results[source.rel] = shared_strings(extracted.facts)
         if extracted.digest is not None and stats[source.rel] is not None and cache is not None:
             digests[source.rel] = extracted.digest
             data = packed(extracted.facts)
