@@ -242,6 +242,11 @@ class ModuleFacts:
         return frozenset(d.alias_of.split(".")[0] for d in self.definitions if d.alias_of)
 
     @cached_property
+    def all_name_set(self) -> frozenset[str]:
+        """``__all__`` as a set (asked of every import of a module with a long one)."""
+        return frozenset(self.all_names or ())
+
+    @cached_property
     def reexport_line_set(self) -> frozenset[int]:
         return frozenset(self.reexport_lines)
 

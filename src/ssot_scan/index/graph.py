@@ -37,18 +37,23 @@ def edge_targets(site: ImportSite, symbols: SymbolTable) -> Iterator[str]:
 
 class ImportGraph:
     def __init__(self, modules: dict[str, ModuleFacts], symbols: SymbolTable) -> None:
-        graph: Any = nx.DiGraph()
-        for module in modules:
-            graph.add_node(module, first_party=True)
+        # Plain dicts first, in the order networkx would have seen them, then one bulk
+        # load: a quarter of a million ``add_edge`` calls cost a second on their own.
+        nodes: dict[str, bool] = dict.fromkeys(modules, True)
+        edges: dict[tuple[str, str], list[ImportSite]] = {}
         for module, facts in modules.items():
             for site in facts.imports:
                 for target in edge_targets(site, symbols):
-                    if target not in graph:
-                        graph.add_node(target, first_party=symbols.is_first_party(target))
-                    if graph.has_edge(module, target):
-                        graph.edges[module, target]["sites"].append(site)
+                    if target not in nodes:
+                        nodes[target] = symbols.is_first_party(target)
+                    sites = edges.get((module, target))
+                    if sites is None:
+                        edges[(module, target)] = [site]
                     else:
-                        graph.add_edge(module, target, sites=[site])
+                        sites.append(site)
+        graph: Any = nx.DiGraph()
+        graph.add_nodes_from((node, {"first_party": first}) for node, first in nodes.items())
+        graph.add_edges_from((u, v, {"sites": sites}) for (u, v), sites in edges.items())
         self.graph = graph
 
     @property

@@ -84,7 +84,7 @@ def is_reexport(
     ):
         return True
     bound = imported.bound
-    if facts.all_names is not None and bound in facts.all_names:
+    if facts.all_names is not None and bound in facts.all_name_set:
         return True
     marked = facts.reexport_line_set
     if marked and any(line in marked for line in range(site.line, site.end_line + 1)):
