@@ -1,0 +1,280 @@
+"""Which files a tree holds: the folder walk, with excludes, .gitignore files and
+links, and nothing read but folder listings (and the .gitignore files themselves).
+
+Discovery (``discover.py``) names what this finds; keeping the walk apart keeps the
+part that touches every folder of a 10,000-file tree small enough to read.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import operator
+import os
+import re
+from collections.abc import Callable, Iterator
+from fnmatch import translate as fnmatch_translate
+from pathlib import Path
+from typing import Optional
+
+import pathspec
+
+# Modules an import reaches with no Python source to read: compiled extensions, stubs,
+# Cython sources (and the Tempita templates that generate them), which a build turns
+# into an extension module of the same name, and ``X.py.in`` templates a build fills
+# in as ``X.py`` (matplotlib's ``_version.py.in``).
+OPAQUE_SUFFIXES = tuple(
+    sorted(
+        {
+            *importlib.machinery.EXTENSION_SUFFIXES,
+            ".so",
+            ".pyd",
+            ".pyi",
+            ".pyx",
+            ".pyx.tp",
+            ".pyx.in",
+            ".py.in",
+        }
+    )
+)
+
+# Folders no one wants scanned by default (explicitly named paths are always scanned).
+DEFAULT_EXCLUDES = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".ssot_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+
+
+class Ignores:
+    """Exclude globs (gitignore syntax, from the project root) and .gitignore files.
+
+    Works on strings with one cached chain of .gitignore specs per folder, because it
+    is asked about every file of a 10,000-file tree.
+    """
+
+    def __init__(
+        self,
+        base: Path,
+        excludes: list[str],
+        respect_gitignore: bool,
+        notices: Optional[list[str]] = None,
+    ) -> None:
+        self.base = str(base)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
+        self.respect_gitignore = respect_gitignore
+        self.notices = notices if notices is not None else []
+        self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
+
+    def _load(self, folder: str) -> Optional[pathspec.GitIgnoreSpec]:
+        """The folder's .gitignore: a line git would reject is skipped with a
+        notice, the rest kept (one bad line must not unignore every file)."""
+        path = os.path.join(folder, ".gitignore")
+        if not os.path.isfile(path):
+            return None
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError as exc:
+            self.notices.append(f"{path}: cannot read: {exc.strerror or exc}")
+            return None
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(lines)
+        except ValueError:
+            pass
+        kept = []
+        for number, line in enumerate(lines, 1):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                self.notices.append(f"{path}:{number}: invalid pattern {line!r}, skipped")
+                continue
+            kept.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(kept)
+
+    def _inside_base(self, folder: str) -> bool:
+        return folder == self.base or folder.startswith(self.base + os.sep)
+
+    def _chain(
+        self, folder: str, has_gitignore: Optional[bool] = None
+    ) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """The .gitignore files that apply in ``folder``: its own and those above it
+        up to the project root."""
+        chain = self._chains.get(folder)
+        if chain is not None:
+            return chain
+        parent = os.path.dirname(folder)
+        inherited: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        if folder != self.base and parent != folder and self._inside_base(folder):
+            inherited = self._chain(parent)
+        spec = self._load(folder) if has_gitignore is not False else None
+        chain = [*inherited, (folder, spec)] if spec is not None else inherited
+        self._chains[folder] = chain
+        return chain
+
+    def checker(
+        self, folder: str, has_gitignore: Optional[bool] = None
+    ) -> Optional[Callable[[str, bool], bool]]:
+        """``ignored`` for the entries of one folder, or None when nothing can
+        ignore them (the usual case: no excludes, no .gitignore on the way down).
+        ``has_gitignore``: whether the folder's listing holds a .gitignore, when the
+        caller has the listing (saves a stat per folder)."""
+        chain = self._chain(folder, has_gitignore) if self.respect_gitignore else []
+        if self.exclude is None and not chain:
+            return None
+        if not self._inside_base(folder):  # a named path outside the project: rare
+            return lambda name, is_dir: self._ignored(folder, name, is_dir, chain)
+        # Each spec matches paths relative to its own folder: work out the folder's
+        # once, not a relpath per entry.
+        exclude = self.exclude
+        here = self._relative(folder, self.base)
+        specs = [(self._relative(folder, base), spec) for base, spec in chain]
+
+        def ignored(name: str, is_dir: bool) -> bool:
+            tail = name + "/" if is_dir else name
+            if exclude is not None and exclude.match_file(here + tail):
+                return True
+            return any(spec.match_file(prefix + tail) for prefix, spec in specs)
+
+        return ignored
+
+    @staticmethod
+    def _relative(folder: str, base: str) -> str:
+        """``folder`` below ``base``, "/"-separated with a trailing "/"; "" for ``base``."""
+        if folder == base:
+            return ""
+        if folder.startswith(base + os.sep):
+            return folder[len(base) + 1 :].replace(os.sep, "/") + "/"
+        return os.path.relpath(folder, base).replace(os.sep, "/") + "/"
+
+    def ignored(self, folder: str, name: str, is_dir: bool) -> bool:
+        check = self.checker(folder)
+        return check is not None and check(name, is_dir)
+
+    def _ignored(
+        self,
+        folder: str,
+        name: str,
+        is_dir: bool,
+        chain: list[tuple[str, pathspec.GitIgnoreSpec]],
+    ) -> bool:
+        suffix = "/" if is_dir else ""
+        full = os.path.join(folder, name)
+        if self.exclude is not None and self._inside_base(full):
+            rel = os.path.relpath(full, self.base).replace(os.sep, "/")
+            if self.exclude.match_file(rel + suffix):
+                return True
+        for base, spec in chain:
+            rel = os.path.relpath(full, base).replace(os.sep, "/")
+            if spec.match_file(rel + suffix):
+                return True
+        return False
+
+
+def walk_files(
+    top: Path,
+    ignores: Ignores,
+    include: list[str],
+    notices: list[str],
+    on_opaque: Optional[Callable[[Path], None]] = None,
+    seen: Optional[set[str]] = None,
+    reals: Optional[dict[str, str]] = None,
+) -> Iterator[Path]:
+    """Files under ``top``, folder by folder in sorted order (``os.walk``'s top-down
+    order); follows folder links once each, so link loops end.
+
+    ``on_opaque`` hears of compiled extension modules and stubs, which are modules
+    an import can reach although there is no source to scan. ``seen`` collects the
+    real path of every folder walked, ``reals`` each folder's real path by its path.
+    A folder's real path is its parent's plus its name unless the folder is a link:
+    only links are resolved, so a tree of thousands of folders costs one
+    ``realpath`` and one ``scandir`` per folder, not an ``lstat`` per path component.
+    """
+    seen = set() if seen is None else seen
+    reals = {} if reals is None else reals
+    included = _matcher(include)
+    stack = [(str(top), os.path.realpath(top))]
+    while stack:
+        folder, real = stack.pop()
+        if real in seen:
+            notices.append(f"{folder}: symlink loop, skipped")
+            continue
+        seen.add(real)
+        reals[folder] = real
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_entry_name)
+        except OSError as exc:
+            notices.append(f"{exc.filename or folder}: cannot read folder: {exc.strerror}")
+            continue
+        folders: list[tuple[str, str]] = []
+        ignored = ignores.checker(folder, any(e.name == ".gitignore" for e in entries))
+        for entry in entries:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir()  # through a link, as os.walk(followlinks=True)
+            except OSError:
+                is_folder = False
+            child = entry.path
+            if is_folder:
+                if (ignored is not None and ignored(name, True)) or _is_template(name):
+                    continue
+                if name in DEFAULT_EXCLUDES and not os.path.isfile(
+                    os.path.join(child, "__init__.py")
+                ):
+                    continue  # build/, venv/...; but pip's real package ``operations.build`` stays
+                linked = entry.is_symlink()
+                folders.append(
+                    (child, os.path.realpath(child) if linked else real + os.sep + name)
+                )
+                continue
+            if not included(os.path.normcase(name)):
+                if name.endswith(OPAQUE_SUFFIXES) and on_opaque is not None:
+                    on_opaque(Path(child))
+                continue
+            if (ignored is not None and ignored(name, False)) or _is_template(name):
+                continue
+            if entry.is_symlink() and not os.path.exists(child):
+                notices.append(f"{child}: broken symlink or symlink loop, skipped")
+                continue
+            yield Path(child)
+        stack.extend(reversed(folders))
+
+
+_entry_name = operator.attrgetter("name")
+
+
+def _matcher(patterns: list[str]) -> Callable[[str], bool]:
+    """One compiled test for a list of ``fnmatch`` patterns (``*.py``), applied to a
+    ``normcase``d name as ``fnmatch`` would: asked of every file of the tree."""
+    joined = "|".join(fnmatch_translate(os.path.normcase(p)) for p in patterns)
+    pattern = re.compile(joined or "(?!)")
+
+    def matches(name: str) -> bool:
+        return pattern.match(name) is not None
+
+    return matches
+
+
+def _is_template(name: str) -> bool:
+    """A file or folder a template engine names (cookiecutter's ``{{module_name}}.py``,
+    Jinja's ``{% if %}``): its text is a template, not Python, until rendered."""
+    return "{{" in name or "{%" in name
