@@ -179,22 +179,24 @@ def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
     return None
 
 
-def _is_plain_string(node: cst.CSTNode) -> bool:
-    """What ``ast`` would fold into one ``Constant`` str."""
+def _folded(node: cst.CSTNode) -> Optional[type]:
+    """``str`` or ``bytes``: the type of the one ``Constant`` ``ast`` folds a string
+    literal (or a concatenation of them) into; None for an f-string or a mix."""
     if isinstance(node, cst.SimpleString):
-        return isinstance(_evaluated(node), str)
+        value = _evaluated(node)
+        return type(value) if value is not None else None
     if isinstance(node, cst.ConcatenatedString):
-        return _is_plain_string(node.left) and _is_plain_string(node.right)
-    return False
+        left = _folded(node.left)
+        return left if left is _folded(node.right) else None
+    return None
+
+
+def _is_plain_string(node: cst.CSTNode) -> bool:
+    return _folded(node) is str
 
 
 def _is_bytes(node: cst.CSTNode) -> bool:
-    """What ``ast`` would fold into one ``Constant`` bytes."""
-    if isinstance(node, cst.SimpleString):
-        return isinstance(_evaluated(node), bytes)
-    if isinstance(node, cst.ConcatenatedString):
-        return _is_bytes(node.left) and _is_bytes(node.right)
-    return False
+    return _folded(node) is bytes
 
 
 def all_list(node: Optional[cst.CSTNode]) -> Optional[list[str]]:
