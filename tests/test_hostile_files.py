@@ -218,3 +218,14 @@ def test_five_hundred_elifs_with_newer_syntax_are_read_through_libcst() -> None:
     assert facts.parse_error is None
     assert facts.engine == "libcst"
     assert len(facts.imports) == 499
+
+
+def test_libcst_rejecting_a_node_is_a_parse_error_not_a_crash() -> None:
+    # Found by fuzzing: libcst's parser raises CSTValidationError, not
+    # ParserSyntaxError, for a string literal concatenated with a bytes literal.
+    from ssot_scan.extract import extract
+
+    facts = extract(b'X = ("a"\n     b"b")\n', "m", False, "libcst")
+    assert facts.parse_error is not None
+    assert facts.parse_error.message == "SyntaxError: cannot mix bytes and nonbytes literals"
+    assert (facts.parse_error.line, facts.parse_error.transient) == (2, False)  # CPython's

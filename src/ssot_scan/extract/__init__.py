@@ -76,7 +76,9 @@ def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
 
     try:
         tree = libcst.parse_module(text)
-    except libcst.ParserSyntaxError as exc:
+    except (libcst.ParserSyntaxError, libcst.CSTValidationError) as exc:
+        # A validation error is the parser rejecting a node it built (a str literal
+        # concatenated with a bytes literal): a syntax error by another name.
         try:  # CPython's position is the one users know, when it sees the error too
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -85,6 +87,10 @@ def _libcst_facts(text: str, module: str, is_package: bool) -> ModuleFacts:
             return ModuleFacts(parse_error=_ast_error(ast_exc), engine="libcst")
         except (RecursionError, MemoryError):
             pass
+        if isinstance(exc, libcst.CSTValidationError):
+            return ModuleFacts(
+                parse_error=ParseError(f"SyntaxError: {exc}", 1, 1), engine="libcst"
+            )
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
         return ModuleFacts(
             parse_error=ParseError(f"SyntaxError: {message}", exc.raw_line, exc.raw_column + 1),
