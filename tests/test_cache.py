@@ -27,7 +27,7 @@ import pytest
 from helpers import make_unreadable
 
 from ssot_scan import parallel
-from ssot_scan.cache import CACHE_DIR_NAME, DB_NAME, SCHEMA
+from ssot_scan.cache import CACHE_DIR_NAME, DB_NAME, SCHEMA, FactsCache
 from ssot_scan.config import Config, load_config, load_rule_packs
 from ssot_scan.parallel import Job
 from ssot_scan.report.json_report import result_json
@@ -929,3 +929,28 @@ def test_a_read_only_cache_is_used_read_only(
     assert not any("rebuild" in n or "corrupt" in n for n in result.notices), result.notices
     assert result_json(result) == result_json(scan(project, use_cache=False))
     assert db.read_bytes() == data
+
+
+def test_a_comment_edit_reads_only_the_edited_file(
+    project: Path, spy: ExtractSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seen: one file's comment changed, and every other file's cached facts were
+    # parsed and built only to find that the stored result still held.
+    first = scan(project)
+    spy.take()
+    target = project / "pkg" / "m02.py"
+    target.write_text(target.read_text() + "# a comment\n")
+    asked: list[str] = []
+    real_facts = FactsCache.facts
+
+    def facts(self: FactsCache, keys: Any, engine: str, version: str) -> Any:
+        keys = list(keys)
+        asked.extend(module for _, module, _ in keys)
+        return real_facts(self, keys, engine, version)
+
+    monkeypatch.setattr(FactsCache, "facts", facts)
+    edited = scan(project)
+    assert edited.reused is True
+    assert spy.take() == [["pkg/m02.py"]]  # the edited file, and nothing else
+    assert asked == ["pkg.m02"]  # no other file's facts were built
+    assert result_json(edited) == result_json(first)

@@ -266,6 +266,38 @@ class FactsCache:
             self._say(f"{self.path}: {bad} damaged or edited entries ignored")
         return found
 
+    def facts_digests(
+        self, keys: Iterable[tuple[str, str, bool]], engine: str, version: str
+    ) -> dict[tuple[str, str, bool], str]:
+        """The stored facts digest for (hash, module, is_package) keys: enough to
+        look a result up by (see ``scan``), without parsing and building the facts.
+        A row whose data no longer matches its digest is a miss, as in ``facts``."""
+        found: dict[tuple[str, str, bool], str] = {}
+        if self._db is None:
+            return found
+        wanted = set(keys)
+        bad = 0
+        try:
+            rows = self._db.execute(
+                "SELECT hash, module, is_package, data, digest FROM facts "
+                "WHERE engine = ? AND version = ?",
+                (engine, version),
+            )
+            for digest, module, is_package, data, stored in rows:
+                key = (digest, module, bool(is_package))
+                if key not in wanted:
+                    continue
+                if not isinstance(data, str) or facts_digest(data) != stored:
+                    bad += 1
+                    continue
+                found[key] = stored
+        except sqlite3.DatabaseError as exc:
+            self._failed(exc)
+            return {}
+        if bad:
+            self._say(f"{self.path}: {bad} damaged or edited entries ignored")
+        return found
+
     def _say(self, notice: str) -> None:
         if notice not in self.notices:
             self.notices.append(notice)

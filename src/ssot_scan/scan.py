@@ -134,6 +134,20 @@ def _scan(
                     return ScanResult.from_json(stored, [*found.notices, *notices])
                 except (KeyError, TypeError, ValueError):
                     notices.append(f"{cache.path}: unreadable stored result; recomputing")
+        if cache is not None:
+            # Files changed: if their facts did not (a comment, a function body), the
+            # result stored for these facts holds, and only the changed files need
+            # reading, not the facts of every other file.
+            by_facts = _facts_digests(
+                found.files, stats, config.engine, jobs, cache, progress, config.max_file_size
+            )
+            if len(by_facts) == len(found.files):
+                stored = cache.result(_result_key(found, by_facts, config))
+                if stored is not None:
+                    with contextlib.suppress(KeyError, TypeError, ValueError):
+                        result = ScanResult.from_json(stored, [*found.notices, *notices])
+                        cache.store_result(key, stored)
+                        return result
         preload = _Preload()
         files, digests = _facts_for(
             found.files,
@@ -251,9 +265,8 @@ def _facts_for(
         Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0], max_bytes)
         for s in todo
     ]
-    for done, (source, extracted) in enumerate(
-        zip(todo, extract_all(job_list, engine, workers, started)), len(results) + 1
-    ):
+    extracting = extract_all(job_list, engine, workers, started) if job_list else iter(())
+    for done, (source, extracted) in enumerate(zip(todo, extracting), len(results) + 1):
         results[source.rel] = shared_strings(extracted.facts)
         if extracted.digest is not None and stats[source.rel] is not None and cache is not None:
             digests[source.rel] = extracted.digest
@@ -265,6 +278,42 @@ def _facts_for(
     if cache is not None:
         cache.store(_file_rows(sources, stats, digests, known), new_facts, engine, version)
     return [(source, results[source.rel]) for source in sources], facts_digests
+
+
+def _facts_digests(
+    sources: list[SourceFile],
+    stats: dict[str, Optional[Stat]],
+    engine: str,
+    jobs: Optional[int],
+    cache: FactsCache,
+    progress: Optional[Progress],
+    max_bytes: int,
+) -> dict[str, str]:
+    """The digest of every file's facts: read from the cache for content it knows
+    (the facts themselves stay unread), extracted and stored for the rest. A file
+    that cannot be read has none."""
+    version = extraction_identity()
+    known = cache.stat_hashes()
+    digests = _content_digests(sources, stats, known, True, max_bytes)
+    stored = cache.facts_digests(
+        [_key(s, digests) for s in sources if s.rel in digests], engine, version
+    )
+    found: dict[str, str] = {}
+    missing: list[SourceFile] = []
+    for source in sources:
+        digest = stored.get(_key(source, digests)) if source.rel in digests else None
+        if digest is None:
+            missing.append(source)
+        else:
+            found[source.rel] = digest
+    # A touched file's new stats, so that the next run trusts them without reading.
+    rows = _file_rows([s for s in sources if s.rel in found], stats, digests, known)
+    if rows:
+        cache.store(rows, [], engine, version)
+    if missing:
+        _, extracted = _facts_for(missing, stats, engine, jobs, cache, progress, max_bytes)
+        found.update(extracted)
+    return found
 
 
 def _key(source: SourceFile, digests: dict[str, str]) -> tuple[str, str, bool]:
