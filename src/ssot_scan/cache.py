@@ -221,39 +221,9 @@ class FactsCache:
     ) -> dict[tuple[str, str, bool], tuple[ModuleFacts, str]]:
         """Cached (facts, facts digest) for (hash, module, is_package) keys."""
         found: dict[tuple[str, str, bool], tuple[ModuleFacts, str]] = {}
-        if self._db is None:
-            return found
-        wanted = set(keys)
-        digests = {digest for digest, _, _ in wanted}
+        bad = 0
         try:
-            # For a whole tree, one pass over this engine and version's rows beats a
-            # query per file (rows of other hashes, files that changed since, are
-            # skipped unparsed); for a few files (``fix`` asking on demand), the
-            # primary key finds each row.
-            if len(wanted) <= _FEW:
-                rows: Iterable[tuple[str, str, int, str, str]] = [
-                    row
-                    for digest, module, is_package in wanted
-                    for row in self._db.execute(
-                        "SELECT hash, module, is_package, data, digest FROM facts WHERE "
-                        "hash = ? AND module = ? AND is_package = ? AND engine = ? "
-                        "AND version = ?",
-                        (digest, module, int(is_package), engine, version),
-                    )
-                ]
-            else:
-                rows = self._db.execute(
-                    "SELECT hash, module, is_package, data, digest FROM facts "
-                    "WHERE engine = ? AND version = ?",
-                    (engine, version),
-                )
-            bad = 0
-            for digest, module, is_package, data, stored in rows:
-                if digest not in digests:
-                    continue
-                key = (digest, module, bool(is_package))
-                if key not in wanted:
-                    continue
+            for key, data, stored in self._rows(set(keys), engine, version):
                 facts = _unpacked(data, stored)
                 if facts is None:
                     bad += 1  # an edited or damaged row: a miss, the file is parsed again
@@ -273,20 +243,9 @@ class FactsCache:
         look a result up by (see ``scan``), without parsing and building the facts.
         A row whose data no longer matches its digest is a miss, as in ``facts``."""
         found: dict[tuple[str, str, bool], str] = {}
-        if self._db is None:
-            return found
-        wanted = set(keys)
         bad = 0
         try:
-            rows = self._db.execute(
-                "SELECT hash, module, is_package, data, digest FROM facts "
-                "WHERE engine = ? AND version = ?",
-                (engine, version),
-            )
-            for digest, module, is_package, data, stored in rows:
-                key = (digest, module, bool(is_package))
-                if key not in wanted:
-                    continue
+            for key, data, stored in self._rows(set(keys), engine, version):
                 if not isinstance(data, str) or facts_digest(data) != stored:
                     bad += 1
                     continue
@@ -296,6 +255,44 @@ class FactsCache:
             return {}
         if bad:
             self._say(f"{self.path}: {bad} damaged or edited entries ignored")
+        return found
+
+    def _rows(
+        self, wanted: set[tuple[str, str, bool]], engine: str, version: str
+    ) -> list[tuple[tuple[str, str, bool], Any, Any]]:
+        """(key, data, digest) of the stored facts rows of ``wanted`` keys, unchecked.
+        Raises ``sqlite3.DatabaseError`` for the callers to handle."""
+        if self._db is None:
+            return []
+        digests = {digest for digest, _, _ in wanted}
+        # For a whole tree, one pass over this engine and version's rows beats a
+        # query per file (rows of other hashes, files that changed since, are
+        # skipped unparsed); for a few files (``fix`` asking on demand, one edited
+        # file), the primary key finds each row.
+        if len(wanted) <= _FEW:
+            rows: Iterable[tuple[str, str, int, Any, Any]] = [
+                row
+                for digest, module, is_package in wanted
+                for row in self._db.execute(
+                    "SELECT hash, module, is_package, data, digest FROM facts WHERE "
+                    "hash = ? AND module = ? AND is_package = ? AND engine = ? "
+                    "AND version = ?",
+                    (digest, module, int(is_package), engine, version),
+                )
+            ]
+        else:
+            rows = self._db.execute(
+                "SELECT hash, module, is_package, data, digest FROM facts "
+                "WHERE engine = ? AND version = ?",
+                (engine, version),
+            )
+        found = []
+        for digest, module, is_package, data, stored in rows:
+            if digest not in digests:
+                continue
+            key = (digest, module, bool(is_package))
+            if key in wanted:
+                found.append((key, data, stored))
         return found
 
     def _say(self, notice: str) -> None:
