@@ -134,22 +134,24 @@ def _scan(
                     return ScanResult.from_json(stored, [*found.notices, *notices])
                 except (KeyError, TypeError, ValueError):
                     notices.append(f"{cache.path}: unreadable stored result; recomputing")
-        if cache is not None:
-            # Files changed: if their facts did not (a comment, a function body), the
-            # result stored for these facts holds, and only the changed files need
-            # reading, not the facts of every other file.
-            by_facts = _facts_digests(
-                found.files, stats, config.engine, jobs, cache, progress, config.max_file_size
-            )
-            if len(by_facts) == len(found.files):
-                stored = cache.result(_result_key(found, by_facts, config))
-                if stored is not None:
-                    with contextlib.suppress(KeyError, TypeError, ValueError):
-                        result = ScanResult.from_json(stored, [*found.notices, *notices])
-                        cache.store_result(key, stored)
-                        return result
+        reused: list[ScanResult] = []
+
+        def reuse(by_facts: dict[str, str]) -> bool:
+            # Files changed but their facts did not (a comment, a function body):
+            # the analysis reads only facts, so the result stored for them holds.
+            assert cache is not None
+            stored = cache.result(_result_key(found, by_facts, config))
+            if stored is None:
+                return False
+            try:
+                reused.append(ScanResult.from_json(stored, [*found.notices, *notices]))
+            except (KeyError, TypeError, ValueError):
+                return False
+            cache.store_result(key, stored)
+            return True
+
         preload = _Preload()
-        files, digests = _facts_for(
+        gathered, digests = _facts_for(
             found.files,
             stats,
             config.engine,
@@ -158,19 +160,14 @@ def _scan(
             progress,
             config.max_file_size,
             started=preload.start,
+            reuse=reuse if cache is not None else None,
         )
         preload.join()
+        if gathered is None:
+            return reused[0]
+        files = gathered
         complete = cache is not None and len(digests) == len(files)
         facts_key = _result_key(found, digests, config) if complete else None
-        if cache is not None and facts_key is not None:
-            # Files changed but their facts did not (a comment, a function body):
-            # the analysis reads only facts, so its last result still holds.
-            stored = cache.result(facts_key)
-            if stored is not None:
-                with contextlib.suppress(KeyError, TypeError, ValueError):
-                    result = ScanResult.from_json(stored, [*found.notices, *notices])
-                    cache.store_result(key, stored)
-                    return result
         result = _analyse(found, files, config, [*found.notices, *notices])
         if cache is not None:
             before = len(notices)
@@ -229,6 +226,9 @@ def _result_key(found: Discovery, stats: Mapping[str, object], config: Config) -
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+Reuse = Callable[[dict[str, str]], bool]
+
+
 def _facts_for(
     sources: list[SourceFile],
     stats: dict[str, Optional[Stat]],
@@ -238,82 +238,67 @@ def _facts_for(
     progress: Optional[Progress],
     max_bytes: int = DEFAULT_MAX_BYTES,
     started: Optional[Callable[[], None]] = None,
-) -> tuple[list[tuple[SourceFile, ModuleFacts]], dict[str, str]]:
+    reuse: Optional[Reuse] = None,
+) -> tuple[Optional[list[tuple[SourceFile, ModuleFacts]]], dict[str, str]]:
     """Facts for every file: from the cache where it knows the content, else parsed;
     with the digest of each file's facts where the cache is in use. ``started``: see
-    ``extract_all``."""
+    ``extract_all``.
+
+    In two steps: the files the cache does not know are parsed (and stored) first;
+    then, once every file's facts digest is known, ``reuse`` may say that a result
+    stored for those facts holds (an edit that changed no facts), and the files come
+    back as None: the cached facts of the others are never built."""
     version = extraction_identity()
     known = cache.stat_hashes() if cache is not None else {}
     digests = _content_digests(sources, stats, known, cache is not None, max_bytes)
-    results: dict[str, ModuleFacts] = {}
     facts_digests: dict[str, str] = {}
-    todo = list(sources)
     if cache is not None:
-        hits = cache.facts(
+        stored = cache.facts_digests(
             [_key(s, digests) for s in sources if s.rel in digests], engine, version
         )
-        todo = []
         for source in sources:
+            digest = stored.get(_key(source, digests)) if source.rel in digests else None
+            if digest is not None:
+                facts_digests[source.rel] = digest
+    results: dict[str, ModuleFacts] = {}
+    workers = jobs if jobs is not None else usable_cores()
+
+    def parse(todo: list[SourceFile], started: Optional[Callable[[], None]]) -> None:
+        """Parse ``todo``, store what the cache should keep, report progress (the
+        files the cache knew count as done)."""
+        new_facts: list[tuple[str, str, bool, str]] = []
+        done = len(sources) - len(todo)
+        job_list = [
+            Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0], max_bytes)
+            for s in todo
+        ]
+        extracting = extract_all(job_list, engine, workers, started) if job_list else iter(())
+        for source, extracted in zip(todo, extracting):
+            results[source.rel] = shared_strings(extracted.facts)
+            if extracted.digest is not None and stats[source.rel] is not None and cache:
+                digests[source.rel] = extracted.digest
+                data = packed(extracted.facts)
+                facts_digests[source.rel] = facts_digest(data)
+                new_facts.append((extracted.digest, source.name or "", source.is_package, data))
+            done += 1
+            if progress is not None:
+                progress(done, len(sources))
+        if cache is not None:
+            cache.store(_file_rows(sources, stats, digests, known), new_facts, engine, version)
+
+    parse([s for s in sources if s.rel not in facts_digests], started)
+    if reuse is not None and len(facts_digests) == len(sources) and reuse(facts_digests):
+        return None, facts_digests
+    cached = [s for s in sources if s.rel not in results]
+    if cache is not None and cached:
+        hits = cache.facts([_key(s, digests) for s in cached], engine, version)
+        for source in cached:
             hit = hits.get(_key(source, digests))
             if hit is not None:
                 results[source.rel], facts_digests[source.rel] = hit
-            else:
-                todo.append(source)
-    new_facts: list[tuple[str, str, bool, str]] = []
-    workers = jobs if jobs is not None else usable_cores()
-    job_list = [
-        Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0], max_bytes)
-        for s in todo
-    ]
-    extracting = extract_all(job_list, engine, workers, started) if job_list else iter(())
-    for done, (source, extracted) in enumerate(zip(todo, extracting), len(results) + 1):
-        results[source.rel] = shared_strings(extracted.facts)
-        if extracted.digest is not None and stats[source.rel] is not None and cache is not None:
-            digests[source.rel] = extracted.digest
-            data = packed(extracted.facts)
-            facts_digests[source.rel] = facts_digest(data)
-            new_facts.append((extracted.digest, source.name or "", source.is_package, data))
-        if progress is not None:
-            progress(done, len(sources))
-    if cache is not None:
-        cache.store(_file_rows(sources, stats, digests, known), new_facts, engine, version)
+        # A row damaged since its digest was read (or a cache that failed): parsed.
+        parse([s for s in cached if s.rel not in results], None)
     return [(source, results[source.rel]) for source in sources], facts_digests
-
-
-def _facts_digests(
-    sources: list[SourceFile],
-    stats: dict[str, Optional[Stat]],
-    engine: str,
-    jobs: Optional[int],
-    cache: FactsCache,
-    progress: Optional[Progress],
-    max_bytes: int,
-) -> dict[str, str]:
-    """The digest of every file's facts: read from the cache for content it knows
-    (the facts themselves stay unread), extracted and stored for the rest. A file
-    that cannot be read has none."""
-    version = extraction_identity()
-    known = cache.stat_hashes()
-    digests = _content_digests(sources, stats, known, True, max_bytes)
-    stored = cache.facts_digests(
-        [_key(s, digests) for s in sources if s.rel in digests], engine, version
-    )
-    found: dict[str, str] = {}
-    missing: list[SourceFile] = []
-    for source in sources:
-        digest = stored.get(_key(source, digests)) if source.rel in digests else None
-        if digest is None:
-            missing.append(source)
-        else:
-            found[source.rel] = digest
-    # A touched file's new stats, so that the next run trusts them without reading.
-    rows = _file_rows([s for s in sources if s.rel in found], stats, digests, known)
-    if rows:
-        cache.store(rows, [], engine, version)
-    if missing:
-        _, extracted = _facts_for(missing, stats, engine, jobs, cache, progress, max_bytes)
-        found.update(extracted)
-    return found
 
 
 def _key(source: SourceFile, digests: dict[str, str]) -> tuple[str, str, bool]:
@@ -441,9 +426,10 @@ def analyse_project(
     cache = open_cache(config, cache_dir, use_cache, [])
     try:
         stats = {source.rel: _stat(source) for source in found.files}
-        files, _ = _facts_for(
+        gathered, _ = _facts_for(
             found.files, stats, config.engine, jobs, cache, None, config.max_file_size
         )
+        files = gathered if gathered is not None else []  # None only when reuse says so
     finally:
         if cache is not None:
             cache.close()
