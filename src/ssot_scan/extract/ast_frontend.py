@@ -17,6 +17,7 @@ from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
     LITERAL,
     NAME,
+    NAMESPACE_CALLS,
     OTHER,
     RAISES_CALLEES,
     REPLACEMENT_KEYWORDS,
@@ -117,10 +118,7 @@ def _namespace(node: ast.expr) -> str:
         and not node.args
         and not node.keywords
     ):
-        if node.func.id == "globals":
-            return "globals()"
-        if node.func.id in ("locals", "vars"):
-            return "locals()"
+        return NAMESPACE_CALLS.get(node.func.id, "")
     return ""
 
 

@@ -183,6 +183,10 @@ def is_deprecated_decorator(callee: Optional[str]) -> bool:
     return callee is not None and (callee == "deprecated" or callee.endswith(".deprecated"))
 
 
+# A call that returns a namespace, by what writing into it writes: at module level,
+# ``locals()`` and ``vars()`` are the module's namespace too (see ``rewiring_store``).
+NAMESPACE_CALLS = {"globals": "globals()", "locals": "locals()", "vars": "locals()"}
+
 # What a module writes to make imports find what no file defines: a missing name or
 # submodule of such a module is undecidable (counted), never SSOT005.
 REWIRING_STORES = frozenset({"sys.modules[]", "globals()[]", "__path__"})

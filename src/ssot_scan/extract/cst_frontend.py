@@ -19,6 +19,7 @@ from ssot_scan.extract.builder import (
     IMPORT_GUARDS,
     LITERAL,
     NAME,
+    NAMESPACE_CALLS,
     OTHER,
     RAISES_CALLEES,
     REPLACEMENT_KEYWORDS,
@@ -122,10 +123,7 @@ def _is_globals(node: cst.BaseExpression) -> bool:
 def _namespace(node: cst.BaseExpression) -> str:
     """``globals()`` for ``globals()``; ``locals()`` for ``locals()`` or ``vars()``."""
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and not node.args:
-        if node.func.value == "globals":
-            return "globals()"
-        if node.func.value in ("locals", "vars"):
-            return "locals()"
+        return NAMESPACE_CALLS.get(node.func.value, "")
     return ""
 
 
