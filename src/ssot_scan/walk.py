@@ -165,10 +165,6 @@ class Ignores:
             return folder[len(base) + 1 :].replace(os.sep, "/") + "/"
         return os.path.relpath(folder, base).replace(os.sep, "/") + "/"
 
-    def ignored(self, folder: str, name: str, is_dir: bool) -> bool:
-        check = self.checker(folder)
-        return check is not None and check(name, is_dir)
-
     def _ignored(
         self,
         folder: str,
