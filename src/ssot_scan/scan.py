@@ -296,8 +296,9 @@ def _facts_for(
             hit = hits.get(_key(source, digests))
             if hit is not None:
                 results[source.rel], facts_digests[source.rel] = hit
-        # A row damaged since its digest was read (or a cache that failed): parsed.
-        parse([s for s in cached if s.rel not in results], None)
+        missed = [s for s in cached if s.rel not in results]
+        if missed:  # a row damaged since its digest was read, or a cache that failed
+            parse(missed, None)
     return [(source, results[source.rel]) for source in sources], facts_digests
 
 
