@@ -205,3 +205,64 @@ def test_a_lazy_loader_package_resolves_names_at_run_time(engine: str) -> None:
     )
     facts = extract(source, "pkg", True, engine)
     assert (facts.has_getattr, facts.all_dynamic) == (True, True)
+
+
+FINDER_MODULE = """\
+import sys
+
+
+class RedirectingFinder:
+    def find_spec(self, fullname, path, target=None):
+        return self._loader(fullname)
+
+    def _loader(self, fullname):
+        if fullname.split(".")[0] not in ("pkg", "elsewhere"):
+            return None
+        return None  # looked up in a routing table in real code
+
+
+def install():
+    sys.meta_path.insert(0, RedirectingFinder())
+"""
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_module_installing_an_import_finder_keeps_the_strings_its_finder_spells(
+    engine: str,
+) -> None:
+    facts = extract(FINDER_MODULE.encode(), "pkg.loader", False, engine)
+    assert facts.finder_serves == ["elsewhere", "pkg"]
+    # The finder class alone (nothing installs it here) serves nothing.
+    alone = FINDER_MODULE.replace("    sys.meta_path.insert(0, RedirectingFinder())", "    pass")
+    assert extract(alone.encode(), "pkg.loader", False, engine).finder_serves == []
+
+
+def test_what_a_projects_import_finder_serves_is_undecidable_not_ssot005(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # Seen on ansible-core: `ansible.module_utils.formerly_core` exists in no file;
+    # the collection loader's finder (on sys.meta_path, serving `ansible.*`)
+    # redirects it through a YAML routing table.
+    root = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/loader.py": FINDER_MODULE,
+            "pkg/utils/__init__.py": "",
+            "pkg/utils/real.py": "x = 1\n",
+            "app.py": (
+                "from pkg.utils import formerly_core\n"
+                "import pkg.utils.gone\n"
+                "from pkg.utils.real import y\n"
+                "from other import missing\n"
+            ),
+            "other/__init__.py": "",
+        },
+    )
+    code, out, _ = run_cli(["--no-cache", "--select", "SSOT005", "."], root)
+    assert "app.py:4:1: SSOT005 cannot import `missing` from `other`" in out
+    assert (code, out.count(": SSOT005 ")) == (1, 1), out
+    # A finder that names no first-party package changes nothing.
+    (root / "pkg/loader.py").write_text(FINDER_MODULE.replace('"pkg", ', ""))
+    code, out, _ = run_cli(["--no-cache", "--select", "SSOT005", "."], root)
+    assert (code, out.count(": SSOT005 ")) == (1, 4), out

@@ -204,6 +204,12 @@ class ModuleFacts:
     # function of this module; and the module's own calls that hand it over.
     rewriting_functions: list[str] = field(default_factory=list)
     handovers: list[Handover] = field(default_factory=list)
+    # In a module that installs an import finder (``sys.meta_path.insert(...)``), the
+    # strings its finder classes spell: those naming a first-party package are
+    # packages the finder may serve (Ansible's collection loader redirects any
+    # ``ansible.*`` import through a routing table), so what no file there provides
+    # may still import.
+    finder_serves: list[str] = field(default_factory=list)
     reexport_lines: list[int] = field(default_factory=list)  # lines with a noqa-F401 marker
     parse_error: Optional[ParseError] = None
     engine: str = "ast"  # which front end produced these facts
@@ -232,6 +238,7 @@ class ModuleFacts:
             dynamic_imports=data["dynamic_imports"],
             rewriting_functions=data["rewriting_functions"],
             handovers=[Handover(**h) for h in data["handovers"]],
+            finder_serves=data["finder_serves"],
             parse_error=ParseError(**data["parse_error"]) if data["parse_error"] else None,
             engine=data["engine"],
         )
@@ -323,6 +330,7 @@ def pack(facts: ModuleFacts) -> list[Any]:
         facts.side_effects,
         facts.rewriting_functions,
         [[h.callee, h.line, h.names] for h in facts.handovers],
+        facts.finder_serves,
     ]
 
 
@@ -348,7 +356,7 @@ def unpack(data: list[Any]) -> ModuleFacts:
     """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input."""
     imports, definitions, all_names, all_dynamic, has_getattr = data[:5]
     warnings, suppressions, dynamic, reexports, error, engine, calls, effects = data[5:13]
-    rewriting, handovers = data[13:]
+    rewriting, handovers, finder_serves = data[13:]
     return ModuleFacts(
         imports=[
             ImportSite(
@@ -367,6 +375,7 @@ def unpack(data: list[Any]) -> ModuleFacts:
         dynamic_imports=dynamic,
         rewriting_functions=rewriting,
         handovers=[Handover(*row) for row in handovers],
+        finder_serves=finder_serves,
         reexport_lines=reexports,
         parse_error=ParseError(*error) if error is not None else None,
         engine=engine,

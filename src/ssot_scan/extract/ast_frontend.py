@@ -370,6 +370,7 @@ class _Walker:
     def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
         self.decorated(node.decorator_list, node.lineno, ctx)
         deprecated = self.deprecation(node.decorator_list)
+        members = self.members(node.body)
         self.b.add_definition(
             ctx,
             node.name,
@@ -378,8 +379,9 @@ class _Walker:
             self.col(node.lineno, node.col_offset),
             bases=[d for d in (dotted(x) for x in node.bases) if d],
             deprecated=deprecated,
-            members=self.members(node.body),
+            members=members,
         )
+        self.b.class_source(members, self._lines[node.lineno - 1 : node.end_lineno or node.lineno])
         self.body(
             node.body,
             ctx.entering(in_class=True, in_deprecated=ctx.in_deprecated or deprecated is not None),

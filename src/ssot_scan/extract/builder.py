@@ -9,6 +9,7 @@ lives here once, so the two front ends cannot drift apart on meaning.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Optional
 
@@ -207,6 +208,15 @@ REWIRING_CALLEES = frozenset(
         "globals().update",
     }
 )
+# A call that installs an import finder or path hook (anywhere in the module).
+FINDER_INSTALLS = ("sys.meta_path.", "sys.path_hooks.")
+# A class with one of these methods is an import finder (PEP 451, and the older
+# PEP 302 protocol).
+FINDER_METHODS = frozenset({"find_spec", "find_module"})
+# A string a finder class spells that could name a package it serves: ``'ansible'``
+# in Ansible's ``_AnsibleCollectionFinder`` (``toplevel_pkg == 'ansible'``). Read
+# from the source text, so both front ends find the same strings.
+_QUOTED_DOTTED = re.compile(r"""(['"])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\1""")
 
 
 # What a call argument is, as far as handing a module over goes.
@@ -256,6 +266,8 @@ class FactsBuilder:
         self._all_dynamic = False
         self._rewriting: set[str] = set()  # top-level functions that rewrite a module
         self._passes_on: dict[str, set[str]] = {}  # function -> functions it hands names to
+        self._finder_strings: set[str] = set()  # what the module's finder classes spell
+        self._installs_finder = False  # ``sys.meta_path.insert(...)`` somewhere
 
     def finish(self) -> ModuleFacts:
         """The facts, with what needs the whole module worked out: which functions
@@ -269,6 +281,8 @@ class FactsBuilder:
                     rewriting.add(function)
                     changed = True
         self.facts.rewriting_functions = sorted(rewriting)
+        if self._installs_finder:
+            self.facts.finder_serves = sorted(self._finder_strings)
         return self.facts
 
     # imports -------------------------------------------------------------------
@@ -478,12 +492,22 @@ class FactsBuilder:
         module level (``def_unit(..., namespace=globals())``, astropy's units: the
         callee may bind any name). Reads (``sys.modules["x"]``) and words in
         docstrings do not."""
+        if callee is not None and callee.startswith(FINDER_INSTALLS):
+            self._installs_finder = True
         if (
             callee in REWIRING_CALLEES
             or (callee in ("exec", "locals().update") and ctx.top_level)
             or (hands_over_namespace and ctx.top_level)
         ):
             self.facts.dynamic_imports = True
+
+    def class_source(self, members: list[str], lines: list[str]) -> None:
+        """A class body (``members`` as ``name=digest``, ``lines`` its source): an
+        import finder's strings are kept, in case the module installs it (see
+        ``ModuleFacts.finder_serves``)."""
+        if any(m.partition("=")[0] in FINDER_METHODS for m in members):
+            text = "\n".join(lines)
+            self._finder_strings.update(m.group(2) for m in _QUOTED_DOTTED.finditer(text))
 
     def add_side_effect(self, ctx: Context, line: int) -> None:
         """A top-level statement that does more than bind the module's own names."""

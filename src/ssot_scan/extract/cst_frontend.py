@@ -487,6 +487,7 @@ class _Walker:
         line, column = self.start(node)
         self.decorated(node.decorators, line, ctx)
         deprecated = self.deprecation(node.decorators)
+        members = self.members(_statements(node.body))
         self.b.add_definition(
             ctx,
             node.name.value,
@@ -495,8 +496,9 @@ class _Walker:
             column,
             bases=[d for d in (dotted(a.value) for a in node.bases) if d],
             deprecated=deprecated,
-            members=self.members(_statements(node.body)),
+            members=members,
         )
+        self.b.class_source(members, self._source(line, node))
         self.body(
             _statements(node.body),
             ctx.entering(in_class=True, in_deprecated=ctx.in_deprecated or deprecated is not None),

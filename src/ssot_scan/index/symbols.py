@@ -133,6 +133,7 @@ class SymbolTable:
         # costs n steps, not n * n / 2.
         self._path: set[tuple[str, str]] = set()
         self._handing: set[str] = set()  # modules whose handovers are being looked at
+        self._finders: Optional[dict[str, str]] = None  # built when first asked
 
     # -- basic facts ----------------------------------------------------------------
     def is_first_party(self, module: str) -> bool:
@@ -144,16 +145,36 @@ class SymbolTable:
 
     def provides_dynamically(self, module: str) -> bool:
         """Could a missing ``module`` be provided at run time by the nearest existing
-        package above it rewiring imports (``sys.meta_path``, ``sys.modules[...]``)?"""
+        package above it rewiring imports (``sys.meta_path``, ``sys.modules[...]``),
+        or by an import finder the project installs for a package above it?"""
         child = module
         for parent in dotted.ancestors(module):
             if self.module_exists(parent):
                 facts = self.modules.get(parent)
                 if facts is not None and facts.dynamic_imports:
                     return True
-                return bool(self.handed_over(parent, dotted.last(child)))
+                return bool(
+                    self.handed_over(parent, dotted.last(child)) or self.served_by_finder(module)
+                )
             child = parent
-        return False
+        return bool(self.served_by_finder(module))
+
+    def served_by_finder(self, module: str) -> str:
+        """The first-party module whose import finder may serve ``module`` (a
+        package it names is ``module`` or above it), or "": a custom finder can load
+        what no file holds, so a module or name missing there is undecidable."""
+        if self._finders is None:
+            self._finders = {}
+            for owner, facts in self.modules.items():
+                for served in facts.finder_serves:
+                    if self.is_first_party(served) and self.module_exists(served):
+                        self._finders.setdefault(served, owner)
+        if not self._finders:
+            return ""
+        for package in (module, *dotted.ancestors(module)):
+            if package in self._finders:
+                return self._finders[package]
+        return ""
 
     def handed_over(self, module: str, name: str) -> str:
         """Why ``module`` may hold ``name`` once code it hands itself to has run (a
@@ -504,6 +525,9 @@ class SymbolTable:
             return Resolution(UNDECIDABLE, f"{module}.{name}", undecidable)
         if facts is None and self.namespace_may_provide(module):
             return Resolution(UNDECIDABLE, f"{module}.{name}", "namespace package")
+        finder = self.served_by_finder(module)
+        if finder:
+            return Resolution(UNDECIDABLE, f"{module}.{name}", f"import finder in {finder}")
         return Resolution(UNRESOLVED, f"{module}.{name}", "name")
 
     def _follow(self, module: str, name: str, binding: Binding) -> Resolution:
