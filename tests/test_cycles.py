@@ -17,6 +17,7 @@ import pytest
 from helpers import located, scan_project
 
 from ssot_scan.cycles import Cycle, find_cycles
+from ssot_scan.extract import extract
 from ssot_scan.findings import Finding
 from ssot_scan.report.json_report import result_json
 from ssot_scan.result import ScanResult
@@ -140,6 +141,55 @@ def test_type_checking_only_back_edge_is_no_cycle(tmp_path: Path, back_edge: str
     )
     assert located(result) == set()
     assert result.cycles == []
+
+
+# Airflow's models/dag.py: a flag static readers see as True, turned off at run time
+# through a key no static reader can follow, hides an import meant for IDEs.
+_STATICA_HACK = (
+    "STATICA_HACK = True\n"
+    'globals()["kcah_acitats"[::-1].upper()] = False\n'
+    "if STATICA_HACK:\n"
+    "    import pkg.a\n"
+)
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+@pytest.mark.parametrize(
+    "back_edge",
+    [
+        _STATICA_HACK,
+        'HIDE = True\nglobals()["HIDE"] = False\nif HIDE:\n    import pkg.a\n',
+    ],
+    ids=["computed-key", "literal-key"],
+)
+def test_a_flag_turned_off_through_globals_hides_its_import_from_run_time(
+    back_edge: str, engine: str
+) -> None:
+    facts = extract(back_edge.encode(), "pkg.b", False, engine)
+    assert [(s.target, s.type_checking) for s in facts.imports] == [("pkg.a", True)]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+@pytest.mark.parametrize(
+    "back_edge",
+    [
+        "FLAG = True\nif FLAG:\n    import pkg.a\n",  # never rewritten
+        'FLAG = True\nglobals()["OTHER"] = False\nif FLAG:\n    import pkg.a\n',
+        "FLAG = True\nglobals()[k] = False\nFLAG = True\nif FLAG:\n    import pkg.a\n",
+        "FLAG = 1\nglobals()[k] = False\nif FLAG:\n    import pkg.a\n",  # not the literal True
+    ],
+    ids=["plain-flag", "other-key", "rebound-after", "not-true"],
+)
+def test_a_flag_not_hidden_that_way_guards_a_run_time_import(back_edge: str, engine: str) -> None:
+    facts = extract(back_edge.encode(), "pkg.b", False, engine)
+    assert [(s.target, s.type_checking) for s in facts.imports] == [("pkg.a", False)]
+
+
+def test_a_back_edge_behind_a_hidden_flag_is_no_cycle(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/a.py": "import pkg.b\n", "pkg/b.py": _STATICA_HACK}
+    assert scan(tmp_path, files).cycles == []
+    files["pkg/b.py"] = _STATICA_HACK.replace("globals()", "dict()")
+    assert len(scan(tmp_path, files).cycles) == 1
 
 
 _TYPE_CHECKING_BACK_EDGE = (

@@ -30,7 +30,6 @@ from ssot_scan.extract.builder import (
     is_deprecated_decorator,
     is_main_check,
     is_pure_decorator,
-    is_type_checking,
     member,
     with_replacement,
 )
@@ -398,7 +397,20 @@ class _Walker:
             self.b.rewiring_store(ctx, "globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, ast.Call):  # x = sys.modules.setdefault(...)
             self.call(node.value, ctx)
+        if ctx.top_level:
+            self.flags(node.targets, node.value, ctx)
         self.assign(node.targets, node.value, ctx)
+
+    def flags(self, targets: list[ast.expr], value: ast.expr, ctx: Context) -> None:
+        """Top-level flags and ``globals()[key]`` writes (see ``hides_from_run_time``)."""
+        for target in targets:
+            if isinstance(target, ast.Name):
+                true = isinstance(value, ast.Constant) and value.value is True
+                self.b.bind_flag(ctx, target.id, true)
+            elif isinstance(target, ast.Subscript) and _is_globals(target.value):
+                key = target.slice
+                literal = isinstance(key, ast.Constant) and isinstance(key.value, str)
+                self.b.namespace_key_write(ctx, key.value if literal else None)  # type: ignore[attr-defined]
 
     def ann_assign(self, node: ast.AnnAssign, ctx: Context) -> None:
         if node.value is not None:
@@ -427,7 +439,7 @@ class _Walker:
     def if_(self, node: ast.If, ctx: Context) -> None:
         if isinstance(node.test, ast.NamedExpr):
             self.bind_target(node.test.target, ctx)
-        if is_type_checking(dotted(node.test)):
+        if self.b.hides_from_run_time(dotted(node.test)):
             self.body(node.body, ctx.entering(type_checking=True))
         elif _is_main(node.test):
             self.body(node.body, ctx.entering(conditional=True, main_block=True))

@@ -268,6 +268,8 @@ class FactsBuilder:
         self._passes_on: dict[str, set[str]] = {}  # function -> functions it hands names to
         self._finder_strings: set[str] = set()  # what the module's finder classes spell
         self._installs_finder = False  # ``sys.meta_path.insert(...)`` somewhere
+        self._true_flags: set[str] = set()  # top-level names bound to ``True``
+        self._hidden_flags: set[str] = set()  # ... then rebound through ``globals()[...]``
 
     def finish(self) -> ModuleFacts:
         """The facts, with what needs the whole module worked out: which functions
@@ -446,6 +448,29 @@ class FactsBuilder:
                 function=function,
             )
         )
+
+    def bind_flag(self, ctx: Context, name: str, true: bool) -> None:
+        """A top-level ``name = ...``; ``true`` when the value is the literal ``True``."""
+        if ctx.top_level:
+            self._hidden_flags.discard(name)
+            if true:
+                self._true_flags.add(name)
+            else:
+                self._true_flags.discard(name)
+
+    def namespace_key_write(self, ctx: Context, key: Optional[str]) -> None:
+        """A top-level ``globals()[key] = ...``; ``key`` None when it is computed."""
+        if ctx.top_level:
+            rebound = self._true_flags if key is None else self._true_flags & {key}
+            self._hidden_flags |= rebound
+
+    def hides_from_run_time(self, test: Optional[str]) -> bool:
+        """Is ``if test:`` a block that static readers see and a running program
+        skips? ``TYPE_CHECKING``; and a flag bound to ``True`` that the module then
+        rebinds through ``globals()`` with a key no static reader can follow
+        (Airflow's ``STATICA_HACK = True`` / ``globals()["kcah_acitats"[::-1].upper()]
+        = False``: an import meant for IDEs only, not an import-time edge)."""
+        return is_type_checking(test) or (test is not None and test in self._hidden_flags)
 
     def rewiring_store(self, ctx: Context, store: str) -> None:
         """An assignment to ``store``: ``sys.modules[...]``, ``globals()[...]``,

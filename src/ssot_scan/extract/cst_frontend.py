@@ -32,7 +32,6 @@ from ssot_scan.extract.builder import (
     is_deprecated_decorator,
     is_main_check,
     is_pure_decorator,
-    is_type_checking,
     member,
     with_replacement,
 )
@@ -515,7 +514,29 @@ class _Walker:
             self.b.rewiring_store(ctx, "globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, cst.Call):  # x = sys.modules.setdefault(...)
             self.call(node.value, ctx)
+        if ctx.top_level:
+            self.flags([t.target for t in node.targets], node.value, ctx)
         self.assign([t.target for t in node.targets], node.value, ctx)
+
+    def flags(
+        self,
+        targets: list[cst.BaseAssignTargetExpression],
+        value: cst.BaseExpression,
+        ctx: Context,
+    ) -> None:
+        """Top-level flags and ``globals()[key]`` writes (see ``hides_from_run_time``)."""
+        for target in targets:
+            if isinstance(target, cst.Name):
+                true = isinstance(value, cst.Name) and value.value == "True"
+                self.b.bind_flag(ctx, target.value, true)
+            elif isinstance(target, cst.Subscript) and _is_globals(target.value):
+                key: Optional[str] = None
+                if len(target.slice) == 1:
+                    index = target.slice[0].slice
+                    if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+                        value_ = _evaluated(index.value)
+                        key = value_ if isinstance(value_, str) else None
+                self.b.namespace_key_write(ctx, key)
 
     def ann_assign(self, node: cst.AnnAssign, ctx: Context) -> None:
         if node.value is not None:
@@ -590,7 +611,7 @@ class _Walker:
     def if_statement(self, node: cst.If, ctx: Context) -> None:
         if isinstance(node.test, cst.NamedExpr):
             self.bind_target(node.test.target, ctx)
-        if is_type_checking(dotted(node.test)):
+        if self.b.hides_from_run_time(dotted(node.test)):
             self.body(_statements(node.body), ctx.entering(type_checking=True))
         elif _is_main(node.test):
             self.body(_statements(node.body), ctx.entering(conditional=True, main_block=True))
