@@ -175,13 +175,25 @@ def test_json_report_shape(project: Path, run_cli: RunCli) -> None:
         assert set(finding) == FINDING_KEYS
     assert report["fragmentation"]
     for entry in report["fragmentation"]:
-        assert set(entry) == {"symbol", "canonical", "canonical_source", "paths"}
+        assert set(entry) == {
+            "symbol",
+            "canonical",
+            "canonical_source",
+            "paths",
+            "paths_in_use",
+            "unused_exports",
+        }
     assert report["fragmentation"] == [
         {
             "symbol": "pkg.core.Thing",
             "canonical": "pkg.core",
             "canonical_source": "derived",
             "paths": {"pkg.core": 2, "pkg.helpers": 1},
+            "paths_in_use": [
+                {"path": "pkg.core", "sites": 2, "names": ["Thing"], "role": "canonical"},
+                {"path": "pkg.helpers", "sites": 1, "names": ["Thing"], "role": "accidental"},
+            ],
+            "unused_exports": [],
         }
     ]
 

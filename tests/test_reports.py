@@ -188,7 +188,7 @@ def test_every_format_is_deterministic_and_pure(request: pytest.FixtureRequest, 
 def test_json_schema_is_a_valid_draft7_schema_for_this_version() -> None:
     schema = report_schema()
     jsonschema.Draft7Validator.check_schema(schema)
-    assert SCHEMA_VERSION == "1.4"
+    assert SCHEMA_VERSION == "1.5"
     assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
 
 
@@ -241,7 +241,7 @@ def test_json_without_budgets_or_baseline(clean: ScanResult, websocket: ScanResu
 
 def test_json_baseline_block(websocket_baselined: ScanResult) -> None:
     report = json.loads(render_json(websocket_baselined))
-    assert report["schema_version"] == "1.4"
+    assert report["schema_version"] == "1.5"
     assert report["baseline"] == {
         "path": ".ssot-baseline.json",
         "entries": 24,
@@ -587,10 +587,10 @@ def test_markdown_summary(small: ScanResult) -> None:
     ]
     start = lines.index("### Top fragmented symbols")
     assert lines[start + 2 :] == [
-        "| symbol | canonical | paths in use | sites |",
-        "| --- | --- | ---: | ---: |",
-        "| `pkg.core.Thing` | `pkg.api` | 2 | 4 |",
-        "| `pkg.core.Other` | `pkg.api` | 2 | 2 |",
+        "| symbol | canonical | paths in use | sites | unused exports |",
+        "| --- | --- | ---: | ---: | ---: |",
+        "| `pkg.core.Thing` | `pkg.api` | 2 | 4 | 0 |",
+        "| `pkg.core.Other` | `pkg.api` | 2 | 2 | 0 |",
     ]
     assert "Baseline" not in text
 
@@ -630,7 +630,7 @@ def test_markdown_escapes_pipes(small: ScanResult) -> None:
     assert cell("a|b\nc") == "a\\|b c"
     result = copy.deepcopy(small)
     result.fragments[0].symbol = "pkg.core.A|B"
-    assert "| `pkg.core.A\\|B` | `pkg.api` | 2 | 2 |" in render_markdown(result).splitlines()
+    assert "| `pkg.core.A\\|B` | `pkg.api` | 2 | 2 | 0 |" in render_markdown(result).splitlines()
 
 
 # =====================================================================================
@@ -687,3 +687,42 @@ def test_cli_prints_every_format(fmt: str, tmp_path: Path, run_cli: RunCli) -> N
         assert out.count("::warning ") == 4
     elif fmt == "markdown":
         assert out.startswith("## ssot-scan: 4 findings, failed\n")
+
+
+def test_text_summary_lists_paths_in_use_never_unused_exports(websocket: ScanResult) -> None:
+    from ssot_scan.report.text import render_text
+
+    lines = render_text(websocket).splitlines()
+    start = lines.index("Fragmented symbols: 3")
+    assert lines[start + 1 : start + 7] == [
+        "  app.websocket_core.unified_manager._UnifiedWebSocketManagerImplementation: "
+        "8 paths in use, 20 sites; 2 unused exports",
+        "    app.websocket_core (facade): 6 sites, as UnifiedWebSocketManager",
+        "    app.websocket_core.manager (deprecated): 5 sites, as UnifiedWebSocketManager, "
+        "WebSocketManager",
+        "    app.websocket_core.websocket_manager (canonical): 4 sites, "
+        "as UnifiedWebSocketManager",
+        "    app.services.broadcast_service (facade): 1 site, as WebSocketManager",
+        "    app.websocket_core.canonical_import_patterns (facade): 1 site, "
+        "as UnifiedWebSocketManager",
+    ]
+    summary = "\n".join(lines[start:])
+    assert ": 0 sites" not in summary
+    assert "caller_check" not in summary  # an unused export of the first symbol
+
+
+def test_fragment_roles_and_unused_exports(websocket: ScanResult) -> None:
+    fragment = next(f for f in websocket.fragments if f.symbol.endswith("WebSocketMessage"))
+    assert [(p.path, p.sites, p.role) for p in fragment.paths_in_use] == [
+        ("app.websocket_core.websocket_manager", 3, "canonical"),
+        ("app.websocket_core", 2, "facade"),
+        ("app.websocket_core.__init___compat", 1, "deprecated"),
+        ("app.websocket_core.canonical_imports", 1, "facade"),
+    ]
+    assert fragment.unused_exports == [
+        "app.websocket_core.canonical_import_patterns",
+        "app.websocket_core.unified_manager",
+    ]
+    # A stored result (the cache's warm run) keeps them.
+    again = ScanResult.from_json(json.loads(json.dumps(websocket.to_json())), [])
+    assert again.fragments == websocket.fragments

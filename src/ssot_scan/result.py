@@ -38,6 +38,48 @@ class FragmentSummary:
     counts: dict[str, int]  # every path that exports it -> usage sites
     site_count: int
     published: list[str]  # the paths that re-export it on purpose
+    # Path in use -> the names its sites import the symbol under (``from p import n``).
+    names: dict[str, list[str]] = field(default_factory=dict)
+    deprecated_paths: list[str] = field(default_factory=list)  # inside a deprecated module
+
+    def role(self, path: str) -> str:
+        """What ``path`` is to the symbol: ``canonical``; ``deprecated``;
+        ``definition`` (the defining module, not canonical); ``facade`` (it
+        re-exports the symbol on purpose); or ``accidental`` (it only imports the
+        symbol for itself, and someone imports it from there)."""
+        if path == self.canonical:
+            return "canonical"
+        if path in self.deprecated_paths:
+            return "deprecated"
+        if path == self.symbol.rpartition(".")[0]:
+            return "definition"
+        return "facade" if path in self.published else "accidental"
+
+    @property
+    def paths_in_use(self) -> list[PathInUse]:
+        """The paths some site imports the symbol through, and the canonical one
+        even when nobody does yet: most used first."""
+        used = [p for p, n in self.counts.items() if n or p == self.canonical]
+        used.sort(key=lambda p: (-self.counts.get(p, 0), p))
+        return [
+            PathInUse(p, self.counts.get(p, 0), self.names.get(p, []), self.role(p)) for p in used
+        ]
+
+    @property
+    def unused_exports(self) -> list[str]:
+        """Modules that export the symbol but no site imports it through: a shim
+        among them can be deleted."""
+        return sorted(p for p, n in self.counts.items() if not n and p != self.canonical)
+
+
+@dataclass(frozen=True)
+class PathInUse:
+    """One path a fragmented symbol is imported through (see ``FragmentSummary``)."""
+
+    path: str
+    sites: int
+    names: list[str]
+    role: str
 
 
 @dataclass

@@ -66,7 +66,14 @@ def tally(
         modules=len(index.modules),
         fragments=[
             FragmentSummary(
-                f.symbol, f.canonical, f.declared, f.counts, len(f.sites), sorted(f.published)
+                f.symbol,
+                f.canonical,
+                f.declared,
+                f.counts,
+                len(f.sites),
+                sorted(f.published),
+                _names_in_use(f),
+                sorted(f.deprecated_paths),
             )
             for f in fragments
         ],
@@ -79,3 +86,11 @@ def tally(
         cycles=cycles or [],
         undecidable=undecidable,
     )
+
+
+def _names_in_use(fragment: Fragment) -> dict[str, list[str]]:
+    """Path -> the names its sites import the symbol under."""
+    names: dict[str, set[str]] = {}
+    for usage in fragment.sites:
+        names.setdefault(usage.path, set()).add(usage.name)
+    return {path: sorted(found) for path, found in sorted(names.items())}

@@ -14,7 +14,7 @@ from ssot_scan import __version__
 from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -103,6 +103,11 @@ def result_json(result: ScanResult) -> dict[str, Any]:
                 "canonical": fragment.canonical,
                 "canonical_source": "declared" if fragment.declared else "derived",
                 "paths": fragment.counts,
+                "paths_in_use": [
+                    {"path": p.path, "sites": p.sites, "names": p.names, "role": p.role}
+                    for p in fragment.paths_in_use
+                ],
+                "unused_exports": fragment.unused_exports,
             }
             for fragment in result.fragments
         ],

@@ -76,16 +76,20 @@ def render_markdown(result: ScanResult, quiet: bool = False) -> str:
         lines += ["", "### Top fragmented symbols", ""]
         rows = []
         for fragment in ranked[:TOP_FRAGMENTS]:
-            in_use = [p for p, n in fragment.counts.items() if n or p == fragment.canonical]
             rows.append(
                 [
                     code(fragment.symbol),
                     code(fragment.canonical),
-                    str(len(in_use)),
+                    str(len(fragment.paths_in_use)),
                     str(fragment.site_count),
+                    str(len(fragment.unused_exports)),
                 ]
             )
-        lines += _table(["symbol", "canonical", "paths in use", "sites"], rows, right={2, 3})
+        lines += _table(
+            ["symbol", "canonical", "paths in use", "sites", "unused exports"],
+            rows,
+            right={2, 3, 4},
+        )
         if len(ranked) > TOP_FRAGMENTS:
             lines += ["", f"... and {len(ranked) - TOP_FRAGMENTS} more."]
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from ssot_scan.findings import Finding
 from ssot_scan.result import ScanResult
 
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
+_PATHS_SHOWN = 8  # per fragmented symbol in the summary; JSON has them all
 
 
 def render_text(result: ScanResult, quiet: bool = False) -> str:
@@ -60,12 +61,20 @@ def _summary(result: ScanResult) -> list[str]:
         lines.append(f"Fragmented symbols: {len(result.fragments)}")
         ranked = sorted(result.fragments, key=lambda f: (-f.site_count, f.symbol))
         for fragment in ranked[:10]:
-            counts = fragment.counts
-            used = {p: n for p, n in counts.items() if n or p == fragment.canonical}
+            in_use = fragment.paths_in_use
+            unused = fragment.unused_exports
             lines.append(
-                f"  {fragment.symbol}: {len(used)} paths in use, {fragment.site_count} sites;"
-                f" canonical {fragment.canonical} ({counts.get(fragment.canonical, 0)})"
+                f"  {fragment.symbol}: {len(in_use)} paths in use, {fragment.site_count} sites"
+                + (f"; {_count(len(unused), 'unused export')}" if unused else "")
             )
+            for path in in_use[:_PATHS_SHOWN]:
+                names = ", ".join(path.names)
+                lines.append(
+                    f"    {path.path} ({path.role}): {_count(path.sites, 'site')}"
+                    + (f", as {names}" if names else "")
+                )
+            if len(in_use) > _PATHS_SHOWN:
+                lines.append(f"    ... and {len(in_use) - _PATHS_SHOWN} more paths in use")
         if len(ranked) > 10:
             lines.append(f"  ... and {len(ranked) - 10} more (see --output-format json)")
     if result.baseline is not None:
