@@ -20,6 +20,7 @@ import click
 
 from ssot_scan import __version__
 from ssot_scan.errors import UsageError
+from ssot_scan.graphs import GRAPH_FORMATS
 from ssot_scan.options import CANONICAL_POLICIES, ENGINES
 from ssot_scan.printable import printable
 from ssot_scan.report import FORMATS, renderer
@@ -611,6 +612,68 @@ def plan_command(output_file: Path, **scan: Any) -> None:
         if not opts.quiet and str(output_file) != "-":
             entries = text.count("\n[[canonical]]") + text.count("\n[[deprecated]]")
             click.echo(f"wrote {output_file}: {entries} entries", err=True)
+        return 0
+
+    _usage_errors(run)
+
+
+@main.command("graph", context_settings=_CONTEXT)
+@_scan_options
+@click.option(
+    "--format",
+    "graph_format",
+    type=click.Choice(GRAPH_FORMATS),
+    default="dot",
+    show_default=True,
+    help="dot (Graphviz), mermaid, graphml or json (networkx node-link).",
+)
+@click.option(
+    "--what",
+    default="imports",
+    show_default=True,
+    metavar="imports|cycles|symbol:NAME",
+    help="The module import graph; each import cycle with its breaker edges marked; or "
+    "one symbol (a dotted path or a bare name): importer files -> import paths -> "
+    "definitions, with site counts on the edges.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    help="With --what imports: collapse modules to their first N name parts (packages).",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("-"),
+    show_default=True,
+    help="Write the graph here (- is standard output).",
+)
+def graph_command(
+    graph_format: str, what: str, depth: Optional[int], output_file: Path, **scan: Any
+) -> None:
+    """Write the import graph, the import cycles or one symbol's map as a graph
+    (e.g. `ssot-scan graph --what cycles | dot -Tsvg > cycles.svg`)."""
+    opts = _options(**scan)
+
+    def run() -> int:
+        from ssot_scan.graphs.formats import render_graph
+        from ssot_scan.graphs.views import build_view, parse_what
+        from ssot_scan.scan import analyse_project
+
+        parse_what(what)  # a bad --what is a usage error before any scanning
+        config = _load(opts)
+        _, analysis = analyse_project(
+            opts.paths, config, opts.jobs, opts.cache_dir, opts.use_cache
+        )
+        view = build_view(analysis, what, depth)
+        write_text(output_file, render_graph(view, graph_format), "graph")
+        if not opts.quiet and str(output_file) != "-":
+            click.echo(
+                f"wrote {output_file}: {view.number_of_nodes()} nodes, "
+                f"{view.number_of_edges()} edges",
+                err=True,
+            )
         return 0
 
     _usage_errors(run)

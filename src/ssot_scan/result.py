@@ -7,6 +7,7 @@ disagree on a number.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
@@ -28,6 +29,25 @@ class Cycle:
     files: list[str] = field(default_factory=list)  # the modules' files, for scoping
 
 
+PATH_ROLES = ("canonical", "deprecated", "definition", "facade", "accidental")
+
+
+def path_role(
+    path: str, symbol: str, canonical: str, deprecated: bool, published: Collection[str]
+) -> str:
+    """What an import path is to a symbol: ``canonical``; ``deprecated`` (inside a
+    deprecated module); ``definition`` (the defining module, not canonical);
+    ``facade`` (it re-exports the symbol on purpose); or ``accidental`` (it only
+    imports the symbol for itself, and someone imports it from there)."""
+    if path == canonical:
+        return "canonical"
+    if deprecated:
+        return "deprecated"
+    if path == symbol.rpartition(".")[0]:
+        return "definition"
+    return "facade" if path in published else "accidental"
+
+
 @dataclass
 class FragmentSummary:
     """What reports show of a fragmented symbol (the full ``Fragment`` holds sites)."""
@@ -43,17 +63,10 @@ class FragmentSummary:
     deprecated_paths: list[str] = field(default_factory=list)  # inside a deprecated module
 
     def role(self, path: str) -> str:
-        """What ``path`` is to the symbol: ``canonical``; ``deprecated``;
-        ``definition`` (the defining module, not canonical); ``facade`` (it
-        re-exports the symbol on purpose); or ``accidental`` (it only imports the
-        symbol for itself, and someone imports it from there)."""
-        if path == self.canonical:
-            return "canonical"
-        if path in self.deprecated_paths:
-            return "deprecated"
-        if path == self.symbol.rpartition(".")[0]:
-            return "definition"
-        return "facade" if path in self.published else "accidental"
+        """What ``path`` is to the symbol (see ``path_role``)."""
+        return path_role(
+            path, self.symbol, self.canonical, path in self.deprecated_paths, self.published
+        )
 
     @property
     def paths_in_use(self) -> list[PathInUse]:
