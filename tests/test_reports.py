@@ -166,7 +166,7 @@ def test_the_scans_hold_what_the_tests_rely_on(
 
 
 def test_renderer_dispatches_every_format() -> None:
-    assert FORMATS == ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
+    assert FORMATS == ("text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html")
     for name in FORMATS:
         assert renderer(name).__name__ == f"render_{name}"
 
@@ -687,6 +687,8 @@ def test_cli_prints_every_format(fmt: str, tmp_path: Path, run_cli: RunCli) -> N
         assert out.count("::warning ") == 4
     elif fmt == "markdown":
         assert out.startswith("## ssot-scan: 4 findings, failed\n")
+    elif fmt == "html":
+        assert out.startswith("<!DOCTYPE html>\n") and "<title>ssot-scan report: 4 findings" in out
 
 
 def test_text_summary_lists_paths_in_use_never_unused_exports(websocket: ScanResult) -> None:

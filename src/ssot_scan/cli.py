@@ -323,6 +323,17 @@ def _report_spec(value: str) -> tuple[str, Path]:
     return fmt, Path(target)
 
 
+def _render(fmt: str, result: ScanResult, quiet: bool, history_file: Optional[Path]) -> str:
+    """A report in ``fmt``; the HTML one charts ``--history FILE`` (this run included)."""
+    if fmt == "html":
+        from ssot_scan import history
+        from ssot_scan.report.html import render_html
+
+        entries = history.read(history_file)[0] if history_file is not None else None
+        return render_html(result, quiet, entries)
+    return renderer(fmt)(result, quiet)
+
+
 @main.command("check", context_settings=_CONTEXT)
 @_scan_options
 @click.option(
@@ -459,9 +470,10 @@ def check(
                 else render_statistics_text(result)
             )
         else:
-            output = renderer(output_format)(result, opts.quiet)
+            output = _render(output_format, result, opts.quiet, history_file)
         for fmt, target in targets:
-            write_text(target, click.unstyle(renderer(fmt)(result, False)), f"{fmt} report")
+            text = _render(fmt, result, False, history_file)
+            write_text(target, click.unstyle(text), f"{fmt} report")
         if output_file is not None:
             write_text(output_file, click.unstyle(output), "report")
         else:

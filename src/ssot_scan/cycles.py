@@ -20,7 +20,7 @@ import networkx as nx
 
 from ssot_scan.facts import ImportSite
 from ssot_scan.index.graph import ImportGraph
-from ssot_scan.result import Cycle
+from ssot_scan.result import DRAWN_CYCLE_LIMIT, Cycle
 
 Edge = tuple[str, str]
 # Pruning re-checks acyclicity once per breaker; beyond this many breakers the
@@ -54,14 +54,19 @@ def find_cycles(runtime: Any) -> list[Cycle]:
             (node,) = component
             if not runtime.has_edge(node, node):
                 continue
-            cycles.append(Cycle([node], [(node, node)], [node, node]))
+            cycles.append(Cycle([node], [(node, node)], [node, node], edges=[(node, node)]))
             continue
         # Plain dicts from here on: networkx subgraph views cost too much per lookup.
         succ = {n: {m for m in runtime.successors(n) if m in component} for n in component}
         breakers = _prune(succ, _feedback_arcs(succ))
         first = breakers[0]
         chain = [first[0], *_shortest_path(succ, first[1], first[0])]
-        cycles.append(Cycle(sorted(component), breakers, chain))
+        edges = (
+            sorted((u, v) for u, targets in succ.items() for v in targets)
+            if len(component) <= DRAWN_CYCLE_LIMIT
+            else []
+        )
+        cycles.append(Cycle(sorted(component), breakers, chain, edges=edges))
     cycles.sort(key=lambda c: (-len(c.modules), c.modules[0]))
     return cycles
 

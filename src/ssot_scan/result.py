@@ -27,6 +27,13 @@ class Cycle:
     breakers: list[tuple[str, str]]  # edges whose removal leaves it acyclic
     chain: list[str]  # one shortest cycle, through the first breaker: [a, b, ..., a]
     files: list[str] = field(default_factory=list)  # the modules' files, for scoping
+    # Every import-time edge among the modules, for drawing; left empty above
+    # DRAWN_CYCLE_LIMIT modules (no picture of that size reads, and a stored result
+    # of a 50,000-module tangle would carry every edge).
+    edges: list[tuple[str, str]] = field(default_factory=list)
+
+
+DRAWN_CYCLE_LIMIT = 60
 
 
 PATH_ROLES = ("canonical", "deprecated", "definition", "facade", "accidental")
@@ -61,6 +68,8 @@ class FragmentSummary:
     # Path in use -> the names its sites import the symbol under (``from p import n``).
     names: dict[str, list[str]] = field(default_factory=dict)
     deprecated_paths: list[str] = field(default_factory=list)  # inside a deprecated module
+    # Path in use -> importer file -> sites: who imports it through which path.
+    importers: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def role(self, path: str) -> str:
         """What ``path`` is to the symbol (see ``path_role``)."""
@@ -164,7 +173,13 @@ class ScanResult:
             max_warnings=data["max_warnings"],
             by_code=data["by_code"],
             cycles=[
-                Cycle(c["modules"], [(a, b) for a, b in c["breakers"]], c["chain"], c["files"])
+                Cycle(
+                    c["modules"],
+                    [(a, b) for a, b in c["breakers"]],
+                    c["chain"],
+                    c["files"],
+                    [(a, b) for a, b in c["edges"]],
+                )
                 for c in data["cycles"]
             ],
             project_root=data["project_root"],

@@ -74,6 +74,7 @@ def tally(
                 sorted(f.published),
                 _names_in_use(f),
                 sorted(f.deprecated_paths),
+                _importers(f),
             )
             for f in fragments
         ],
@@ -94,3 +95,12 @@ def _names_in_use(fragment: Fragment) -> dict[str, list[str]]:
     for usage in fragment.sites:
         names.setdefault(usage.path, set()).add(usage.name)
     return {path: sorted(found) for path, found in sorted(names.items())}
+
+
+def _importers(fragment: Fragment) -> dict[str, dict[str, int]]:
+    """Path -> importer file -> sites (what the HTML report's map draws)."""
+    found: dict[str, dict[str, int]] = {}
+    for usage in fragment.sites:
+        files = found.setdefault(usage.path, {})
+        files[usage.file] = files.get(usage.file, 0) + 1
+    return {path: dict(sorted(files.items())) for path, files in sorted(found.items())}

@@ -15,28 +15,7 @@ from typing import Any
 import networkx as nx
 
 from ssot_scan.graphs import GRAPH_FORMATS
-
-# Fill colours by node kind and by import path role; breakers are red and dashed.
-_FILL = {
-    "module": "#e8eef7",
-    "package": "#d5e0f0",
-    "file": "#f2f2f2",
-    "definition": "#fff2cc",
-    "canonical": "#d9ead3",
-    "facade": "#e8eef7",
-    "definition-path": "#fff2cc",
-    "deprecated": "#f4cccc",
-    "accidental": "#fce5cd",
-}
-BREAKER_COLOUR = "#cc0000"
-
-
-def fill(attributes: dict[str, Any]) -> str:
-    """A node's fill colour: its role's for an import path, else its kind's."""
-    role = attributes.get("role")
-    if role == "definition":
-        return _FILL["definition-path"]
-    return _FILL.get(role or attributes.get("kind", ""), "#ffffff")
+from ssot_scan.graphs.style import BREAKER_COLOUR, FILLS, fill
 
 
 def render_graph(graph: Any, fmt: str) -> str:
@@ -149,7 +128,7 @@ def to_mermaid(graph: Any) -> str:
     if breakers:
         lines.append(f"  linkStyle {','.join(breakers)} stroke:{BREAKER_COLOUR},stroke-width:2px")
     for style, members in sorted(classes.items()):
-        colour = fill({"role": style} if style in _FILL else {"kind": style})
+        colour = fill({"role": style} if style in FILLS else {"kind": style})
         lines.append(f"  classDef {_class_name(style)} fill:{colour},stroke:#555")
         lines.append(f"  class {','.join(members)} {_class_name(style)}")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from ssot_scan.result import ScanResult
 
 Renderer = Callable[[ScanResult, bool], str]
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html")
 
 
 def renderer(name: str) -> Renderer:
@@ -35,6 +35,10 @@ def renderer(name: str) -> Renderer:
         from ssot_scan.report.junit import render_junit
 
         return render_junit
+    if name == "html":
+        from ssot_scan.report.html import render_html
+
+        return render_html
     if name == "markdown":
         from ssot_scan.report.markdown import render_markdown
 
