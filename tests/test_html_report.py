@@ -300,3 +300,17 @@ def test_chromium_renders_the_maps_the_trend_chart_and_the_tables(
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
     assert (width, height) == (1280, 2000)
+
+
+def test_a_clean_project_gets_a_short_page_within_budget(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("import os\n")
+    config = load_config([tmp_path])
+    load_rule_packs(config, [])
+    page = render_html(run_scan([tmp_path], config))
+    tags = _parse(page)
+    assert tags.errors == [] and tags.stack == []
+    assert "<p class='verdict pass' id='verdict'>within budget</p>" in page
+    assert "No findings." in page and "No symbol is imported through more than one path." in page
+    assert _count(tags, "svg") == 0 and "Left out of this page" not in page
