@@ -334,6 +334,18 @@ def _render(fmt: str, result: ScanResult, quiet: bool, history_file: Optional[Pa
     return renderer(fmt)(result, quiet)
 
 
+def _output_file(what: str) -> Callable[[_F], _F]:
+    """``-o/--output-file``, standard output by default, for a command writing ``what``."""
+    return click.option(
+        "--output-file",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("-"),
+        show_default=True,
+        help=f"Write the {what} here (- is standard output).",
+    )
+
+
 @main.command("check", context_settings=_CONTEXT)
 @_scan_options
 @click.option(
@@ -594,14 +606,7 @@ def fix_command(diff: bool, **scan: Any) -> None:
 
 @main.command("plan", context_settings=_CONTEXT)
 @_scan_options
-@click.option(
-    "--output-file",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("-"),
-    show_default=True,
-    help="Write the plan here (- is standard output).",
-)
+@_output_file("plan")
 def plan_command(output_file: Path, **scan: Any) -> None:
     """Write a rule pack to review: a [[canonical]] entry for every fragmented
     symbol and a [[deprecated]] entry for every deprecation the code declares.
@@ -653,14 +658,7 @@ def plan_command(output_file: Path, **scan: Any) -> None:
     type=click.IntRange(min=1),
     help="With --what imports: collapse modules to their first N name parts (packages).",
 )
-@click.option(
-    "--output-file",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("-"),
-    show_default=True,
-    help="Write the graph here (- is standard output).",
-)
+@_output_file("graph")
 def graph_command(
     graph_format: str, what: str, depth: Optional[int], output_file: Path, **scan: Any
 ) -> None:
