@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import json
 import shutil
+import subprocess
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -25,7 +26,7 @@ from ssot_scan import __version__, baseline
 from ssot_scan.checks import all_checks
 from ssot_scan.config import load_config, load_rule_packs
 from ssot_scan.findings import Finding
-from ssot_scan.report import FORMATS, renderer
+from ssot_scan.report import FORMATS, ReportOptions, renderer
 from ssot_scan.report.github import annotation, escape_data, escape_property, render_github
 from ssot_scan.report.gitlab import render_gitlab
 from ssot_scan.report.json_report import SCHEMA_VERSION, render_json, report_schema
@@ -258,8 +259,8 @@ def test_json_baseline_block(websocket_baselined: ScanResult) -> None:
 # =====================================================================================
 
 
-def sarif(result: ScanResult) -> dict[str, Any]:
-    log: dict[str, Any] = json.loads(render_sarif(result))
+def sarif(result: ScanResult, **options: Any) -> dict[str, Any]:
+    log: dict[str, Any] = json.loads(render_sarif(result, options=ReportOptions(**options)))
     return log
 
 
@@ -305,8 +306,18 @@ def test_sarif_driver_has_every_rule_with_its_help(clean: ScanResult) -> None:
     assert run["results"] == []
 
 
+def test_sarif_leaves_suppressed_findings_out_unless_asked(websocket: ScanResult) -> None:
+    # GitHub code scanning opens an alert for every result, suppressed or not.
+    results = sarif(websocket)["runs"][0]["results"]
+    assert len(results) == websocket.total == 46
+    assert not any("suppressions" in r for r in results)
+    kept = sarif(websocket, include_suppressed=True)["runs"][0]["results"]
+    assert len(kept) == 48
+    assert [r["suppressions"] for r in kept[-2:]] == [[{"kind": "inSource"}]] * 2
+
+
 def test_sarif_results_mirror_the_findings(websocket: ScanResult) -> None:
-    run = sarif(websocket)["runs"][0]
+    run = sarif(websocket, include_suppressed=True)["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     results = run["results"]
     findings = websocket.findings + websocket.suppressed
@@ -314,7 +325,8 @@ def test_sarif_results_mirror_the_findings(websocket: ScanResult) -> None:
     for finding, result in zip(findings, results):
         assert result["ruleId"] == finding.code == rules[result["ruleIndex"]]["id"]
         assert result["level"] == ("error" if finding.severity == "error" else "warning")
-        assert result["message"]["text"] == finding.message
+        if not finding.related:
+            assert result["message"]["text"] == finding.message
         assert result["partialFingerprints"] == {FINGERPRINT_KEY: finding.fingerprint}
         physical = result["locations"][0]["physicalLocation"]
         assert physical["artifactLocation"] == {"uri": finding.path, "uriBaseId": "%SRCROOT%"}
@@ -350,10 +362,16 @@ def test_sarif_related_locations(websocket: ScanResult) -> None:
             (n, rel["path"], {"startLine": rel["line"], "startColumn": rel["column"]})
             for n, rel in enumerate(finding.related, start=1)
         ]
+        # The message links each one: `[path:line](id)`, as viewers render them.
+        links = ", ".join(
+            f"[{rel['path']}:{rel['line']}]({n})" for n, rel in enumerate(finding.related, 1)
+        )
+        text = finding.message.replace("[", "\\[").replace("]", "\\]")
+        assert result["message"]["text"] == f"{text} Related: {links}."
 
 
 def test_sarif_fix_for_a_single_name_import_only(small: ScanResult) -> None:
-    results = sarif(small)["runs"][0]["results"]
+    results = sarif(small, include_suppressed=True)["runs"][0]["results"]
     by_uri: dict[str, list[dict[str, Any]]] = {}
     for result in results:
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -397,7 +415,8 @@ def test_sarif_uri_is_percent_encoded(small: ScanResult) -> None:
 
 def test_sarif_baseline_states(websocket_baselined: ScanResult) -> None:
     result = websocket_baselined
-    results = sarif(result)["runs"][0]["results"]
+    assert [r["baselineState"] for r in sarif(result)["runs"][0]["results"]] == ["new"] * 23
+    results = sarif(result, include_suppressed=True)["runs"][0]["results"]
     states = [r["baselineState"] for r in results]
     assert states == ["new"] * 23 + ["unchanged"] * 23 + ["new"] * 2
     unchanged = [r["partialFingerprints"][FINGERPRINT_KEY] for r in results[23:46]]
@@ -446,19 +465,48 @@ def test_github_escapes_a_multiline_message(small: ScanResult) -> None:
 
 def test_github_errors_and_point_locations(websocket: ScanResult) -> None:
     lines = render_github(websocket).splitlines()
-    assert len(lines) == websocket.total + 1
     assert lines[0] == (
         "::error file=app/broken.py,line=6,col=23,title=SSOT000 parse-error::"
         "cannot parse: SyntaxError: invalid syntax"
     )
-    assert sum(line.startswith("::warning ") for line in lines) == websocket.total - 1
-    assert lines[-1].startswith("::notice title=ssot-scan::46 findings (SSOT000 1, SSOT001 17,")
+    assert lines[-2].startswith("::notice title=ssot-scan::46 findings (SSOT000 1, SSOT001 17,")
+
+
+def test_github_shows_ten_of_each_kind_most_important_first_then_says_the_rest(
+    websocket: ScanResult,
+) -> None:
+    # GitHub shows at most 10 warning and 10 error annotations per step.
+    lines = render_github(websocket).splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    assert len(errors) == 1  # SSOT000, the one error
+    assert len(warnings) == 10
+    assert lines[: len(errors)] == errors  # errors first
+    codes = [line.split("title=")[1].split()[0] for line in warnings]
+    assert codes == ["SSOT001"] * 10  # by rule order: deprecated imports before the rest
+    assert lines[-1] == (
+        "::notice title=ssot-scan%3A more findings::35 more findings are not annotated: "
+        "GitHub shows at most 10 warnings and 10 errors per step; add `--report "
+        "sarif:FILE` (or run ssot-scan with `-f text`) for all of them"
+    )
+    told = render_github(websocket, options=ReportOptions(full_reports=("ssot.sarif",)))
+    assert told.splitlines()[-1].endswith("per step; the full report: ssot.sarif")
+
+
+def test_github_and_sarif_paths_start_at_the_repository_root(small: ScanResult) -> None:
+    options = ReportOptions(path_prefix="services/api", repository_root="/repo")
+    first = render_github(small, options=options).splitlines()[0]
+    assert first.startswith("::warning file=services/api/pkg/we%3Aird%2Cname.py,line=1,")
+    run = sarif(small, path_prefix="services/api", repository_root="/repo")["runs"][0]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "services/api/pkg/we%3Aird%2Cname.py", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///repo/"
 
 
 def test_github_notice_under_a_baseline(
     websocket_baselined: ScanResult, clean: ScanResult
 ) -> None:
-    notice = render_github(websocket_baselined).splitlines()[-1]
+    notice = render_github(websocket_baselined).splitlines()[-2]
     assert "; 2 suppressed; 23 baselined; 1 baseline entry fixed; 66 files scanned;" in notice
     assert render_github(clean) == (
         "::notice title=ssot-scan::0 findings; 3 files scanned; result: pass\n"
@@ -728,3 +776,24 @@ def test_fragment_roles_and_unused_exports(websocket: ScanResult) -> None:
     # A stored result (the cache's warm run) keeps them.
     again = ScanResult.from_json(json.loads(json.dumps(websocket.to_json())), [])
     assert again.fragments == websocket.fragments
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_cli_sarif_and_annotations_resolve_from_the_git_root_in_a_monorepo(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    project = write(tmp_path / "services" / "api", SMALL)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    sarif_file = tmp_path / "out.sarif"
+    code, out, err = run_cli(
+        ["--no-cache", "-f", "github", "--report", f"sarif:{sarif_file}", "."], project
+    )
+    assert code == 1, err
+    assert out.splitlines()[0].startswith("::warning file=services/api/pkg/")
+    run = json.loads(sarif_file.read_text())["runs"][0]
+    uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.startswith("services/api/pkg/")
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    # --path-prefix says it instead of git.
+    code, out, _ = run_cli(["--no-cache", "-f", "github", "--path-prefix", "x/", "."], project)
+    assert out.splitlines()[0].startswith("::warning file=x/pkg/")

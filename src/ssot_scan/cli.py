@@ -23,7 +23,7 @@ from ssot_scan.errors import UsageError
 from ssot_scan.graphs import GRAPH_FORMATS
 from ssot_scan.options import CANONICAL_POLICIES, ENGINES
 from ssot_scan.printable import printable
-from ssot_scan.report import FORMATS, renderer
+from ssot_scan.report import FORMATS, ReportOptions, render
 from ssot_scan.rules import CHECK_NAMES
 from ssot_scan.writes import write_text
 
@@ -323,15 +323,37 @@ def _report_spec(value: str) -> tuple[str, Path]:
     return fmt, Path(target)
 
 
-def _render(fmt: str, result: ScanResult, quiet: bool, history_file: Optional[Path]) -> str:
-    """A report in ``fmt``; the HTML one charts ``--history FILE`` (this run included)."""
-    if fmt == "html":
+def _report_options(
+    config: Config,
+    history_file: Optional[Path],
+    formats: set[str],
+    path_prefix: Optional[str],
+    include_suppressed: bool,
+    files: list[Path],
+) -> ReportOptions:
+    """What the formats of this run need beyond the result (see ``ReportOptions``)."""
+    history_entries = None
+    if "html" in formats and history_file is not None:
         from ssot_scan import history
-        from ssot_scan.report.html import render_html
 
-        entries = history.read(history_file)[0] if history_file is not None else None
-        return render_html(result, quiet, entries)
-    return renderer(fmt)(result, quiet)
+        history_entries = history.read(history_file)[0]
+    repository: Optional[Path] = None
+    prefix = (path_prefix or "").strip("/")
+    if path_prefix is None and formats & {"sarif", "github"}:
+        from ssot_scan.gitdiff import repository_root
+
+        root = (config.project_root or Path.cwd()).resolve()
+        repository = repository_root(root)
+        if repository is not None:
+            inside = root.relative_to(repository.resolve()) if root != repository else Path()
+            prefix = inside.as_posix().strip(".").strip("/")
+    return ReportOptions(
+        history=history_entries,
+        include_suppressed=include_suppressed,
+        path_prefix=prefix,
+        repository_root=str(repository) if repository is not None else None,
+        full_reports=tuple(str(f) for f in files),
+    )
 
 
 def _output_file(what: str) -> Callable[[_F], _F]:
@@ -409,6 +431,18 @@ def _output_file(what: str) -> Callable[[_F], _F]:
     is_flag=True,
     help="List every discovered file with its module name (or why it has none), then exit.",
 )
+@click.option(
+    "--sarif-include-suppressed",
+    is_flag=True,
+    help="SARIF: also list findings the baseline tolerates or `# ssot: ignore` silences "
+    "(GitHub code scanning would open an alert for each).",
+)
+@click.option(
+    "--path-prefix",
+    metavar="PATH",
+    help="SARIF and GitHub annotations: the project root's path inside the repository "
+    "(default: asked of git), so that paths resolve from the repository root.",
+)
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
 def check(
     output_format: str,
@@ -423,6 +457,8 @@ def check(
     diff_base: Optional[str],
     show_settings: bool,
     show_files: bool,
+    sarif_include_suppressed: bool,
+    path_prefix: Optional[str],
     explain: Optional[str],
     **scan: Any,
 ) -> None:
@@ -473,6 +509,13 @@ def check(
 
             folder = config.project_root or Path.cwd()
             history.append(history_file, history.record(result, folder))
+        formats = {fmt for fmt, _ in targets} | ({output_format} if not statistics else set())
+        full = [target for fmt, target in targets if fmt != "github"]
+        if output_file is not None and output_format != "github":
+            full.insert(0, output_file)
+        options = _report_options(
+            config, history_file, formats, path_prefix, sarif_include_suppressed, full
+        )
         if statistics:
             from ssot_scan.report.statistics import render_statistics_json, render_statistics_text
 
@@ -482,9 +525,9 @@ def check(
                 else render_statistics_text(result)
             )
         else:
-            output = _render(output_format, result, opts.quiet, history_file)
+            output = render(output_format, result, opts.quiet, options)
         for fmt, target in targets:
-            text = _render(fmt, result, False, history_file)
+            text = render(fmt, result, False, options)
             write_text(target, click.unstyle(text), f"{fmt} report")
         if output_file is not None:
             write_text(output_file, click.unstyle(output), "report")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Optional
 
 from ssot_scan.errors import UsageError
 
@@ -49,3 +50,20 @@ def changed_files(ref: str, folder: Path) -> list[Path]:
     listed += _git(["ls-files", "-z", "--others", "--exclude-standard"], top, what)
     names = sorted({os.fsdecode(n) for n in listed.split(b"\0") if n})
     return [top / name for name in names]
+
+
+def repository_root(folder: Path) -> Optional[Path]:
+    """The top of the git work tree holding ``folder``, or None (no git, no work
+    tree): where code scanning and annotations resolve paths from."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    top = os.fsdecode(done.stdout.strip())
+    return Path(top) if done.returncode == 0 and top else None

@@ -6,11 +6,48 @@ Modules are imported on demand: a run pays only for the format it prints.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Optional
 
 from ssot_scan.result import ScanResult
 
 Renderer = Callable[[ScanResult, bool], str]
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What some formats need beyond the result, from the command line."""
+
+    # html: the entries of ``--history FILE`` (this run included), for the trend chart.
+    history: Optional[list[dict[str, Any]]] = None
+    # sarif: keep baselined and ``# ssot: ignore``d findings (GitHub makes every
+    # uploaded result an alert, whatever its baselineState or suppressions say).
+    include_suppressed: bool = False
+    # sarif, github: the project root's path inside the repository ("" at its top),
+    # so that paths resolve from the repository root in a monorepo.
+    path_prefix: str = ""
+    # sarif: the repository root as an absolute path, for ``originalUriBaseIds``.
+    repository_root: Optional[str] = None
+    # github: the other reports this run writes, named where annotations stop.
+    full_reports: tuple[str, ...] = ()
+
+
+def render(fmt: str, result: ScanResult, quiet: bool, options: ReportOptions) -> str:
+    """A report in ``fmt``, with what the command line adds for the formats that read it."""
+    if fmt == "html":
+        from ssot_scan.report.html import render_html
+
+        return render_html(result, quiet, options.history)
+    if fmt == "sarif":
+        from ssot_scan.report.sarif import render_sarif
+
+        return render_sarif(result, quiet, options)
+    if fmt == "github":
+        from ssot_scan.report.github import render_github
+
+        return render_github(result, quiet, options)
+    return renderer(fmt)(result, quiet)
 
 
 def renderer(name: str) -> Renderer:

@@ -1,30 +1,41 @@
 """SARIF 2.1.0 output: for GitHub code scanning and any other SARIF viewer.
 
 One run. ``tool.driver.rules`` holds every check, in registry order, with its
-docstring as help; each result points at its rule by id and index. Paths are
-relative to ``%SRCROOT%`` (the project root, left for the consumer to resolve), and
-columns count Unicode code points, 1-based, the end exclusive — as in the findings.
+documentation as help (no ``helpUri``: there is no published page per rule to point
+at, and a link to nothing is worse than none); each result points at its rule by id
+and index. Columns count Unicode code points, 1-based, the end exclusive, as in the
+findings.
 
-What is in ``results``:
+Paths resolve from the repository root, so that code scanning finds the file in a
+monorepo whose config sits in a subfolder: each URI is the project root's path
+inside the repository (``--path-prefix``, else asked of git) joined to the
+finding's path, relative to ``%SRCROOT%``, which ``originalUriBaseIds`` gives as the
+repository root's ``file:`` URI.
 
-- active findings (with ``baselineState: "new"`` when a baseline was applied);
-- findings the baseline tolerates, with ``baselineState: "unchanged"``;
-- findings silenced by ``# ssot: ignore``, with ``suppressions: [{"kind": "inSource"}]``
-  (and ``baselineState: "new"`` under a baseline: baselines never hold them).
+What is in ``results``: the active findings (``baselineState: "new"`` when a
+baseline was applied). GitHub turns every uploaded result into an alert and honours
+neither ``baselineState`` nor ``suppressions``, so findings the baseline tolerates
+and findings silenced by ``# ssot: ignore`` are left out, unless
+``--sarif-include-suppressed`` asks for them: then the first come with
+``baselineState: "unchanged"``, the second with ``suppressions: [{"kind": "inSource"}]``.
 
-``partialFingerprints["ssotScan/v1"]`` is the baseline fingerprint, so a viewer tracks
-a finding across edits the way ``--baseline`` does.
+A result's related locations (SSOT003's other imports) are linked from its message
+(``[app/x.py:3](1)``), as SARIF viewers render them. ``partialFingerprints
+["ssotScan/v1"]`` is the baseline fingerprint, so a viewer tracks a finding across
+edits the way ``--baseline`` does.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
 from ssot_scan import __version__
 from ssot_scan.findings import Finding
+from ssot_scan.report import ReportOptions
 from ssot_scan.result import ScanResult
 from ssot_scan.rules import RULES
 
@@ -64,9 +75,10 @@ def _rules() -> list[dict[str, Any]]:
     return rules
 
 
-def _artifact(path: str) -> dict[str, Any]:
+def _artifact(path: str, prefix: str) -> dict[str, Any]:
     # Percent-encoded: a space, ``%`` or ``:`` in a file name must not break the URI.
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+    joined = f"{prefix}/{path}" if prefix else path
+    return {"uri": quote(joined, safe="/"), "uriBaseId": SRCROOT}
 
 
 def _region(
@@ -93,14 +105,14 @@ def _region(
     return region
 
 
-def _physical(path: str, region: Optional[dict[str, int]]) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": _artifact(path)}
+def _physical(path: str, region: Optional[dict[str, int]], prefix: str) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": _artifact(path, prefix)}
     if region is not None:
         physical["region"] = region
     return physical
 
 
-def _fixes(finding: Finding) -> list[dict[str, Any]]:
+def _fixes(finding: Finding, prefix: str) -> list[dict[str, Any]]:
     statement = finding.rewrite.statement if finding.rewrite is not None else None
     if statement is None:
         return []
@@ -117,7 +129,7 @@ def _fixes(finding: Finding) -> list[dict[str, Any]]:
             "description": {"text": f"Replace the import with `{statement}`"},
             "artifactChanges": [
                 {
-                    "artifactLocation": _artifact(finding.path),
+                    "artifactLocation": _artifact(finding.path, prefix),
                     "replacements": [
                         {"deletedRegion": deleted, "insertedContent": {"text": statement}}
                     ],
@@ -127,34 +139,50 @@ def _fixes(finding: Finding) -> list[dict[str, Any]]:
     ]
 
 
+def _escaped(text: str) -> str:
+    """Message text with ``\\``, ``[`` and ``]`` escaped, so that only the links
+    this report adds read as links."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
 def _result(
     finding: Finding,
     rule_index: dict[str, int],
     baseline_state: Optional[str],
     suppressed: bool,
+    prefix: str,
 ) -> dict[str, Any]:
     region = _region(finding.line, finding.column, finding.end_line, finding.end_column)
-    result: dict[str, Any] = {
-        "ruleId": finding.code,
-        "ruleIndex": rule_index[finding.code],
-        "level": _level(finding.severity),
-        "message": {"text": finding.message},
-        "locations": [{"physicalLocation": _physical(finding.path, region)}],
-        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
-    }
+    places = [item for item in finding.related if isinstance(item, dict) and "path" in item]
     related = [
         {
             "id": number,
             "physicalLocation": _physical(
-                str(item["path"]), _region(int(item.get("line", 0)), int(item.get("column", 0)))
+                str(item["path"]),
+                _region(int(item.get("line", 0)), int(item.get("column", 0))),
+                prefix,
             ),
         }
-        for number, item in enumerate(finding.related, start=1)
-        if isinstance(item, dict) and "path" in item
+        for number, item in enumerate(places, start=1)
     ]
+    message = finding.message
+    if related:
+        links = ", ".join(
+            f"[{_escaped(str(item['path']))}:{int(item.get('line', 0))}]({number})"
+            for number, item in enumerate(places, start=1)
+        )
+        message = f"{_escaped(message)} Related: {links}."
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index[finding.code],
+        "level": _level(finding.severity),
+        "message": {"text": message},
+        "locations": [{"physicalLocation": _physical(finding.path, region, prefix)}],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+    }
     if related:
         result["relatedLocations"] = related
-    fixes = _fixes(finding)
+    fixes = _fixes(finding, prefix)
     if fixes:
         result["fixes"] = fixes
     if suppressed:
@@ -164,14 +192,27 @@ def _result(
     return result
 
 
-def sarif_log(result: ScanResult) -> dict[str, Any]:
+def sarif_log(result: ScanResult, options: Optional[ReportOptions] = None) -> dict[str, Any]:
+    options = options or ReportOptions()
+    prefix = options.path_prefix.strip("/")
     rules = _rules()
     rule_index = {rule["id"]: number for number, rule in enumerate(rules)}
     under_baseline = result.baseline is not None
     new = "new" if under_baseline else None
-    results = [_result(f, rule_index, new, suppressed=False) for f in result.findings]
-    results += [_result(f, rule_index, "unchanged", suppressed=False) for f in result.baselined]
-    results += [_result(f, rule_index, new, suppressed=True) for f in result.suppressed]
+    results = [_result(f, rule_index, new, False, prefix) for f in result.findings]
+    if options.include_suppressed:
+        results += [_result(f, rule_index, "unchanged", False, prefix) for f in result.baselined]
+        results += [_result(f, rule_index, new, True, prefix) for f in result.suppressed]
+    root: dict[str, Any] = {
+        "description": {
+            "text": "The repository root: every path is relative to it."
+            if options.repository_root is not None or prefix
+            else "The project root: every path is relative to it."
+        }
+    }
+    base = options.repository_root or (result.project_root if not prefix else None)
+    if base:
+        root["uri"] = Path(base).resolve().as_uri().rstrip("/") + "/"
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -186,13 +227,7 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {
-                    SRCROOT: {
-                        "description": {
-                            "text": "The project root: the folder scanned paths are relative to."
-                        }
-                    }
-                },
+                "originalUriBaseIds": {SRCROOT: root},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -200,5 +235,7 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def render_sarif(result: ScanResult, quiet: bool = False) -> str:
-    return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
+def render_sarif(
+    result: ScanResult, quiet: bool = False, options: Optional[ReportOptions] = None
+) -> str:
+    return json.dumps(sarif_log(result, options), indent=2, ensure_ascii=False) + "\n"
