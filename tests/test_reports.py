@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
 import shutil
 import subprocess
 import textwrap
@@ -30,7 +31,7 @@ from ssot_scan.report import FORMATS, ReportOptions, renderer
 from ssot_scan.report.github import annotation, escape_data, escape_property, render_github
 from ssot_scan.report.gitlab import render_gitlab
 from ssot_scan.report.json_report import SCHEMA_VERSION, render_json, report_schema
-from ssot_scan.report.junit import render_junit
+from ssot_scan.report.junit import case_name, classname, render_junit
 from ssot_scan.report.markdown import cell, render_markdown
 from ssot_scan.report.sarif import FINGERPRINT_KEY, render_sarif
 from ssot_scan.report.statistics import render_statistics_json, render_statistics_text
@@ -547,6 +548,51 @@ def test_gitlab_clean_is_an_empty_list(clean: ScanResult) -> None:
 # =====================================================================================
 
 
+# What the Ant JUnit schema (the one Jenkins reads) requires, checked element by element.
+_ANT_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+_SUITE_ATTRIBUTES = {
+    "id",
+    "package",
+    "name",
+    "timestamp",
+    "hostname",
+    "tests",
+    "failures",
+    "errors",
+    "time",
+}
+
+
+def assert_ant_junit(root: ET.Element) -> None:
+    assert root.tag == "testsuites"
+    for number, suite in enumerate(root):
+        assert suite.tag == "testsuite"
+        assert set(suite.attrib) >= _SUITE_ATTRIBUTES, suite.attrib
+        assert suite.get("id") == str(number)
+        assert _ANT_TIMESTAMP.fullmatch(suite.get("timestamp", ""))
+        assert suite.get("hostname") and suite.get("package") and suite.get("name")
+        for key in ("tests", "failures", "errors"):
+            assert int(suite.get(key, "")) >= 0
+        float(suite.get("time", ""))
+        children = [child.tag for child in suite]
+        # properties, then the test cases, then system-out and system-err, in order.
+        assert children[0] == "properties" and children[-2:] == ["system-out", "system-err"]
+        assert set(children[1:-2]) <= {"testcase"}
+        for prop in suite.find("properties") or []:
+            assert prop.tag == "property" and set(prop.attrib) == {"name", "value"}
+        for case in suite.findall("testcase"):
+            assert {"name", "classname", "time"} <= set(case.attrib)
+            float(case.get("time", ""))
+            for failure in case:
+                assert failure.tag == "failure"
+                assert {"message", "type"} <= set(failure.attrib)
+
+
+def test_junit_passes_the_ant_schema(websocket: ScanResult, clean: ScanResult) -> None:
+    assert_ant_junit(ET.fromstring(render_junit(websocket)))
+    assert_ant_junit(ET.fromstring(render_junit(clean)))
+
+
 def test_junit_one_case_per_finding_grouped_per_file(websocket: ScanResult) -> None:
     root = ET.fromstring(render_junit(websocket))
     assert root.tag == "testsuites" and root.get("name") == "ssot-scan"
@@ -560,21 +606,54 @@ def test_junit_one_case_per_finding_grouped_per_file(websocket: ScanResult) -> N
         cases = suite.findall("testcase")
         assert suite.get("tests") == suite.get("failures") == str(len(cases))
         assert len({c.get("name") for c in cases}) == len(cases)
-        assert {c.get("classname") for c in cases} == {suite.get("name")}
-    # The multi-name import yields two findings of one code at one place.
+        # No line numbers in a name: CI history follows a finding when lines move.
+        assert not any(re.search(r":\d+:\d+", c.get("name", "")) for c in cases)
+    # The classname is the file as a module path: Jenkins splits it at the last dot.
     (stream,) = [s for s in suites if s.get("name") == "app/api/stream_api.py"]
+    assert {c.get("classname") for c in stream.findall("testcase")} == {"app.api.stream_api"}
+    assert stream.get("package") == "app.api"
+    # The multi-name import yields two findings, named for the name each imports.
     names = [c.get("name") for c in stream.findall("testcase")]
     assert names[:2] == [
-        "SSOT002 app/api/stream_api.py:3:1",
-        "SSOT002 app/api/stream_api.py:3:1 #2",
+        "SSOT002 non-canonical-import: from app.websocket_core.canonical_imports "
+        "import WebSocketMessage",
+        "SSOT002 non-canonical-import: from app.websocket_core.canonical_imports "
+        "import UnifiedWebSocketManager",
     ]
+
+
+def test_junit_two_findings_of_one_name_in_a_file_stay_two_cases(small: ScanResult) -> None:
+    result = copy.deepcopy(small)
+    twice = copy.deepcopy(result.findings[0])
+    twice.line += 10
+    result.findings.append(twice)
+    root = ET.fromstring(render_junit(result))
+    names = [c.get("name") for c in root.iter("testcase")]
+    assert names.count(case_name(twice)) == 1
+    assert f"{case_name(twice)} #2" in names
+
+
+def test_junit_names_survive_a_line_moving(websocket: ScanResult) -> None:
+    moved = copy.deepcopy(websocket)
+    for finding in moved.findings:
+        finding.line += 3
+    names = [c.get("name") for c in ET.fromstring(render_junit(websocket)).iter("testcase")]
+    again = [c.get("name") for c in ET.fromstring(render_junit(moved)).iter("testcase")]
+    assert names == again
+
+
+def test_junit_classname_of_odd_file_names() -> None:
+    assert classname("app/api/stream_api.py") == "app.api.stream_api"
+    assert classname("pkg/we:ird,name.py") == "pkg.we_ird_name"
+    assert classname("a.b/c.d.py") == "a_b.c_d"
+    assert classname("setup.py") == "setup"
 
 
 def test_junit_failure_content(websocket: ScanResult) -> None:
     root = ET.fromstring(render_junit(websocket))
     (broken,) = [s for s in root.findall("testsuite") if s.get("name") == "app/broken.py"]
     (case,) = broken.findall("testcase")
-    assert case.get("name") == "SSOT000 app/broken.py:6:23"
+    assert case.get("name") == "SSOT000 parse-error: SyntaxError: invalid syntax"
     failure = case.find("failure")
     assert failure is not None
     assert failure.get("type") == "SSOT000"

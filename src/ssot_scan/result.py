@@ -9,10 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Optional
 
 from ssot_scan.findings import Finding
 from ssot_scan.project import in_scope
+
+
+def _now() -> str:
+    return datetime.now().replace(microsecond=0).isoformat()
+
 
 EXIT_OK = 0
 EXIT_OVER_BUDGET = 1
@@ -151,11 +157,14 @@ class ScanResult:
     project_root: str = ""
     files_analysed: int = 0
     scope: Optional[list[str]] = None
+    # When this run produced the result (local time, to the second, no zone: what
+    # JUnit's ``timestamp`` wants); a stored result reused gets its own run's.
+    timestamp: str = field(default_factory=lambda: _now())
 
     def to_json(self) -> dict[str, Any]:
         """The analysis, for the cache's whole-result reuse (before any baseline)."""
         data = asdict(self)
-        for transient in ("notices", "reused", "baselined", "baseline", "scope"):
+        for transient in ("notices", "reused", "baselined", "baseline", "scope", "timestamp"):
             data.pop(transient)
         return data
 
