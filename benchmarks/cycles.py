@@ -38,7 +38,7 @@ def build_graph(modules: int, core: int, chords: int, fan_out: int, seed: int) -
     ring = names[:core]
     graph: Any = nx.DiGraph()
     graph.add_nodes_from(names)
-    graph.add_edges_from(zip(ring, [*ring[1:], ring[0]]))
+    graph.add_edges_from(zip(ring, [*ring[1:], ring[0]], strict=True))
     while graph.number_of_edges() < core + chords:
         graph.add_edge(*rng.sample(ring, 2))
     for i in range(core, modules):

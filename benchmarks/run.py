@@ -522,7 +522,7 @@ def table(corpora: list[Corpus]) -> str:
     for index, row in enumerate(rows):
         text = "  ".join(
             value.ljust(width) if i == 0 else value.rjust(width)
-            for i, (value, width) in enumerate(zip(row, widths))
+            for i, (value, width) in enumerate(zip(row, widths, strict=True))
         )
         lines.append(text)
         if index == 0:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import itertools
 import json
 import random
 import shutil
@@ -290,7 +291,7 @@ class _Planner:
         # Inits and shims are small; the regular modules carry the rest of the bytes.
         budget = self.total_bytes - 700 * (len(self.packages) + n_shims)
         scale = budget / sum(lognormal)
-        for module, weight in zip(regulars, lognormal):
+        for module, weight in zip(regulars, lognormal, strict=True):
             module.size = max(1_500, int(weight * scale))
         self.regulars = regulars
         non_top = [pkg for pkg in self.packages if pkg.depth > 1] or self.packages
@@ -510,7 +511,7 @@ class _Planner:
     def _only_path(self, chain: list[Module]) -> bool:
         """Whether the chain's edges are the only way from its first to its last module."""
         last = chain[-1]
-        for here, nxt in zip(chain, chain[1:]):
+        for here, nxt in itertools.pairwise(chain):
             for other in self._edges(here):
                 if other is not nxt and (other is last or self._reaches(other, last)):
                     return False

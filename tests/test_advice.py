@@ -3,8 +3,9 @@ module that lacks it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 import pytest
 from helpers import scan_project

@@ -8,8 +8,9 @@ exit 2 naming the key; ``--exit-zero`` overrides an exceeded budget, not a usage
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from helpers import THREE_FINDINGS, cli_json, three_findings_pyproject

@@ -19,9 +19,9 @@ import random
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import pytest
 from helpers import make_unreadable
@@ -539,7 +539,7 @@ def test_two_scans_at_once_share_a_cache_safely(
             for _ in range(2)
         ]
         outputs = [proc.communicate(timeout=120) for proc in procs]
-        for proc, (out, err) in zip(procs, outputs):
+        for proc, (out, err) in zip(procs, outputs, strict=True):
             assert proc.returncode == expected_code, err
             assert out == expected_out
             # No traceback, no error, and no cache taken for corrupt while the other

@@ -6,8 +6,8 @@ through the CLI it is exit 2 with ``ssot-scan: error:`` on stderr, never a trace
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 RunCli = Callable[..., "tuple[int, str, str]"]
 REPO = Path(__file__).resolve().parents[1]

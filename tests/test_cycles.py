@@ -8,6 +8,7 @@ removing the breakers of a component leaves it acyclic. No test here measures ti
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ def rotations(hops: list[tuple[str, str]]) -> set[str]:
     for start in range(len(hops)):
         turned = hops[start:] + hops[:start]
         parts = [turned[0][0]]
-        for (_, where), (target, _) in zip(turned, [*turned[1:], turned[0]]):
+        for (_, where), (target, _) in zip(turned, [*turned[1:], turned[0]], strict=True):
             parts.append(f"{target} ({where})")
         chains.add(" -> ".join(parts))
     return chains
@@ -331,7 +332,7 @@ def test_json_output_has_cycles_and_their_count(tmp_path: Path) -> None:
     chain = three["chain"]
     assert chain[0] == chain[-1]
     assert len(chain) == 4
-    assert {tuple(hop) for hop in zip(chain, chain[1:])} == set(_THREE_SITES)
+    assert {tuple(hop) for hop in itertools.pairwise(chain)} == set(_THREE_SITES)
     assert all(tuple(edge) in _THREE_SITES for edge in three["breakers"])
     assert by_modules[("pkg.x",)] == {
         "modules": ["pkg.x"],
@@ -369,7 +370,7 @@ def _assert_breakers_break_every_cycle(graph: Any, cycles: list[Cycle]) -> None:
         # The chain is a real cycle through the first breaker.
         chain = cycle.chain
         assert chain[0] == chain[-1]
-        assert all(graph.has_edge(u, v) for u, v in zip(chain, chain[1:]))
+        assert all(graph.has_edge(u, v) for u, v in itertools.pairwise(chain))
         assert (chain[0], chain[1]) == cycle.breakers[0]
 
 
@@ -407,7 +408,7 @@ def _ring_with_chords(size: int, chords: int, seed: int) -> Any:
     rng = random.Random(seed)
     names = [f"ring{i:04d}" for i in range(size)]
     graph = nx.DiGraph()
-    graph.add_edges_from(zip(names, [*names[1:], names[0]]))
+    graph.add_edges_from(zip(names, [*names[1:], names[0]], strict=True))
     while graph.number_of_edges() < size + chords:
         u, v = rng.sample(names, 2)
         graph.add_edge(u, v)
@@ -493,7 +494,7 @@ def _large_graph(seed: int) -> tuple[Any, list[str]]:
     core = names[:600]
     graph = nx.DiGraph()
     graph.add_nodes_from(names)
-    graph.add_edges_from(zip(core, [*core[1:], core[0]]))
+    graph.add_edges_from(zip(core, [*core[1:], core[0]], strict=True))
     for _ in range(1_200):
         graph.add_edge(*rng.sample(core, 2))
     for i in range(600, len(names)):

@@ -4,8 +4,8 @@ writes the import machinery makes a missing name or submodule undecidable."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

@@ -8,7 +8,6 @@ source that packs in the constructs most likely to make them drift apart.
 from __future__ import annotations
 
 import ast
-import inspect
 import subprocess
 import sys
 import warnings
@@ -255,18 +254,6 @@ if os.environ.get("Z"):
 def __getattr__(name):
     raise AttributeError(name)
 '''
-
-
-@pytest.fixture(autouse=True)
-def _tricky_source_needs_match(request: pytest.FixtureRequest) -> None:
-    """TRICKY_SOURCE has a ``match`` statement: CPython's ``ast`` reads it from 3.10."""
-    if sys.version_info >= (3, 10):
-        return
-    params = getattr(request.node, "callspec", None)
-    engine = params.params.get("engine", "ast") if params is not None else "ast"
-    uses_tricky = "TRICKY_SOURCE" in inspect.getsource(request.function)
-    if uses_tricky and engine != "libcst":
-        pytest.skip("TRICKY_SOURCE has a match statement, which ast reads from Python 3.10")
 
 
 @pytest.mark.skipif(

@@ -4,8 +4,8 @@ broken or half-written file."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from helpers import THREE_FINDINGS, websocket_findings, write_project

@@ -3,8 +3,8 @@ lists the rest, checks its work by scanning again, and restores everything on do
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from helpers import write_project

@@ -4,8 +4,8 @@ never as a hang, a crash, a lost import, or a broken file read as a good one."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

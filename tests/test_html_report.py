@@ -11,9 +11,10 @@ import shutil
 import stat
 import subprocess
 import tokenize
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import pytest
 

@@ -139,6 +139,6 @@ def test_ssot005_agrees_with_cpython_on_a_generated_tree(tmp_path: Path, seed: i
     )
     reported = {f.path for f in result.findings}
     expected = _cpython(root, probes)
-    for number, (statement, ok) in enumerate(zip(probes, expected)):
+    for number, (statement, ok) in enumerate(zip(probes, expected, strict=True)):
         tool_ok = f"probe_{number}.py" not in reported
         assert tool_ok == ok, (statement, ok, files)

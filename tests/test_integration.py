@@ -13,9 +13,10 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import pytest
 from helpers import THREE_FINDINGS
@@ -221,6 +222,8 @@ def test_the_sarif_upload_step_uploads_the_scan_s_sarif_file() -> None:
 def test_readme_shows_the_action_with_declared_inputs_only() -> None:
     declared = set(action()["inputs"])
     for block in _readme_yaml_blocks():
+        if isinstance(block, dict) and isinstance(block.get("steps"), list):
+            block = block["steps"]  # a job's permissions and steps
         if not isinstance(block, list):
             continue
         for step in block:
@@ -307,6 +310,7 @@ def expressions(inputs: Optional[dict[str, str]] = None, exit_code: str = "") ->
     context.update({f"inputs.{name}": value for name, value in (inputs or {}).items()})
     context["github.action_path"] = str(REPO)
     context["steps.scan.outputs.exit-code"] = exit_code
+    context["steps.scan.outputs.category"] = "ssot-scan"
     return context
 
 
@@ -315,12 +319,15 @@ def run_step(
     name: str,
     context: dict[str, str],
     path_prefix: Optional[Path] = None,
+    path: Optional[str] = None,
 ) -> subprocess.CompletedProcess[str]:
     assert BASH is not None
     step = step_named(name)
     script = runner.root / f"{name.replace(' ', '-')}.sh"
     script.write_text(substitute(step["run"], context), encoding="utf-8")
     env = runner.env()
+    if path is not None:
+        env["PATH"] = path
     if path_prefix is not None:
         env["PATH"] = f"{path_prefix}{os.pathsep}{env.get('PATH', '')}"
     env.update({key: substitute(str(value), context) for key, value in step["env"].items()})
@@ -484,7 +491,7 @@ def test_scan_step_with_a_baseline_covering_everything_records_exit_code_0(
     _baseline(run_cli, workspace)
     done = scan_step(runner)
     assert done.returncode == 0, (done.stdout, done.stderr)
-    assert runner.outputs() == {"exit-code": "0"}
+    assert runner.outputs() == {"exit-code": "0", "category": "ssot-scan"}
     assert annotated(done.stdout) == []
     _assert_sarif(workspace / "ssot-scan.sarif", results=0)
     assert "ssot-scan" in runner.summary_file.read_text(encoding="utf-8")
@@ -504,7 +511,8 @@ def test_scan_step_passes_paths_args_and_sarif_file_inputs(
         **{"sarif-file": "reports/ssot.sarif"},
     )
     assert done.returncode == 0, (done.stdout, done.stderr)
-    assert runner.outputs() == {"exit-code": "0"}  # 3 findings, at most 5 allowed
+    # 3 findings, at most 5 allowed; the SARIF category is named for the paths.
+    assert runner.outputs() == {"exit-code": "0", "category": "ssot-scan/pkg"}
     assert annotated(done.stdout) == FOUND
     _assert_sarif(workspace / "reports" / "ssot.sarif", results=3)
     assert not (workspace / ".ssot_cache").exists()  # --no-cache reached ssot-scan
@@ -549,7 +557,9 @@ def test_scan_step_records_a_failing_exit_code_and_itself_succeeds(
         _baseline(run_cli, workspace)
         _new_finding(workspace, make_project)
     done = scan_step(runner, **inputs)
-    assert runner.outputs() == {"exit-code": expected}, (done.stdout, done.stderr)
+    outputs = runner.outputs()
+    assert outputs.pop("category") == "ssot-scan"
+    assert outputs == {"exit-code": expected}, (done.stdout, done.stderr)
     assert done.returncode == 0, (done.stdout, done.stderr)
     if expected == "1":
         assert "ssot-scan" in runner.summary_file.read_text(encoding="utf-8")
@@ -592,3 +602,108 @@ def test_the_job_passes_or_fails_with_the_scan(
         passed = final.returncode == 0
     assert passed is job_passes, (scan.stdout, scan.stderr)
     assert (workspace / "ssot-scan.sarif").is_file()  # what the always() upload sends
+
+
+# -- what the issue of integrations asked of the hook and the action ---------------------
+
+
+def test_the_hook_always_runs_since_deleting_a_module_stages_no_python_file() -> None:
+    assert hook()["always_run"] is True
+
+
+def test_the_sdist_ships_the_hook_and_the_action_files() -> None:
+    pyproject = load_toml(REPO / "pyproject.toml", "pyproject.toml")
+    included = pyproject["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
+    for name in (".pre-commit-hooks.yaml", "action.yml", "LICENSE", "CHANGELOG.md"):
+        assert f"/{name}" in included and (REPO / name).is_file(), name
+    # Anchored, every one: a bare pattern matches at any depth (benchmarks/.work/...).
+    assert all(pattern.startswith("/") for pattern in included)
+
+
+def test_the_upload_uses_upload_sarif_v4_with_the_scan_s_category() -> None:
+    upload = next(step for step in steps() if "uses" in step)
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v4"
+    category = EXPRESSION.fullmatch(upload["with"]["category"])
+    assert category is not None and category["expr"] == "steps.scan.outputs.category"
+
+
+WINDOWS_PYTHON = """\
+#!/bin/sh
+printf '%s\\n' "$@" > '{log}/python.args'
+if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
+  mkdir -p "$3/Scripts"
+  cat > "$3/Scripts/python" <<'INNER'
+#!/bin/sh
+printf '%s\\n' "$@" > '{log}/venv-python.args'
+INNER
+  chmod +x "$3/Scripts/python"
+fi
+"""
+
+
+@needs_bash
+def test_install_step_installs_a_released_version_when_asked(runner: Runner) -> None:
+    python = _fake_python(runner.root / "fake")
+    done = run_step(runner, INSTALL, expressions({"python": str(python), "version": "0.1.0"}))
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    pip = (runner.root / "fake" / "venv-python.args").read_text().splitlines()
+    assert pip == [
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--only-binary",
+        "ssot-scan",
+        "ssot-scan==0.1.0",
+    ]
+
+
+@needs_bash
+def test_install_step_on_a_windows_runner_finds_python_and_the_scripts_folder(
+    runner: Runner,
+) -> None:
+    # Windows runners have `python`, not `python3`, and venvs keep programs in Scripts.
+    fake = runner.root / "winbin"
+    fake.mkdir()
+    python = fake / "python"
+    python.write_text(WINDOWS_PYTHON.format(log=fake), encoding="utf-8")
+    python.chmod(0o755)
+    tools = runner.root / "tools"  # what the step and the fake need, and no python3
+    tools.mkdir()
+    for tool in ("mkdir", "cat", "chmod"):
+        found = shutil.which(tool)
+        assert found is not None
+        (tools / tool).symlink_to(found)
+    done = run_step(runner, INSTALL, expressions(), path=f"{fake}{os.pathsep}{tools}")
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    created = (fake / "python.args").read_text().splitlines()
+    assert created == ["-m", "venv", str(runner.temp / "ssot-scan-venv")]
+    assert runner.path_file.read_text().splitlines() == [
+        str(runner.temp / "ssot-scan-venv" / "Scripts")
+    ]
+
+
+@needs_bash
+@pytest.mark.parametrize(
+    ("paths", "given", "expected"),
+    [
+        (".", "", "ssot-scan"),
+        ("src", "", "ssot-scan/src"),
+        ("./src/ tests", "", "ssot-scan/src+tests"),
+        ("src", "backend", "backend"),
+    ],
+)
+def test_scan_step_names_a_category_per_set_of_paths(
+    runner: Runner, workspace: Path, paths: str, given: str, expected: str
+) -> None:
+    _needs_scan_tools()
+    for folder in ("src", "tests"):
+        (workspace / folder).mkdir(exist_ok=True)
+    done = scan_step(runner, paths=paths, category=given)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert runner.outputs()["category"] == expected
+
+
+def test_readme_says_which_permission_the_upload_needs() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "security-events: write" in readme

@@ -15,9 +15,9 @@ import os
 import random
 import shutil
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import pytest
 from helpers import make_unreadable
@@ -469,7 +469,9 @@ def test_a_worker_that_dies_costs_its_file_an_ssot000_not_the_run(
     jobs = [Job(str(path), path.stem, False, path.stat().st_size) for path in files]
     results = list(parallel.extract_all(jobs, "auto", 2))
     assert len(results) == 60
-    broken = [job.path for job, r in zip(jobs, results) if r.facts.parse_error is not None]
+    broken = [
+        job.path for job, r in zip(jobs, results, strict=True) if r.facts.parse_error is not None
+    ]
     assert broken == [str(tmp_path / "killer.py")]
     (error,) = [r.facts.parse_error for r in results if r.facts.parse_error is not None]
     assert error.message == "the parser's process died reading this file"

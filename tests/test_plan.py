@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ssot_scan.rulepacks import load_pack
 from ssot_scan.tomlcompat import load_toml

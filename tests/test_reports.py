@@ -16,8 +16,9 @@ import shutil
 import subprocess
 import textwrap
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
 import pytest
@@ -323,7 +324,7 @@ def test_sarif_results_mirror_the_findings(websocket: ScanResult) -> None:
     results = run["results"]
     findings = websocket.findings + websocket.suppressed
     assert len(results) == len(findings) == 48
-    for finding, result in zip(findings, results):
+    for finding, result in zip(findings, results, strict=True):
         assert result["ruleId"] == finding.code == rules[result["ruleIndex"]]["id"]
         assert result["level"] == ("error" if finding.severity == "error" else "warning")
         if not finding.related:
@@ -349,7 +350,7 @@ def test_sarif_results_mirror_the_findings(websocket: ScanResult) -> None:
 
 def test_sarif_related_locations(websocket: ScanResult) -> None:
     results = sarif(websocket)["runs"][0]["results"]
-    with_related = [(f, r) for f, r in zip(websocket.findings, results) if f.related]
+    with_related = [(f, r) for f, r in zip(websocket.findings, results, strict=True) if f.related]
     assert with_related
     for finding, result in with_related:
         assert [

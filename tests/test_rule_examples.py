@@ -4,8 +4,8 @@ examples are what ``--explain`` shows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from helpers import scan_project

@@ -12,8 +12,8 @@ does not is still SSOT005.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from helpers import write_project

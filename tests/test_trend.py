@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -75,7 +76,7 @@ def parse_table(out: str) -> list[dict[str, str]]:
     for line in lines[1:]:
         cells = {}
         start = 0
-        for name, end in zip(names, ends):
+        for name, end in zip(names, ends, strict=True):
             cells[name] = line[start:end].strip()
             start = end
         rows.append(cells)

@@ -133,7 +133,7 @@ def source_roots(config: Config, root: Path) -> list[Path]:
     packaging declares, and ``src/`` if there is one), then the project root itself."""
     if config.roots is not None:
         entries = [(root / r).resolve() for r in config.roots]
-        missing = [r for r, entry in zip(config.roots, entries) if not entry.is_dir()]
+        missing = [r for r, entry in zip(config.roots, entries, strict=True) if not entry.is_dir()]
         if missing:
             where = config.config_file.name if config.config_file else "config"
             raise UsageError(

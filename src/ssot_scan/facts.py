@@ -16,7 +16,6 @@ from typing import Any, Final, Literal, Optional
 # The records a project holds hundreds of thousands of (a 50,000-module scan keeps
 # about a million import sites and definitions in memory) get ``__slots__`` where
 # the interpreter's dataclasses can make them (3.10+): about a third of the memory.
-_SLOTS: dict[str, Any] = {"slots": True} if sys.version_info >= (3, 10) else {}
 
 # Import contexts, from the most to the least specific. An import nested in several
 # of these gets every flag; ``ImportSite.context`` names the dominant one.
@@ -32,7 +31,7 @@ CTX_CONDITIONAL: Final = "conditional"
 CTX_MAIN: Final = "main"  # under ``if __name__ == "__main__":``
 
 
-@dataclass(**_SLOTS)
+@dataclass(slots=True)
 class ImportedName:
     """One ``name [as alias]`` of a ``from M import ...`` statement."""
 
@@ -44,7 +43,7 @@ class ImportedName:
         return self.asname or self.name
 
 
-@dataclass(**_SLOTS)
+@dataclass(slots=True)
 class ImportSite:
     """One import statement (``import a.b`` of several modules yields one site each).
 
@@ -110,7 +109,7 @@ class ImportSite:
         return not (self.in_function or self.in_class or self.main_block)
 
 
-@dataclass(**_SLOTS)
+@dataclass(slots=True)
 class Definition:
     """A module-level binding made by a ``class``, ``def`` or assignment.
 
@@ -132,7 +131,7 @@ class Definition:
     members: list[str] = field(default_factory=list)
 
 
-@dataclass(**_SLOTS)
+@dataclass(slots=True)
 class Warning_:
     """A ``warnings.warn(message, Category)`` call at module level, or in the body of
     a top-level function (``function``), which warns when a module-level call of
@@ -145,7 +144,7 @@ class Warning_:
     function: str = ""  # the top-level function it sits in; "" at module level
 
 
-@dataclass(**_SLOTS)
+@dataclass(slots=True)
 class ModuleCall:
     """``name(...)`` as a statement at module level: it runs on import."""
 
@@ -154,7 +153,7 @@ class ModuleCall:
     conditional: bool = False
 
 
-@dataclass(**_SLOTS)
+@dataclass(slots=True)
 class Handover:
     """A module-level call that hands the module itself to other code: its name
     (``__name__``), its namespace (``globals()``), or what a zero-argument call

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Optional
 
@@ -46,7 +46,7 @@ def record(result: ScanResult, folder: Path) -> dict[str, Any]:
     for finding in every:
         counts[finding.code] = counts.get(finding.code, 0) + 1
     return {
-        "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "timestamp": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "commit": git_commit(folder),
         "tool_version": __version__,
         "files_scanned": result.files_scanned,
@@ -120,7 +120,8 @@ def trend_table(entries: list[dict[str, Any]]) -> str:
         previous = total
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [
-        "  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in [header, *rows]
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
     ]
     return "\n".join(lines) + "\n"
 

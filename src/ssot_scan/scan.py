@@ -273,7 +273,7 @@ def _facts_for(
             for s in todo
         ]
         extracting = extract_all(job_list, engine, workers, started) if job_list else iter(())
-        for source, extracted in zip(todo, extracting):
+        for source, extracted in zip(todo, extracting, strict=True):
             results[source.rel] = shared_strings(extracted.facts)
             if extracted.digest is not None and stats[source.rel] is not None and cache:
                 digests[source.rel] = extracted.digest

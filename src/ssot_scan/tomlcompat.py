@@ -1,18 +1,13 @@
-"""``tomllib`` where the interpreter has it, ``tomli`` below Python 3.11."""
+"""TOML files read with ``tomllib``, failing with one line that names the file."""
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 from ssot_scan.errors import UsageError
 from ssot_scan.safe_read import NotReadable, read_input
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on old interpreters only
-    import tomli as tomllib
 
 
 def load_toml(path: Path, label: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -73,7 +74,7 @@ class ImportCycle(Check):
 
     def _message(self, index: Index, config: Config, cycle: Cycle) -> str:
         hops = []
-        for source, target in zip(cycle.chain, cycle.chain[1:]):
+        for source, target in itertools.pairwise(cycle.chain):
             sites = edge_sites(index.graph, (source, target), config.include_lazy)
             where = f"{index.source_of[source].rel}:{sites[0].line}" if sites else "?"
             hops.append(f"{target} ({where})")

@@ -41,10 +41,8 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BODY_FACT_WORDS = re.compile(r"import|warn|global|sys|__path__|extend_path")
 # What a module must spell for one of its functions to rewrite a module it is handed.
 _REWRITE_WORDS = re.compile(r"setattr|__dict__|sys\.modules")
-# ``try``/``except*`` (3.11+) share one shape; on older Pythons only ``ast.Try`` exists.
-_TRY_NODES: tuple[type[ast.Try], ...] = (
-    (ast.Try, ast.TryStar) if sys.version_info >= (3, 11) else (ast.Try,)  # type: ignore[assignment]
-)
+# ``try`` and ``except*`` share one shape.
+_TRY_NODES: tuple[type[ast.Try] | type[ast.TryStar], ...] = (ast.Try, ast.TryStar)
 
 
 def dotted(node: ast.AST) -> Optional[str]:
@@ -620,8 +618,7 @@ _VISITORS: dict[type[ast.stmt], Callable[[_Walker, Any, Context], None]] = {
     ast.AsyncFor: _Walker.loop,
     ast.While: _Walker.loop,
 }
-if sys.version_info >= (3, 10):
-    _VISITORS[ast.Match] = _Walker.match
+_VISITORS[ast.Match] = _Walker.match
 if sys.version_info >= (3, 12):
     _VISITORS[ast.TypeAlias] = _Walker.type_alias  # type: ignore[attr-defined,unused-ignore]
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Callable, Optional, TypeVar
+from collections.abc import Callable
+from typing import Optional, TypeVar
 
 Result = TypeVar("Result")
 

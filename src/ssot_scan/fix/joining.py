@@ -73,7 +73,7 @@ def _joined(node: cst.ImportFrom, extra: list[cst.ImportAlias]) -> list[cst.Impo
     if not _sorted_members(aliases_of(node)) or any(_has_comment(a) for a in appended):
         return appended
     ordered = sorted(appended, key=_member_key)
-    return [a.with_changes(comma=b.comma) for a, b in zip(ordered, appended)]
+    return [a.with_changes(comma=b.comma) for a, b in zip(ordered, appended, strict=True)]
 
 
 def _has_comment(alias: cst.ImportAlias) -> bool:

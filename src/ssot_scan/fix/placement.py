@@ -155,7 +155,9 @@ def _placed(
                 block.insert(0, run)
         own = [r for r in block if r.start < index <= r.stop and not statement.leading_lines]
         sections = [{_section(rest[i], first_party) for i in r} for r in block]
-        target = next((r for r, found in zip(block, sections) if found == {section}), None)
+        target = next(
+            (r for r, found in zip(block, sections, strict=True) if found == {section}), None
+        )
         if target is None and own and len(sections[block.index(own[0])]) > 1:
             target = own[0]  # imports never split into sections: sort within the run
         if target is None:

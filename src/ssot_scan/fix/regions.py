@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import itertools
 import re
 import warnings
 from dataclasses import dataclass
@@ -192,7 +193,7 @@ def _import_runs(tree: ast.Module) -> dict[tuple[int, int], tuple[int, int]]:
                     after is not None and after.lineno <= last
                 ):
                     continue
-                if any(a.end_lineno == b.lineno for a, b in zip(run, run[1:])):
+                if any(a.end_lineno == b.lineno for a, b in itertools.pairwise(run)):
                     continue
                 for statement in run:
                     if isinstance(statement, ast.ImportFrom):
