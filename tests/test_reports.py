@@ -188,11 +188,39 @@ def test_every_format_is_deterministic_and_pure(request: pytest.FixtureRequest, 
 # =====================================================================================
 
 
+def _closed(schema: Any) -> Any:
+    """The schema with every object closed to undeclared keys: what this version
+    writes, exactly (the shipped schema stays open for later minor versions)."""
+    if isinstance(schema, dict):
+        closed = {key: _closed(value) for key, value in schema.items()}
+        if "properties" in closed:
+            closed["additionalProperties"] = False
+        return closed
+    if isinstance(schema, list):
+        return [_closed(item) for item in schema]
+    return schema
+
+
 def test_json_schema_is_a_valid_draft7_schema_for_this_version() -> None:
     schema = report_schema()
     jsonschema.Draft7Validator.check_schema(schema)
     assert SCHEMA_VERSION == "1.5"
-    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    assert re.fullmatch(schema["properties"]["schema_version"]["pattern"], SCHEMA_VERSION)
+
+
+def test_json_schema_accepts_a_later_minor_version_and_no_other_major(
+    websocket: ScanResult,
+) -> None:
+    # A consumer pinned to this schema must not reject 1.6 output with a new key.
+    validator = jsonschema.Draft7Validator(report_schema())
+    report = json.loads(render_json(websocket))
+    later = copy.deepcopy(report)
+    later["schema_version"] = "1.6"
+    later["summary"]["a_key_added_in_1_6"] = 3
+    later["findings"][0]["another"] = {"x": 1}
+    assert validator.is_valid(later)
+    for version in ("2.0", "1", "1.x", "0.9"):
+        assert not validator.is_valid({**report, "schema_version": version}), version
 
 
 @pytest.mark.parametrize("name", RESULTS)
@@ -201,10 +229,13 @@ def test_json_report_validates_against_the_shipped_schema(
 ) -> None:
     report = json.loads(render_json(get(request, name)))
     jsonschema.Draft7Validator(report_schema()).validate(report)
+    # Every key this version writes is declared (documented) in the schema.
+    jsonschema.Draft7Validator(_closed(report_schema())).validate(report)
 
 
 def test_json_schema_rejects_what_it_should(websocket: ScanResult) -> None:
     validator = jsonschema.Draft7Validator(report_schema())
+    closed = jsonschema.Draft7Validator(_closed(report_schema()))
     report = json.loads(render_json(websocket))
     broken: list[dict[str, Any]] = []
     for mutate in (
@@ -212,13 +243,13 @@ def test_json_schema_rejects_what_it_should(websocket: ScanResult) -> None:
         lambda r: r["summary"].pop("baselined"),
         lambda r: r["findings"][0].update(line="3"),
         lambda r: r["findings"][0].update(severity="fatal"),
-        lambda r: r.update(extra_key=1),
         lambda r: r.update(baseline={"path": "b.json"}),
     ):
         mutated = copy.deepcopy(report)
         mutate(mutated)
         broken.append(mutated)
     assert all(not validator.is_valid(r) for r in broken)
+    assert not closed.is_valid({**report, "extra_key": 1})  # undeclared in this version
 
 
 def test_json_budget_block(small: ScanResult) -> None:
