@@ -333,11 +333,28 @@ def test_version_prints_the_version(tmp_path: Path, run_cli: RunCli) -> None:
     assert __version__ in out
 
 
-def test_help_works(tmp_path: Path, run_cli: RunCli) -> None:
+def test_help_lists_the_commands(tmp_path: Path, run_cli: RunCli) -> None:
     code, out, _ = run_cli(["--help"], tmp_path)
     assert code == 0
-    assert "--max-warnings" in out
-    assert "--output-format" in out
+    commands = out[out.index("Commands:") :]
+    for name in ("check", "fix", "plan", "baseline", "trend", "graph", "clean", "rules"):
+        assert f"\n  {name} " in commands, name
+    # The scan's options are one step away, and the default command still takes -h.
+    for args in (["check", "--help"], [".", "--help"]):
+        code, out, _ = run_cli(args, tmp_path)
+        assert code == 0 and "--max-warnings" in out and "--output-format" in out
+
+
+def test_rules_lists_every_code_with_its_name_and_one_line(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    from ssot_scan.rules import RULES
+
+    code, out, _ = run_cli(["rules"], tmp_path)
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[:2] for line in lines] == [[r.code, r.name] for r in RULES]
+    assert "``" not in out
 
 
 def test_explain_prints_the_rule_documentation(tmp_path: Path, run_cli: RunCli) -> None:
@@ -346,7 +363,21 @@ def test_explain_prints_the_rule_documentation(tmp_path: Path, run_cli: RunCli) 
     code, out, _ = run_cli(["--explain", "SSOT002"], tmp_path)
     assert code == 0
     assert out.startswith("SSOT002 (non-canonical-import, warning)\n\n")
-    assert BY_CODE["SSOT002"].docs.strip() in out
+    # Clean text: the docs' reStructuredText quoting is shown as plain backticks.
+    assert "``" not in out and "::\n" not in out
+    first = BY_CODE["SSOT002"].docs.strip().split("\n\n")[0].replace("``", "`")
+    assert first in out
+
+
+@pytest.mark.parametrize(
+    "spelled", ["ssot002", "Ssot002", "non-canonical-import", "NON-CANONICAL-IMPORT"]
+)
+def test_explain_and_rules_take_a_code_or_name_in_any_case(
+    spelled: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    for args in (["--explain", spelled], ["rules", spelled]):
+        code, out, _ = run_cli(args, tmp_path)
+        assert code == 0 and out.startswith("SSOT002 (non-canonical-import, warning)"), args
 
 
 def test_explain_unknown_code_exits_2(tmp_path: Path, run_cli: RunCli) -> None:

@@ -42,18 +42,38 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _explain(code: str) -> str:
-    """A rule's docs from the registry, then its VALID/INVALID examples."""
+def _explain(code: str, what: str = "--explain") -> str:
+    """A rule's docs from the registry, then its VALID/INVALID examples. ``code`` is
+    a code or a name, in any case (``ssot001``, ``Deprecated-Import``)."""
     from ssot_scan.checks import all_checks
     from ssot_scan.rules import RULES
 
+    wanted = code.strip().lower()
     for rule in RULES:
-        if code in (rule.code, rule.name):
+        if wanted in (rule.code.lower(), rule.name):
             check = next(c for c in all_checks() if c.code == rule.code)
-            text = f"{rule.code} ({rule.name}, {rule.severity})\n\n{rule.docs.strip()}\n"
+            text = f"{rule.code} ({rule.name}, {rule.severity})\n\n{_plain(rule.docs.strip())}\n"
             return text + _examples(check)
     known = ", ".join(CHECK_NAMES)
-    raise UsageError(f"--explain: unknown rule code {code!r} (known: {known})")
+    raise UsageError(f"{what}: unknown rule code {code!r} (known: {known})")
+
+
+def _plain(doc: str) -> str:
+    """Rule docs as a terminal shows them: ````x```` as ```x```, ``Example::`` as
+    ``Example:`` (the docs are reStructuredText-ish for SARIF's Markdown)."""
+    return doc.replace("``", "`").replace("::\n", ":\n")
+
+
+def _rules_table() -> str:
+    """Every rule: code, name, severity and the first sentence of its docs."""
+    from ssot_scan.rules import RULES
+
+    width = max(len(rule.name) for rule in RULES)
+    lines = [
+        f"{rule.code}  {rule.name:<{width}}  {rule.severity:<7}  {_plain(rule.summary)}"
+        for rule in RULES
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _examples(check: Check) -> str:
@@ -99,8 +119,10 @@ class _DefaultGroup(click.Group):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("-V", "--version")):
-            # ``ssot-scan --help`` is help on scanning, which is what people ask for.
+        # ``ssot-scan --help`` lists the commands; ``ssot-scan check --help`` (or
+        # ``ssot-scan PATHS --help``) has the scan's options.
+        own = ("-V", "--version", "-h", "--help")
+        if not args or (args[0] not in self.commands and args[0] not in own):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -110,15 +132,10 @@ class _DefaultGroup(click.Group):
 def main() -> None:
     """Find what breaks a single source of truth in a Python codebase.
 
-    \b
-    ssot-scan [check] [OPTIONS] [PATHS]...   scan (the default command)
-    ssot-scan baseline [OPTIONS] [PATHS]...  write or update a baseline
-    ssot-scan fix [--diff] [PATHS]...        move imports to their canonical path
-    ssot-scan plan [PATHS] -o FILE           write a rule pack of canonical paths to review
-    ssot-scan trend FILE                     show a --history file as a table
-    ssot-scan clean [PATHS]...               delete the project's cache
-
-    Run `ssot-scan check --help` for the scan's options.
+    `ssot-scan [PATHS]...` is `ssot-scan check [PATHS]...`: run
+    `ssot-scan check --help` for the scan's options, `ssot-scan rules` for the
+    codes it reports. Exit codes: 0 within budget, 1 over budget, 2 usage or
+    configuration error.
     """
 
 
@@ -471,9 +488,8 @@ def check(
 
     Exit codes: 0 within budget, 1 over budget, 2 usage or configuration error.
 
-    Other commands: `ssot-scan baseline` writes a baseline, `ssot-scan fix` moves
-    imports to their canonical path, `ssot-scan plan` writes a rule pack to review,
-    `ssot-scan trend FILE` shows a history, `ssot-scan clean` deletes the cache.
+    Other commands (`ssot-scan --help` lists them): `baseline`, `fix`, `plan`,
+    `graph`, `rules`, `trend`, `clean`.
     """
     opts = _options(**scan)
 
@@ -727,6 +743,19 @@ def graph_command(
                 f"{view.number_of_edges()} edges",
                 err=True,
             )
+        return 0
+
+    _usage_errors(run)
+
+
+@main.command("rules", context_settings=_CONTEXT)
+@click.argument("code", required=False)
+def rules_command(code: Optional[str]) -> None:
+    """List every rule (code, name, severity, what it finds), or explain one: CODE
+    is a code or a name, in any case (`ssot-scan rules ssot002`)."""
+
+    def run() -> int:
+        click.echo(_explain(code, "rules") if code else _rules_table(), nl=False)
         return 0
 
     _usage_errors(run)
