@@ -9,7 +9,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 from helpers import THREE_FINDINGS
@@ -502,3 +502,43 @@ def test_a_scoped_run_keeps_the_fragments_its_findings_are_about(
     assert [f["code"] for f in report["findings"]] == ["SSOT001"]
     assert report["fragmentation"] == []
     assert report["summary"]["fragmented_symbols"] == 0
+
+
+@pytest.mark.parametrize(
+    ("choice", "environ", "expected"),
+    [
+        ("auto", {}, None),
+        ("auto", {"NO_COLOR": "1"}, False),
+        ("auto", {"FORCE_COLOR": "1"}, True),
+        ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+        ("auto", {"NO_COLOR": ""}, None),  # set but empty means unset (no-color.org)
+        ("always", {"NO_COLOR": "1"}, True),
+        ("never", {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_colour_choice(choice: str, environ: dict[str, str], expected: Optional[bool]) -> None:
+    from ssot_scan.cli import use_colour
+
+    assert use_colour(choice, environ) is expected
+
+
+def test_colour_on_the_command_line_and_from_the_environment(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("from pkg import missing\n")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    _, plain, _ = run_cli(["--no-cache", "."], tmp_path)  # not a terminal: no colour
+    assert "\x1b[" not in plain and "SSOT005" in plain
+    _, coloured, _ = run_cli(["--no-cache", "--color", "always", "."], tmp_path)
+    assert "\x1b[" in coloured
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    _, forced, _ = run_cli(["--no-cache", "."], tmp_path)
+    assert "\x1b[" in forced
+    _, never, _ = run_cli(["--no-cache", "--color", "never", "."], tmp_path)
+    assert "\x1b[" not in never
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, off, _ = run_cli(["--no-cache", "."], tmp_path)
+    assert "\x1b[" not in off

@@ -11,7 +11,7 @@ import contextlib
 import errno
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
@@ -62,6 +62,18 @@ def _plain(doc: str) -> str:
     """Rule docs as a terminal shows them: ````x```` as ```x```, ``Example::`` as
     ``Example:`` (the docs are reStructuredText-ish for SARIF's Markdown)."""
     return doc.replace("``", "`").replace("::\n", ":\n")
+
+
+def use_colour(choice: str, environ: Mapping[str, str]) -> Optional[bool]:
+    """``--color``: always or never; auto follows NO_COLOR (https://no-color.org),
+    then FORCE_COLOR, then leaves it to click (a terminal gets colour)."""
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return None
 
 
 def _rules_table() -> str:
@@ -460,6 +472,15 @@ def _output_file(what: str) -> Callable[[_F], _F]:
     help="SARIF and GitHub annotations: the project root's path inside the repository "
     "(default: asked of git), so that paths resolve from the repository root.",
 )
+@click.option(
+    "--color",
+    "colour",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in text output: auto is on a terminal only, off with NO_COLOR set and on "
+    "with FORCE_COLOR set.",
+)
 @click.option("--explain", metavar="CODE", help="Explain a rule and exit.")
 def check(
     output_format: str,
@@ -476,6 +497,7 @@ def check(
     show_files: bool,
     sarif_include_suppressed: bool,
     path_prefix: Optional[str],
+    colour: str,
     explain: Optional[str],
     **scan: Any,
 ) -> None:
@@ -492,6 +514,7 @@ def check(
     `graph`, `rules`, `trend`, `clean`.
     """
     opts = _options(**scan)
+    click.get_current_context().color = use_colour(colour, os.environ)
 
     def run() -> int:
         if explain:
