@@ -542,3 +542,47 @@ def test_colour_on_the_command_line_and_from_the_environment(
     monkeypatch.setenv("NO_COLOR", "1")
     _, off, _ = run_cli(["--no-cache", "."], tmp_path)
     assert "\x1b[" not in off
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["--max-warnings", "abc", "."], "'--max-warnings'"),
+        (["--bogus"], "'--bogus'"),
+        (["fix", "--nope"], "`ssot-scan fix --help`"),
+        (["no_such_folder"], "'no_such_folder'"),
+        (["graph", "--format", "png"], "'png'"),
+        (["--output-format"], "'--output-format'"),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_what_is_wrong(
+    args: list[str], names: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    code, out, err = run_cli(args, tmp_path)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ssot-scan: error: "), err
+    assert names in lines[0]
+    assert "Usage:" not in err
+
+
+def test_an_internal_error_is_one_line_and_exit_2_unless_debug(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssot_scan.cli
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the index lost\na module")
+
+    monkeypatch.setattr(ssot_scan.cli, "_run", broken)
+    code, out, err = run_cli(["--no-cache", "."], tmp_path)
+    assert (code, out) == (2, "")  # never 1, which means "over budget"
+    assert err.strip().splitlines() == [
+        "ssot-scan: internal error: RuntimeError: the index lost a module "
+        "(re-run with --debug for the traceback)"
+    ]
+    with pytest.raises(RuntimeError, match="the index lost"):
+        run_cli(["--no-cache", "--debug", "."], tmp_path)
+    # --debug after `--` is a path, not the flag.
+    code, _, err = run_cli(["--no-cache", "--", "--debug"], tmp_path)
+    assert code == 2 and "'--debug' does not exist" in err

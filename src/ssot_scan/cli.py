@@ -11,7 +11,7 @@ import contextlib
 import errno
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
@@ -123,12 +123,74 @@ class _Progress:
             self._bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
+def _take_debug(argv: list[str]) -> bool:
+    """Remove ``--debug`` (before any ``--``) from ``argv``; was it there?"""
+    end = argv.index("--") if "--" in argv else len(argv)
+    found = "--debug" in argv[:end]
+    if found:
+        argv[:] = [a for i, a in enumerate(argv) if i >= end or a != "--debug"]
+    return found
+
+
+def _one_line(exc: click.UsageError) -> str:
+    """A click usage error as one line that names the option, the argument or the
+    command: ``--max-warnings: 'abc' is not a valid integer range``."""
+    message = " ".join(exc.format_message().split())
+    if exc.ctx is not None and exc.ctx.info_name and exc.ctx.info_name != "ssot-scan":
+        return f"{message} (see `ssot-scan {exc.ctx.info_name} --help`)"
+    return f"{message} (see `ssot-scan --help`)"
+
+
 class _DefaultGroup(click.Group):
     """``ssot-scan [PATHS]`` runs ``check``; ``ssot-scan clean`` runs ``clean``.
 
     A first argument that names no command (a path, an option) is the start of a
     ``check`` invocation, so the common case needs no subcommand.
     """
+
+    def main(
+        self,
+        args: Optional[Sequence[str]] = None,
+        prog_name: Optional[str] = None,
+        complete_var: Optional[str] = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run, with every usage error one line on stderr (click's usage block is
+        for ``--help``), and an internal error one line too, exit 2 (never 1,
+        which says "over budget"), unless ``--debug`` asks for the traceback."""
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = _take_debug(argv)
+        try:
+            return super().main(argv, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.UsageError as exc:
+            click.echo(f"ssot-scan: error: {_one_line(exc)}", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            click.echo(f"ssot-scan: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code if exc.exit_code != 1 else EXIT_USAGE)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("ssot-scan: interrupted", err=True)
+            sys.exit(130)
+        except KeyboardInterrupt:
+            click.echo("ssot-scan: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # an internal error: say it in one line
+            if debug:
+                raise
+            kind = type(exc).__name__
+            message = " ".join(str(exc).split()) or kind
+            click.echo(
+                f"ssot-scan: internal error: {kind}: {message} "
+                "(re-run with --debug for the traceback)",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # ``ssot-scan --help`` lists the commands; ``ssot-scan check --help`` (or
