@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -586,3 +587,34 @@ def test_an_internal_error_is_one_line_and_exit_2_unless_debug(
     # --debug after `--` is a path, not the flag.
     code, _, err = run_cli(["--no-cache", "--", "--debug"], tmp_path)
     assert code == 2 and "'--debug' does not exist" in err
+
+
+def test_statistics_refuses_a_format_it_cannot_print(tmp_path: Path, run_cli: RunCli) -> None:
+    code, out, err = run_cli(["--statistics", "-f", "sarif", "."], tmp_path)
+    assert (code, out) == (2, "")
+    assert err == "ssot-scan: error: --statistics prints text or json, not --output-format sarif\n"
+    code, out, _ = run_cli(["--no-cache", "--statistics", "-f", "json", "."], tmp_path)
+    assert code == 0 and json.loads(out)
+
+
+def test_fix_refuses_a_selection_it_has_nothing_to_do_for(tmp_path: Path, run_cli: RunCli) -> None:
+    code, out, err = run_cli(["fix", "--no-cache", "--diff", "--select", "SSOT004", "."], tmp_path)
+    assert (code, out) == (2, "")
+    assert "the selection (SSOT004) holds neither SSOT001 nor SSOT002" in err
+
+
+def test_fix_honours_the_selection(tmp_path: Path, run_cli: RunCli) -> None:
+    root = tmp_path / "app"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "websocket_app", root)
+    counts = {}
+    for selection in ("SSOT001", "SSOT002", "SSOT001,SSOT002"):
+        code, _, err = run_cli(["fix", "--no-cache", "--diff", "--select", selection, "."], root)
+        assert code == 1, err
+        counts[selection] = err.strip().splitlines()[-1]
+    assert counts == {
+        "SSOT001": "would move 6 imports in 4 files",
+        "SSOT002": "would move 17 imports in 9 files",
+        "SSOT001,SSOT002": "would move 17 imports in 9 files",
+    }
+    code, _, err = run_cli(["fix", "--no-cache", "--diff", "--ignore", "SSOT002", "."], root)
+    assert err.strip().splitlines()[-1] == counts["SSOT001"]

@@ -582,6 +582,10 @@ def check(
         if explain:
             click.echo(_explain(explain), nl=False)
             return 0
+        if statistics and output_format not in ("text", "json"):
+            raise UsageError(
+                f"--statistics prints text or json, not --output-format {output_format}"
+            )
         targets = [_report_spec(spec) for spec in reports]
         config = _load(opts, max_warnings)
         if show_settings or show_files:
@@ -692,6 +696,9 @@ def baseline_command(
 def fix_command(diff: bool, **scan: Any) -> None:
     """Move imports to their canonical path, formatting and comments kept.
 
+    --select and --ignore choose which findings are fixed (SSOT001, SSOT002 or
+    both; a selection with neither is refused).
+
     Rewritten: non-canonical imports (SSOT002), and deprecated imports (SSOT001)
     whose replacement the scan proved to be the same object; the other SSOT001
     findings are listed with why. A statement importing several names keeps the
@@ -709,6 +716,13 @@ def fix_command(diff: bool, **scan: Any) -> None:
         from ssot_scan.scan import open_cache
 
         config = _load(opts)
+        fixable = [code for code in config.enabled_codes if code in ("SSOT001", "SSOT002")]
+        if not fixable:
+            chosen = ", ".join(config.enabled_codes) or "no code"
+            raise UsageError(
+                f"fix: the selection ({chosen}) holds neither SSOT001 nor SSOT002, the "
+                "findings fix moves imports for"
+            )
         found, result = _run_project(opts, config)
         notices: list[str] = []
         cache = open_cache(config, opts.cache_dir, opts.use_cache, notices)
