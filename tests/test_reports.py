@@ -169,7 +169,19 @@ def test_the_scans_hold_what_the_tests_rely_on(
 
 
 def test_renderer_dispatches_every_format() -> None:
-    assert FORMATS == ("text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html")
+    assert FORMATS == (
+        "text",
+        "json",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+        "markdown",
+        "html",
+        "concise",
+        "full",
+        "grouped",
+    )
     for name in FORMATS:
         assert renderer(name).__name__ == f"render_{name}"
 
@@ -846,6 +858,8 @@ def test_cli_prints_every_format(fmt: str, tmp_path: Path, run_cli: RunCli) -> N
         assert out.count("::warning ") == 4
     elif fmt == "markdown":
         assert out.startswith("## ssot-scan: 4 findings, failed\n")
+    elif fmt in ("text", "grouped", "concise", "full"):
+        assert out.count(": SSOT00") == 4
     elif fmt == "html":
         assert out.startswith("<!DOCTYPE html>\n") and "<title>ssot-scan report: 4 findings" in out
 
@@ -908,3 +922,35 @@ def test_cli_sarif_and_annotations_resolve_from_the_git_root_in_a_monorepo(
     # --path-prefix says it instead of git.
     code, out, _ = run_cli(["--no-cache", "-f", "github", "--path-prefix", "x/", "."], project)
     assert out.splitlines()[0].startswith("::warning file=x/pkg/")
+
+
+def test_text_styles_grouped_concise_full(websocket: ScanResult) -> None:
+    from ssot_scan.report.text import render_text
+
+    grouped = render_text(websocket, quiet=True).splitlines()
+    concise = render_text(websocket, quiet=True, style="concise").splitlines()
+    full = render_text(websocket, quiet=True, style="full").splitlines()
+    # concise: one line per finding, nothing between; grouped: a blank line per file.
+    assert len(concise) == websocket.total and "" not in concise
+    assert [line for line in grouped if line] == concise
+    assert grouped.count("") == websocket.files_with_findings - 1
+    # full: each finding with its frame; the line marked, a caret under the column.
+    start = full.index(concise[0])
+    frame = full[start + 1 : full.index("", start)]
+    finding = sorted(websocket.findings, key=lambda f: (f.path, f.line, f.column))[0]
+    marked = [line for line in frame if line.startswith(f"  > {finding.line} | ")]
+    assert len(marked) == 1
+    caret = frame[frame.index(marked[0]) + 1]
+    assert caret.endswith("| " + " " * (finding.column - 1) + "^")
+    assert all(line in full for line in concise)
+    helps = [line for line in full if line.startswith("  help: write `")]
+    assert helps and all(line.endswith("` instead") for line in helps)
+
+
+def test_cli_show_source_is_the_full_style(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, SMALL)
+    _, shown, _ = run_cli(["--no-cache", "--show-source", "."], tmp_path)
+    _, full, _ = run_cli(["--no-cache", "-f", "full", "."], tmp_path)
+    assert shown == full and " | " in full
+    _, concise, _ = run_cli(["--no-cache", "-q", "-f", "concise", "."], tmp_path)
+    assert len(concise.splitlines()) == 4

@@ -467,7 +467,8 @@ def _output_file(what: str) -> Callable[[_F], _F]:
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="How to print the findings.",
+    help="How to print the findings. Text comes in three styles: grouped (= text: by "
+    "file, in line order), concise (one line each), full (with code frames).",
 )
 @click.option(
     "--output-file",
@@ -535,6 +536,11 @@ def _output_file(what: str) -> Callable[[_F], _F]:
     "(default: asked of git), so that paths resolve from the repository root.",
 )
 @click.option(
+    "--show-source",
+    is_flag=True,
+    help="Text output: show each finding's code frame (the same as -f full).",
+)
+@click.option(
     "--color",
     "colour",
     type=click.Choice(["auto", "always", "never"]),
@@ -559,6 +565,7 @@ def check(
     show_files: bool,
     sarif_include_suppressed: bool,
     path_prefix: Optional[str],
+    show_source: bool,
     colour: str,
     explain: Optional[str],
     **scan: Any,
@@ -577,6 +584,8 @@ def check(
     """
     opts = _options(**scan)
     click.get_current_context().color = use_colour(colour, os.environ)
+    if show_source and output_format in ("text", "grouped", "concise"):
+        output_format = "full"
 
     def run() -> int:
         if explain:

@@ -100,3 +100,19 @@ def import_statement(site: ImportSite, names: Optional[list[ImportedName]] = Non
     chosen = names if names is not None else site.names
     listed = ", ".join(f"{n.name} as {n.asname}" if n.asname else n.name for n in chosen)
     return f"from {module} import {listed}"
+
+
+def suggested_import(finding: Finding) -> str:
+    """The import statement to write instead, when the finding knows it."""
+    if finding.rewrite is not None:
+        rewrite = finding.rewrite
+        if rewrite.statement:
+            return rewrite.statement
+        alias = f" as {rewrite.bound}" if rewrite.bound != rewrite.name else ""
+        return f"from {rewrite.module} import {rewrite.name}{alias}"
+    if finding.replacement is not None:
+        replacement = finding.replacement
+        if replacement.name is None:
+            return f"import {replacement.module}"
+        return f"from {replacement.module} import {replacement.name}"
+    return ""

@@ -12,7 +12,19 @@ from typing import Any, Optional
 from ssot_scan.result import ScanResult
 
 Renderer = Callable[[ScanResult, bool], str]
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html")
+FORMATS = (
+    "text",
+    "json",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "markdown",
+    "html",
+    "concise",
+    "full",
+    "grouped",
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,12 @@ def renderer(name: str) -> Renderer:
         from ssot_scan.report.html import render_html
 
         return render_html
+    if name in ("concise", "full", "grouped"):
+        from ssot_scan.report import text
+
+        return {"concise": text.render_concise, "full": text.render_full}.get(
+            name, text.render_grouped
+        )
     if name == "markdown":
         from ssot_scan.report.markdown import render_markdown
 

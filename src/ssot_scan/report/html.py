@@ -9,19 +9,17 @@ every count, but the detail stops at fixed limits, and the page says what it lef
 
 from __future__ import annotations
 
-import io
-import tokenize
 from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
-from pathlib import Path
 from typing import Any, Optional
 
 from ssot_scan import __version__
-from ssot_scan.findings import Finding
+from ssot_scan.findings import Finding, suggested_import
 from ssot_scan.graphs.layout import draw
 from ssot_scan.graphs.result_maps import cycle_map, fragment_map
 from ssot_scan.graphs.style import FILLS
+from ssot_scan.report.sources import Sources
 from ssot_scan.result import Cycle, FragmentSummary, ScanResult
 from ssot_scan.rules import BY_CODE
 
@@ -29,8 +27,6 @@ TABLE_ROWS = 5000  # findings listed in the table
 FRAMED = 400  # findings shown with a code frame, in the per-code sections
 MAPS = 10  # fragmented symbols drawn
 DRAWN_CYCLES = 10
-FRAME_CONTEXT = 2  # lines of source above and below the import
-MAX_SOURCE_BYTES = 2_000_000  # a file larger than this gets no code frame
 
 
 @dataclass
@@ -242,7 +238,7 @@ def _code(text: str) -> str:
 
 # -- per code, grouped by target, with code frames ---------------------------------------
 def _by_code(result: ScanResult, page: _Page) -> str:
-    sources = _Sources(result.project_root)
+    sources = Sources(result.project_root)
     budget = FRAMED
     parts = ["<section id='by-code'><h2>By rule</h2>"]
     for code, count in result.by_code.items():
@@ -265,9 +261,9 @@ def _by_code(result: ScanResult, page: _Page) -> str:
             for finding in members:
                 frame = ""
                 if budget > 0:
-                    frame = sources.frame(finding.path, finding.line)
+                    frame = _frame(sources.frame(finding.path, finding.line), finding.line)
                     budget -= 1
-                suggestion = _suggestion(finding)
+                suggestion = suggested_import(finding)
                 parts.append(
                     "<div class='finding'>"
                     f"<p><a class='loc'>{escape(finding.path)}:{finding.line}:"
@@ -290,70 +286,20 @@ def _by_code(result: ScanResult, page: _Page) -> str:
     return "".join(parts)
 
 
+def _frame(rows: list[tuple[int, str]], line: int) -> str:
+    """A code frame as HTML: the finding's line marked."""
+    if not rows:
+        return ""
+    spans = "".join(
+        f"<span class='{'hit' if n == line else 'ctx'}'><i>{n}</i>{escape(text)}</span>\n"
+        for n, text in rows
+    )
+    return f"<pre class='frame'>{spans}</pre>"
+
+
 def _target(finding: Finding) -> str:
     """What a finding's group is about: its symbol, or the module it imports."""
     return finding.symbol or finding.imported_from or finding.path
-
-
-def _suggestion(finding: Finding) -> str:
-    """The import statement to write instead, when the finding knows it."""
-    if finding.rewrite is not None:
-        rewrite = finding.rewrite
-        if rewrite.statement:
-            return rewrite.statement
-        alias = f" as {rewrite.bound}" if rewrite.bound != rewrite.name else ""
-        return f"from {rewrite.module} import {rewrite.name}{alias}"
-    if finding.replacement is not None:
-        replacement = finding.replacement
-        if replacement.name is None:
-            return f"import {replacement.module}"
-        return f"from {replacement.module} import {replacement.name}"
-    return ""
-
-
-class _Sources:
-    """Source lines for code frames, each file read once, never a failure: a file
-    that is gone, unreadable or too large gets no frame."""
-
-    def __init__(self, root: str) -> None:
-        self.root = Path(root) if root else None
-        self.lines: dict[str, Optional[list[str]]] = {}
-
-    def frame(self, path: str, line: int) -> str:
-        lines = self._read(path)
-        if not lines or line < 1 or line > len(lines):
-            return ""
-        first = max(1, line - FRAME_CONTEXT)
-        last = min(len(lines), line + FRAME_CONTEXT)
-        rows = "".join(
-            f"<span class='{'hit' if n == line else 'ctx'}'><i>{n}</i>"
-            f"{escape(lines[n - 1].rstrip())}</span>\n"
-            for n in range(first, last + 1)
-        )
-        return f"<pre class='frame'>{rows}</pre>"
-
-    def _read(self, path: str) -> Optional[list[str]]:
-        if path not in self.lines:
-            found: Optional[list[str]] = None
-            if self.root is not None:
-                try:
-                    file = self.root / path
-                    if file.is_file() and file.stat().st_size <= MAX_SOURCE_BYTES:
-                        found = _decoded(file.read_bytes()).splitlines()
-                except OSError:
-                    found = None
-            self.lines[path] = found
-        return self.lines[path]
-
-
-def _decoded(data: bytes) -> str:
-    """Source text as Python reads it: its coding cookie or BOM, else UTF-8; what
-    does not decode is shown as U+FFFD, never an error."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:  # an unknown or contradictory cookie
-        encoding = "utf-8"
-    return data.decode(encoding, errors="replace")
 
 
 # -- fragmentation ---------------------------------------------------------------------

@@ -1,38 +1,80 @@
-"""Human-readable output: ``path:line:col: CODE message``, file by file, then a summary.
+"""Human-readable output: ``path:line:col: CODE message``, then a summary.
 
-A file's findings print in line order, with a blank line between files, as a reader
-walks the file and as editors jump through ``path:line:col`` lists. What ties a
-finding to others elsewhere (a symbol's other import sites, a cycle's modules) is in
-its message; the JSON and SARIF reports keep findings grouped by code and symbol.
+Three styles, as ruff has them: ``grouped`` (the default, ``-f text``): a file's
+findings in line order, as a reader walks the file and as editors jump through
+``path:line:col`` lists, with a blank line between files; ``concise``: one line per
+finding and nothing between them, for grep and editors' quickfix lists; ``full``:
+each finding with its code frame (the import line marked, two lines around it) and
+the import to write instead when the finding knows it. What ties a finding to others
+elsewhere (a symbol's other import sites, a cycle's modules) is in its message; the
+JSON and SARIF reports keep findings grouped by code and symbol.
 """
 
 from __future__ import annotations
 
 import click
 
-from ssot_scan.findings import Finding
+from ssot_scan.findings import Finding, suggested_import
+from ssot_scan.report.sources import Sources
 from ssot_scan.result import ScanResult
 
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 _PATHS_SHOWN = 8  # per fragmented symbol in the summary; JSON has them all
 
 
-def render_text(result: ScanResult, quiet: bool = False) -> str:
+TEXT_STYLES = ("grouped", "concise", "full")
+
+
+def render_text(result: ScanResult, quiet: bool = False, style: str = "grouped") -> str:
     lines: list[str] = []
     previous = None
+    sources = Sources(result.project_root) if style == "full" else None
     for finding in sorted(result.findings, key=_reading_order):
-        if previous is not None and finding.path != previous:
+        if previous is not None and (
+            (style == "grouped" and finding.path != previous) or style == "full"
+        ):
             lines.append("")
         previous = finding.path
         location = click.style(f"{finding.path}:{finding.line}:{finding.column}:", bold=True)
         code = click.style(finding.code, fg=_SEVERITY_COLOUR.get(finding.severity), bold=True)
         lines.append(f"{location} {code} {finding.message}")
+        if sources is not None:
+            lines.extend(_frame(sources, finding))
     if quiet:
         return "\n".join(lines) + ("\n" if lines else "")
     if lines:
         lines.append("")
     lines.extend(_summary(result))
     return "\n".join(lines) + "\n"
+
+
+def render_concise(result: ScanResult, quiet: bool = False) -> str:
+    return render_text(result, quiet, "concise")
+
+
+def render_full(result: ScanResult, quiet: bool = False) -> str:
+    return render_text(result, quiet, "full")
+
+
+def render_grouped(result: ScanResult, quiet: bool = False) -> str:
+    return render_text(result, quiet, "grouped")
+
+
+def _frame(sources: Sources, finding: Finding) -> list[str]:
+    """The finding's code frame (its line marked ``>``, a caret under its column),
+    then the import to write instead when the finding knows it."""
+    rows = sources.frame(finding.path, finding.line)
+    width = len(str(rows[-1][0])) if rows else 1
+    lines: list[str] = []
+    for number, text in rows:
+        marker = ">" if number == finding.line else " "
+        lines.append(f"  {marker} {number:>{width}} | {text}")
+        if number == finding.line and finding.column >= 1:
+            lines.append(f"    {' ' * width} | {' ' * (finding.column - 1)}^")
+    suggestion = suggested_import(finding)
+    if suggestion:
+        lines.append(f"  help: write `{suggestion}` instead")
+    return lines
 
 
 def _reading_order(finding: Finding) -> tuple[str, int, int, str, str]:
