@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Optional
@@ -759,3 +761,61 @@ def test_a_named_folder_inside_the_project_is_walked_once(
     found = _discover([tmp_path / "pkg"])
     assert len([n for n in found.notices if "symlink loop" in n]) == 1
     assert [f.rel for f in found.files] == ["pkg/__init__.py", "pkg/sub/m.py"]
+
+
+# .gitignore as git reads it: the deepest file with a matching pattern decides, its last
+# matching pattern wins (``!`` re-includes), and .git/info/exclude is read last of all.
+GIT_TREE = {
+    ".gitignore": "generated_*.py\n*_tmp.py\nbuild/\n",
+    "pkg/__init__.py": "",
+    "pkg/generated_a.py": "",
+    "pkg/keep_tmp.py": "",
+    "pkg/sub/.gitignore": "!generated_*.py\nlocal.py\n",
+    "pkg/sub/__init__.py": "",
+    "pkg/sub/generated_b.py": "",
+    "pkg/sub/local.py": "",
+    "pkg/sub/deeper/.gitignore": "!local.py\n",
+    "pkg/sub/deeper/__init__.py": "",
+    "pkg/sub/deeper/local.py": "",
+    "pkg/sub/deeper/x_tmp.py": "",
+    "build/out.py": "",
+    "private_notes.py": "",
+    "kept.py": "",
+}
+
+
+def _git_tree(root: Path) -> None:
+    for rel, text in GIT_TREE.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / ".git" / "info").mkdir(exist_ok=True)
+    (root / ".git" / "info" / "exclude").write_text("private_*.py\n")
+
+
+def test_gitignore_negation_and_info_exclude_as_git_reads_them(tmp_path: Path) -> None:
+    _git_tree(tmp_path)
+    found = {s.rel for s in discover([tmp_path], load_config([tmp_path])).files}
+    assert found == {
+        "kept.py",
+        "pkg/__init__.py",
+        "pkg/sub/__init__.py",
+        "pkg/sub/generated_b.py",  # re-included by pkg/sub/.gitignore
+        "pkg/sub/deeper/__init__.py",
+        "pkg/sub/deeper/local.py",  # ignored by pkg/sub, re-included deeper
+    }
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_discovery_agrees_with_git_on_which_files_it_ignores(tmp_path: Path) -> None:
+    _git_tree(tmp_path)
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    by_git = {name for name in listed.split("\0") if name.endswith(".py")}
+    found = {s.rel for s in discover([tmp_path], load_config([tmp_path])).files}
+    assert found == by_git

@@ -84,10 +84,11 @@ class Ignores:
         self.notices = notices if notices is not None else []
         self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
-    def _load(self, folder: str) -> Optional[pathspec.GitIgnoreSpec]:
-        """The folder's .gitignore: a line git would reject is skipped with a
-        notice, the rest kept (one bad line must not unignore every file)."""
-        path = os.path.join(folder, ".gitignore")
+    def _load(self, folder: str, name: str = ".gitignore") -> Optional[pathspec.GitIgnoreSpec]:
+        """The folder's .gitignore (or another file of patterns): a line git would
+        reject is skipped with a notice, the rest kept (one bad line must not
+        unignore every file)."""
+        path = os.path.join(folder, name)
         if not os.path.isfile(path):
             return None
         try:
@@ -125,10 +126,30 @@ class Ignores:
         inherited: list[tuple[str, pathspec.GitIgnoreSpec]] = []
         if folder != self.base and parent != folder and self._inside_base(folder):
             inherited = self._chain(parent)
+        elif folder == self.base:
+            inherited = self._repository_excludes()
         spec = self._load(folder) if has_gitignore is not False else None
         chain = [*inherited, (folder, spec)] if spec is not None else inherited
         self._chains[folder] = chain
         return chain
+
+    def _repository_excludes(self) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """``.git/info/exclude`` of the work tree holding the project, as the
+        weakest spec of every chain (git reads it after every .gitignore)."""
+        folder = self.base
+        while True:
+            dot_git = os.path.join(folder, ".git")
+            if os.path.isdir(dot_git):
+                spec = self._load(os.path.join(dot_git, "info"), "exclude")
+                return [(folder, spec)] if spec is not None else []
+            if os.path.isfile(dot_git):  # a linked work tree: "gitdir: <its git dir>"
+                common = _common_git_dir(dot_git)
+                spec = self._load(os.path.join(common, "info"), "exclude") if common else None
+                return [(folder, spec)] if spec is not None else []
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return []
+            folder = parent
 
     def checker(
         self, folder: str, has_gitignore: Optional[bool] = None
@@ -152,7 +173,13 @@ class Ignores:
             tail = name + "/" if is_dir else name
             if exclude is not None and exclude.match_file(here + tail):
                 return True
-            return any(spec.match_file(prefix + tail) for prefix, spec in specs)
+            # As git decides: the deepest .gitignore with a pattern that matches
+            # (its last such pattern: ``!keep.py`` re-includes) has the last word.
+            for prefix, spec in reversed(specs):
+                verdict = spec.check_file(prefix + tail).include
+                if verdict is not None:
+                    return verdict
+            return False
 
         return ignored
 
@@ -178,10 +205,11 @@ class Ignores:
             rel = os.path.relpath(full, self.base).replace(os.sep, "/")
             if self.exclude.match_file(rel + suffix):
                 return True
-        for base, spec in chain:
+        for base, spec in reversed(chain):
             rel = os.path.relpath(full, base).replace(os.sep, "/")
-            if spec.match_file(rel + suffix):
-                return True
+            verdict = spec.check_file(rel + suffix).include
+            if verdict is not None:
+                return verdict
         return False
 
 
@@ -274,3 +302,21 @@ def _is_template(name: str) -> bool:
     """A file or folder a template engine names (cookiecutter's ``{{module_name}}.py``,
     Jinja's ``{% if %}``): its text is a template, not Python, until rendered."""
     return "{{" in name or "{%" in name
+
+
+def _common_git_dir(dot_git_file: str) -> Optional[str]:
+    """The git dir shared by a linked work tree (whose ``.git`` is a file naming
+    its own git dir, which names the common one in ``commondir``), or None."""
+    try:
+        with open(dot_git_file, encoding="utf-8") as handle:
+            first = handle.readline().strip()
+    except OSError:
+        return None
+    if not first.startswith("gitdir:"):
+        return None
+    own = os.path.join(os.path.dirname(dot_git_file), first[len("gitdir:") :].strip())
+    try:
+        with open(os.path.join(own, "commondir"), encoding="utf-8") as handle:
+            return os.path.normpath(os.path.join(own, handle.readline().strip()))
+    except OSError:
+        return own
