@@ -215,6 +215,8 @@ def test_json_summary_counts(project: Path, run_cli: RunCli) -> None:
         "SSOT004": 0,
         "SSOT005": 0,
         "SSOT006": 0,
+        "SSOT007": 0,
+        "SSOT008": 0,
     }
     assert summary["suppressed"] == 0
     assert summary["fragmented_symbols"] == 1

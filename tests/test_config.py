@@ -241,6 +241,8 @@ def test_code_prefix_is_accepted(tmp_path: Path, make_project: MakeProject) -> N
         "SSOT004",
         "SSOT005",
         "SSOT006",
+        "SSOT007",
+        "SSOT008",
     ]
 
 

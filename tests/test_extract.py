@@ -623,8 +623,8 @@ def test_has_getattr_only_for_a_module_level_binding(engine: str) -> None:
 @pytest.mark.parametrize("engine", ["ast", "libcst"])
 def test_suppression_map_from_tricky_source(engine: str) -> None:
     facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
-    # line 2: bare; line 7: codes upper-cased and sorted; lines 17-18: inside strings
-    assert facts.suppressions == {2: [], 7: ["SSOT001", "SSOT002"]}
+    # line 2: bare; line 7: what it names, as written, sorted; lines 17-18: in strings
+    assert facts.suppressions == {2: [], 7: ["SSOT002", "ssot001"]}
 
 
 def test_suppression_comment_forms() -> None:
@@ -637,12 +637,16 @@ def test_suppression_comment_forms() -> None:
         's = "# ssot: ignore"\n'
         "t = '''\n# ssot: ignore\n'''\n"
     )
-    assert _facts(source).suppressions == {
+    # What a comment names is kept as written (an unknown one is reported so), and
+    # matched to codes in any case later (``suppressions``).
+    facts = _facts(source)
+    assert facts.suppressions == {
         1: [],
         2: ["SSOT001", "SSOT002"],
-        3: ["SSOT001"],
+        3: ["ssot001"],
         4: ["SSOT001"],
     }
+    assert facts.suppression_columns == {1: 13, 2: 27, 3: 13, 4: 13}  # at "ssot:"
 
 
 def test_suppressed_codes_over_a_statement_span() -> None:

@@ -736,7 +736,7 @@ def test_markdown_summary(small: ScanResult) -> None:
     lines = text.splitlines()
     assert lines[0] == "## ssot-scan: 4 findings, failed"
     start = lines.index("| code | name | findings |")
-    assert lines[start : start + 10] == [
+    assert lines[start : start + 12] == [
         "| code | name | findings |",
         "| --- | --- | ---: |",
         "| `SSOT000` | parse-error | 0 |",
@@ -746,6 +746,8 @@ def test_markdown_summary(small: ScanResult) -> None:
         "| `SSOT004` | import-cycle | 0 |",
         "| `SSOT005` | unresolved-import | 0 |",
         "| `SSOT006` | shadowed-module | 0 |",
+        "| `SSOT007` | unknown-suppression | 0 |",
+        "| `SSOT008` | unused-suppression | 0 |",
         "| **total** |  | **4** |",
     ]
     start = lines.index("### Budgets")
@@ -819,6 +821,8 @@ def test_statistics_text(small: ScanResult) -> None:
         "SSOT004  import-cycle               0\n"
         "SSOT005  unresolved-import          0\n"
         "SSOT006  shadowed-module            0\n"
+        "SSOT007  unknown-suppression        0\n"
+        "SSOT008  unused-suppression         0\n"
         "total                               4\n"
     )
 
@@ -834,6 +838,8 @@ def test_statistics_json(websocket: ScanResult, websocket_baselined: ScanResult)
             "SSOT004": 2,
             "SSOT005": 8,
             "SSOT006": 1,
+            "SSOT007": 0,
+            "SSOT008": 0,
         },
     }
     data = json.loads(render_statistics_json(websocket_baselined))

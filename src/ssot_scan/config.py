@@ -69,6 +69,20 @@ def _budgets(value: Any, where: str) -> dict[str, int]:
     return budgets(value, where)
 
 
+def _per_file_ignores(value: Any, where: str) -> dict[str, list[str]]:
+    """``[tool.ssot-scan.per-file-ignores]``: gitignore-style globs (from the
+    project root) -> the codes, prefixes or names to drop for the files they match."""
+    if not isinstance(value, dict):
+        raise UsageError(f"{where}: expected a table of glob = [codes]")
+    table: dict[str, list[str]] = {}
+    for pattern, selectors in value.items():
+        expect_gitignore_patterns([pattern], where)
+        if isinstance(selectors, str):
+            selectors = [selectors]
+        table[pattern] = codes(selectors, f"{where}.{pattern!r}")
+    return table
+
+
 TOP_KEYS: dict[str, _Key] = {
     "roots": _Key("roots", expect_str_list),
     "include": _Key("include", expect_str_list),
@@ -83,6 +97,7 @@ TOP_KEYS: dict[str, _Key] = {
     "max-file-size": _Key("max_file_size", expect_size),
     "budget": _Key("budget", _budgets),
     "baseline": _Key("baseline", expect_str),
+    "per-file-ignores": _Key("per_file_ignores", _per_file_ignores),
 }
 # Per-check settings, as [tool.ssot-scan.<table>] key = value.
 CHECK_TABLES: dict[str, dict[str, _Key]] = {
@@ -133,6 +148,8 @@ class Config:
     include_lazy: bool = False  # SSOT004: count imports inside functions too
     include_guarded: bool = True  # SSOT005: report imports guarded by except ImportError
     budget: dict[str, int] = field(default_factory=dict)  # code -> most findings allowed
+    # glob (gitignore-style, from the project root) -> codes dropped in matching files
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     baseline: Optional[str] = None  # a baseline file, relative to the project root
     rules: Rules = field(default_factory=Rules)
 

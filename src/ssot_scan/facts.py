@@ -73,6 +73,9 @@ class ImportSite:
     expects_error: bool = False
     # In the body of a ``@deprecated`` function or class: goes when it goes.
     in_deprecated: bool = False
+    # Each name's line, for a ``from`` import spread over several lines (None
+    # otherwise): a suppression beside one name is about that name only.
+    name_lines: Optional[list[int]] = None
 
     @property
     def context(self) -> ImportContext:
@@ -193,8 +196,10 @@ class ModuleFacts:
     # a registering decorator, an assignment into another object): importing the
     # module runs it, so ``fix`` must not silently stop importing it.
     side_effects: list[int] = field(default_factory=list)
-    # line -> codes; an empty list means every code (a bare ``# ssot: ignore``)
+    # line -> what ``# ssot: ignore[...]`` names there, as written (codes, prefixes,
+    # rule names); an empty list means every code (a bare ``# ssot: ignore``)
     suppressions: dict[int, list[str]] = field(default_factory=dict)
+    suppression_columns: dict[int, int] = field(default_factory=dict)  # where ``ssot:`` is
     # The module rewires imports at run time (``sys.meta_path``, ``sys.modules[...]``):
     # what it or its submodules provide cannot be decided statically.
     dynamic_imports: bool = False
@@ -216,6 +221,9 @@ class ModuleFacts:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["suppressions"] = {str(k): v for k, v in sorted(self.suppressions.items())}
+        data["suppression_columns"] = {
+            str(k): v for k, v in sorted(self.suppression_columns.items())
+        }
         return data
 
     @classmethod
@@ -233,6 +241,7 @@ class ModuleFacts:
             module_calls=[ModuleCall(**c) for c in data["module_calls"]],
             side_effects=data["side_effects"],
             suppressions={int(k): v for k, v in data["suppressions"].items()},
+            suppression_columns={int(k): v for k, v in data["suppression_columns"].items()},
             reexport_lines=data["reexport_lines"],
             dynamic_imports=data["dynamic_imports"],
             rewriting_functions=data["rewriting_functions"],
@@ -297,6 +306,7 @@ def pack(facts: ModuleFacts) -> list[Any]:
                 s.is_star,
                 s.expects_error,
                 s.in_deprecated,
+                s.name_lines,
             ]
             for s in facts.imports
         ],
@@ -330,6 +340,7 @@ def pack(facts: ModuleFacts) -> list[Any]:
         facts.rewriting_functions,
         [[h.callee, h.line, h.names] for h in facts.handovers],
         facts.finder_serves,
+        [[line, column] for line, column in sorted(facts.suppression_columns.items())],
     ]
 
 
@@ -355,7 +366,7 @@ def unpack(data: list[Any]) -> ModuleFacts:
     """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input."""
     imports, definitions, all_names, all_dynamic, has_getattr = data[:5]
     warnings, suppressions, dynamic, reexports, error, engine, calls, effects = data[5:13]
-    rewriting, handovers, finder_serves = data[13:]
+    rewriting, handovers, finder_serves, suppression_columns = data[13:]
     return ModuleFacts(
         imports=[
             ImportSite(
@@ -371,6 +382,7 @@ def unpack(data: list[Any]) -> ModuleFacts:
         module_calls=[ModuleCall(*row) for row in calls],
         side_effects=effects,
         suppressions={int(line): codes for line, codes in suppressions},
+        suppression_columns={int(line): column for line, column in suppression_columns},
         dynamic_imports=dynamic,
         rewriting_functions=rewriting,
         handovers=[Handover(*row) for row in handovers],

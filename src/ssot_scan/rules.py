@@ -253,6 +253,42 @@ Example::
     # (`app/websocket_core/events/__init__.py` makes it a package)
 """,
     ),
+    Rule(
+        code="SSOT007",
+        name="unknown-suppression",
+        severity="warning",
+        docs="""\
+A ``# ssot: ignore[...]`` that names no rule.
+
+Why it matters: a typo (``SSOT02``, ``non-canonical-imports``) silences nothing, and
+the finding it was meant for stays, or later comes back, with the comment still
+there looking as if it took care of it.
+
+What it accepts: codes (``SSOT002``), code prefixes (``SSOT00``) and rule names
+(``non-canonical-import``), in any case, separated by commas or spaces.
+
+Fix: name the rule as ``ssot-scan rules`` lists it.""",
+    ),
+    Rule(
+        code="SSOT008",
+        name="unused-suppression",
+        severity="warning",
+        docs="""\
+A ``# ssot: ignore`` (or one code of it) that silences no finding, like ruff's
+RUF100.
+
+Why it matters: once the import it was about is fixed, a suppression left behind
+will silently swallow the next finding on that line, the one nobody looked at.
+
+What counts: a comment is judged against every analysis rule's findings (SSOT000
+to SSOT006), whatever the run selects, so the verdict does not depend on the
+selection. A code the comment names that matched nothing is reported (the others
+in the comment stay); a bare ``# ssot: ignore`` that matched nothing is reported
+whole. A comment that names SSOT008 itself (``# ssot: ignore[SSOT002, SSOT008]``)
+says "this may be unused" and is not reported.
+
+Fix: delete the comment, or the codes it names that match nothing.""",
+    ),
 )
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 ALL_CODES: tuple[str, ...] = tuple(BY_CODE)
@@ -264,17 +300,22 @@ def rule(code: str) -> Rule:
     return BY_CODE[code]
 
 
+def codes_for(item: str) -> list[str]:
+    """The codes one selector covers: a code, a code prefix (``SSOT00``), a rule
+    name (any case) or ``ALL``; none for a selector that names no rule."""
+    key = item.strip()
+    if key.upper() == "ALL":
+        return list(ALL_CODES)
+    if key.lower() in _BY_NAME:
+        return [_BY_NAME[key.lower()]]
+    return [code for code in ALL_CODES if code.startswith(key.upper())] if key else []
+
+
 def expand_codes(items: list[str], where: str) -> list[str]:
     """Codes, code prefixes (``SSOT00``) or rule names, to the codes they cover."""
     selected: list[str] = []
     for item in items:
-        key = item.strip()
-        if key.upper() == "ALL":
-            matches = list(ALL_CODES)
-        elif key in _BY_NAME:
-            matches = [_BY_NAME[key]]
-        else:
-            matches = [code for code in ALL_CODES if code.startswith(key.upper())] if key else []
+        matches = codes_for(item)
         if not matches:
             known = ", ".join(f"{c} ({n})" for c, n in CHECK_NAMES.items())
             raise UsageError(f"{where}: unknown rule code {item!r} (known: {known})")

@@ -10,15 +10,16 @@ all, which is what keeps a warm run fast.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import json
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ssot_scan.cache import (
     FactsCache,
@@ -33,11 +34,13 @@ from ssot_scan.discover import Discovery, SourceFile, discover
 from ssot_scan.facts import ModuleFacts, shared_strings
 from ssot_scan.parallel import Job, content_hash, extract_all, extract_one, usable_cores
 from ssot_scan.result import ScanResult
+from ssot_scan.rules import ALL_CODES
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
 
 if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis
     from ssot_scan.findings import Finding
+    from ssot_scan.index import Index
 
 Progress = Callable[[int, int], None]
 Stat = tuple[int, int]  # size, mtime_ns
@@ -399,6 +402,7 @@ def _analyse(
     for check in all_checks():
         if check.code in enabled:
             findings.extend(check.run(analysis))
+    findings = _suppress(findings, index, analysis, config)
     return tally(
         findings,
         index,
@@ -408,6 +412,68 @@ def _analyse(
         analysis.cycles if "SSOT004" in enabled else [],
         analysis.undecidable if "SSOT005" in enabled else 0,
     )
+
+
+def _suppress(
+    findings: list[Finding], index: Index, analysis: Analysis, config: Config
+) -> list[Finding]:
+    """``# ssot: ignore`` comments and ``per-file-ignores`` (see ``suppressions``):
+    the findings marked suppressed or dropped, and SSOT007/SSOT008 added for the
+    comments that name no rule or silence nothing."""
+    from ssot_scan import suppressions
+    from ssot_scan.analysis import Analysis
+    from ssot_scan.checks import all_checks
+    from ssot_scan.checks.base import CommentCheck
+
+    enabled = set(config.enabled_codes)
+    comments = suppressions.comments_of((s.rel, f) for s, f in index.files)
+    spread = _name_lines(index)
+    judges = [c for c in all_checks() if isinstance(c, CommentCheck) and c.code in enabled]
+    if judges and comments:
+        analysed = [c for c in all_checks() if not isinstance(c, CommentCheck)]
+        if all(c.code in enabled for c in analysed):
+            judged = findings
+        else:  # judge every comment against every rule, whatever this run reports
+            everything = replace(config, select=list(ALL_CODES), ignore=[])
+            full = Analysis(index, everything)
+            judged = [f for check in analysed for f in check.run(full)]
+        suppressions.apply(judged, comments, spread, mark=False)
+    suppressions.apply(findings, comments, spread)
+    every = [comment for in_file in comments.values() for comment in in_file.values()]
+    for judge in judges:
+        findings.extend(judge.review(every))
+    suppressions.vouch(findings, comments)
+    if config.per_file_ignores:
+        findings = [f for f in findings if not _ignored_for_file(f, config)]
+    return findings
+
+
+def _name_lines(index: Index) -> dict[tuple[str, int], dict[int, set[str]]]:
+    """(file, statement line) -> line -> the names imported on it, for the ``from``
+    imports spread over several lines."""
+    spread: dict[tuple[str, int], dict[int, set[str]]] = {}
+    for source, facts in index.files:
+        for site in facts.imports:
+            if site.name_lines:
+                lines = spread.setdefault((source.rel, site.line), {})
+                for imported, line in zip(site.names, site.name_lines, strict=False):
+                    lines.setdefault(line, set()).add(imported.name)
+    return spread
+
+
+def _ignored_for_file(finding: Finding, config: Config) -> bool:
+    """Does a ``per-file-ignores`` glob matching the finding's file name its code?"""
+    for pattern, codes in config.per_file_ignores.items():
+        if finding.code in codes and _glob(pattern).match_file(finding.path):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def _glob(pattern: str) -> Any:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
 def analyse_project(

@@ -1,8 +1,9 @@
-"""From the checks' findings to a ``ScanResult``: fingerprints, suppressions, counts.
+"""From the checks' findings to a ``ScanResult``: fingerprints and counts.
 
 Fingerprints rest on what a finding is (code, file, symbol, normalised import, and
-its order among identical ones), never on line numbers. A ``# ssot: ignore[...]``
-moves a finding to ``suppressed``: counted apart, never dropped.
+its order among identical ones), never on line numbers. A finding a ``# ssot:
+ignore[...]`` silenced (``suppressions``) goes to ``suppressed``: counted apart,
+never dropped.
 """
 
 from __future__ import annotations
@@ -29,17 +30,6 @@ def fingerprint(finding: Finding, occurrence: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
-def _apply_suppressions(findings: list[Finding], index: Index) -> None:
-    facts_by_path = {source.rel: facts for source, facts in index.files}
-    for finding in findings:
-        facts = facts_by_path.get(finding.path)
-        if facts is None:
-            continue
-        codes = facts.suppressed_codes(finding.line, finding.end_line)
-        if codes is not None and (not codes or finding.code in codes):
-            finding.suppressed = True
-
-
 def tally(
     findings: list[Finding],
     index: Index,
@@ -55,7 +45,6 @@ def tally(
         key = (finding.code, finding.path, finding.symbol or "", finding.statement)
         finding.fingerprint = fingerprint(finding, seen[key])
         seen[key] += 1
-    _apply_suppressions(findings, index)
     active = [f for f in findings if not f.suppressed]
     counts = Counter(f.code for f in active)
     enabled = config.enabled_codes

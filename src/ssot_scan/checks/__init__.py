@@ -16,7 +16,9 @@ def all_checks() -> list[Check]:
     from ssot_scan.checks.non_canonical_import import NonCanonicalImport
     from ssot_scan.checks.parse_error import ParseErrorCheck
     from ssot_scan.checks.shadowed_module import ShadowedModule
+    from ssot_scan.checks.unknown_suppression import UnknownSuppression
     from ssot_scan.checks.unresolved_import import UnresolvedImport
+    from ssot_scan.checks.unused_suppression import UnusedSuppression
 
     # In registry order; no check reads another's findings, so order is presentation.
     return [
@@ -27,4 +29,6 @@ def all_checks() -> list[Check]:
         ImportCycle(),
         UnresolvedImport(),
         ShadowedModule(),
+        UnknownSuppression(),
+        UnusedSuppression(),
     ]

@@ -19,6 +19,7 @@ from ssot_scan.rules import Rule, Severity
 
 if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis
+    from ssot_scan.suppressions import Comment
 
 
 def shortened(
@@ -126,3 +127,17 @@ class Check:
             modules=modules or [],
             breakers=breakers or [],
         )
+
+
+class CommentCheck(Check):
+    """A rule about the suppression comments themselves (SSOT007, SSOT008). Whether a
+    comment silences anything is known only once every other rule's findings are
+    in, so these rules have no ``run`` over the analysis: the scan hands them the
+    comments, with what each one silenced, in ``review``."""
+
+    def run(self, analysis: Analysis) -> Iterable[Finding]:
+        return ()
+
+    def review(self, comments: Iterable[Comment]) -> Iterable[Finding]:
+        """This rule's findings over the judged comments."""
+        raise NotImplementedError

@@ -21,7 +21,7 @@ from ssot_scan.extract.newer_syntax import newer_syntax_possible
 from ssot_scan.facts import ModuleFacts, ParseError
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "23"
+EXTRACTOR_VERSION = "24"
 
 
 def _ast_error(exc: BaseException, text: Optional[str] = None) -> ParseError:
@@ -143,5 +143,5 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
                 facts = ModuleFacts(parse_error=_ast_error(exc, text))
             else:
                 facts = _libcst_sized(text, len(data), module, is_package, exc)
-    facts.suppressions, facts.reexport_lines = find_markers(text)
+    facts.suppressions, facts.suppression_columns, facts.reexport_lines = find_markers(text)
     return facts

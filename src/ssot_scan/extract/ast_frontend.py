@@ -333,6 +333,7 @@ class _Walker:
             node.module or "",
             [(a.name, a.asname) for a in node.names],
             self.span(node),
+            [a.lineno for a in node.names],
         )
 
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:

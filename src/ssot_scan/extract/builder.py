@@ -319,8 +319,12 @@ class FactsBuilder:
         raw_module: str,
         names: list[tuple[str, Optional[str]]],
         span: tuple[int, int, int, int],
+        name_lines: Optional[list[int]] = None,
     ) -> None:
+        """``name_lines``: each name's line (kept only when they differ from the
+        statement's first line: a statement over several lines)."""
         star = len(names) == 1 and names[0][0] == "*"
+        spread = name_lines if name_lines and span[0] != span[2] and not star else None
         self.facts.imports.append(
             ImportSite(
                 kind="from",
@@ -334,12 +338,13 @@ class FactsBuilder:
                 end_line=span[2],
                 end_column=span[3],
                 is_star=star,
+                name_lines=spread,
                 **self._flags(ctx),
             )
         )
 
     @staticmethod
-    def _flags(ctx: Context) -> dict[str, bool]:
+    def _flags(ctx: Context) -> dict[str, Any]:
         return {
             "in_function": ctx.in_function,
             "in_class": ctx.in_class,

@@ -26,37 +26,49 @@ def _codes(match: re.Match[str]) -> list[str]:
     return sorted({c.strip().upper() for c in re.split(r"[,\s]+", raw) if c.strip()})
 
 
-def _comments(text: str) -> Iterator[tuple[int, str]]:
-    """(line, comment text) for every comment in the file."""
+def _selectors(match: re.Match[str]) -> list[str]:
+    """What ``ignore[...]`` names, as written (codes, prefixes, rule names): an
+    unknown one must be reported as written, so nothing is normalised here."""
+    raw = match.group("codes")
+    if raw is None:
+        return []
+    return sorted({c.strip() for c in re.split(r"[,\s]+", raw) if c.strip()})
+
+
+def _comments(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line, 1-based column, comment text) for every comment in the file."""
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.COMMENT:
-                yield tok.start[0], tok.string
+                yield tok.start[0], tok.start[1] + 1, tok.string
     except (tokenize.TokenError, SyntaxError, IndentationError):
         # Untokenizable text: fall back to a line scan (a string may fool it, but a
         # file that cannot be tokenized has no findings beyond SSOT000 to suppress).
         for number, line in enumerate(text.splitlines(), start=1):
             hash_at = line.find("#")
             if hash_at >= 0:
-                yield number, line[hash_at:]
+                yield number, hash_at + 1, line[hash_at:]
 
 
-def find_markers(text: str) -> tuple[dict[int, list[str]], list[int]]:
-    """Suppressions (line -> codes, ``[]`` = every code) and re-export (noqa) lines."""
+def find_markers(text: str) -> tuple[dict[int, list[str]], dict[int, int], list[int]]:
+    """Suppressions (line -> what they name, ``[]`` = every code), the column of
+    each suppression comment, and re-export (noqa) lines."""
     lowered = text.lower()
     if "ssot:" not in lowered and "noqa" not in lowered:
-        return {}, []
+        return {}, {}, []
     suppressions: dict[int, list[str]] = {}
+    columns: dict[int, int] = {}
     reexports: list[int] = []
-    for line, comment in _comments(text):
+    for line, column, comment in _comments(text):
         match = _SUPPRESSION.match(comment)
         if match:
-            codes = _codes(match)
+            codes = _selectors(match)
             if codes or match.group("codes") is None:  # ``ignore[]`` names nothing
                 suppressions[line] = codes
+                columns[line] = column + match.group(0).lower().index("ssot:")
         noqa = _NOQA.match(comment)
         if noqa:
             codes = _codes(noqa)
             if not codes or "F401" in codes:
                 reexports.append(line)
-    return suppressions, reexports
+    return suppressions, columns, reexports

@@ -461,8 +461,13 @@ class _Walker:
                 (dotted(a.name) or "", dotted(a.asname.name) if a.asname else None)
                 for a in node.names
             ]
+        lines = (
+            None
+            if isinstance(node.names, cst.ImportStar)
+            else [self.positions[a].start.line for a in node.names]
+        )
         self.b.add_import_from(
-            ctx, len(node.relative), dotted(node.module) or "", names, self.span(node)
+            ctx, len(node.relative), dotted(node.module) or "", names, self.span(node), lines
         )
 
     def function_def(self, node: cst.FunctionDef, ctx: Context) -> None:
