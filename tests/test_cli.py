@@ -602,7 +602,7 @@ def test_statistics_refuses_a_format_it_cannot_print(tmp_path: Path, run_cli: Ru
 def test_fix_refuses_a_selection_it_has_nothing_to_do_for(tmp_path: Path, run_cli: RunCli) -> None:
     code, out, err = run_cli(["fix", "--no-cache", "--diff", "--select", "SSOT004", "."], tmp_path)
     assert (code, out) == (2, "")
-    assert "the selection (SSOT004) holds neither SSOT001 nor SSOT002" in err
+    assert "the selection (SSOT004) holds none of SSOT001, SSOT002 and SSOT008" in err
 
 
 def test_fix_honours_the_selection(tmp_path: Path, run_cli: RunCli) -> None:

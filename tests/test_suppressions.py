@@ -151,3 +151,66 @@ def test_per_file_ignores_with_an_unknown_code_is_a_usage_error(
     code, out, err = run_cli(["--no-cache", "."], tmp_path)
     assert (code, out) == (2, "")
     assert "per-file-ignores" in err and "SSOT99" in err and len(err.strip().splitlines()) == 1
+
+
+UNUSED = """\
+import os  # ssot: ignore
+import pkg.old  # ssot: ignore[SSOT001, SSOT004]  # kept for the old admin pages
+from pkg.old import (
+    X,  # ssot: ignore[SSOT002]
+)
+y = 1  # noqa: E501  # ssot: ignore
+"""
+CLEANED = """\
+import os
+import pkg.old  # ssot: ignore[SSOT001]  # kept for the old admin pages
+from pkg.old import (
+    X,
+)
+y = 1  # noqa: E501
+"""
+
+
+def _project(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in {**OLD, **files}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def test_fix_takes_out_what_an_unused_suppression_names(tmp_path: Path, run_cli: RunCli) -> None:
+    root = _project(tmp_path, {"pkg/a.py": UNUSED})
+    code, out, err = run_cli(["fix", "--no-cache", "--diff", "."], root)
+    assert code == 1 and "-import os  # ssot: ignore\n" in out and "+import os\n" in out
+    assert (root / "pkg/a.py").read_text() == UNUSED  # --diff writes nothing
+    assert "would take out 4 unused suppressions" in err
+    code, _, err = run_cli(["fix", "--no-cache", "."], root)
+    assert code == 0, err
+    assert (root / "pkg/a.py").read_text() == CLEANED
+    code, out, _ = run_cli(["--no-cache", "--select", "SSOT007,SSOT008", "."], root)
+    assert code == 0, out
+
+
+def test_fix_cleans_a_file_whose_imports_it_also_moves(tmp_path: Path, run_cli: RunCli) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "pkg/core.py": "class Thing:\n    pass\n",
+            "pkg/helpers.py": "from pkg.core import Thing\n\ndef helper() -> Thing:\n"
+            "    return Thing()\n",
+            "pkg/b.py": "from pkg.core import Thing\n",
+            "pkg/c.py": "from pkg.core import Thing\n",
+            "pkg/d.py": "import os  # ssot: ignore[SSOT004]\n\nfrom pkg.helpers import Thing\n",
+        },
+    )
+    code, out, err = run_cli(["fix", "--no-cache", "."], root)
+    assert code == 0, err
+    assert (root / "pkg/d.py").read_text() == "import os\n\nfrom pkg.core import Thing\n"
+    assert out == "moved 1 import in 1 file; took out 1 unused suppression\n"
+
+
+def test_fix_select_ssot008_only_cleans(tmp_path: Path, run_cli: RunCli) -> None:
+    root = _project(tmp_path, {"pkg/a.py": UNUSED})
+    code, _, err = run_cli(["fix", "--no-cache", "--select", "SSOT008", "."], root)
+    assert code == 0, err
+    assert (root / "pkg/a.py").read_text() == CLEANED

@@ -705,8 +705,9 @@ def baseline_command(
 def fix_command(diff: bool, **scan: Any) -> None:
     """Move imports to their canonical path, formatting and comments kept.
 
-    --select and --ignore choose which findings are fixed (SSOT001, SSOT002 or
-    both; a selection with neither is refused).
+    Unused suppressions (SSOT008) are taken out of their comments. --select and
+    --ignore choose which findings are fixed (SSOT001, SSOT002, SSOT008; a
+    selection with none of them is refused).
 
     Rewritten: non-canonical imports (SSOT002), and deprecated imports (SSOT001)
     whose replacement the scan proved to be the same object; the other SSOT001
@@ -725,12 +726,12 @@ def fix_command(diff: bool, **scan: Any) -> None:
         from ssot_scan.scan import open_cache
 
         config = _load(opts)
-        fixable = [code for code in config.enabled_codes if code in ("SSOT001", "SSOT002")]
+        fixable = [c for c in config.enabled_codes if c in ("SSOT001", "SSOT002", "SSOT008")]
         if not fixable:
             chosen = ", ".join(config.enabled_codes) or "no code"
             raise UsageError(
-                f"fix: the selection ({chosen}) holds neither SSOT001 nor SSOT002, the "
-                "findings fix moves imports for"
+                f"fix: the selection ({chosen}) holds none of SSOT001, SSOT002 and SSOT008, "
+                "the findings fix acts on"
             )
         found, result = _run_project(opts, config)
         notices: list[str] = []
@@ -761,11 +762,17 @@ def fix_command(diff: bool, **scan: Any) -> None:
         changed = outcome.changed
         if not opts.quiet:
             verb = "would move" if diff else "moved"
-            click.echo(
+            line = (
                 f"{verb} {outcome.moved} import{'s' if outcome.moved != 1 else ''} in "
-                f"{len(changed)} file{'s' if len(changed) != 1 else ''}",
-                err=diff,
+                f"{len(changed)} file{'s' if len(changed) != 1 else ''}"
             )
+            if outcome.cleaned:
+                removal = "would take out" if diff else "took out"
+                line += (
+                    f"; {removal} {outcome.cleaned} unused "
+                    f"suppression{'s' if outcome.cleaned != 1 else ''}"
+                )
+            click.echo(line, err=diff)
         return 1 if diff and changed else 0
 
     _usage_errors(run)

@@ -1,4 +1,5 @@
-"""``ssot-scan fix``: move imports to their canonical path, formatting kept.
+"""``ssot-scan fix``: move imports to their canonical path, formatting kept, and take
+unused suppressions (SSOT008) out of their comments (``comments``).
 
 SSOT002 findings are rewritten, and SSOT001 findings whose replacement the scan
 proved to be the *same object* (a successor is a different object, and moving to it
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ssot_scan.findings import Finding
+from ssot_scan.fix.comments import remove_unused, unused_by_file
 from ssot_scan.fix.files import FileJob, fix_file, fix_job
 from ssot_scan.fix.moves import FileFix, Move, moves_by_file
 from ssot_scan.fix.placement import DEFAULT_LINE_LENGTH, isort_line_length
@@ -131,6 +133,11 @@ class Outcome:
     def moved(self) -> int:
         return sum(f.moved for f in self.changed)
 
+    @property
+    def cleaned(self) -> int:
+        """Unused suppressions taken out (SSOT008)."""
+        return sum(f.cleaned for f in self.changed)
+
 
 def run(
     found: Discovery,
@@ -148,6 +155,7 @@ def run(
     view = ProjectView(found, config.engine, cache, None, config.max_file_size)
     length = isort_line_length(found.base)
     fixes, refused = plan(findings, found.base, view, workers, config.engine, length)
+    fixes = _clean_suppressions(fixes, findings, found, config.engine)
     changed = [f for f in fixes if f.after is not None and f.after != f.before]
     warnings_ = [*refusals(findings), *refused, *(p for f in fixes for p in f.problems)]
     outcome = Outcome(changed, warnings_, [])
@@ -173,6 +181,48 @@ def run(
         return outcome
     after.remember(_written_rows(changed, {s.rel: s for s in found.files}))
     return outcome
+
+
+def _clean_suppressions(
+    fixes: list[FileFix], findings: Sequence[Finding], found: Discovery, engine: str
+) -> list[FileFix]:
+    """SSOT008: the unused suppressions taken out of the text the import moves left
+    (see ``comments``), in the files with moves and in files of their own."""
+    from ssot_scan.extract import extract
+    from ssot_scan.safe_read import NotReadable, read_source
+
+    cleanup = unused_by_file(findings)
+    if not cleanup:
+        return fixes
+    by_rel = {f.rel: f for f in fixes}
+    sources = {s.rel: s for s in found.files}
+    for rel, unused in sorted(cleanup.items()):
+        source = sources.get(rel)
+        if source is None:
+            continue
+        item = by_rel.get(rel)
+        if item is None:
+            try:
+                data = read_source(str(source.path))
+                text = data.decode("utf-8")
+            except (OSError, NotReadable, UnicodeDecodeError) as exc:
+                reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else str(exc)
+                fixes.append(FileFix(source.path, rel, "", problems=[f"{rel}: {reason}"]))
+                continue
+            item = FileFix(source.path, rel, text, after=text, original=data)
+            fixes.append(item)
+        if item.after is None:  # its rewrite failed; its problems say why
+            continue
+        after, cleaned, problems = remove_unused(item.before, item.after, unused)
+        item.problems.extend(f"{rel}: {problem}" for problem in problems)
+        if not cleaned:
+            continue
+        facts = extract(after.encode("utf-8"), source.name or "", source.is_package, engine)
+        if facts.parse_error is not None:  # cannot happen to a comment; checked anyway
+            item.problems.append(f"{rel}: taking out a suppression broke the file; left alone")
+            continue
+        item.after, item.cleaned, item.facts = after, cleaned, facts
+    return sorted(fixes, key=lambda f: f.rel)
 
 
 def _written_rows(

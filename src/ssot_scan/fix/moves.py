@@ -36,6 +36,7 @@ class FileFix:
     before: str
     after: Optional[str] = None
     moved: int = 0
+    cleaned: int = 0  # unused suppressions taken out (SSOT008)
     original: bytes = b""  # the file's bytes as read: what a rollback puts back
     moves: list[Move] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
