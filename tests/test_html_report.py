@@ -264,14 +264,18 @@ def test_chromium_renders_the_maps_the_trend_chart_and_the_tables(
         "--window-size=1280,2000",
     ]
     env = {**os.environ, "HOME": str(tmp_path)}  # a profile of its own, not the user's
-    done = subprocess.run(
-        [*browser, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
+
+    def open_page(how: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*browser, how, page.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            check=False,
+        )
+
+    done = open_page("--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     found = re.search(r'data-rendered="([^"]*)"', done.stdout)
     assert found, "the page's script did not run"
@@ -288,14 +292,7 @@ def test_chromium_renders_the_maps_the_trend_chart_and_the_tables(
     assert rendered["breakers"] == 2
     assert rendered["rows"] == 46 and rendered["filters"] is True
     shot = tmp_path / "shot.png"
-    done = subprocess.run(
-        [*browser, f"--screenshot={shot}", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
+    done = open_page(f"--screenshot={shot}")
     assert done.returncode == 0, done.stderr[-2000:]
     header = shot.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"

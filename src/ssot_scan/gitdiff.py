@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from ssot_scan.errors import UsageError
+from ssot_scan.gitinfo import git_line
 
 
 def _git(args: list[str], cwd: Path, what: str, failure: str = "") -> bytes:
@@ -55,15 +56,5 @@ def changed_files(ref: str, folder: Path) -> list[Path]:
 def repository_root(folder: Path) -> Optional[Path]:
     """The top of the git work tree holding ``folder``, or None (no git, no work
     tree): where code scanning and annotations resolve paths from."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder,
-            capture_output=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    top = os.fsdecode(done.stdout.strip())
-    return Path(top) if done.returncode == 0 and top else None
+    top = git_line(folder, ["rev-parse", "--show-toplevel"])
+    return Path(top) if top else None

@@ -8,32 +8,20 @@ every tool (jq, pandas, a spreadsheet import) reads it.
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Optional
 
 from ssot_scan import __version__
 from ssot_scan.errors import UsageError
+from ssot_scan.gitinfo import git_line
 from ssot_scan.result import ScanResult
 from ssot_scan.safe_read import NotReadable, parse_json, read_input
 
 
 def git_commit(folder: Path) -> Optional[str]:
     """The checked-out commit of the repository holding ``folder``, if any."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and commit else None
+    return git_line(folder, ["rev-parse", "HEAD"], timeout=10)
 
 
 def record(result: ScanResult, folder: Path) -> dict[str, Any]:
