@@ -214,3 +214,11 @@ def test_fix_select_ssot008_only_cleans(tmp_path: Path, run_cli: RunCli) -> None
     code, _, err = run_cli(["fix", "--no-cache", "--select", "SSOT008", "."], root)
     assert code == 0, err
     assert (root / "pkg/a.py").read_text() == CLEANED
+
+
+def test_an_unclosed_list_silences_nothing_and_is_named(tmp_path: Path) -> None:
+    # ``ignore[SSOT002`` used to read as a bare comment and silence every code.
+    result = scan(tmp_path, {"pkg/a.py": "import pkg.old  # ssot: ignore[SSOT002\n"})
+    assert located(result) == {("pkg/a.py", 1, "SSOT001"), ("pkg/a.py", 1, "SSOT007")}
+    (finding,) = [f for f in result.findings if f.code == "SSOT007"]
+    assert "`[SSOT002`" in finding.message

@@ -21,7 +21,7 @@ from ssot_scan.extract.newer_syntax import newer_syntax_possible
 from ssot_scan.facts import ModuleFacts, ParseError
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "24"
+EXTRACTOR_VERSION = "25"
 
 
 def _ast_error(exc: BaseException, text: Optional[str] = None) -> ParseError:

@@ -63,6 +63,11 @@ def find_markers(text: str) -> tuple[dict[int, list[str]], dict[int, int], list[
         match = _SUPPRESSION.match(comment)
         if match:
             codes = _selectors(match)
+            rest = comment[match.end() :].lstrip()
+            if match.group("codes") is None and rest.startswith("["):
+                # ``ignore[SSOT002`` (no ``]``) is a list gone wrong, not a bare
+                # comment: it silences nothing, and SSOT007 names it.
+                codes = [rest.split("#")[0].strip()]
             if codes or match.group("codes") is None:  # ``ignore[]`` names nothing
                 suppressions[line] = codes
                 columns[line] = column + match.group(0).lower().index("ssot:")
