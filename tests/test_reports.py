@@ -960,3 +960,12 @@ def test_cli_show_source_is_the_full_style(tmp_path: Path, run_cli: RunCli) -> N
     assert shown == full and " | " in full
     _, concise, _ = run_cli(["--no-cache", "-q", "-f", "concise", "."], tmp_path)
     assert len(concise.splitlines()) == 4
+
+
+def test_the_repository_prefix_keeps_a_dot_folder(tmp_path: Path) -> None:
+    from ssot_scan.cli import path_inside
+
+    (tmp_path / ".config" / "app").mkdir(parents=True)
+    assert path_inside(tmp_path / ".config" / "app", tmp_path) == ".config/app"
+    assert path_inside(tmp_path, tmp_path) == ""
+    assert path_inside(tmp_path, tmp_path / ".config") == ""  # not inside it

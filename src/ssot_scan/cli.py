@@ -414,6 +414,16 @@ def _report_spec(value: str) -> tuple[str, Path]:
     return fmt, Path(target)
 
 
+def path_inside(root: Path, repository: Path) -> str:
+    """``root``'s path inside ``repository``, "/"-separated ("" at its top, or when
+    ``root`` is not inside it): what report paths need in front of them."""
+    try:
+        inside = root.resolve().relative_to(repository.resolve())
+    except ValueError:
+        return ""
+    return "" if inside == Path() else inside.as_posix()
+
+
 def _report_options(
     config: Config,
     history_file: Optional[Path],
@@ -436,8 +446,7 @@ def _report_options(
         root = (config.project_root or Path.cwd()).resolve()
         repository = repository_root(root)
         if repository is not None:
-            inside = root.relative_to(repository.resolve()) if root != repository else Path()
-            prefix = inside.as_posix().strip(".").strip("/")
+            prefix = path_inside(root, repository)
     return ReportOptions(
         history=history_entries,
         include_suppressed=include_suppressed,
