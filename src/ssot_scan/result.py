@@ -187,7 +187,7 @@ class ScanResult:
                     [(a, b) for a, b in c["breakers"]],
                     c["chain"],
                     c["files"],
-                    [(a, b) for a, b in c["edges"]],
+                    [(a, b) for a, b in c.get("edges", [])],
                 )
                 for c in data["cycles"]
             ],
