@@ -312,3 +312,17 @@ def test_a_clean_project_gets_a_short_page_within_budget(tmp_path: Path) -> None
     assert "<p class='verdict pass' id='verdict'>within budget</p>" in page
     assert "No findings." in page and "No symbol is imported through more than one path." in page
     assert _count(tags, "svg") == 0 and "Left out of this page" not in page
+
+
+def test_a_stored_cycle_without_edges_reads_and_renders_without_a_drawing(
+    result: ScanResult,
+) -> None:
+    # Results stored before cycles kept their edges have none to draw.
+    data = json.loads(json.dumps(result.to_json()))
+    for cycle in data["cycles"]:
+        del cycle["edges"]
+    stored = ScanResult.from_json(data, [])
+    assert [c.edges for c in stored.cycles] == [[], []]
+    page = render_html(stored)
+    assert _count(_parse(page), "article", "cycle") == 2
+    assert "comes from a stored result that kept no edges" in page  # said, not hidden

@@ -20,7 +20,7 @@ from ssot_scan.graphs.layout import draw
 from ssot_scan.graphs.result_maps import cycle_map, fragment_map
 from ssot_scan.graphs.style import FILLS
 from ssot_scan.report.sources import Sources
-from ssot_scan.result import Cycle, FragmentSummary, ScanResult
+from ssot_scan.result import DRAWN_CYCLE_LIMIT, Cycle, FragmentSummary, ScanResult
 from ssot_scan.rules import BY_CODE
 
 TABLE_ROWS = 5000  # findings listed in the table
@@ -388,9 +388,14 @@ def _cycle_detail(cycle: Cycle, number: int, page: _Page) -> str:
         graph, layers = cycle_map(cycle)
         drawing = f"<div class='drawing'>{draw(graph, layers, uid=f'cycle{number}').svg}</div>"
     elif number <= DRAWN_CYCLES:
+        why = (
+            "is too large to draw"
+            if len(cycle.modules) > DRAWN_CYCLE_LIMIT
+            else "comes from a stored result that kept no edges (run with --no-cache to draw it)"
+        )
         page.left_out.append(
-            f"Cycle {number} ({len(cycle.modules)} modules) is too large to draw; its shortest "
-            "cycle and breakers are listed."
+            f"Cycle {number} ({len(cycle.modules)} modules) {why}; its shortest cycle and "
+            "breakers are listed."
         )
     chain = " → ".join(cycle.chain)
     return (
