@@ -27,12 +27,14 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from ssot_scan import __version__
 from ssot_scan.facts import ModuleFacts, pack, shared_strings, unpack
+
+Value = TypeVar("Value")  # what a stored facts row is read into
 
 SCHEMA = "ssot-scan-cache/2"
 CACHE_DIR_NAME = ".ssot_cache"
@@ -220,21 +222,12 @@ class FactsCache:
         self, keys: Iterable[tuple[str, str, bool]], engine: str, version: str
     ) -> dict[tuple[str, str, bool], tuple[ModuleFacts, str]]:
         """Cached (facts, facts digest) for (hash, module, is_package) keys."""
-        found: dict[tuple[str, str, bool], tuple[ModuleFacts, str]] = {}
-        bad = 0
-        try:
-            for key, data, stored in self._rows(set(keys), engine, version):
-                facts = _unpacked(data, stored)
-                if facts is None:
-                    bad += 1  # an edited or damaged row: a miss, the file is parsed again
-                    continue
-                found[key] = (facts, stored)
-        except sqlite3.DatabaseError as exc:
-            self._failed(exc)
-            return {}
-        if bad:
-            self._say(f"{self.path}: {bad} damaged or edited entries ignored")
-        return found
+
+        def read(data: Any, stored: Any) -> Optional[tuple[ModuleFacts, str]]:
+            facts = _unpacked(data, stored)
+            return None if facts is None else (facts, stored)
+
+        return self._checked(keys, engine, version, read)
 
     def facts_digests(
         self, keys: Iterable[tuple[str, str, bool]], engine: str, version: str
@@ -242,14 +235,29 @@ class FactsCache:
         """The stored facts digest for (hash, module, is_package) keys: enough to
         look a result up by (see ``scan``), without parsing and building the facts.
         A row whose data no longer matches its digest is a miss, as in ``facts``."""
-        found: dict[tuple[str, str, bool], str] = {}
+        return self._checked(
+            keys, engine, version, lambda data, stored: stored if _intact(data, stored) else None
+        )
+
+    def _checked(
+        self,
+        keys: Iterable[tuple[str, str, bool]],
+        engine: str,
+        version: str,
+        read: Callable[[Any, Any], Optional[Value]],
+    ) -> dict[tuple[str, str, bool], Value]:
+        """What ``read`` makes of each stored row of ``keys``; a row it cannot read
+        (edited or damaged: ``read`` says None) is a miss, the file parsed again,
+        and the cache says how many there were."""
+        found: dict[tuple[str, str, bool], Value] = {}
         bad = 0
         try:
             for key, data, stored in self._rows(set(keys), engine, version):
-                if not isinstance(data, str) or facts_digest(data) != stored:
+                value = read(data, stored)
+                if value is None:
                     bad += 1
                     continue
-                found[key] = stored
+                found[key] = value
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
@@ -376,10 +384,15 @@ class FactsCache:
             self._failed(exc)
 
 
+def _intact(data: Any, stored: Any) -> bool:
+    """Does a row's data still match the digest stored with it?"""
+    return isinstance(data, str) and facts_digest(data) == stored
+
+
 def _unpacked(data: Any, stored: Any) -> Optional[ModuleFacts]:
     """The facts of a row, or None when the row is damaged or was edited."""
     try:
-        if not isinstance(data, str) or facts_digest(data) != stored:
+        if not _intact(data, stored):
             return None
         return shared_strings(unpack(json.loads(data)))
     except (ValueError, KeyError, TypeError, IndexError, RecursionError):
