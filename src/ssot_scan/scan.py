@@ -426,39 +426,26 @@ def _suppress(
     from ssot_scan.checks.base import CommentCheck
 
     enabled = set(config.enabled_codes)
-    comments = suppressions.comments_of((s.rel, f) for s, f in index.files)
-    spread = _name_lines(index)
-    judges = [c for c in all_checks() if isinstance(c, CommentCheck) and c.code in enabled]
-    if judges and comments:
+    files = [(source.rel, facts) for source, facts in index.files]
+    comments = suppressions.comments_of(files)
+    if comments:
+        spread = suppressions.name_lines(files)
+        judges = [c for c in all_checks() if isinstance(c, CommentCheck) and c.code in enabled]
         analysed = [c for c in all_checks() if not isinstance(c, CommentCheck)]
-        if all(c.code in enabled for c in analysed):
-            judged = findings
-        else:  # judge every comment against every rule, whatever this run reports
+        if judges and not all(c.code in enabled for c in analysed):
+            # Judge every comment against every rule, whatever this run reports.
             everything = replace(config, select=list(ALL_CODES), ignore=[])
             full = Analysis(index, everything)
             judged = [f for check in analysed for f in check.run(full)]
-        suppressions.apply(judged, comments, spread, mark=False)
-    suppressions.apply(findings, comments, spread)
-    every = [comment for in_file in comments.values() for comment in in_file.values()]
-    for judge in judges:
-        findings.extend(judge.review(every))
-    suppressions.vouch(findings, comments)
+            suppressions.apply(judged, comments, spread, mark=False)
+        suppressions.apply(findings, comments, spread)
+        every = [comment for in_file in comments.values() for comment in in_file.values()]
+        for judge in judges:
+            findings.extend(judge.review(every))
+        suppressions.vouch(findings, comments)
     if config.per_file_ignores:
         findings = [f for f in findings if not _ignored_for_file(f, config)]
     return findings
-
-
-def _name_lines(index: Index) -> dict[tuple[str, int], dict[int, set[str]]]:
-    """(file, statement line) -> line -> the names imported on it, for the ``from``
-    imports spread over several lines."""
-    spread: dict[tuple[str, int], dict[int, set[str]]] = {}
-    for source, facts in index.files:
-        for site in facts.imports:
-            if site.name_lines:
-                lines = spread.setdefault((source.rel, site.line), {})
-                for imported, line in zip(site.names, site.name_lines, strict=False):
-                    lines.setdefault(line, set()).add(imported.name)
-    return spread
 
 
 def _ignored_for_file(finding: Finding, config: Config) -> bool:

@@ -47,12 +47,36 @@ class Comment:
     @property
     def text(self) -> str:
         """The comment as a normalised statement (what its fingerprint rests on)."""
-        return "ssot: ignore" + (f"[{', '.join(self.selectors)}]" if self.selectors else "")
+        return suppression_text(self.selectors)
 
     def vouches_for(self, code: str) -> bool:
         """Does the comment name ``code`` (SSOT007/SSOT008) exactly, by code or name?"""
-        name = BY_CODE[code].name
-        return any(s.upper() == code or s.lower() == name for s in self.selectors)
+        return any(names_exactly(s, code) for s in self.selectors)
+
+
+def suppression_text(selectors: list[str]) -> str:
+    """``ssot: ignore[A, B]`` (or ``ssot: ignore``): a comment, normalised."""
+    return "ssot: ignore" + (f"[{', '.join(selectors)}]" if selectors else "")
+
+
+def names_exactly(selector: str, code: str) -> bool:
+    """Does ``selector`` name ``code`` itself, by code or rule name (no prefix)?"""
+    return selector.upper() == code or selector.lower() == BY_CODE[code].name
+
+
+def name_lines(
+    files: Iterable[tuple[str, ModuleFacts]],
+) -> dict[tuple[str, int], dict[int, set[str]]]:
+    """(file, statement line) -> line -> the names imported on it, for the ``from``
+    imports spread over several lines (see ``apply``)."""
+    spread: dict[tuple[str, int], dict[int, set[str]]] = {}
+    for path, facts in files:
+        for site in facts.imports:
+            if site.name_lines:
+                lines = spread.setdefault((path, site.line), {})
+                for imported, line in zip(site.names, site.name_lines, strict=False):
+                    lines.setdefault(line, set()).add(imported.name)
+    return spread
 
 
 def comments_of(files: Iterable[tuple[str, ModuleFacts]]) -> dict[str, dict[int, Comment]]:
@@ -140,12 +164,7 @@ def unused(comment: Comment) -> list[str]:
     return [
         s
         for s in comment.selectors
-        if s not in comment.used and codes_for(s) and not _names_a_suppression_rule(s)
+        if s not in comment.used
+        and codes_for(s)
+        and not any(names_exactly(s, code) for code in SUPPRESSION_CODES)
     ]
-
-
-def _names_a_suppression_rule(selector: str) -> bool:
-    return any(
-        selector.upper() == code or selector.lower() == BY_CODE[code].name
-        for code in SUPPRESSION_CODES
-    )

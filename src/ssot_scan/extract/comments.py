@@ -14,6 +14,7 @@ import io
 import re
 import tokenize
 from collections.abc import Iterator
+from typing import Optional
 
 _SUPPRESSION = re.compile(r"#.*?\bssot:\s*ignore\b\s*(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _NOQA = re.compile(r"#.*?\bnoqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
@@ -50,6 +51,33 @@ def _comments(text: str) -> Iterator[tuple[int, int, str]]:
                 yield number, hash_at + 1, line[hash_at:]
 
 
+def suppression(comment: str) -> Optional[tuple[list[str], int]]:
+    """What a comment's ``ssot: ignore`` names (``[]``: every code) and where its
+    ``ssot:`` starts in the comment; None when it holds no suppression (nor when its
+    ``ignore[]`` names nothing)."""
+    match = _SUPPRESSION.match(comment)
+    if match is None:
+        return None
+    codes = _selectors(match)
+    rest = comment[match.end() :].lstrip()
+    if match.group("codes") is None and rest.startswith("["):
+        # ``ignore[SSOT002`` (no ``]``) is a list gone wrong, not a bare comment:
+        # it silences nothing, and SSOT007 names it.
+        codes = [rest.split("#")[0].strip()]
+    if not codes and match.group("codes") is not None:  # ``ignore[]`` names nothing
+        return None
+    return codes, match.group(0).lower().index("ssot:")
+
+
+def suppression_comments(text: str) -> Iterator[tuple[int, int, str, list[str]]]:
+    """(line, 1-based column of the comment, comment, what it names) of each
+    suppression comment: what the scan records and ``fix`` finds again."""
+    for line, column, comment in _comments(text):
+        found = suppression(comment)
+        if found is not None:
+            yield line, column, comment, found[0]
+
+
 def find_markers(text: str) -> tuple[dict[int, list[str]], dict[int, int], list[int]]:
     """Suppressions (line -> what they name, ``[]`` = every code), the column of
     each suppression comment, and re-export (noqa) lines."""
@@ -60,17 +88,10 @@ def find_markers(text: str) -> tuple[dict[int, list[str]], dict[int, int], list[
     columns: dict[int, int] = {}
     reexports: list[int] = []
     for line, column, comment in _comments(text):
-        match = _SUPPRESSION.match(comment)
-        if match:
-            codes = _selectors(match)
-            rest = comment[match.end() :].lstrip()
-            if match.group("codes") is None and rest.startswith("["):
-                # ``ignore[SSOT002`` (no ``]``) is a list gone wrong, not a bare
-                # comment: it silences nothing, and SSOT007 names it.
-                codes = [rest.split("#")[0].strip()]
-            if codes or match.group("codes") is None:  # ``ignore[]`` names nothing
-                suppressions[line] = codes
-                columns[line] = column + match.group(0).lower().index("ssot:")
+        found = suppression(comment)
+        if found is not None:
+            suppressions[line], offset = found
+            columns[line] = column + offset
         noqa = _NOQA.match(comment)
         if noqa:
             codes = _codes(noqa)

@@ -9,14 +9,13 @@ that exact text. When that is not certain, the comment is left alone and said so
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ssot_scan.extract.comments import suppression_comments
 from ssot_scan.findings import Finding
-from ssot_scan.suppressions import BARE
+from ssot_scan.suppressions import BARE, suppression_text
 
 # The suppression inside a comment: ``ssot: ignore`` and its list, with the ``#``
 # and the space before it when it starts the comment (or a later one on the line).
@@ -43,23 +42,12 @@ def unused_by_file(findings: Sequence[Finding]) -> dict[str, list[Unused]]:
 
 
 def _suppressions(text: str) -> list[tuple[int, int, str, str]]:
-    """(line, column, comment, normalised suppression) of each suppression comment."""
-    found = []
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return []
-    for token in tokens:
-        if token.type != tokenize.COMMENT:
-            continue
-        match = _MARKER.search(token.string)
-        if match is None:
-            continue
-        codes = match.group("codes")
-        selectors = sorted({c.strip() for c in re.split(r"[,\s]+", codes or "") if c.strip()})
-        normal = "ssot: ignore" + (f"[{', '.join(selectors)}]" if selectors else "")
-        found.append((token.start[0], token.start[1], token.string, normal))
-    return found
+    """(line, 0-based column, comment, normalised suppression) of each suppression
+    comment, read as the scan reads them (``extract.comments``)."""
+    return [
+        (line, column - 1, comment, suppression_text(selectors))
+        for line, column, comment, selectors in suppression_comments(text)
+    ]
 
 
 def _edited(comment: str, idle: Sequence[str]) -> str:
