@@ -327,13 +327,14 @@ class _Walker:
         self.b.add_import(ctx, [(a.name, a.asname) for a in node.names], self.span(node))
 
     def import_from(self, node: ast.ImportFrom, ctx: Context) -> None:
+        spread = node.end_lineno is not None and node.end_lineno > node.lineno
         self.b.add_import_from(
             ctx,
             node.level or 0,
             node.module or "",
             [(a.name, a.asname) for a in node.names],
             self.span(node),
-            [a.lineno for a in node.names],
+            [a.lineno for a in node.names] if spread else None,
         )
 
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:

@@ -321,8 +321,8 @@ class FactsBuilder:
         span: tuple[int, int, int, int],
         name_lines: Optional[list[int]] = None,
     ) -> None:
-        """``name_lines``: each name's line (kept only when they differ from the
-        statement's first line: a statement over several lines)."""
+        """``name_lines``: each name's line, which the front ends give only for a
+        statement over several lines."""
         star = len(names) == 1 and names[0][0] == "*"
         spread = name_lines if name_lines and span[0] != span[2] and not star else None
         self.facts.imports.append(

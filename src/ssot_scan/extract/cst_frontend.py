@@ -461,13 +461,14 @@ class _Walker:
                 (dotted(a.name) or "", dotted(a.asname.name) if a.asname else None)
                 for a in node.names
             ]
+        span = self.span(node)
         lines = (
-            None
-            if isinstance(node.names, cst.ImportStar)
-            else [self.positions[a].start.line for a in node.names]
+            [self.positions[a].start.line for a in node.names]
+            if span[0] != span[2] and not isinstance(node.names, cst.ImportStar)
+            else None
         )
         self.b.add_import_from(
-            ctx, len(node.relative), dotted(node.module) or "", names, self.span(node), lines
+            ctx, len(node.relative), dotted(node.module) or "", names, span, lines
         )
 
     def function_def(self, node: cst.FunctionDef, ctx: Context) -> None:
