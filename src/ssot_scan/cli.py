@@ -174,10 +174,7 @@ class _DefaultGroup(click.Group):
             sys.exit(exc.exit_code if exc.exit_code != 1 else EXIT_USAGE)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("ssot-scan: interrupted", err=True)
-            sys.exit(130)
-        except KeyboardInterrupt:
+        except (click.Abort, KeyboardInterrupt):
             click.echo("ssot-scan: interrupted", err=True)
             sys.exit(130)
         except Exception as exc:  # an internal error: say it in one line
