@@ -42,9 +42,6 @@ class Cycle:
 DRAWN_CYCLE_LIMIT = 60
 
 
-PATH_ROLES = ("canonical", "deprecated", "definition", "facade", "accidental")
-
-
 def path_role(
     path: str, symbol: str, canonical: str, deprecated: bool, published: Collection[str]
 ) -> str:

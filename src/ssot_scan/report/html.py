@@ -163,9 +163,10 @@ def _trend(history: list[dict[str, Any]]) -> str:
         f'<text x="{left - 6}" y="{y(top) + 4}" text-anchor="end">{top}</text>',
         f'<text x="{left - 6}" y="{y(0) + 4}" text-anchor="end">0</text>',
     ]
+    one_day = len({str(e.get("timestamp", ""))[:10] for e in history}) == 1
     for i, entry in enumerate(history):
         if len(history) <= 12 or i in (0, len(history) - 1):
-            stamp = _stamp(str(entry.get("timestamp", "")), history)
+            stamp = _stamp(str(entry.get("timestamp", "")), one_day)
             anchor = "start" if i == 0 else "end" if i == len(history) - 1 else "middle"
             parts.append(
                 f'<text x="{x(i):.1f}" y="{height - 14}" text-anchor="{anchor}">'
@@ -194,10 +195,9 @@ def _trend(history: list[dict[str, Any]]) -> str:
     )
 
 
-def _stamp(timestamp: str, history: list[dict[str, Any]]) -> str:
+def _stamp(timestamp: str, one_day: bool) -> str:
     """An axis label: the date, or the time of day when every run is on one day."""
-    days = {str(e.get("timestamp", ""))[:10] for e in history}
-    return timestamp[11:16] if len(days) == 1 else timestamp[:10]
+    return timestamp[11:16] if one_day else timestamp[:10]
 
 
 # -- the findings table ----------------------------------------------------------------

@@ -22,9 +22,6 @@ _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 _PATHS_SHOWN = 8  # per fragmented symbol in the summary; JSON has them all
 
 
-TEXT_STYLES = ("grouped", "concise", "full")
-
-
 def render_text(result: ScanResult, quiet: bool = False, style: str = "grouped") -> str:
     lines: list[str] = []
     previous = None
