@@ -998,3 +998,38 @@ def test_a_type_statement_defines_its_name() -> None:
         ("Alias", "assign"),
         ("Other", "assign"),
     ]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_names_a_module_imports_and_never_mentions_again(engine: str) -> None:
+    # ansible.module_utils.basic keeps get_distribution_version for old modules.
+    source = (
+        "from __future__ import annotations\n"
+        "from pkg.sys_info import get_distribution, get_distribution_version, used\n"
+        "from pkg.conv import to_bytes as json_to_bytes, to_text as text\n"
+        "from pkg.other import _private, in_comment, attribute, Same as Same\n"
+        "import pkg.mod\n"
+        "try:\n"
+        "    from pkg.fallback import guarded\n"
+        "except ImportError:\n"
+        "    guarded = None\n"
+        "\n"
+        "def f():\n"
+        "    from pkg.local import local_only\n"
+        "    return used(), text, pkg.mod.get_distribution_version\n"
+        "\n"
+        "# in_comment is mentioned here (a mention counts: the count never errs the other way)\n"
+        "X = obj.attribute\n"
+    )
+    facts = extract(source.encode(), "pkg.basic", False, engine=engine)
+    # ``obj.attribute`` is not the imported name; ``Same as Same`` is unused too (and
+    # published by its form); a name inside a longer one is no mention of it.
+    assert facts.unused_imports == [
+        "get_distribution",
+        "get_distribution_version",
+        "json_to_bytes",
+        "attribute",
+        "Same",
+    ]
+    # A package's imports publish what they import: nothing there is "unused".
+    assert extract(source.encode(), "pkg", True, engine=engine).unused_imports == []

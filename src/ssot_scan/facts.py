@@ -215,6 +215,9 @@ class ModuleFacts:
     # may still import.
     finder_serves: list[str] = field(default_factory=list)
     reexport_lines: list[int] = field(default_factory=list)  # lines with a noqa-F401 marker
+    # Public names a plain module imports at its top level and never mentions again:
+    # kept there for other modules to import (a compatibility surface), not for use.
+    unused_imports: list[str] = field(default_factory=list)
     parse_error: Optional[ParseError] = None
     engine: str = "ast"  # which front end produced these facts
 
@@ -247,6 +250,7 @@ class ModuleFacts:
             rewriting_functions=data["rewriting_functions"],
             handovers=[Handover(**h) for h in data["handovers"]],
             finder_serves=data["finder_serves"],
+            unused_imports=data["unused_imports"],
             parse_error=ParseError(**data["parse_error"]) if data["parse_error"] else None,
             engine=data["engine"],
         )
@@ -341,6 +345,7 @@ def pack(facts: ModuleFacts) -> list[Any]:
         [[h.callee, h.line, h.names] for h in facts.handovers],
         facts.finder_serves,
         [[line, column] for line, column in sorted(facts.suppression_columns.items())],
+        facts.unused_imports,
     ]
 
 
@@ -366,7 +371,7 @@ def unpack(data: list[Any]) -> ModuleFacts:
     """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input."""
     imports, definitions, all_names, all_dynamic, has_getattr = data[:5]
     warnings, suppressions, dynamic, reexports, error, engine, calls, effects = data[5:13]
-    rewriting, handovers, finder_serves, suppression_columns = data[13:]
+    rewriting, handovers, finder_serves, suppression_columns, unused = data[13:]
     return ModuleFacts(
         imports=[
             ImportSite(
@@ -388,6 +393,7 @@ def unpack(data: list[Any]) -> ModuleFacts:
         handovers=[Handover(*row) for row in handovers],
         finder_serves=finder_serves,
         reexport_lines=reexports,
+        unused_imports=unused,
         parse_error=ParseError(*error) if error is not None else None,
         engine=engine,
     )

@@ -74,9 +74,11 @@ def fragmentation(
         usages.setdefault(usage.definition, []).append(usage)
     in_use = {u.name for u in uses} | {dotted.last(d) for d in usages}
     exports = index.symbols.exports(names=in_use)
+    coiners = _Coiners(index)
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):
         published = set(exports.get(symbol, {}))
+        published.update(coiners.sole_coiners(symbol, sites))
         exporters = {m: list(n) for m, n in exports.get(symbol, {}).items()}
         for usage in sites:  # a path in use is a path, published on purpose or not
             names = exporters.setdefault(usage.path, [])
@@ -105,6 +107,58 @@ def fragmentation(
         if {u.path for u in sites} - fragment.tolerated:
             fragments.append(fragment)
     return fragments
+
+
+class _Coiners:
+    """Which modules coin a name for an object by importing it under a new one
+    (``from m import Sentinel as NoTokenSentinel``).
+
+    A name exactly one module coins is that module's own word for the object: its
+    importers depend on the module calling it that (the module may later give the
+    name to something else), so the module publishes it, like an ``X = Y`` alias.
+    A private name (``debug as _debug``) is kept for the module's own use.
+    Abbreviations every user spells for itself (four modules each import
+    ``DagAttributeTypes as DAT``) belong to nobody: taking one from a neighbour is
+    still an accidental path.
+    """
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._renames: Optional[dict[str, list[tuple[str, str, str]]]] = None
+
+    def renames(self) -> dict[str, list[tuple[str, str, str]]]:
+        """new name -> (module, target, imported name) for every module-level rename."""
+        if self._renames is None:
+            self._renames = {}
+            for module, facts in self.index.symbols.modules.items():
+                for site in facts.imports:
+                    if site.kind != "from" or not site.target or not site.module_level:
+                        continue
+                    for imported in site.names:
+                        asname = imported.asname
+                        if asname is not None and asname != imported.name:
+                            self._renames.setdefault(asname, []).append(
+                                (module, site.target, imported.name)
+                            )
+        return self._renames
+
+    def sole_coiners(self, symbol: str, sites: list[Usage]) -> set[str]:
+        """The paths in use that are the one module coining the name used there."""
+        own = dotted.last(symbol)
+        found: set[str] = set()
+        for usage in sites:
+            # A private coinage (``debug as _debug``) is for the module's own use.
+            if usage.name == own or usage.name.startswith("_") or usage.path in found:
+                continue
+            resolve = self.index.symbols.resolve
+            coining = {
+                module
+                for module, target, name in self.renames().get(usage.name, ())
+                if resolve(target, name).target == symbol
+            }
+            if coining == {usage.path}:
+                found.add(usage.path)
+        return found
 
 
 def declared_canonical(index: Index, config: Config) -> dict[str, str]:

@@ -110,6 +110,14 @@ usage through any path but the canonical one, facades and defining modules
 included. In either mode, a deprecated module is never canonical, and neither
 its re-exports nor a deprecated package facade are ever tolerated.
 
+Two more paths are published in the cautious mode. A public name exactly one
+module coins for an object (``from m import Sentinel as NoTokenSentinel``) is
+that module's word for it; an abbreviation several modules spell for themselves
+(``DagAttributeTypes as DAT``) belongs to none of them. And a plain module that
+imports a public name and never mentions it again keeps it for others (a
+compatibility surface): its own tests (``tests/basic/...``, ``test_basic.py``)
+may import it there, everyone else is still told to move.
+
 Re-export sites build paths but are not usage: imports in a package
 ``__init__``, of names the module lists in ``__all__``, in the ``X as X`` form,
 star imports, and imports a module-level ``Y = X`` alias republishes. Imports

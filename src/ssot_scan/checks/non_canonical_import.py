@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ssot_scan import dotted
 from ssot_scan.checks.base import Check, Example
+from ssot_scan.discover import is_test_path
 from ssot_scan.findings import Finding, Rewrite, import_statement
 from ssot_scan.fragmentation import Fragment
 from ssot_scan.rules import BY_CODE
@@ -48,6 +49,44 @@ class NonCanonicalImport(Check):
             config="\n[tool.ssot-scan.non-canonical]\nstrict = true\n",
             note="strict: the facade `pkg` is canonical (most used); the defining module is not",
         ),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/enums.py": "class DagAttributeTypes:\n    pass\n",
+                "pkg/encoders.py": "from pkg.enums import DagAttributeTypes as DAT\n\nf = [DAT]\n",
+                "pkg/decoders.py": "from pkg.enums import DagAttributeTypes as DAT\n\ng = [DAT]\n",
+                "pkg/dag.py": "from pkg.encoders import DAT\n",
+                "pkg/meijerint.py": "from pkg.enums import DagAttributeTypes as _types\n",
+                "pkg/integrals.py": "from pkg.meijerint import _types\n",
+                "pkg/other.py": "from pkg.enums import DagAttributeTypes\n",
+            },
+            expect=("pkg/dag.py:1", "pkg/integrals.py:1"),
+            note=(
+                "an abbreviation several modules spell for themselves belongs to none of "
+                "them; a private name one module coins is for its own use"
+            ),
+        ),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/sys_info.py": "def get_distribution(): ...\ndef get_platform(): ...\n",
+                "pkg/basic.py": (
+                    "from pkg.sys_info import get_distribution, get_platform\n\n"
+                    "PLATFORM = get_platform()\n"
+                ),
+                "pkg/other.py": "from pkg.sys_info import get_distribution, get_platform\n",
+                "pkg/more.py": "from pkg.sys_info import get_distribution, get_platform\n",
+                "pkg/tool.py": "from pkg.basic import get_distribution\n",
+                "tests/basic/test_platform.py": (
+                    "from pkg.basic import get_distribution\nfrom pkg.basic import get_platform\n"
+                ),
+            },
+            expect=("pkg/tool.py:1", "tests/basic/test_platform.py:2"),
+            note=(
+                "basic keeps get_distribution for others: only its own tests may import it "
+                "there; it uses get_platform itself, so that import is an accidental path"
+            ),
+        ),
     )
     VALID = (
         Example(
@@ -58,6 +97,32 @@ class NonCanonicalImport(Check):
                 "pkg/b.py": "from pkg.core import Thing\n",
             },
             note="a package re-exporting its own definition is one path (the facade idiom)",
+        ),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/sentinel.py": "class Sentinel:\n    pass\n",
+                "pkg/token.py": (
+                    "from pkg.sentinel import Sentinel as NoTokenSentinel\n\n"
+                    "def get(token):\n    return None if token is NoTokenSentinel else token\n"
+                ),
+                "pkg/cli.py": "from pkg.token import NoTokenSentinel\n",
+                "pkg/other.py": "from pkg.sentinel import Sentinel\n",
+            },
+            note="a name one module alone coins for an object is that module's word for it",
+        ),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/sys_info.py": "def get_distribution():\n    pass\n",
+                "pkg/basic.py": "from pkg.sys_info import get_distribution\n",
+                "pkg/other.py": "from pkg.sys_info import get_distribution\n",
+                "pkg/more.py": "from pkg.sys_info import get_distribution\n",
+                "pkg/most.py": "from pkg.sys_info import get_distribution\n",
+                "tests/basic/test_platform.py": "from pkg.basic import get_distribution\n",
+                "tests/test_basic.py": "from pkg.basic import get_distribution\n",
+            },
+            note="the module's own tests check the name it keeps for others where it keeps it",
         ),
     )
 
@@ -101,6 +166,8 @@ def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) 
     # A deprecated module's re-export is no choice to keep: never tolerated.
     if cautious and published and usage.path not in fragment.deprecated_paths:
         return False
+    if _tests_what_it_keeps(index, usage):
+        return False
     # Inside a canonical package, importing from its submodules is how cycles are
     # avoided: `pkg/a.py` must not import from `pkg/__init__.py`.
     return not (
@@ -108,6 +175,23 @@ def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) 
         and dotted.is_below(importer, canonical)
         and dotted.is_below(usage.path, canonical)
     )
+
+
+def _tests_what_it_keeps(index: Index, usage: Usage) -> bool:
+    """A module's own test importing a name the module keeps only for others (it
+    imports the name and never uses it): the test checks that the module still
+    offers it, so the canonical path would defeat it. Other importers of the kept
+    name are still told to move."""
+    path = usage.path
+    facts = index.symbols.modules.get(path)
+    if facts is None or usage.name not in facts.unused_imports:
+        return False
+    if not is_test_path(usage.file):
+        return False
+    tested = dotted.last(path)
+    *folders, name = usage.file.split("/")
+    stem = name.removesuffix(".py")
+    return tested in folders or stem in (f"test_{tested}", f"{tested}_test")
 
 
 def _canonical_import(fragment: Fragment, usage: Usage) -> str:

@@ -17,11 +17,12 @@ from ssot_scan.extract.comments import find_markers
 from ssot_scan.extract.decode import DecodeError, decode_source
 from ssot_scan.extract.deep import run_deep
 from ssot_scan.extract.guard import libcst_hazard
+from ssot_scan.extract.mentions import unused_imports
 from ssot_scan.extract.newer_syntax import newer_syntax_possible
 from ssot_scan.facts import ModuleFacts, ParseError
 
 # Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "25"
+EXTRACTOR_VERSION = "26"
 
 
 def _ast_error(exc: BaseException, text: Optional[str] = None) -> ParseError:
@@ -144,4 +145,6 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
             else:
                 facts = _libcst_sized(text, len(data), module, is_package, exc)
     facts.suppressions, facts.suppression_columns, facts.reexport_lines = find_markers(text)
+    if not is_package and facts.parse_error is None:
+        facts.unused_imports = unused_imports(text, facts)
     return facts
