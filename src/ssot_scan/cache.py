@@ -21,6 +21,7 @@ line, deletes it and starts a fresh one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -491,6 +492,7 @@ def extraction_identity() -> str:
     return f"{EXTRACTOR_VERSION}-py{python}-{_code_signature(code)}"
 
 
+@functools.cache
 def tool_identity() -> str:
     """What a stored whole result depends on besides files and settings."""
     return f"{__version__}-{extraction_identity()}-{_code_signature(_PACKAGE.rglob('*.py'))}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ssot_scan import dotted
+from ssot_scan import dotted, listing
 from ssot_scan.config import Config
 from ssot_scan.errors import UsageError
 from ssot_scan.facts import ImportSite
@@ -33,7 +33,7 @@ from ssot_scan.project import (
     in_scope,
     start_folder,
 )
-from ssot_scan.walk import Ignores, walk_files
+from ssot_scan.walk import Ignores, find_repository, walk_files
 
 _TEST_DIRS = frozenset({"test", "tests", "testing"})
 
@@ -149,15 +149,18 @@ def source_roots(config: Config, root: Path) -> list[Path]:
     return [*entries, real] if real not in entries else entries
 
 
-def discover(paths: list[Path], config: Config) -> Discovery:
+def discover(
+    paths: list[Path], config: Config, keeper: Optional[listing.Keeper] = None
+) -> Discovery:
     """Every file of the project, named, with the first-party top-level names and
-    the scope to report (the named paths)."""
+    the scope to report (the named paths). ``keeper``: where the walk is kept for the
+    next run, which reuses it while no folder it listed has changed."""
     named = [p.absolute() for p in (paths or [Path(".")])]
     choice = config.root_choice or find_project_root(start_folder(named))
     result = Discovery(base=choice.root.resolve(), root=choice)
     result.entries = source_roots(config, choice.root)
     reals: dict[str, str] = {}
-    found, opaque = _collect(named, choice, config, result, reals)
+    found, opaque = _collect(named, choice, config, result, reals, keeper)
     opaque.extend(generated_modules(result.base))  # a scanned source of one rules
     namer = _Namer([str(r) for r in result.entries], reals)
     sources, candidates = _candidates(found, namer, str(result.base))
@@ -186,34 +189,76 @@ def _collect(
     config: Config,
     result: Discovery,
     reals: dict[str, str],
+    keeper: Optional[listing.Keeper] = None,
 ) -> tuple[dict[Path, None], list[Path]]:
     """The files to scan (the project's, and the named paths' even where excludes
     would skip them), in walk order, and the compiled modules met on the way;
-    ``reals`` learns the real path of every folder walked."""
-    ignores = Ignores(result.base, config.exclude, config.respect_gitignore, result.notices)
+    ``reals`` learns the real path of every folder walked. With a ``keeper``, the
+    previous run's walk is reused when nothing it read has changed (``listing``)."""
+    if keeper is None:
+        walk = _walk(named, choice, config, result.base, None)
+    else:
+        settings = _walk_settings(choice, config, result.base)
+        key = listing.walk_key(named, settings, keeper.tool)
+        repository = find_repository(str(result.base)) if config.respect_gitignore else None
+        kept = listing.load(keeper.store, key, repository)
+        if kept is not None:
+            walk = kept
+        else:
+            record = listing.WalkRecord(repository=repository)
+            walk = _walk(named, choice, config, result.base, record)
+            listing.save(keeper.store, key, walk, record, named)
+    result.notices.extend(walk.notices)
+    reals.update(walk.reals)
+    return dict.fromkeys(walk.found), walk.opaque
+
+
+def _walk_settings(choice: RootChoice, config: Config, base: Path) -> dict[str, object]:
+    """What a walk's answer depends on besides the tree: part of its key."""
+    return {
+        "root": [str(choice.root), choice.how, str(choice.marker)],
+        "base": str(base),
+        "exclude": config.exclude,
+        "include": config.include,
+        "gitignore": config.respect_gitignore,
+        "cwd": os.getcwd(),
+    }
+
+
+def _walk(
+    named: list[Path],
+    choice: RootChoice,
+    config: Config,
+    base: Path,
+    record: Optional[listing.WalkRecord],
+) -> listing.Walk:
+    notices: list[str] = []
+    ignores = Ignores(base, config.exclude, config.respect_gitignore, notices)
+    ignores.record = record
     found: dict[Path, None] = {}
     opaque: list[Path] = []
     walked: set[str] = set()
+    reals: dict[str, str] = {}
     for top in analysed_paths(named, choice):
         walk = walk_files(
-            top, ignores, config.include, result.notices, opaque.append, walked, reals
+            top, ignores, config.include, notices, opaque.append, walked, reals, record
         )
         found.update(dict.fromkeys(walk))
     for given in named:
         if given.is_symlink() and not given.exists():
-            result.notices.append(f"{given}: broken symlink or symlink loop, skipped")
+            notices.append(f"{given}: broken symlink or symlink loop, skipped")
         elif given.is_file():
             found.setdefault(given.resolve() if given.is_symlink() else given, None)
         elif given.is_dir():
             if os.path.realpath(given) in walked:
                 continue  # the project walk went through it already
             walk = walk_files(
-                given, ignores, config.include, result.notices, opaque.append, reals=reals
+                given, ignores, config.include, notices, opaque.append, reals=reals, record=record
             )
             found.update(dict.fromkeys(walk))
         else:
-            result.notices.append(f"{given}: no such file or folder")
-    return found, opaque
+            notices.append(f"{given}: no such file or folder")
+    return listing.Walk(list(found), opaque, notices, reals)
 
 
 def _candidates(

@@ -13,18 +13,39 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from ssot_scan.extract import extract
 from ssot_scan.extract.deep import from_recursion
 from ssot_scan.facts import ModuleFacts, ParseError
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
+
+
+def __getattr__(name: str) -> Any:
+    """``ProcessPoolExecutor`` on first use: ``multiprocessing`` and
+    ``concurrent.futures`` cost 15 ms to import, which a warm run, whose files are
+    all cached, never needs (PEP 562; the tests replace the attribute)."""
+    if name == "ProcessPoolExecutor":
+        from concurrent.futures import ProcessPoolExecutor
+
+        globals()[name] = ProcessPoolExecutor
+        return ProcessPoolExecutor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    executor: type[ProcessPoolExecutor] = globals().get("ProcessPoolExecutor") or __getattr__(
+        "ProcessPoolExecutor"
+    )
+    return executor(max_workers=workers, mp_context=_context())
+
 
 # Below this much work a pool costs more to start than it saves.
 _MIN_FILES_FOR_POOL = 48
@@ -132,10 +153,10 @@ def extract_all(
         return
     chunks = _chunks(jobs, workers)
     done = 0
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(chunks)), mp_context=_context()
-        ) as pool:
+        with _pool(min(workers, len(chunks))) as pool:
             # With fork, map() starts every worker before it returns (submit spawns
             # the whole pool when children cannot be spawned on demand).
             mapped = pool.map(_extract_chunk, chunks, [engine] * len(chunks))
@@ -155,8 +176,10 @@ def extract_all(
 
 def _extract_alone(job: Job, engine: str) -> Extracted:
     """``extract_one`` in a process of its own; its SSOT000 if that process dies."""
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        with _pool(1) as pool:
             return pool.submit(_extract_chunk, [job], engine).result()[0]
     except BrokenProcessPool:
         error = ParseError("the parser's process died reading this file", 1, 1)
@@ -164,6 +187,8 @@ def _extract_alone(job: Job, engine: str) -> Extracted:
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
@@ -181,5 +206,5 @@ def map_in_order(
     if workers <= 1 or len(items) < _MIN_FILES_FOR_POOL:
         return [function(item) for item in items]
     chunk = max(1, len(items) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with _pool(workers) as pool:
         return list(pool.map(function, items, chunksize=chunk))

@@ -21,6 +21,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
+from ssot_scan import listing
 from ssot_scan.cache import (
     FactsCache,
     default_cache_dir,
@@ -85,10 +86,14 @@ def scan_project(
     # frees everything; the collector is back on when the scan returns.
     collecting = gc.isenabled()
     gc.disable()
+    notices: list[str] = []
+    cache = open_cache(config, cache_dir, use_cache, notices)
     try:
-        found = discover(paths, config)
-        result = _scan(found, paths, config, progress, jobs, cache_dir, use_cache)
+        found = discover(paths, config, _keeper(cache))
+        result = _scan(found, paths, config, progress, jobs, cache, notices)
     finally:
+        if cache is not None:
+            cache.close()
         if collecting:
             gc.enable()
     result.project_root = str(found.base)
@@ -119,73 +124,75 @@ def _scan(
     config: Config,
     progress: Optional[Progress],
     jobs: Optional[int],
-    cache_dir: Optional[Path],
-    use_cache: bool,
+    cache: Optional[FactsCache],
+    notices: list[str],
 ) -> ScanResult:
-    notices: list[str] = []
     if not found.files:
         shown = ", ".join(str(p) for p in paths) or "."
         found.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
-    cache = open_cache(config, cache_dir, use_cache, notices)
-    try:
-        stats = {source.rel: _stat(source) for source in found.files}
-        key = _result_key(found, stats, config)
-        if cache is not None:
-            stored = cache.result(key)
-            if stored is not None:
-                try:
-                    return ScanResult.from_json(stored, [*found.notices, *notices])
-                except (KeyError, TypeError, ValueError):
-                    notices.append(f"{cache.path}: unreadable stored result; recomputing")
-        reused: list[ScanResult] = []
-
-        def reuse(by_facts: dict[str, str]) -> bool:
-            # Files changed but their facts did not (a comment, a function body):
-            # the analysis reads only facts, so the result stored for them holds.
-            assert cache is not None
-            stored = cache.result(_result_key(found, by_facts, config))
-            if stored is None:
-                return False
+    stats = {source.rel: _stat(source) for source in found.files}
+    key = _result_key(found, stats, config)
+    if cache is not None:
+        stored = cache.result(key)
+        if stored is not None:
             try:
-                reused.append(ScanResult.from_json(stored, [*found.notices, *notices]))
+                return ScanResult.from_json(stored, [*found.notices, *notices])
             except (KeyError, TypeError, ValueError):
-                return False
-            cache.store_result(key, stored)
-            return True
+                notices.append(f"{cache.path}: unreadable stored result; recomputing")
+    reused: list[ScanResult] = []
 
-        preload = _Preload()
-        gathered, digests = _facts_for(
-            found.files,
-            stats,
-            config.engine,
-            jobs,
-            cache,
-            progress,
-            config.max_file_size,
-            started=preload.start,
-            reuse=reuse if cache is not None else None,
-        )
-        preload.join()
-        if gathered is None:
-            return reused[0]
-        files = gathered
-        complete = cache is not None and len(digests) == len(files)
-        facts_key = _result_key(found, digests, config) if complete else None
-        result = _analyse(found, files, config, [*found.notices, *notices])
-        if cache is not None:
-            before = len(notices)
-            # A file that could not be read may be readable next time without its
-            # size or mtime changing (chmod): such a result is not worth keeping.
-            if not any(_transient(facts) for _, facts in files):
-                data = result.to_json()
-                cache.store_result(key, data)
-                if facts_key is not None:
-                    cache.store_result(facts_key, data)
-            result.notices.extend(notices[before:])  # what storing had to say
-        return result
-    finally:
-        if cache is not None:
-            cache.close()
+    def reuse(by_facts: dict[str, str]) -> bool:
+        # Files changed but their facts did not (a comment, a function body):
+        # the analysis reads only facts, so the result stored for them holds.
+        assert cache is not None
+        stored = cache.result(_result_key(found, by_facts, config))
+        if stored is None:
+            return False
+        try:
+            reused.append(ScanResult.from_json(stored, [*found.notices, *notices]))
+        except (KeyError, TypeError, ValueError):
+            return False
+        cache.store_result(key, stored)
+        return True
+
+    preload = _Preload()
+    gathered, digests = _facts_for(
+        found.files,
+        stats,
+        config.engine,
+        jobs,
+        cache,
+        progress,
+        config.max_file_size,
+        started=preload.start,
+        reuse=reuse if cache is not None else None,
+    )
+    preload.join()
+    if gathered is None:
+        return reused[0]
+    files = gathered
+    complete = cache is not None and len(digests) == len(files)
+    facts_key = _result_key(found, digests, config) if complete else None
+    result = _analyse(found, files, config, [*found.notices, *notices])
+    if cache is not None:
+        before = len(notices)
+        # A file that could not be read may be readable next time without its
+        # size or mtime changing (chmod): such a result is not worth keeping.
+        if not any(_transient(facts) for _, facts in files):
+            data = result.to_json()
+            cache.store_result(key, data)
+            if facts_key is not None:
+                cache.store_result(facts_key, data)
+        result.notices.extend(notices[before:])  # what storing had to say
+    return result
+
+
+def _keeper(cache: Optional[FactsCache]) -> Optional[listing.Keeper]:
+    """Where discovery keeps its walk: the cache, when one is in use (a read-only
+    cache still offers the walks it holds)."""
+    if cache is None:
+        return None
+    return listing.Keeper(cache, tool_identity())
 
 
 def open_cache(

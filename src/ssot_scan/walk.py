@@ -14,9 +14,12 @@ import re
 from collections.abc import Callable, Iterator
 from fnmatch import translate as fnmatch_translate
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pathspec
+from ssot_scan.listing import WalkRecord
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Modules an import reaches with no Python source to read: compiled extensions, stubs,
 # Cython sources (and the Tempita templates that generate them), which a build turns
@@ -64,6 +67,14 @@ DEFAULT_EXCLUDES = (
 )
 
 
+def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """Patterns as git reads them. pathspec is imported on first use: a run whose
+    walk is reused (``listing``) reads no ignore file and never needs it."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 class Ignores:
     """Exclude globs (gitignore syntax, from the project root) and .gitignore files.
 
@@ -79,16 +90,20 @@ class Ignores:
         notices: Optional[list[str]] = None,
     ) -> None:
         self.base = str(base)
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
+        self.exclude = _spec(excludes) if excludes else None
         self.respect_gitignore = respect_gitignore
         self.notices = notices if notices is not None else []
         self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
+        # Set by discovery when the walk is to be kept: every ignore file looked for.
+        self.record: Optional[WalkRecord] = None
 
     def _load(self, folder: str, name: str = ".gitignore") -> Optional[pathspec.GitIgnoreSpec]:
         """The folder's .gitignore (or another file of patterns): a line git would
         reject is skipped with a notice, the rest kept (one bad line must not
         unignore every file)."""
         path = os.path.join(folder, name)
+        if self.record is not None:
+            self.record.file(path)
         if not os.path.isfile(path):
             return None
         try:
@@ -98,18 +113,18 @@ class Ignores:
             self.notices.append(f"{path}: cannot read: {exc.strerror or exc}")
             return None
         try:
-            return pathspec.GitIgnoreSpec.from_lines(lines)
+            return _spec(lines)
         except ValueError:
             pass
         kept = []
         for number, line in enumerate(lines, 1):
             try:
-                pathspec.GitIgnoreSpec.from_lines([line])
+                _spec([line])
             except ValueError:
                 self.notices.append(f"{path}:{number}: invalid pattern {line!r}, skipped")
                 continue
             kept.append(line)
-        return pathspec.GitIgnoreSpec.from_lines(kept)
+        return _spec(kept)
 
     def _inside_base(self, folder: str) -> bool:
         return folder == self.base or folder.startswith(self.base + os.sep)
@@ -136,20 +151,19 @@ class Ignores:
     def _repository_excludes(self) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
         """``.git/info/exclude`` of the work tree holding the project, as the
         weakest spec of every chain (git reads it after every .gitignore)."""
-        folder = self.base
-        while True:
-            dot_git = os.path.join(folder, ".git")
-            if os.path.isdir(dot_git):
-                spec = self._load(os.path.join(dot_git, "info"), "exclude")
-                return [(folder, spec)] if spec is not None else []
-            if os.path.isfile(dot_git):  # a linked work tree: "gitdir: <its git dir>"
-                common = _common_git_dir(dot_git)
-                spec = self._load(os.path.join(common, "info"), "exclude") if common else None
-                return [(folder, spec)] if spec is not None else []
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                return []
-            folder = parent
+        dot_git = find_repository(self.base)
+        if dot_git is None:
+            return []
+        folder = os.path.dirname(dot_git)
+        if os.path.isdir(dot_git):
+            spec = self._load(os.path.join(dot_git, "info"), "exclude")
+            return [(folder, spec)] if spec is not None else []
+        # A linked work tree: "gitdir: <its git dir>", which names the common one.
+        if self.record is not None:
+            self.record.file(dot_git)
+        common = _common_git_dir(dot_git, self.record)
+        spec = self._load(os.path.join(common, "info"), "exclude") if common else None
+        return [(folder, spec)] if spec is not None else []
 
     def checker(
         self, folder: str, has_gitignore: Optional[bool] = None
@@ -221,6 +235,7 @@ def walk_files(
     on_opaque: Optional[Callable[[Path], None]] = None,
     seen: Optional[set[str]] = None,
     reals: Optional[dict[str, str]] = None,
+    record: Optional[WalkRecord] = None,
 ) -> Iterator[Path]:
     """Files under ``top``, folder by folder in sorted order (``os.walk``'s top-down
     order); follows folder links once each, so link loops end.
@@ -231,6 +246,8 @@ def walk_files(
     A folder's real path is its parent's plus its name unless the folder is a link:
     only links are resolved, so a tree of thousands of folders costs one
     ``realpath`` and one ``scandir`` per folder, not an ``lstat`` per path component.
+    ``record`` (see ``listing``) learns what the answer depends on, so that the next
+    run can reuse it.
     """
     seen = set() if seen is None else seen
     reals = {} if reals is None else reals
@@ -243,6 +260,8 @@ def walk_files(
             continue
         seen.add(real)
         reals[folder] = real
+        if record is not None:
+            record.folder(folder)  # before listing: a change after it shows next time
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=_entry_name)
@@ -258,13 +277,17 @@ def walk_files(
             except OSError:
                 is_folder = False
             child = entry.path
+            if record is not None and entry.is_symlink():
+                record.link(child)
             if is_folder:
                 if (ignored is not None and ignored(name, True)) or _is_template(name):
                     continue
-                if name in DEFAULT_EXCLUDES and not os.path.isfile(
-                    os.path.join(child, "__init__.py")
-                ):
-                    continue  # build/, venv/...; but pip's real package ``operations.build`` stays
+                if name in DEFAULT_EXCLUDES:
+                    if record is not None:
+                        record.folder(child)  # an ``__init__.py`` added would change it
+                    # build/, venv/...; but pip's real package ``operations.build`` stays
+                    if not os.path.isfile(os.path.join(child, "__init__.py")):
+                        continue
                 linked = entry.is_symlink()
                 folders.append(
                     (child, os.path.realpath(child) if linked else real + os.sep + name)
@@ -304,7 +327,21 @@ def _is_template(name: str) -> bool:
     return "{{" in name or "{%" in name
 
 
-def _common_git_dir(dot_git_file: str) -> Optional[str]:
+def find_repository(base: str) -> Optional[str]:
+    """The ``.git`` (folder, or a linked work tree's file) of the work tree holding
+    ``base``, or None outside any."""
+    folder = base
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        if os.path.isdir(dot_git) or os.path.isfile(dot_git):
+            return dot_git
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _common_git_dir(dot_git_file: str, record: Optional[WalkRecord] = None) -> Optional[str]:
     """The git dir shared by a linked work tree (whose ``.git`` is a file naming
     its own git dir, which names the common one in ``commondir``), or None."""
     try:
@@ -315,6 +352,8 @@ def _common_git_dir(dot_git_file: str) -> Optional[str]:
     if not first.startswith("gitdir:"):
         return None
     own = os.path.join(os.path.dirname(dot_git_file), first[len("gitdir:") :].strip())
+    if record is not None:
+        record.file(os.path.join(own, "commondir"))
     try:
         with open(os.path.join(own, "commondir"), encoding="utf-8") as handle:
             return os.path.normpath(os.path.join(own, handle.readline().strip()))

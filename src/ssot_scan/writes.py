@@ -20,7 +20,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +98,8 @@ def _stage(
     temporary = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only a run that writes pays for it (and for shutil, lzma...)
+
         fd, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
