@@ -57,3 +57,52 @@ def test_a_warm_run_skips_the_analysis_imports(tmp_path: Path) -> None:
     first = probe("-q", ".", cwd=tmp_path)
     assert "networkx" in first["heavy"]  # type: ignore[operator]
     assert probe("-q", ".", cwd=tmp_path) == {"exit": 0, "heavy": []}
+
+
+PROGRAM = """
+import gc, json, sys
+from ssot_scan.cli import program
+sys.argv = ["ssot-scan", *sys.argv[1:]]
+try:
+    code = program()
+except SystemExit as exc:
+    code = exc.code
+loaded = sorted(m for m in ("multiprocessing", "concurrent.futures", "tempfile", "pathspec")
+                if m in sys.modules)
+print(json.dumps({"exit": code or 0, "loaded": loaded, "collector": gc.isenabled()}))
+"""
+
+
+def run_program(*args: str, cwd: Path) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=True,
+    )
+    data: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return data
+
+
+def test_a_warm_run_imports_no_pool_no_temporary_files_and_no_ignore_matcher(
+    tmp_path: Path,
+) -> None:
+    import os
+    import time
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / ".gitignore").write_text("generated/\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    first = run_program("-q", ".", cwd=tmp_path)  # creates the cache folder
+    assert first["exit"] == 0 and "pathspec" in first["loaded"]  # type: ignore[operator]
+    # The one-shot process leaves the collector off after the scan (see program).
+    assert first["collector"] is False
+    past = time.time() - 10  # not racy: the next walk is kept (see listing)
+    for folder, _, files in os.walk(tmp_path):
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.utime(path, (past, past))
+    assert "pathspec" in run_program("-q", ".", cwd=tmp_path)["loaded"]  # type: ignore[operator]
+    assert run_program("-q", ".", cwd=tmp_path) == {"exit": 0, "loaded": [], "collector": False}

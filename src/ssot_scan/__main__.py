@@ -1,6 +1,8 @@
 """Allow ``python -m ssot_scan``."""
 
-from ssot_scan.cli import main
+import sys
+
+from ssot_scan.cli import program
 
 if __name__ == "__main__":
-    main()
+    sys.exit(program())

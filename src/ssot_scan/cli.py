@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -923,3 +924,14 @@ def clean(paths: tuple[Path, ...], cache_dir: Optional[Path]) -> None:
         sys.exit(EXIT_USAGE)
     removed = remove_cache(folder)
     click.echo(f"removed {folder}" if removed else f"no cache at {folder}")
+
+
+def program() -> Any:
+    """The ``ssot-scan`` command (the console script and ``python -m ssot_scan``):
+    ``main`` in a process of its own. Such a process ends with its scan, so the
+    cyclic collector, which the scan turns off while it builds (``scan_project``),
+    stays off: turned back on, its first pass would walk everything the scan built
+    to find no garbage (0.4 s after a 10,000-module analysis). Tests call ``main``
+    in-process, where the collector comes back on."""
+    gc.disable()
+    return main()

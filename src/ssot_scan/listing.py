@@ -8,8 +8,8 @@ folder tells whether its listing still holds, as git's index does for files.
 
 What a walk depends on, and how each is checked before its answer is reused:
 
-- every folder it listed, and every folder it skipped only because of what it held
-  (``build/`` without ``__init__.py``): the folder's stat signature;
+- every folder it listed: its stat signature; every folder it skipped only because
+  it holds no ``__init__.py`` (``build/``, ``.git/``): that it still holds none;
 - every ignore file it read or looked for (``.gitignore``, ``.git/info/exclude``,
   a linked work tree's ``.git`` file): its signature, or that it is still absent;
 - where the repository's ``.git`` is, looked for again (a few ``isdir`` calls);

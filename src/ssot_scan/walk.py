@@ -283,8 +283,8 @@ def walk_files(
                 if (ignored is not None and ignored(name, True)) or _is_template(name):
                     continue
                 if name in DEFAULT_EXCLUDES:
-                    if record is not None:
-                        record.folder(child)  # an ``__init__.py`` added would change it
+                    if record is not None:  # not the folder: .git, caches change all the time
+                        record.file(os.path.join(child, "__init__.py"))
                     # build/, venv/...; but pip's real package ``operations.build`` stays
                     if not os.path.isfile(os.path.join(child, "__init__.py")):
                         continue
