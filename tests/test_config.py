@@ -670,3 +670,35 @@ def test_the_root_search_never_leaves_site_packages(
     config = load_config([tmp_path / site / "pkg"])
     assert config.project_root == tmp_path / site
     assert (config.config_file, config.root_how) == (None, "packages")
+
+
+def test_every_plain_pattern_is_one_pathspec_accepts() -> None:
+    # validate skips importing pathspec for patterns of this form: that is only
+    # right while pathspec accepts all of them.
+    import random
+
+    import pathspec
+
+    from ssot_scan.validate import _PLAIN_PATTERN
+
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(20_000):
+        pattern = "".join(rng.choice("ab_.-*/!0é") for _ in range(rng.randint(1, 9)))
+        if not _PLAIN_PATTERN.fullmatch(pattern):
+            continue
+        checked += 1
+        pathspec.GitIgnoreSpec.from_lines([pattern])  # raises if not
+    assert checked > 5_000
+
+
+def test_a_pattern_outside_the_plain_form_is_still_checked() -> None:
+    from ssot_scan.validate import expect_gitignore_patterns
+
+    assert expect_gitignore_patterns(["build/", "!keep.py", "**/gen_*.py"], "x") == [
+        "build/",
+        "!keep.py",
+        "**/gen_*.py",
+    ]
+    with pytest.raises(UsageError, match=r"x: invalid pattern 'a\\\\'"):
+        expect_gitignore_patterns(["ok/", "a\\"], "x")
