@@ -227,3 +227,32 @@ def test_no_cache_keeps_no_walk(project: Path, tmp_path: Path) -> None:
 def test_signature_of_a_missing_path_is_none(tmp_path: Path) -> None:
     assert listing.signature(str(tmp_path / "nothing")) is None
     assert listing.signature(str(tmp_path)) is not None
+
+
+def test_a_reused_walk_names_files_below_a_folder_link_as_a_fresh_one_does(
+    tmp_path: Path, walks: list[str]
+) -> None:
+    root = tmp_path / "proj"
+    _write(
+        root,
+        {
+            "pyproject.toml": "[tool.ssot-scan]\n",
+            "real_pkg/__init__.py": "",
+            "real_pkg/mod.py": "",
+            "app/__init__.py": "from app.linked.mod import x\n",
+        },
+    )
+    (root / "app" / "linked").symlink_to(root / "real_pkg", target_is_directory=True)
+    _age(root)
+
+    def names(found: Discovery) -> list[tuple[object, ...]]:
+        return [(f.rel, f.module, f.name, f.shadowed_by, f.hidden_by) for f in found.files]
+
+    cache = tmp_path / "cache"
+    first, _ = _scan(root, cache)
+    second, _ = _scan(root, cache)
+    assert len(walks) == 1
+    config = load_config([root])
+    load_rule_packs(config, [])
+    assert names(second) == names(first) == names(discover([root], config))
+    assert "app/linked/mod.py" in [f.rel for f in second.files]

@@ -141,7 +141,9 @@ def save(store: Store, key: str, walk: Walk, record: WalkRecord, named: Sequence
             "found": [str(p) for p in walk.found],
             "opaque": [str(p) for p in walk.opaque],
             "notices": walk.notices,
-            "reals": walk.reals,
+            # Every folder walked is in ``folders``; its real path is its own but
+            # below a link, so only those differ (half the record on a plain tree).
+            "reals": {folder: real for folder, real in walk.reals.items() if folder != real},
             "folders": record.folders,
             "files": record.files,
             "links": record.links,
@@ -176,7 +178,7 @@ def load(store: Store, key: str, repository: Optional[str]) -> Optional[Walk]:
             found=[Path(p) for p in data["found"]],
             opaque=[Path(p) for p in data["opaque"]],
             notices=list(data["notices"]),
-            reals=dict(data["reals"]),
+            reals={folder: data["reals"].get(folder, folder) for folder in data["folders"]},
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
