@@ -490,3 +490,25 @@ def test_started_is_heard_once_the_pool_runs(tmp_path: Path, workers: int, calls
     heard: list[int] = []
     results = list(parallel.extract_all(jobs, "auto", workers, lambda: heard.append(1)))
     assert (len(results), len(heard)) == (60, calls)
+
+
+def test_what_a_worker_sends_back_is_every_fact_it_found() -> None:
+    # Workers send facts in the cache's positional form; what arrives must equal
+    # what was extracted, field by field, for every fixture file.
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    files = sorted(fixtures.rglob("*.py"))
+    assert len(files) > 50
+    for path in files:
+        job = Job(str(path), "pkg.mod", path.name == "__init__.py", path.stat().st_size)
+        extracted = parallel.extract_one(job, "auto")
+        assert parallel._received(parallel._shipped(extracted)) == extracted, path
+
+
+def test_a_transient_failure_stays_transient_across_the_process_boundary() -> None:
+    from ssot_scan.facts import ModuleFacts, ParseError
+
+    facts = ModuleFacts(parse_error=ParseError("cannot read", 1, 1, True))
+    sent = parallel._shipped(parallel.Extracted(facts, None))
+    received = parallel._received(sent)
+    assert received.facts.parse_error is not None and received.facts.parse_error.transient
+    assert received == parallel.Extracted(facts, None)
