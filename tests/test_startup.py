@@ -23,9 +23,10 @@ print(json.dumps({"exit": result.exit_code, "heavy": heavy}))
 """
 
 
-def probe(*args: str, cwd: Path) -> dict[str, object]:
+def probe(*args: str, cwd: Path, script: str = PROBE) -> dict[str, object]:
+    """Run ``script`` with ``args`` in a fresh interpreter; its last line, as JSON."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -74,16 +75,7 @@ print(json.dumps({"exit": code or 0, "loaded": loaded, "collector": gc.isenabled
 
 
 def run_program(*args: str, cwd: Path) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROGRAM, *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=True,
-    )
-    data: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return data
+    return probe(*args, cwd=cwd, script=PROGRAM)
 
 
 def test_a_warm_run_imports_no_pool_no_temporary_files_and_no_ignore_matcher(
