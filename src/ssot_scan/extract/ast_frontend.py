@@ -8,6 +8,7 @@ byte offsets to 1-based character columns so they agree with libcst's.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -270,6 +271,8 @@ class _Walker:
         self._text = text
         self._split: Optional[list[str]] = None
         self._rewrites = _REWRITE_WORDS.search(text) is not None
+        self._ascii = text.isascii()
+        self._fact_lines: Optional[list[int]] = None
 
     @property
     def _lines(self) -> list[str]:
@@ -296,7 +299,7 @@ class _Walker:
 
     def col(self, line: int, byte_offset: int) -> int:
         """1-based character column of a UTF-8 byte offset on ``line``."""
-        if self._text.isascii():
+        if self._ascii:
             return byte_offset + 1
         text = self._lines[line - 1] if line - 1 < len(self._lines) else ""
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
@@ -363,8 +366,16 @@ class _Walker:
         is: a call passing a name on may reach a rewriting function."""
         if self._rewrites:
             return True
-        lines = self._lines[node.lineno - 1 : node.end_lineno or node.lineno]
-        return _BODY_FACT_WORDS.search("\n".join(lines)) is not None
+        if self._fact_lines is None:  # once per file, not a search per function
+            starts = [m.end() for m in _NEWLINE.finditer(self._text)]
+            self._fact_lines = [
+                bisect.bisect_right(starts, m.start()) + 1
+                for m in _BODY_FACT_WORDS.finditer(self._text)
+            ]
+        at = bisect.bisect_left(self._fact_lines, node.lineno)
+        return at < len(self._fact_lines) and self._fact_lines[at] <= (
+            node.end_lineno or node.lineno
+        )
 
     def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
         self.decorated(node.decorator_list, node.lineno, ctx)
