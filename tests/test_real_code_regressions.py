@@ -166,3 +166,48 @@ def test_template_files_are_not_scanned_as_python(tmp_path: Path) -> None:
         },
     )
     assert located(result) == {("pkg/broken.py", 1, "SSOT000")}
+
+
+def test_a_package_imported_by_its_init_file_name_resolves(tmp_path: Path) -> None:
+    # statsmodels/api.py: ``from .__init__ import test``. Python imports the package's
+    # own file a second time as ``statsmodels.__init__``; a namespace folder has no
+    # such file, and a name the file lacks is still missing (checked in CPython).
+    result = scan(
+        tmp_path,
+        {
+            "pkg/__init__.py": "def test():\n    pass\n",
+            "pkg/ns/m.py": "",
+            "pkg/api.py": (
+                "from .__init__ import test\n"
+                "import pkg.__init__\n"
+                "from pkg.__init__ import nothing\n"
+                "from pkg.ns.__init__ import x\n"
+            ),
+        },
+        ["SSOT005"],
+    )
+    assert located(result) == {("pkg/api.py", 3, "SSOT005"), ("pkg/api.py", 4, "SSOT005")}
+
+
+def test_a_plain_module_with_getattr_may_have_submodules(tmp_path: Path) -> None:
+    # dask/distributed.py forwards every attribute, ``__path__`` included, to the
+    # ``distributed`` package, so ``dask.distributed.protocol`` imports. A package's
+    # ``__getattr__`` is never asked for ``__path__``: its missing submodule is still
+    # SSOT005, and so is one of a plain module without ``__getattr__`` (CPython agrees).
+    result = scan(
+        tmp_path,
+        {
+            "fwd/__init__.py": "",
+            "fwd/proto/__init__.py": "x = 1\n",
+            "pkg/__init__.py": "def __getattr__(name):\n    raise AttributeError(name)\n",
+            "pkg/dist.py": "import fwd\n\ndef __getattr__(name):\n    return getattr(fwd, name)\n",
+            "pkg/plain.py": "a = 1\n",
+            "pkg/use.py": (
+                "from pkg.dist.proto import x\n"
+                "from pkg.missing import y\n"
+                "from pkg.plain.sub import z\n"
+            ),
+        },
+        ["SSOT005"],
+    )
+    assert located(result) == {("pkg/use.py", 2, "SSOT005"), ("pkg/use.py", 3, "SSOT005")}

@@ -59,6 +59,10 @@ def find_cycles(runtime: Any) -> list[Cycle]:
         # Plain dicts from here on: networkx subgraph views cost too much per lookup.
         succ = {n: {m for m in runtime.successors(n) if m in component} for n in component}
         breakers = _prune(succ, _feedback_arcs(succ))
+        # The chain shown (through the first breaker) goes through two modules at
+        # least: a module that also imports itself stays among the breakers, last,
+        # since "a -> a" says nothing of the tangle around it.
+        breakers.sort(key=lambda edge: edge[0] == edge[1])
         first = breakers[0]
         chain = [first[0], *_shortest_path(succ, first[1], first[0])]
         edges = (

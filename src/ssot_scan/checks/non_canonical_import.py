@@ -124,6 +124,22 @@ class NonCanonicalImport(Check):
             },
             note="the module's own tests check the name it keeps for others where it keeps it",
         ),
+        Example(
+            {
+                "pkg/__init__.py": "",
+                "pkg/variable.py": "def calculate_dimensions():\n    pass\n",
+                "pkg/dataset.py": "from pkg.variable import calculate_dimensions\n\nX = 1\n",
+                "pkg/a.py": "from pkg.variable import calculate_dimensions\n",
+                "pkg/b.py": "from pkg.variable import calculate_dimensions\n",
+                "pkg/tree.py": (
+                    "try:\n"
+                    "    from pkg.variable import calculate_dimensions\n"
+                    "except ImportError:\n"
+                    "    from pkg.dataset import calculate_dimensions\n"
+                ),
+            },
+            note="a fallback for versions without the good path, which is tried first",
+        ),
     )
 
     def run(self, analysis: Analysis) -> Iterator[Finding]:
@@ -166,7 +182,7 @@ def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) 
     # A deprecated module's re-export is no choice to keep: never tolerated.
     if cautious and published and usage.path not in fragment.deprecated_paths:
         return False
-    if _tests_what_it_keeps(index, usage):
+    if _tests_what_it_keeps(index, usage) or _fallback(index, fragment, usage):
         return False
     # Inside a canonical package, importing from its submodules is how cycles are
     # avoided: `pkg/a.py` must not import from `pkg/__init__.py`.
@@ -174,6 +190,27 @@ def _actionable(index: Index, config: Config, fragment: Fragment, usage: Usage) 
         canonical in index.symbols.packages
         and dotted.is_below(importer, canonical)
         and dotted.is_below(usage.path, canonical)
+    )
+
+
+def _fallback(index: Index, fragment: Fragment, usage: Usage) -> bool:
+    """The ``except ImportError:`` branch of a module that already tries the good
+    path first (xarray: ``try: from xarray.core.variable import calculate_dimensions``
+    / ``except ImportError: from xarray.core.dataset import ...`` for old versions):
+    the advice is followed already, the fallback is for versions without it."""
+    site = usage.site
+    if not site.conditional or site.guarded:
+        return False
+    facts = index.symbols.modules.get(usage.importer)
+    if facts is None:
+        return False
+    bound = usage.imported.bound
+    return any(
+        other.guarded
+        and other.line < site.line
+        and other.target in fragment.tolerated
+        and any(n.bound == bound for n in other.names)
+        for other in facts.imports
     )
 
 

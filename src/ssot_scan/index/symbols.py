@@ -141,17 +141,33 @@ class SymbolTable:
 
     def module_exists(self, module: str) -> bool:
         """A scanned module, or a package folder (namespace packages included)."""
+        module = self.own_file(module)
         return module in self.modules or module in self.packages or module in self.opaque
+
+    def own_file(self, module: str) -> str:
+        """``pkg`` for ``pkg.__init__``, which Python imports (as a second module run
+        from the same file: statsmodels' ``from .__init__ import test``) when ``pkg``
+        is a regular package; any other name as it is."""
+        if module.endswith(".__init__") and module[: -len(".__init__")] in self.package_modules:
+            return module[: -len(".__init__")]
+        return module
 
     def provides_dynamically(self, module: str) -> bool:
         """Could a missing ``module`` be provided at run time by the nearest existing
         package above it rewiring imports (``sys.meta_path``, ``sys.modules[...]``),
-        or by an import finder the project installs for a package above it?"""
+        by a plain module above it with a ``__getattr__``, or by an import finder the
+        project installs for a package above it?"""
         child = module
         for parent in dotted.ancestors(module):
             if self.module_exists(parent):
                 facts = self.modules.get(parent)
                 if facts is not None and facts.dynamic_imports:
+                    return True
+                # A plain module's ``__getattr__`` may hand out a ``__path__`` (dask's
+                # ``dask.distributed`` forwards everything to ``distributed``), and the
+                # import system then looks for submodules there; a package has a
+                # ``__path__`` of its own, which its ``__getattr__`` is never asked for.
+                if facts is not None and facts.has_getattr and parent not in self.package_modules:
                     return True
                 return bool(
                     self.handed_over(parent, dotted.last(child)) or self.served_by_finder(module)
@@ -375,6 +391,7 @@ class SymbolTable:
     # -- resolution -----------------------------------------------------------------
     def resolve(self, module: str, name: str) -> Resolution:
         """What ``from module import name`` names."""
+        module = self.own_file(module)
         known = self._memo.get((module, name))
         if known is not None:  # the common case, by far: keep it cheap
             return known
@@ -403,6 +420,7 @@ class SymbolTable:
         Which branch runs depends on the interpreter; an import that works on one of
         them is not broken, so "unresolved" needs every alternative to fail.
         """
+        module = self.own_file(module)
         first = self.resolve(module, name)
         if first.kind not in (UNRESOLVED, LOOP) or not self.module_exists(module):
             return first
