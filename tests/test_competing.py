@@ -761,3 +761,30 @@ def test_the_definition_to_keep_is_chosen_in_the_concepts_home(tmp_path: Path) -
     finding = only(scan(tmp_path, files))
     assert (finding.path, finding.canonical) == ("svc_a/worker.py", "svc_a.health.HealthMonitor")
     assert "svc_b" not in finding.message
+
+
+def test_a_test_checking_that_an_old_copy_warns_is_no_competition(tmp_path: Path) -> None:
+    # statsmodels: smoothers_lowess_old.lowess warns FutureWarning when called, and
+    # only test_smoothers_lowess_old_deprecated imports it, to check that it does.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/smoothers_lowess.py": "def lowess(x):\n    return x\n",
+        "pkg/smoothers_lowess_old.py": (
+            "import warnings\n\ndef lowess(x):\n"
+            "    warnings.warn('lowess_old.lowess is deprecated', FutureWarning)\n"
+            "    return x\n"
+        ),
+        "pkg/a.py": "from pkg.smoothers_lowess import lowess\n",
+        "pkg/b.py": "from pkg.smoothers_lowess import lowess\n",
+        "tests/test_deprecated.py": (
+            "import pytest\n\ndef test_old_lowess_warns():\n"
+            "    from pkg.smoothers_lowess_old import lowess\n"
+            "    with pytest.warns(FutureWarning):\n        lowess(1)\n"
+        ),
+    }
+    assert located(scan(tmp_path / "one", files)) == set()
+    # A test that only uses the old copy is still told which one to import.
+    files["tests/test_deprecated.py"] = files["tests/test_deprecated.py"].replace(
+        "pytest.warns(FutureWarning)", "pytest.warns(UserWarning)"
+    )
+    assert located(scan(tmp_path / "two", files)) == {("tests/test_deprecated.py", 4, "SSOT003")}

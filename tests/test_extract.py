@@ -1033,3 +1033,35 @@ def test_names_a_module_imports_and_never_mentions_again(engine: str) -> None:
     ]
     # A package's imports publish what they import: nothing there is "unused".
     assert extract(source.encode(), "pkg", True, engine=engine).unused_imports == []
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_an_import_in_a_test_checking_a_deprecation_goes_with_it(engine: str) -> None:
+    # statsmodels' test_smoothers_lowess_old_deprecated imports the old lowess to
+    # check that it warns: the import goes when the deprecated function goes.
+    source = (
+        "import pytest\n"
+        "def test_old():\n"
+        "    from pkg.old import a\n"
+        "    with pytest.warns(FutureWarning, match='deprecated'):\n"
+        "        a()\n"
+        "def test_call():\n"
+        "    from pkg.old import b\n"
+        "    with pytest.deprecated_call():\n"
+        "        b()\n"
+        "class T:\n"
+        "    def test_m(self):\n"
+        "        from pkg.old import c\n"
+        "        with self.assertWarns((UserWarning, PendingDeprecationWarning)):\n"
+        "            c()\n"
+        "def test_user_warning():\n"
+        "    from pkg.old import d\n"
+        "    with pytest.warns(UserWarning):\n"
+        "        d()\n"
+        "def test_plain():\n"
+        "    from pkg.old import e  # warns is only a word here\n"
+        "    e()\n"
+    )
+    facts = extract(source.encode(), "tests.test_old", False, engine=engine)
+    flagged = {s.names[0].name: s.in_deprecated for s in facts.imports if s.names}
+    assert flagged == {"a": True, "b": True, "c": True, "d": False, "e": False}

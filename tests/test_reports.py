@@ -154,10 +154,10 @@ def only(result: ScanResult, path: str, code: str = "SSOT002") -> list[Finding]:
 def test_the_scans_hold_what_the_tests_rely_on(
     websocket: ScanResult, websocket_baselined: ScanResult, small: ScanResult, clean: ScanResult
 ) -> None:
-    assert websocket.total == 46 and len(websocket.suppressed) == 2
+    assert websocket.total == 45 and len(websocket.suppressed) == 2
     assert websocket.by_code["SSOT000"] == 1  # an error-severity finding
     assert any(f.related for f in websocket.findings)
-    assert websocket_baselined.total == 23 and len(websocket_baselined.baselined) == 23
+    assert websocket_baselined.total == 23 and len(websocket_baselined.baselined) == 22
     assert [(f.path, f.line) for f in small.findings] == [
         ("pkg/we:ird,name.py", 1),
         ("pkg/multi.py", 1),
@@ -290,12 +290,12 @@ def test_json_baseline_block(websocket_baselined: ScanResult) -> None:
     assert report["schema_version"] == "1.5"
     assert report["baseline"] == {
         "path": ".ssot-baseline.json",
-        "entries": 24,
-        "matched": 23,
+        "entries": 23,
+        "matched": 22,
         "stale": 1,
         "stale_findings": [STALE_ENTRY],
     }
-    assert report["summary"]["baselined"] == 23
+    assert report["summary"]["baselined"] == 22
     assert report["summary"]["total"] == len(report["findings"]) == 23
 
 
@@ -354,10 +354,10 @@ def test_sarif_driver_has_every_rule_with_its_help(clean: ScanResult) -> None:
 def test_sarif_leaves_suppressed_findings_out_unless_asked(websocket: ScanResult) -> None:
     # GitHub code scanning opens an alert for every result, suppressed or not.
     results = sarif(websocket)["runs"][0]["results"]
-    assert len(results) == websocket.total == 46
+    assert len(results) == websocket.total == 45
     assert not any("suppressions" in r for r in results)
     kept = sarif(websocket, include_suppressed=True)["runs"][0]["results"]
-    assert len(kept) == 48
+    assert len(kept) == 47
     assert [r["suppressions"] for r in kept[-2:]] == [[{"kind": "inSource"}]] * 2
 
 
@@ -366,7 +366,7 @@ def test_sarif_results_mirror_the_findings(websocket: ScanResult) -> None:
     rules = run["tool"]["driver"]["rules"]
     results = run["results"]
     findings = websocket.findings + websocket.suppressed
-    assert len(results) == len(findings) == 48
+    assert len(results) == len(findings) == 47
     for finding, result in zip(findings, results, strict=True):
         assert result["ruleId"] == finding.code == rules[result["ruleIndex"]]["id"]
         assert result["level"] == ("error" if finding.severity == "error" else "warning")
@@ -463,8 +463,8 @@ def test_sarif_baseline_states(websocket_baselined: ScanResult) -> None:
     assert [r["baselineState"] for r in sarif(result)["runs"][0]["results"]] == ["new"] * 23
     results = sarif(result, include_suppressed=True)["runs"][0]["results"]
     states = [r["baselineState"] for r in results]
-    assert states == ["new"] * 23 + ["unchanged"] * 23 + ["new"] * 2
-    unchanged = [r["partialFingerprints"][FINGERPRINT_KEY] for r in results[23:46]]
+    assert states == ["new"] * 23 + ["unchanged"] * 22 + ["new"] * 2
+    unchanged = [r["partialFingerprints"][FINGERPRINT_KEY] for r in results[23:45]]
     assert unchanged == [f.fingerprint for f in result.baselined]
 
 
@@ -514,7 +514,7 @@ def test_github_errors_and_point_locations(websocket: ScanResult) -> None:
         "::error file=app/broken.py,line=6,col=23,title=SSOT000 parse-error::"
         "cannot parse: SyntaxError: invalid syntax"
     )
-    assert lines[-2].startswith("::notice title=ssot-scan::46 findings (SSOT000 1, SSOT001 17,")
+    assert lines[-2].startswith("::notice title=ssot-scan::45 findings (SSOT000 1, SSOT001 16,")
 
 
 def test_github_shows_ten_of_each_kind_most_important_first_then_says_the_rest(
@@ -530,7 +530,7 @@ def test_github_shows_ten_of_each_kind_most_important_first_then_says_the_rest(
     codes = [line.split("title=")[1].split()[0] for line in warnings]
     assert codes == ["SSOT001"] * 10  # by rule order: deprecated imports before the rest
     assert lines[-1] == (
-        "::notice title=ssot-scan%3A more findings::35 more findings are not annotated: "
+        "::notice title=ssot-scan%3A more findings::34 more findings are not annotated: "
         "GitHub shows at most 10 warnings and 10 errors per step; add `--report "
         "sarif:FILE` (or run ssot-scan with `-f text`) for all of them"
     )
@@ -552,7 +552,7 @@ def test_github_notice_under_a_baseline(
     websocket_baselined: ScanResult, clean: ScanResult
 ) -> None:
     notice = render_github(websocket_baselined).splitlines()[-2]
-    assert "; 2 suppressed; 23 baselined; 1 baseline entry fixed; 66 files scanned;" in notice
+    assert "; 2 suppressed; 22 baselined; 1 baseline entry fixed; 66 files scanned;" in notice
     assert render_github(clean) == (
         "::notice title=ssot-scan::0 findings; 3 files scanned; result: pass\n"
     )
@@ -640,12 +640,12 @@ def test_junit_passes_the_ant_schema(websocket: ScanResult, clean: ScanResult) -
 def test_junit_one_case_per_finding_grouped_per_file(websocket: ScanResult) -> None:
     root = ET.fromstring(render_junit(websocket))
     assert root.tag == "testsuites" and root.get("name") == "ssot-scan"
-    assert root.get("tests") == root.get("failures") == "46"
+    assert root.get("tests") == root.get("failures") == "45"
     suites = root.findall("testsuite")
     paths = sorted({f.path for f in websocket.findings})
     assert [s.get("name") for s in suites] == paths
     assert len(suites) == websocket.files_with_findings
-    assert sum(int(s.get("tests", "")) for s in suites) == 46
+    assert sum(int(s.get("tests", "")) for s in suites) == 45
     for suite in suites:
         cases = suite.findall("testcase")
         assert suite.get("tests") == suite.get("failures") == str(len(cases))
@@ -793,8 +793,8 @@ def test_markdown_baseline_line(websocket_baselined: ScanResult, clean: ScanResu
     lines = render_markdown(websocket_baselined).splitlines()
     assert lines[0] == "## ssot-scan: 23 findings, failed"
     assert (
-        "Baseline `.ssot-baseline.json`: 23 findings baselined; "
-        "1 of its 24 entries no longer occur (fixed)."
+        "Baseline `.ssot-baseline.json`: 22 findings baselined; "
+        "1 of its 23 entries no longer occur (fixed)."
     ) in lines
     assert render_markdown(clean).splitlines()[0] == "## ssot-scan: 0 findings, passed"
 
@@ -829,10 +829,10 @@ def test_statistics_text(small: ScanResult) -> None:
 
 def test_statistics_json(websocket: ScanResult, websocket_baselined: ScanResult) -> None:
     assert json.loads(render_statistics_json(websocket)) == {
-        "total": 46,
+        "total": 45,
         "by_code": {
             "SSOT000": 1,
-            "SSOT001": 17,
+            "SSOT001": 16,
             "SSOT002": 12,
             "SSOT003": 5,
             "SSOT004": 2,

@@ -59,6 +59,11 @@ class ExtraDefinition:
 def competing_names(index: Index, uses: list[Usage], declared: set[str]) -> list[CompetingName]:
     by_name: dict[str, list[Usage]] = {}
     for use in uses:
+        # An import that goes when a deprecated thing goes (in a ``@deprecated``
+        # body, or a test checking that a deprecation warns) neither competes nor
+        # needs changing: statsmodels tests that its old ``lowess`` warns.
+        if use.site.in_deprecated:
+            continue
         # ``import Loader as FilesystemLoader`` knows it is not "the" Loader.
         if use.imported.asname in (None, use.imported.name):
             by_name.setdefault(use.imported.name, []).append(use)

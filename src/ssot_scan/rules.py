@@ -71,8 +71,11 @@ Why it matters: every import of a deprecated path is one more place to migrate
 before the old path can be deleted, and a count that should only go down.
 
 Not reported: importing a submodule of a deprecated package (``import pkg.sub``
-when only ``pkg`` is deprecated), imports made by a deprecated module, and imports
-between modules inside one deprecated package.
+when only ``pkg`` is deprecated), imports made by a deprecated module, imports
+between modules inside one deprecated package, and imports in a ``@deprecated``
+body or in a test that checks a deprecation warns (``pytest.warns`` with a
+deprecation category, ``pytest.deprecated_call()``, ``assertWarns``): each goes
+when the deprecated thing goes.
 
 Example::
 

@@ -28,6 +28,7 @@ from ssot_scan.extract.builder import (
     Argument,
     Context,
     FactsBuilder,
+    checks_deprecation,
     is_deprecated_decorator,
     is_main_check,
     is_pure_decorator,
@@ -42,6 +43,8 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BODY_FACT_WORDS = re.compile(r"import|warn|global|sys|__path__|extend_path")
 # What a module must spell for one of its functions to rewrite a module it is handed.
 _REWRITE_WORDS = re.compile(r"setattr|__dict__|sys\.modules")
+# What a test checking a warning spells (see ``_Walker.checks_deprecation``).
+_WARNS_WORDS = re.compile(r"warns|deprecated_call|assertWarns")
 # ``try`` and ``except*`` share one shape.
 _TRY_NODES: tuple[type[ast.Try] | type[ast.TryStar], ...] = (ast.Try, ast.TryStar)
 
@@ -354,9 +357,26 @@ class _Walker:
         if not self.may_hold_facts(node):
             return
         inner = ctx.entering_function(node.name)
-        if deprecated is not None:
+        if deprecated is not None or self.checks_deprecation(node):
             inner = inner.entering(in_deprecated=True)
         self.body(node.body, inner)
+
+    def checks_deprecation(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Does the function (a test) check that a deprecation warns, with
+        ``pytest.warns(DeprecationWarning)``, ``pytest.deprecated_call()`` or
+        ``assertWarns``? Only a body that spells one of them is searched."""
+        lines = self._lines[node.lineno - 1 : node.end_lineno or node.lineno]
+        if _WARNS_WORDS.search("\n".join(lines)) is None:
+            return False
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.With, ast.AsyncWith)):
+                for item in sub.items:
+                    call = item.context_expr
+                    if isinstance(call, ast.Call) and checks_deprecation(
+                        dotted(call.func), _exception_names(call.args[0] if call.args else None)
+                    ):
+                        return True
+        return False
 
     def may_hold_facts(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Can the function's body hold a fact? Only an import, a warning, a

@@ -48,6 +48,35 @@ RAISES_CALLEES = frozenset(
     {"pytest.raises", "raises", "self.assertRaises", "self.assertRaisesRegex", "assertRaises"}
 )
 WARN_CALLEES = frozenset({"warn", "warnings.warn", "_warnings.warn"})
+# Context managers of a test that checks a warning is raised; with a deprecation
+# category (or ``deprecated_call``, which implies one) the test exercises a
+# deprecation, and imports the deprecated thing on purpose.
+WARNS_CALLEES = frozenset(
+    {
+        "pytest.warns",
+        "warns",
+        "pytest.deprecated_call",
+        "deprecated_call",
+        "self.assertWarns",
+        "self.assertWarnsRegex",
+        "assertWarns",
+        "assertWarnsRegex",
+    }
+)
+_DEPRECATION_CATEGORIES = frozenset(
+    {"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"}
+)
+
+
+def checks_deprecation(callee: Optional[str], categories: set[str]) -> bool:
+    """Is ``with <callee>(<categories>...)`` a test's check that a deprecation warns?"""
+    if callee not in WARNS_CALLEES:
+        return False
+    if callee.endswith("deprecated_call"):
+        return True
+    return any(c in _DEPRECATION_CATEGORIES or "Deprecat" in c for c in categories)
+
+
 # Decorators that only wrap what they decorate; any other may register it somewhere
 # (``@receiver(signal)``, ``@app.route``, ``@register``): a side effect of importing.
 PURE_DECORATORS = frozenset(
@@ -102,7 +131,9 @@ class Context:
     conditional: bool = False
     main_block: bool = False  # under ``if __name__ == "__main__":``: never on import
     expects_import_error: bool = False  # under ``with pytest.raises(ImportError):``
-    in_deprecated: bool = False  # in a ``@deprecated`` function's or class's body
+    # In a ``@deprecated`` function's or class's body, or in a test that checks a
+    # deprecation warns: either goes when the deprecated thing goes.
+    in_deprecated: bool = False
     function: str = ""  # the top-level function whose body this is, if any
     branch_in_function: bool = False  # under a branch of that function's body
 

@@ -29,6 +29,7 @@ from ssot_scan.extract.builder import (
     Argument,
     Context,
     FactsBuilder,
+    checks_deprecation,
     is_deprecated_decorator,
     is_main_check,
     is_pure_decorator,
@@ -41,6 +42,8 @@ from ssot_scan.facts import ModuleFacts
 _CONSTANT_NAMES = frozenset({"None", "True", "False"})
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# What a test checking a warning spells (see ``_Walker.checks_deprecation``).
+_WARNS_WORDS = re.compile(r"warns|deprecated_call|assertWarns")
 
 Block = Union[cst.BaseSuite, cst.SimpleStatementLine, cst.Module]
 
@@ -484,9 +487,27 @@ class _Walker:
             deprecated=deprecated,
         )
         inner = ctx.entering_function(node.name.value)
-        if deprecated is not None:
+        if deprecated is not None or self.checks_deprecation(node, line):
             inner = inner.entering(in_deprecated=True)
         self.body(_statements(node.body), inner)
+
+    def checks_deprecation(self, node: cst.FunctionDef, line: int) -> bool:
+        """As ``ast_frontend._Walker.checks_deprecation``."""
+        if _WARNS_WORDS.search("\n".join(self._source(line, node))) is None:
+            return False
+        pending: list[cst.CSTNode] = [node.body]
+        while pending:
+            current = pending.pop()
+            if isinstance(current, cst.With):
+                for item in current.items:
+                    call = item.item
+                    if isinstance(call, cst.Call):
+                        positional, _ = _call_arguments(call)
+                        first = positional[0] if positional else None
+                        if checks_deprecation(dotted(call.func), _exception_names(first)):
+                            return True
+            pending.extend(current.children)
+        return False
 
     def class_def(self, node: cst.ClassDef, ctx: Context) -> None:
         line, column = self.start(node)
