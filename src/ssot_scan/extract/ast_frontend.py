@@ -275,7 +275,8 @@ class _Walker:
         self._split: Optional[list[str]] = None
         self._rewrites = _REWRITE_WORDS.search(text) is not None
         self._ascii = text.isascii()
-        self._fact_lines: Optional[list[int]] = None
+        self._starts: Optional[list[int]] = None  # where each line after the first starts
+        self._pattern_lines: dict[re.Pattern[str], list[int]] = {}
 
     @property
     def _lines(self) -> list[str]:
@@ -365,8 +366,7 @@ class _Walker:
         """Does the function (a test) check that a deprecation warns, with
         ``pytest.warns(DeprecationWarning)``, ``pytest.deprecated_call()`` or
         ``assertWarns``? Only a body that spells one of them is searched."""
-        lines = self._lines[node.lineno - 1 : node.end_lineno or node.lineno]
-        if _WARNS_WORDS.search("\n".join(lines)) is None:
+        if not self._spells(_WARNS_WORDS, node):
             return False
         for sub in ast.walk(node):
             if isinstance(sub, (ast.With, ast.AsyncWith)):
@@ -386,16 +386,23 @@ class _Walker:
         is: a call passing a name on may reach a rewriting function."""
         if self._rewrites:
             return True
-        if self._fact_lines is None:  # once per file, not a search per function
-            starts = [m.end() for m in _NEWLINE.finditer(self._text)]
-            self._fact_lines = [
-                bisect.bisect_right(starts, m.start()) + 1
-                for m in _BODY_FACT_WORDS.finditer(self._text)
+        return self._spells(_BODY_FACT_WORDS, node)
+
+    def _spells(self, pattern: re.Pattern[str], node: ast.stmt) -> bool:
+        """Does ``pattern`` match on one of the lines ``node`` spans? The file is
+        searched once per pattern, then each question is a bisect (a search of
+        each function's own lines cost more than the walk it saves)."""
+        lines = self._pattern_lines.get(pattern)
+        if lines is None:
+            if self._starts is None:
+                self._starts = [m.end() for m in _NEWLINE.finditer(self._text)]
+            starts = self._starts
+            lines = [
+                bisect.bisect_right(starts, m.start()) + 1 for m in pattern.finditer(self._text)
             ]
-        at = bisect.bisect_left(self._fact_lines, node.lineno)
-        return at < len(self._fact_lines) and self._fact_lines[at] <= (
-            node.end_lineno or node.lineno
-        )
+            self._pattern_lines[pattern] = lines
+        at = bisect.bisect_left(lines, node.lineno)
+        return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
     def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
         self.decorated(node.decorator_list, node.lineno, ctx)
