@@ -3,8 +3,9 @@
 Each seeded tree has regular packages, a namespace folder, modules that define
 names, re-export them (``from .m import X``, ``X as Y``, ``import pkg.m``), star
 imports with and without ``__all__``, and probe modules of one import statement
-each, some of which name a module or a name that does not exist. A subprocess runs
-every probe; the tool must report SSOT005 exactly for the probes CPython fails.
+each, some of which name a module or a name that does not exist, or a package by
+its own file (``pkg.__init__``). One subprocess runs every probe of every tree;
+the tool must report SSOT005 exactly for the probes CPython fails.
 The library modules' own imports are always valid and acyclic (a re-export only
 reaches modules generated before it), so a probe's fate is its own statement's.
 """
@@ -22,7 +23,7 @@ import pytest
 from ssot_scan.config import load_config
 from ssot_scan.scan import run_scan
 
-TREES = 60
+TREES = 300
 NAMES = ["alpha", "beta", "gamma", "delta", "Thing", "make"]
 
 
@@ -73,7 +74,7 @@ def _tree(rng: random.Random) -> tuple[dict[str, str], list[str]]:
     probes: list[str] = []
     for _ in range(8):
         module, names = rng.choice(modules)
-        kind = rng.randrange(5)
+        kind = rng.randrange(7)
         if kind == 0 and names:
             probes.append(f"from {module} import {rng.choice(sorted(names))}")
         elif kind == 1:
@@ -83,8 +84,17 @@ def _tree(rng: random.Random) -> tuple[dict[str, str], list[str]]:
         elif kind == 3:
             parent, _, last = module.rpartition(".")
             probes.append(f"from {parent} import {last}")
-        else:
+        elif kind == 4:
             probes.append(f"import {rng.choice(packages)}.nosuch{rng.randrange(9)}")
+        elif kind == 5:
+            # A package's own file by its name (statsmodels' ``from .__init__ import
+            # test``): only a regular package has one.
+            package = rng.choice(packages)
+            probes.append(f"import {package}.__init__")
+        else:
+            package = rng.choice(packages)
+            name = rng.choice(NAMES)
+            probes.append(f"from {package}.__init__ import {name}")
     return files, probes
 
 
@@ -97,39 +107,68 @@ def _all(text: str) -> list[str]:
     return list(eval(line.split("=", 1)[1]))  # our own generated literal
 
 
-def _cpython(root: Path, probes: list[str]) -> list[bool]:
+def _cpython_verdicts(trees: dict[int, tuple[Path, list[str]]]) -> dict[int, list[bool]]:
+    """Which probes of every tree CPython imports, in one interpreter: each tree on
+    ``sys.path`` in turn, its modules forgotten before the next (all are ``top``)."""
     program = (
-        "import json, sys\n"
-        "sys.path.insert(0, sys.argv[1])\n"
-        "ok = []\n"
-        "for statement in json.loads(sys.argv[2]):\n"
-        "    try:\n"
-        "        exec(statement, {})\n"
-        "        ok.append(True)\n"
-        "    except ImportError:\n"
-        "        ok.append(False)\n"
-        "print(json.dumps(ok))\n"
+        "import importlib, json, sys\n"
+        "verdicts = {}\n"
+        "for seed, (root, probes) in json.loads(sys.stdin.read()).items():\n"
+        "    sys.path.insert(0, root)\n"
+        "    importlib.invalidate_caches()\n"
+        "    ok = []\n"
+        "    for statement in probes:\n"
+        "        try:\n"
+        "            exec(statement, {})\n"
+        "            ok.append(True)\n"
+        "        except ImportError:\n"
+        "            ok.append(False)\n"
+        "    verdicts[seed] = ok\n"
+        "    sys.path.remove(root)\n"
+        "    for name in [m for m in sys.modules if m == 'top' or m.startswith('top.')]:\n"
+        "        del sys.modules[name]\n"
+        "print(json.dumps(verdicts))\n"
     )
+    given = {seed: [str(root), probes] for seed, (root, probes) in trees.items()}
     done = subprocess.run(
-        [sys.executable, "-c", program, str(root), json.dumps(probes)],
+        [sys.executable, "-c", program],
+        input=json.dumps(given),
         capture_output=True,
         text=True,
         check=True,
-        timeout=60,
+        timeout=300,
     )
-    return [bool(v) for v in json.loads(done.stdout)]
+    return {int(seed): [bool(v) for v in ok] for seed, ok in json.loads(done.stdout).items()}
+
+
+@pytest.fixture(scope="module")
+def trees(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[int, tuple[Path, dict[str, str], list[str], list[bool]]]:
+    """Every generated tree, written out, with CPython's verdict on each probe."""
+    made: dict[int, tuple[Path, dict[str, str], list[str]]] = {}
+    base = tmp_path_factory.mktemp("trees")
+    for seed in range(TREES):
+        files, probes = _tree(random.Random(seed))
+        root = base / f"tree{seed}"
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        for number, statement in enumerate(probes):
+            (root / f"probe_{number}.py").write_text(statement + "\n")
+        (root / "pyproject.toml").write_text("[tool.ssot-scan]\n")
+        made[seed] = (root, files, probes)
+    verdicts = _cpython_verdicts(
+        {seed: (root, probes) for seed, (root, _, probes) in made.items()}
+    )
+    return {seed: (*made[seed], verdicts[seed]) for seed in made}
 
 
 @pytest.mark.parametrize("seed", range(TREES))
-def test_ssot005_agrees_with_cpython_on_a_generated_tree(tmp_path: Path, seed: int) -> None:
-    files, probes = _tree(random.Random(seed))
-    root = tmp_path / "tree"
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    for number, statement in enumerate(probes):
-        (root / f"probe_{number}.py").write_text(statement + "\n")
-    (root / "pyproject.toml").write_text("[tool.ssot-scan]\n")
+def test_ssot005_agrees_with_cpython_on_a_generated_tree(
+    trees: dict[int, tuple[Path, dict[str, str], list[str], list[bool]]], seed: int
+) -> None:
+    root, files, probes, expected = trees[seed]
     config = load_config([root])
     config.select = ["SSOT005"]
     result = run_scan([root], config)
@@ -138,7 +177,6 @@ def test_ssot005_agrees_with_cpython_on_a_generated_tree(tmp_path: Path, seed: i
         [(f.path, f.message) for f in result.findings],
     )
     reported = {f.path for f in result.findings}
-    expected = _cpython(root, probes)
     for number, (statement, ok) in enumerate(zip(probes, expected, strict=True)):
         tool_ok = f"probe_{number}.py" not in reported
         assert tool_ok == ok, (statement, ok, files)
