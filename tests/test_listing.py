@@ -1,27 +1,28 @@
-"""The previous run's walk is reused while nothing it read has changed (``listing``).
+"""The previous run's folder listings are reused while their folders are unchanged
+(``listing``).
 
-Every test ages the tree first (mtimes ten seconds back), so the walk is not racy and
-is stored; a change made afterwards then moves an mtime the reuse must notice. Each
-change is one a user makes between two runs; the second run must find exactly what a
-fresh walk finds.
+Every test ages the tree first (mtimes ten seconds back), so the listings are not
+racy and are trusted; a change made afterwards then moves an mtime the reuse must
+notice. Each change is one a user makes between two runs; the second run must list
+again exactly the folders that changed, and find what a fresh walk finds.
 """
 
 from __future__ import annotations
 
 import os
+import random
+import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ssot_scan import discover as discover_module
 from ssot_scan import listing
+from ssot_scan import walk as walk_module
 from ssot_scan.config import load_config, load_rule_packs
 from ssot_scan.discover import Discovery, discover
 from ssot_scan.scan import open_cache, scan_project
-from ssot_scan.walk import walk_files
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -32,7 +33,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 
 def _age(root: Path, seconds: int = 10) -> None:
-    """Every entry's mtime ``seconds`` back: a walk of it is not racy."""
+    """Every entry's mtime ``seconds`` back: a listing of it is not racy."""
     past = time.time() - seconds
     for folder, dirs, files in os.walk(root):
         for name in [*dirs, *files]:
@@ -41,16 +42,16 @@ def _age(root: Path, seconds: int = 10) -> None:
 
 
 @pytest.fixture
-def walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The tops of the walks discovery really does (a reused walk does none)."""
+def listed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders the walks really list (a kept listing is not listed again)."""
     done: list[str] = []
-    real = walk_files
+    real = walk_module._list
 
-    def counting(top: Path, *args: Any, **kwargs: Any) -> Iterator[Path]:
-        done.append(str(top))
-        return real(top, *args, **kwargs)
+    def counting(folder: str) -> Any:
+        done.append(folder)
+        return real(folder)
 
-    monkeypatch.setattr(discover_module, "walk_files", counting)
+    monkeypatch.setattr(walk_module, "_list", counting)
     return done
 
 
@@ -61,10 +62,18 @@ def _scan(root: Path, cache: Path) -> tuple[Discovery, list[str]]:
     return found, sorted(f.rel for f in found.files)
 
 
-def _fresh(root: Path) -> list[str]:
+def _fresh(root: Path) -> Discovery:
     config = load_config([root])
     load_rule_packs(config, [])
-    return sorted(f.rel for f in discover([root], config).files)
+    return discover([root], config)
+
+
+def _names(found: Discovery) -> list[tuple[object, ...]]:
+    return [(f.rel, f.module, f.name, f.shadowed_by, f.hidden_by) for f in found.files]
+
+
+def _rel(root: Path, folders: list[str]) -> list[str]:
+    return sorted(os.path.relpath(f, root) for f in folders)
 
 
 @pytest.fixture
@@ -79,66 +88,65 @@ def project(tmp_path: Path) -> Path:
             "pkg/b.py": "x = 1\n",
             "pkg/sub/__init__.py": "",
             "pkg/sub/c.py": "",
+            "pkg/sub/deep/__init__.py": "",
+            "pkg/sub/deep/d.py": "",
             "build/gen.py": "",
             ".gitignore": "ignored.py\n",
             "pkg/ignored.py": "",
+            "linked_a/one.py": "",
+            "linked_b/two.py": "",
         },
     )
+    (root / "link").symlink_to(root / "linked_a", target_is_directory=True)
     _age(root)
     return root
 
 
-def test_a_second_run_reuses_the_walk_and_finds_the_same(
-    project: Path, tmp_path: Path, walks: list[str]
+def test_a_second_run_lists_no_folder_and_finds_the_same(
+    project: Path, tmp_path: Path, listed: list[str]
 ) -> None:
-    _, first = _scan(project, tmp_path / "cache")
-    assert walks == [str(project)]
-    found, second = _scan(project, tmp_path / "cache")
-    assert walks == [str(project)]  # no second walk
-    assert second == first == _fresh(project)
-    assert "pkg/ignored.py" not in second and "build/gen.py" not in second
-    assert {f.module for f in found.files} == {"pkg", "pkg.a", "pkg.b", "pkg.sub", "pkg.sub.c"}
+    first, files = _scan(project, tmp_path / "cache")
+    assert len(listed) == 6  # proj, pkg, sub, deep, link, linked_b (linked_a is link)
+    listed.clear()
+    second, again = _scan(project, tmp_path / "cache")
+    assert listed == []
+    assert again == files
+    assert _names(second) == _names(first) == _names(_fresh(project))
+    assert "pkg/ignored.py" not in again and "build/gen.py" not in again
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "relisted"),
     [
-        "add a file",
-        "remove a file",
-        "add a folder",
-        "rename a folder",
-        "edit .gitignore in place",
-        "add .gitignore below",
-        "make build a package",
-        "repoint a folder link",
+        ("add a file", ["pkg/sub"]),
+        ("remove a file", ["pkg/sub"]),
+        ("add a folder", ["pkg", "pkg/new"]),
+        ("rename a folder", ["pkg", "pkg/moved", "pkg/moved/deep"]),
+        ("edit .gitignore in place", None),  # every listing: the rules changed
+        ("add .gitignore below", ["pkg", "pkg/sub", "pkg/sub/deep"]),
+        ("make build a package", [".", "build"]),
+        # linked_a was walked as ``link``; now it is walked under its own name.
+        ("repoint a folder link", [".", "link", "linked_a"]),
+        ("delete a folder", ["pkg"]),
     ],
 )
-def test_a_change_between_runs_is_seen(
-    project: Path, tmp_path: Path, walks: list[str], change: str
+def test_a_change_between_runs_lists_only_what_it_changed(
+    project: Path, tmp_path: Path, listed: list[str], change: str, relisted: list[str] | None
 ) -> None:
-    (project / "linked_a").mkdir()
-    (project / "linked_a" / "one.py").write_text("", encoding="utf-8")
-    (project / "linked_b").mkdir()
-    (project / "linked_b" / "two.py").write_text("", encoding="utf-8")
-    (project / "link").symlink_to(project / "linked_a", target_is_directory=True)
-    _age(project)
     cache = tmp_path / "cache"
     _scan(project, cache)
-    _scan(project, cache)
-    assert len(walks) == 1  # stored, then reused
-    gitignore = project / ".gitignore"
+    listed.clear()
     if change == "add a file":
         (project / "pkg" / "sub" / "new.py").write_text("", encoding="utf-8")
     elif change == "remove a file":
         (project / "pkg" / "sub" / "c.py").unlink()
     elif change == "add a folder":
-        _write(project, {"pkg/deep/er/new.py": ""})
+        _write(project, {"pkg/new/mod.py": ""})
     elif change == "rename a folder":
         (project / "pkg" / "sub").rename(project / "pkg" / "moved")
     elif change == "edit .gitignore in place":
-        # Rewritten in place: the folder's stat does not move, only the file's.
         folder = os.stat(project)
-        gitignore.write_text("b.py\n", encoding="utf-8")
+        (project / ".gitignore").write_text("b.py\n", encoding="utf-8")
         assert listing.signature(str(project)) == listing.signature_of(folder)
     elif change == "add .gitignore below":
         (project / "pkg" / ".gitignore").write_text("a.py\n", encoding="utf-8")
@@ -147,12 +155,17 @@ def test_a_change_between_runs_is_seen(
     elif change == "repoint a folder link":
         (project / "link").unlink()
         (project / "link").symlink_to(project / "linked_b", target_is_directory=True)
-    _, after = _scan(project, cache)
-    assert len(walks) == 2  # walked again
-    assert after == _fresh(project)
+    elif change == "delete a folder":
+        shutil.rmtree(project / "pkg" / "sub")
+    found, _ = _scan(project, cache)
+    if relisted is None:
+        assert len(listed) >= 6
+    else:
+        assert _rel(project, listed) == relisted
+    assert _names(found) == _names(_fresh(project))
 
 
-def test_a_link_target_that_changes_elsewhere_is_seen(tmp_path: Path, walks: list[str]) -> None:
+def test_a_link_target_that_changes_elsewhere_is_seen(tmp_path: Path, listed: list[str]) -> None:
     # The link's own folder does not change when what it points at goes away.
     outside = tmp_path / "outside"
     _write(outside, {"mod.py": ""})
@@ -164,42 +177,59 @@ def test_a_link_target_that_changes_elsewhere_is_seen(tmp_path: Path, walks: lis
     cache = tmp_path / "cache"
     assert "app/mod.py" in _scan(root, cache)[1]
     (outside / "mod.py").unlink()
+    listed.clear()
     _, after = _scan(root, cache)
-    assert len(walks) == 2
-    assert after == _fresh(root) == ["app/__init__.py"]
+    assert _rel(root, listed) == ["app"]
+    assert after == sorted(f.rel for f in _fresh(root).files) == ["app/__init__.py"]
 
 
-def test_a_walk_of_a_tree_changed_just_before_is_not_kept(
-    tmp_path: Path, walks: list[str]
+def test_a_folder_changed_just_before_its_listing_is_listed_again(
+    tmp_path: Path, listed: list[str]
 ) -> None:
-    # Racy: a folder changed within the timestamp tick of the walk might change
-    # again without its mtime moving, so such a walk is done again next time.
+    # Racy: a folder changed within the timestamp tick of its listing might change
+    # again without its mtime moving, so such a listing is not trusted next time.
     root = tmp_path / "proj"
-    _write(root, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": ""})
+    _write(root, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": "", "old/m.py": ""})
+    _age(root / "old")
     cache = tmp_path / "cache"
     _scan(root, cache)
+    listed.clear()
     _scan(root, cache)
-    assert len(walks) == 2
+    assert _rel(root, listed) == [".", "pkg"]  # old/ was aged: its listing is trusted
     _age(root)
     _scan(root, cache)
+    listed.clear()
     _scan(root, cache)
-    assert len(walks) == 3
+    assert listed == []
 
 
-def test_other_settings_walk_again(project: Path, tmp_path: Path, walks: list[str]) -> None:
+def test_other_settings_list_everything_again(
+    project: Path, tmp_path: Path, listed: list[str]
+) -> None:
     cache = tmp_path / "cache"
     _scan(project, cache)
     (project / "pyproject.toml").write_text(
         '[tool.ssot-scan]\nexclude = ["pkg/sub/"]\n', encoding="utf-8"
     )
-    _, after = _scan(project, cache)
-    assert len(walks) == 2
+    listed.clear()
+    found, after = _scan(project, cache)
+    assert _rel(project, listed) == [".", "link", "linked_b", "pkg"]  # pkg/sub excluded
     assert "pkg/sub/c.py" not in after
-    assert after == _fresh(project)
+    assert _names(found) == _names(_fresh(project))
 
 
-def test_a_stored_walk_that_is_damaged_is_walked_again(
-    project: Path, tmp_path: Path, walks: list[str]
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"folders": "not a mapping"},
+        {"folders": {"/x": [None, False, "not a list", []]}},
+        {"folders": {"/x": [None, False, [["file"]], []]}},
+        {"folders": {"/x": [None, False, [], [["link", 1, []]]]}},
+        {"format": 1},
+    ],
+)
+def test_kept_listings_that_are_damaged_are_taken_afresh(
+    project: Path, tmp_path: Path, listed: list[str], damage: dict[str, Any]
 ) -> None:
     cache_dir = tmp_path / "cache"
     _scan(project, cache_dir)
@@ -210,49 +240,62 @@ def test_a_stored_walk_that_is_damaged_is_walked_again(
     assert len(keys) == 1
     stored = cache.result(keys[0])
     assert stored is not None
-    cache.store_result(keys[0], {**stored, "folders": "not a mapping"})
+    cache.store_result(keys[0], {**stored, **damage})
     cache.close()
-    _, after = _scan(project, cache_dir)
-    assert len(walks) == 2
-    assert after == _fresh(project)
+    listed.clear()
+    found, _ = _scan(project, cache_dir)
+    assert len(listed) == 6
+    assert _names(found) == _names(_fresh(project))
 
 
-def test_no_cache_keeps_no_walk(project: Path, tmp_path: Path) -> None:
+def test_no_cache_keeps_no_listing(project: Path, tmp_path: Path) -> None:
     config = load_config([project])
     load_rule_packs(config, [])
     scan_project([project], config, cache_dir=tmp_path / "cache", use_cache=False)
     assert not (tmp_path / "cache").exists()
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_random_changes_between_runs_find_what_a_fresh_walk_finds(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    root = tmp_path / "proj"
+    folders = ["pkg", "pkg/a", "pkg/a/b", "pkg/c", "lib", "lib/x", "lib/x/y"]
+    files = {"pyproject.toml": "[tool.ssot-scan]\n"}
+    for folder in folders:
+        files[f"{folder}/__init__.py"] = ""
+        for number in range(rng.randint(0, 3)):
+            files[f"{folder}/m{number}.py"] = ""
+    _write(root, files)
+    _age(root)
+    cache = tmp_path / "cache"
+    _scan(root, cache)
+    for _ in range(rng.randint(1, 4)):
+        folder = root / rng.choice(folders)
+        action = rng.randrange(5)
+        if not folder.exists():
+            continue
+        if action == 0:
+            (folder / f"n{rng.randrange(99)}.py").write_text("", encoding="utf-8")
+        elif action == 1:
+            victims = sorted(folder.glob("m*.py"))
+            if victims:
+                rng.choice(victims).unlink()
+        elif action == 2:
+            _write(folder, {f"new{rng.randrange(9)}/__init__.py": "", "x.py": ""})
+        elif action == 3:
+            (folder / ".gitignore").write_text("m0.py\n", encoding="utf-8")
+        elif folder.name != "pkg" and folder.name != "lib":
+            shutil.rmtree(folder)
+    found, _ = _scan(root, cache)
+    assert _names(found) == _names(_fresh(root))
+    _age(root)
+    _scan(root, cache)
+    again, _ = _scan(root, cache)
+    assert _names(again) == _names(_fresh(root))
+
+
 def test_signature_of_a_missing_path_is_none(tmp_path: Path) -> None:
     assert listing.signature(str(tmp_path / "nothing")) is None
     assert listing.signature(str(tmp_path)) is not None
-
-
-def test_a_reused_walk_names_files_below_a_folder_link_as_a_fresh_one_does(
-    tmp_path: Path, walks: list[str]
-) -> None:
-    root = tmp_path / "proj"
-    _write(
-        root,
-        {
-            "pyproject.toml": "[tool.ssot-scan]\n",
-            "real_pkg/__init__.py": "",
-            "real_pkg/mod.py": "",
-            "app/__init__.py": "from app.linked.mod import x\n",
-        },
-    )
-    (root / "app" / "linked").symlink_to(root / "real_pkg", target_is_directory=True)
-    _age(root)
-
-    def names(found: Discovery) -> list[tuple[object, ...]]:
-        return [(f.rel, f.module, f.name, f.shadowed_by, f.hidden_by) for f in found.files]
-
-    cache = tmp_path / "cache"
-    first, _ = _scan(root, cache)
-    second, _ = _scan(root, cache)
-    assert len(walks) == 1
-    config = load_config([root])
-    load_rule_packs(config, [])
-    assert names(second) == names(first) == names(discover([root], config))
-    assert "app/linked/mod.py" in [f.rel for f in second.files]

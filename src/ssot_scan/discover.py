@@ -153,8 +153,8 @@ def discover(
     paths: list[Path], config: Config, keeper: Optional[listing.Keeper] = None
 ) -> Discovery:
     """Every file of the project, named, with the first-party top-level names and
-    the scope to report (the named paths). ``keeper``: where the walk is kept for the
-    next run, which reuses it while no folder it listed has changed."""
+    the scope to report (the named paths). ``keeper``: where the folder listings are
+    kept for the next run, which lists again only the folders that changed."""
     named = [p.absolute() for p in (paths or [Path(".")])]
     choice = config.root_choice or find_project_root(start_folder(named))
     result = Discovery(base=choice.root.resolve(), root=choice)
@@ -194,23 +194,31 @@ def _collect(
     """The files to scan (the project's, and the named paths' even where excludes
     would skip them), in walk order, and the compiled modules met on the way;
     ``reals`` learns the real path of every folder walked. With a ``keeper``, the
-    previous run's walk is reused when nothing it read has changed (``listing``)."""
+    previous run's listings of the folders that have not changed are reused
+    (``listing``)."""
     if keeper is None:
         walk = _walk(named, choice, config, result.base, None)
     else:
         settings = _walk_settings(choice, config, result.base)
         key = listing.walk_key(named, settings, keeper.tool)
         repository = find_repository(str(result.base)) if config.respect_gitignore else None
-        kept = listing.load(keeper.store, key, repository)
-        if kept is not None:
-            walk = kept
-        else:
-            record = listing.WalkRecord(repository=repository)
-            walk = _walk(named, choice, config, result.base, record)
-            listing.save(keeper.store, key, walk, record, named)
+        record = listing.load(keeper.store, key, repository)
+        walk = _walk(named, choice, config, result.base, record)
+        listing.save(keeper.store, key, record)
     result.notices.extend(walk.notices)
     reals.update(walk.reals)
     return dict.fromkeys(walk.found), walk.opaque
+
+
+@dataclass
+class _Walked:
+    """What the walk found: the files in walk order, the compiled modules met, what
+    it had to say, and the real path of every folder walked."""
+
+    found: list[Path]
+    opaque: list[Path]
+    notices: list[str]
+    reals: dict[str, str]
 
 
 def _walk_settings(choice: RootChoice, config: Config, base: Path) -> dict[str, object]:
@@ -231,7 +239,7 @@ def _walk(
     config: Config,
     base: Path,
     record: Optional[listing.WalkRecord],
-) -> listing.Walk:
+) -> _Walked:
     notices: list[str] = []
     ignores = Ignores(base, config.exclude, config.respect_gitignore, notices)
     ignores.record = record
@@ -258,7 +266,7 @@ def _walk(
             found.update(dict.fromkeys(walk))
         else:
             notices.append(f"{given}: no such file or folder")
-    return listing.Walk(list(found), opaque, notices, reals)
+    return _Walked(list(found), opaque, notices, reals)
 
 
 def _candidates(

@@ -1,27 +1,31 @@
-"""The previous run's folder walk, reused while nothing it read has changed.
+"""The previous run's folder listings, reused while their folders have not changed.
 
 On a warm run the walk was most of the work left (Django: 2,461 folders listed and
-sorted, every entry matched against the ignore rules, for 885 files), yet its answer
-changes only when a folder gains, loses or renames an entry, or an ignore file is
-edited. A folder's mtime and ctime move on every such change, so one ``stat`` per
-folder tells whether its listing still holds, as git's index does for files.
+sorted, every entry matched against the ignore rules, for 885 files), yet a folder's
+listing changes only when the folder gains, loses or renames an entry, and then its
+mtime and ctime move: one ``stat`` tells whether the listing still holds, as git's
+index does for files. So each folder's listing is kept, and the next walk lists only
+the folders that changed (an editor that saves by renaming changes one folder).
 
-What a walk depends on, and how each is checked before its answer is reused:
+What a folder's kept listing depends on, and how each is checked:
 
-- every folder it listed: its stat signature; every folder it skipped only because
-  it holds no ``__init__.py`` (``build/``, ``.git/``): that it still holds none;
-- every ignore file it read or looked for (``.gitignore``, ``.git/info/exclude``,
-  a linked work tree's ``.git`` file): its signature, or that it is still absent;
-- where the repository's ``.git`` is, looked for again (a few ``isdir`` calls);
-- every link it met: what it points at (a link's target can change or vanish with
-  no folder of the walk changing);
-- the named paths: what each is (file, folder, link, missing);
+- the folder itself: its stat signature (followed through a link, so a link that
+  points elsewhere now is another folder);
+- the links among its entries: what each points at (a target can change or vanish
+  with no folder of the walk changing);
+- its skipped folders (``build/``, ``.git/``), skipped for holding no
+  ``__init__.py``: that they still hold none;
+- the ignore rules that applied to it: any ignore file read or looked for
+  (``.gitignore``, ``.git/info/exclude``, a linked work tree's ``.git`` and
+  ``commondir``) that changed, or a ``.git`` that moved, makes every listing stale;
+  a folder whose own ``.gitignore`` came or went is listed again with everything
+  below it;
 - the settings and the tool itself: part of the key.
 
-Racy changes (git's term): a folder changed within the same clock tick as the walk
-may keep its mtime. A walk is therefore not stored when anything it depends on
-changed less than ``RACY_NANOSECONDS`` before the walk began; the next run stores it.
-The record is data only (JSON in the cache's results table), like everything cached.
+Racy changes (git's term): a folder changed within the same clock tick as its
+listing may keep its mtime, so a listing taken less than ``RACY_NANOSECONDS`` after
+its folder last changed is kept untrusted, and the next walk lists that folder
+again. Listings are data only (JSON in the cache's results table).
 """
 
 from __future__ import annotations
@@ -35,11 +39,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Protocol
 
-FORMAT = 1
+FORMAT = 2
 # Two seconds: the coarsest timestamps in use (FAT) tick every two seconds.
 RACY_NANOSECONDS = 2_000_000_000
 
 Signature = Optional[list[int]]
+# What one folder's listing gave, in walk order: ["file", name], ["folder", name,
+# real path or None when it is the parent's plus the name], ["opaque", name],
+# ["notice", text].
+Entry = list[Any]
 
 
 def signature(path: str) -> Signature:
@@ -59,43 +67,65 @@ def link_state(path: str) -> list[Any]:
     return [os.path.isdir(path), os.path.exists(path), os.path.realpath(path)]
 
 
-def named_state(path: Path) -> list[bool]:
-    return [path.is_symlink(), path.exists(), path.is_file(), path.is_dir()]
+@dataclass
+class Listing:
+    """One folder's listing and what it depends on besides the folder."""
+
+    signature: Signature  # None: not to be trusted (racy, unreadable)
+    has_gitignore: bool = False
+    entries: list[Entry] = field(default_factory=list)
+    # ["link", path, state] for a link among the entries, ["file", path, signature]
+    # for the ``__init__.py`` of a folder skipped for lacking one.
+    watched: list[list[Any]] = field(default_factory=list)
+
+    def still_holds(self, now: Signature) -> bool:
+        if self.signature is None or now != self.signature:
+            return False
+        try:
+            for kind, path, value in self.watched:
+                if (link_state(path) if kind == "link" else signature(path)) != value:
+                    return False
+        except (TypeError, ValueError):  # written by another version or a bug
+            return False
+        return True
 
 
 @dataclass
 class WalkRecord:
-    """Everything one discovery walk read, filled in by ``walk.walk_files`` and
-    ``walk.Ignores`` as they go."""
+    """What one walk listed and read, filled in by ``walk.walk_files`` and
+    ``walk.Ignores`` as they go; ``previous`` is what the last walk left."""
 
     started: int = field(default_factory=time.time_ns)
-    folders: dict[str, Signature] = field(default_factory=dict)
+    folders: dict[str, Listing] = field(default_factory=dict)
     files: dict[str, Signature] = field(default_factory=dict)  # ignore files, present or not
-    links: dict[str, list[Any]] = field(default_factory=dict)
     repository: Optional[str] = None  # the ``.git`` found above the project root
-
-    def folder(self, path: str) -> None:
-        self.folders[path] = signature(path)
+    previous: dict[str, Listing] = field(default_factory=dict)
+    listed: int = 0  # folders listed afresh (not reused)
 
     def file(self, path: str) -> None:
         self.files[path] = signature(path)
 
-    def link(self, path: str) -> None:
-        self.links[path] = link_state(path)
+    def begin(self, folder: str, has_gitignore: bool, now: Signature) -> Listing:
+        """A new listing of ``folder``, whose signature was taken before listing it
+        (a change made after shows next time)."""
+        self.listed += 1
+        listing = Listing(now, has_gitignore)
+        self.folders[folder] = listing
+        return listing
 
-    def racy(self) -> bool:
-        """Did anything read change too close to the walk to trust its mtime? (A
-        change of a listing moves mtime and ctime to the same moment; ctime alone
-        moves on ``chmod`` or ``touch -d``, which the signature still compares.)"""
-        limit = self.started - RACY_NANOSECONDS
-        for sig in (*self.folders.values(), *self.files.values()):
-            if sig is not None and sig[0] >= limit:
-                return True
-        return False
+    def reusable(self, folder: str, now: Signature) -> Optional[Listing]:
+        kept = self.previous.get(folder)
+        if kept is None or not kept.still_holds(now):
+            return None
+        self.folders[folder] = kept
+        return kept
+
+    def changed(self) -> bool:
+        return self.listed > 0 or self.folders.keys() != self.previous.keys()
 
 
 class Store(Protocol):
-    """Where walks are kept: the facts cache's results table."""
+    """Where listings are kept: the facts cache's results table."""
 
     def result(self, key: str) -> Optional[dict[str, Any]]: ...
 
@@ -104,22 +134,11 @@ class Store(Protocol):
 
 @dataclass
 class Keeper:
-    """Where to keep walks, and the identity of the code that walks: a walk stored
-    by other code is not reused."""
+    """Where to keep listings, and the identity of the code that walks: listings
+    stored by other code are not reused."""
 
     store: Store
     tool: str
-
-
-@dataclass
-class Walk:
-    """What a walk found: the files in walk order, the compiled modules met, what it
-    had to say, and the real path of every folder walked."""
-
-    found: list[Path]
-    opaque: list[Path]
-    notices: list[str]
-    reals: dict[str, str]
 
 
 def walk_key(named: Sequence[Path], settings: dict[str, Any], tool: str) -> str:
@@ -131,54 +150,50 @@ def walk_key(named: Sequence[Path], settings: dict[str, Any], tool: str) -> str:
     return "walk-" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def save(store: Store, key: str, walk: Walk, record: WalkRecord, named: Sequence[Path]) -> None:
-    if record.racy():
+def save(store: Store, key: str, record: WalkRecord) -> None:
+    """Keep the walk's listings (a listing of a folder changed too close to the walk
+    untrusted); nothing when no listing changed, or an ignore file is racy."""
+    if not record.changed():
         return
+    limit = record.started - RACY_NANOSECONDS
+    if any(sig is not None and sig[0] >= limit for sig in record.files.values()):
+        return
+    folders = {}
+    for folder, listing in record.folders.items():
+        sig = listing.signature
+        trusted = sig if sig is not None and sig[0] < limit else None
+        folders[folder] = [trusted, listing.has_gitignore, listing.entries, listing.watched]
     store.store_result(
         key,
         {
             "format": FORMAT,
-            "found": [str(p) for p in walk.found],
-            "opaque": [str(p) for p in walk.opaque],
-            "notices": walk.notices,
-            # Every folder walked is in ``folders``; its real path is its own but
-            # below a link, so only those differ (half the record on a plain tree).
-            "reals": {folder: real for folder, real in walk.reals.items() if folder != real},
-            "folders": record.folders,
+            "folders": folders,
             "files": record.files,
-            "links": record.links,
             "repository": record.repository,
-            "named": {str(p): named_state(p) for p in named},
         },
     )
 
 
-def load(store: Store, key: str, repository: Optional[str]) -> Optional[Walk]:
-    """The stored walk for ``key`` if everything it read is as it was, else None.
-    ``repository``: where the ``.git`` above the project root is now."""
+def load(store: Store, key: str, repository: Optional[str]) -> WalkRecord:
+    """A record to walk with: the kept listings when the ignore rules they were
+    taken under still hold, else none. ``repository``: where ``.git`` is now."""
+    record = WalkRecord(repository=repository)
     data = store.result(key)
     if data is None or data.get("format") != FORMAT:
-        return None
+        return record
     try:
         if data["repository"] != repository:
-            return None
-        for path, state in data["named"].items():
-            if named_state(Path(path)) != state:
-                return None
-        for path, sig in data["folders"].items():
+            return record
+        files = dict(data["files"])
+        for path, sig in files.items():
             if signature(path) != sig:
-                return None
-        for path, sig in data["files"].items():
-            if signature(path) != sig:
-                return None
-        for path, state in data["links"].items():
-            if link_state(path) != state:
-                return None
-        return Walk(
-            found=[Path(p) for p in data["found"]],
-            opaque=[Path(p) for p in data["opaque"]],
-            notices=list(data["notices"]),
-            reals={folder: data["reals"].get(folder, folder) for folder in data["folders"]},
-        )
+                return record
+        previous = {
+            folder: Listing(sig, bool(has_gitignore), list(entries), list(watched))
+            for folder, (sig, has_gitignore, entries, watched) in data["folders"].items()
+        }
     except (KeyError, TypeError, ValueError, AttributeError):
-        return None
+        return record
+    record.previous = previous
+    record.files = files  # read by the walks that made the kept listings
+    return record

@@ -7,6 +7,7 @@ part that touches every folder of a 10,000-file tree small enough to read.
 
 from __future__ import annotations
 
+import functools
 import importlib.machinery
 import operator
 import os
@@ -16,7 +17,7 @@ from fnmatch import translate as fnmatch_translate
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from ssot_scan.listing import WalkRecord
+from ssot_scan.listing import Listing, WalkRecord, link_state, signature
 
 if TYPE_CHECKING:
     import pathspec
@@ -90,12 +91,18 @@ class Ignores:
         notices: Optional[list[str]] = None,
     ) -> None:
         self.base = str(base)
-        self.exclude = _spec(excludes) if excludes else None
+        self._excludes = excludes
         self.respect_gitignore = respect_gitignore
         self.notices = notices if notices is not None else []
         self._chains: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
         # Set by discovery when the walk is to be kept: every ignore file looked for.
         self.record: Optional[WalkRecord] = None
+
+    @functools.cached_property
+    def exclude(self) -> Optional[pathspec.GitIgnoreSpec]:
+        """The exclude globs, compiled when a folder is first listed (a walk whose
+        listings are all kept lists none)."""
+        return _spec(self._excludes) if self._excludes else None
 
     def _load(self, folder: str, name: str = ".gitignore") -> Optional[pathspec.GitIgnoreSpec]:
         """The folder's .gitignore (or another file of patterns): a line git would
@@ -246,30 +253,48 @@ def walk_files(
     A folder's real path is its parent's plus its name unless the folder is a link:
     only links are resolved, so a tree of thousands of folders costs one
     ``realpath`` and one ``scandir`` per folder, not an ``lstat`` per path component.
-    ``record`` (see ``listing``) learns what the answer depends on, so that the next
-    run can reuse it.
+    ``record`` (see ``listing``) keeps each folder's listing for the next walk and
+    offers the last walk's: a folder that has not changed is not listed again.
     """
     seen = set() if seen is None else seen
     reals = {} if reals is None else reals
     included = _matcher(include)
-    stack = [(str(top), os.path.realpath(top))]
+    # (folder, its real path, whether every listing below it must be taken afresh:
+    # a .gitignore came or went above it)
+    stack = [(str(top), os.path.realpath(top), False)]
     while stack:
-        folder, real = stack.pop()
+        folder, real, fresh = stack.pop()
         if real in seen:
             notices.append(f"{folder}: symlink loop, skipped")
             continue
         seen.add(real)
         reals[folder] = real
-        if record is not None:
-            record.folder(folder)  # before listing: a change after it shows next time
+        now = signature(folder) if record is not None else None
+        kept = None if record is None or fresh else record.reusable(folder, now)
+        replayed = _replay(folder, real, kept) if kept is not None else None
+        if replayed is not None:
+            files, opaque, said, subfolders = replayed
+            notices.extend(said)
+            if on_opaque is not None:
+                for path in opaque:
+                    on_opaque(path)
+            stack.extend(reversed(subfolders))
+            yield from files
+            continue
         try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=_entry_name)
+            entries = _list(folder)
         except OSError as exc:
             notices.append(f"{exc.filename or folder}: cannot read folder: {exc.strerror}")
+            if record is not None:  # unreadable: listed again next time
+                record.begin(folder, False, None).entries.append(["notice", notices[-1]])
             continue
-        folders: list[tuple[str, str]] = []
-        ignored = ignores.checker(folder, any(e.name == ".gitignore" for e in entries))
+        has_gitignore = any(e.name == ".gitignore" for e in entries)
+        listing = record.begin(folder, has_gitignore, now) if record is not None else None
+        if record is not None and not fresh:
+            before = record.previous.get(folder)
+            fresh = before is not None and before.has_gitignore != has_gitignore
+        folders: list[tuple[str, str, bool]] = []
+        ignored = ignores.checker(folder, has_gitignore)
         for entry in entries:
             name = entry.name
             try:
@@ -277,33 +302,85 @@ def walk_files(
             except OSError:
                 is_folder = False
             child = entry.path
-            if record is not None and entry.is_symlink():
-                record.link(child)
+            linked = entry.is_symlink()
+            if listing is not None and linked:
+                listing.watched.append(["link", child, link_state(child)])
             if is_folder:
                 if (ignored is not None and ignored(name, True)) or _is_template(name):
                     continue
                 if name in DEFAULT_EXCLUDES:
-                    if record is not None:  # not the folder: .git, caches change all the time
-                        record.file(os.path.join(child, "__init__.py"))
+                    init = os.path.join(child, "__init__.py")
+                    if listing is not None:  # not the folder: .git, caches change all the time
+                        listing.watched.append(["file", init, signature(init)])
                     # build/, venv/...; but pip's real package ``operations.build`` stays
-                    if not os.path.isfile(os.path.join(child, "__init__.py")):
+                    if not os.path.isfile(init):
                         continue
-                linked = entry.is_symlink()
-                folders.append(
-                    (child, os.path.realpath(child) if linked else real + os.sep + name)
-                )
+                child_real = os.path.realpath(child) if linked else real + os.sep + name
+                folders.append((child, child_real, fresh))
+                if listing is not None:
+                    listing.entries.append(["folder", name, child_real if linked else None])
                 continue
             if not included(os.path.normcase(name)):
                 if name.endswith(OPAQUE_SUFFIXES) and on_opaque is not None:
                     on_opaque(Path(child))
+                    if listing is not None:
+                        listing.entries.append(["opaque", name])
                 continue
             if (ignored is not None and ignored(name, False)) or _is_template(name):
                 continue
-            if entry.is_symlink() and not os.path.exists(child):
+            if linked and not os.path.exists(child):
                 notices.append(f"{child}: broken symlink or symlink loop, skipped")
+                if listing is not None:
+                    listing.entries.append(["notice", notices[-1]])
                 continue
+            if listing is not None:
+                listing.entries.append(["file", name])
             yield Path(child)
         stack.extend(reversed(folders))
+
+
+def _list(folder: str) -> list[os.DirEntry[str]]:
+    """A folder's entries, sorted by name (one place, so tests can count listings)."""
+    with os.scandir(folder) as listing:
+        return sorted(listing, key=_entry_name)
+
+
+def _replay(
+    folder: str, real: str, kept: Listing
+) -> Optional[tuple[list[Path], list[Path], list[str], list[tuple[str, str, bool]]]]:
+    """What a kept listing said: its files, its compiled modules, its notices and
+    its subfolders to walk, in order; None if the listing cannot be read (one written
+    by another version or a bug: the folder is then listed afresh)."""
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    files: list[Path] = []
+    opaque: list[Path] = []
+    said: list[str] = []
+    subfolders: list[tuple[str, str, bool]] = []
+    try:
+        for entry in kept.entries:
+            kind = entry[0]
+            if kind == "file":
+                files.append(Path(prefix + entry[1]))
+            elif kind == "folder":
+                name, linked_real = entry[1], entry[2]
+                subfolders.append(
+                    (
+                        prefix + name,
+                        linked_real if linked_real is not None else real + os.sep + name,
+                        False,
+                    )
+                )
+            elif kind == "opaque":
+                opaque.append(Path(prefix + entry[1]))
+            elif kind == "notice":
+                said.append(str(entry[1]))
+            else:
+                return None
+    except (IndexError, TypeError, KeyError):
+        return None
+    if not all(isinstance(r, str) for _, r, _ in subfolders):
+        return None
+    return files, opaque, said, subfolders
 
 
 _entry_name = operator.attrgetter("name")
