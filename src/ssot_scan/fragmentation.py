@@ -124,36 +124,34 @@ class _Coiners:
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self._renames: Optional[dict[str, list[tuple[str, str, str]]]] = None
 
+    @cached_property
     def renames(self) -> dict[str, list[tuple[str, str, str]]]:
-        """new name -> (module, target, imported name) for every module-level rename."""
-        if self._renames is None:
-            self._renames = {}
-            for module, facts in self.index.symbols.modules.items():
-                for site in facts.imports:
-                    if site.kind != "from" or not site.target or not site.module_level:
-                        continue
-                    for imported in site.names:
-                        asname = imported.asname
-                        if asname is not None and asname != imported.name:
-                            self._renames.setdefault(asname, []).append(
-                                (module, site.target, imported.name)
-                            )
-        return self._renames
+        """new name -> (module, target, imported name) for every module-level rename
+        (built when a name in use differs from its definition's, which is rare)."""
+        renames: dict[str, list[tuple[str, str, str]]] = {}
+        for module, facts in self.index.symbols.modules.items():
+            for site in facts.imports:
+                if site.kind != "from" or not site.target or not site.module_level:
+                    continue
+                for imported in site.names:
+                    asname = imported.asname
+                    if asname is not None and asname != imported.name:
+                        renames.setdefault(asname, []).append((module, site.target, imported.name))
+        return renames
 
     def sole_coiners(self, symbol: str, sites: list[Usage]) -> set[str]:
         """The paths in use that are the one module coining the name used there."""
         own = dotted.last(symbol)
+        resolve = self.index.symbols.resolve
         found: set[str] = set()
         for usage in sites:
             # A private coinage (``debug as _debug``) is for the module's own use.
             if usage.name == own or usage.name.startswith("_") or usage.path in found:
                 continue
-            resolve = self.index.symbols.resolve
             coining = {
                 module
-                for module, target, name in self.renames().get(usage.name, ())
+                for module, target, name in self.renames.get(usage.name, ())
                 if resolve(target, name).target == symbol
             }
             if coining == {usage.path}:

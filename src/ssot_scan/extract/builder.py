@@ -63,7 +63,9 @@ WARNS_CALLEES = frozenset(
         "assertWarnsRegex",
     }
 )
-_DEPRECATION_CATEGORIES = frozenset(
+# The standard warning categories that say "deprecated" (the index also counts a
+# project's own subclasses of them).
+DEPRECATION_CATEGORIES = frozenset(
     {"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"}
 )
 
@@ -74,7 +76,7 @@ def checks_deprecation(callee: Optional[str], categories: set[str]) -> bool:
         return False
     if callee.endswith("deprecated_call"):
         return True
-    return any(c in _DEPRECATION_CATEGORIES or "Deprecat" in c for c in categories)
+    return any(c in DEPRECATION_CATEGORIES or "Deprecat" in c for c in categories)
 
 
 # Decorators that only wrap what they decorate; any other may register it somewhere

@@ -17,13 +17,11 @@ from typing import Literal, Optional
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
+from ssot_scan.extract.builder import DEPRECATION_CATEGORIES
 from ssot_scan.facts import ModuleFacts
 from ssot_scan.index.symbols import DEFINITION, EXTERNAL, MODULE, SymbolTable
 from ssot_scan.rulepacks import Rules
 
-DEPRECATION_CATEGORIES = frozenset(
-    {"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"}
-)
 _POINTER = re.compile(r"\b(use|using|moved to|replaced by|in favou?r of|instead|see)\b[^.]*$")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _BARE = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)(?!\w|\.\w)")
