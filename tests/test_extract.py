@@ -1065,3 +1065,55 @@ def test_an_import_in_a_test_checking_a_deprecation_goes_with_it(engine: str) ->
     facts = extract(source.encode(), "tests.test_old", False, engine=engine)
     flagged = {s.names[0].name: s.in_deprecated for s in facts.imports if s.names}
     assert flagged == {"a": True, "b": True, "c": True, "d": False, "e": False}
+
+
+_SKIPPED_BODIES = '''"""A module that spells setattr: each top-level function's body is walked."""
+import os
+
+
+def install(module, name):
+    setattr(module, name, os)
+
+
+def hand_on(target):
+    install(target, "path")
+
+
+class Plugin:
+    def load(self):
+        import json
+        return json
+
+    def quiet(self):
+        return setattr
+
+
+def default():
+    value = "def in a string, then import"
+    warnings.warn("old", DeprecationWarning)
+    return value
+
+
+class Methods:
+    def one(self): import csv
+
+    def last(self):
+        value = 1
+        import io
+'''
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_function_bodies_are_read_alike_whatever_ends_their_lines(newline: str) -> None:
+    """The ast front end walks only the bodies that can hold a fact (a method's,
+    in a module spelling ``setattr``, only when it spells a word such as
+    ``import``), found by the line of each match of a few words, counted from the
+    first ``def`` (a lone ``\\r`` ends a line too); libcst walks every body.
+    Both must find the same facts at the same lines."""
+    source = _SKIPPED_BODIES.replace("\n", newline)
+    by_ast = _facts(source, engine="ast")
+    assert _without_engine(by_ast) == _without_engine(_facts(source, engine="libcst"))
+    found = [(s.target, s.line) for s in by_ast.imports]
+    assert found == [("os", 2), ("json", 15), ("csv", 29), ("io", 33)]
+    assert [w.line for w in by_ast.warnings] == [24]
+    assert by_ast.rewriting_functions == ["hand_on", "install"]

@@ -275,7 +275,6 @@ class _Walker:
         self._split: Optional[list[str]] = None
         self._rewrites = _REWRITE_WORDS.search(text) is not None
         self._ascii = text.isascii()
-        self._starts: Optional[list[int]] = None  # where each line after the first starts
         self._pattern_lines: dict[re.Pattern[str], list[int]] = {}
 
     @property
@@ -355,7 +354,7 @@ class _Walker:
             self.col(node.lineno, node.col_offset),
             deprecated=deprecated,
         )
-        if not self.may_hold_facts(node):
+        if not self.may_hold_facts(node, ctx):
             return
         inner = ctx.entering_function(node.name)
         if deprecated is not None or self.checks_deprecation(node):
@@ -378,13 +377,16 @@ class _Walker:
                         return True
         return False
 
-    def may_hold_facts(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    def may_hold_facts(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
         """Can the function's body hold a fact? Only an import, a warning, a
         ``global``, a write to the import machinery or a rewrite of a module it is
         handed can, and each spells one of a few words; a body without them (most
-        bodies) is not walked. In a module that rewrites modules at all, every body
-        is: a call passing a name on may reach a rewriting function."""
-        if self._rewrites:
+        bodies) is not walked. In a module that rewrites modules at all, every
+        top-level function's body is: a call passing a name on may reach a
+        rewriting function. Only a top-level function can be one (``Context.function``
+        names no method and no nested function), so methods are spared that rule:
+        Django spells ``setattr`` in most modules, which had every method walked."""
+        if self._rewrites and ctx.top_level:
             return True
         return self._spells(_BODY_FACT_WORDS, node)
 
@@ -394,15 +396,34 @@ class _Walker:
         each function's own lines cost more than the walk it saves)."""
         lines = self._pattern_lines.get(pattern)
         if lines is None:
-            if self._starts is None:
-                self._starts = [m.end() for m in _NEWLINE.finditer(self._text)]
-            starts = self._starts
-            lines = [
-                bisect.bisect_right(starts, m.start()) + 1 for m in pattern.finditer(self._text)
-            ]
-            self._pattern_lines[pattern] = lines
+            lines = self._pattern_lines[pattern] = self._lines_matching(pattern)
         at = bisect.bisect_left(lines, node.lineno)
         return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
+
+    def _lines_matching(self, pattern: re.Pattern[str]) -> list[int]:
+        """The line of each match of ``pattern`` from the first ``def`` on, in order
+        (every question ``_spells`` answers is about a function). Newlines are
+        counted between one match and the next: a list of every line's start,
+        built in Python, had cost a fifth of the walk (Django). A lone ``\r``, which
+        ends a line for the parser too, needs that list; it is rare."""
+        text = self._text
+        if "\r" in text and text.count("\r") != text.count("\r\n"):
+            starts = [m.end() for m in _NEWLINE.finditer(text)]
+            return [bisect.bisect_right(starts, m.start()) + 1 for m in pattern.finditer(text)]
+        # Every question is about a function, whose lines start at its ``def``: a
+        # match above the first ``def`` (a file's imports) answers none of them.
+        last = text.find("def")
+        if last < 0:
+            return []
+        count = text.count
+        line = 1 + count("\n", 0, last)
+        lines: list[int] = []
+        for match in pattern.finditer(text, last):
+            at = match.start()
+            line += count("\n", last, at)
+            last = at
+            lines.append(line)
+        return lines
 
     def class_def(self, node: ast.ClassDef, ctx: Context) -> None:
         self.decorated(node.decorator_list, node.lineno, ctx)
