@@ -206,8 +206,9 @@ def member(name: str, lines: list[str]) -> str:
     lines and indentation left out), so that two classes can be told apart as
     copies (same members, same bodies) or as two implementations of one interface
     (same member names, other bodies)."""
-    kept = [line.strip() for line in lines]
-    text = "\n".join(line for line in kept if line and not line.startswith("#"))
+    # A list, not a generator, for join; ``map`` for the strip: a fifth of the
+    # walk goes here on code made of classes.
+    text = "\n".join([line for line in map(str.strip, lines) if line and line[0] != "#"])
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6)
     return f"{name}={digest.hexdigest()}"
 
