@@ -34,16 +34,17 @@ def runtime_graph(graph: ImportGraph, include_lazy: bool) -> Any:
     Imports under ``if TYPE_CHECKING:`` never run; imports inside functions run
     late (counted only with ``include_lazy``); imports inside ``try:`` do run.
     """
+    first_party = [node for node, first in graph.nodes.items() if first]
+    inside = set(first_party)
     runtime: Any = nx.DiGraph()
-    full = graph.graph
-    for node, first_party in full.nodes(data="first_party"):
-        if first_party:
-            runtime.add_node(node)
-    for source, target, sites in full.edges(data="sites"):
-        if source not in runtime or target not in runtime:
-            continue
-        if any(site.runs_on_import(include_lazy) for site in sites):
-            runtime.add_edge(source, target)
+    runtime.add_nodes_from(first_party)
+    runtime.add_edges_from(
+        (source, target)
+        for (source, target), sites in graph.edges.items()
+        if source in inside
+        and target in inside
+        and any(site.runs_on_import(include_lazy) for site in sites)
+    )
     return runtime
 
 
