@@ -358,8 +358,9 @@ class SymbolTable:
             names.extend(exported)
         return names
 
-    def exported_names(self, module: str) -> list[str]:
-        """Names ``module`` publishes: its definitions, re-exports and star imports.
+    def exported_names(self, module: str, among: Optional[Collection[str]] = None) -> list[str]:
+        """Names ``module`` publishes: its definitions, re-exports and star imports
+        (only those ``among`` names, when given: asked first, it spares the rest).
 
         A name it merely imports for its own use can be imported from it too, but
         that is an accident, not a path; it becomes one only when someone uses it.
@@ -367,15 +368,18 @@ class SymbolTable:
         names = [
             name
             for name, binding in self.bindings(module).items()
-            if isinstance(binding, Definition)
-            or (isinstance(binding, _FromBinding) and binding.publishes)
+            if (among is None or name in among)
+            and (
+                isinstance(binding, Definition)
+                or (isinstance(binding, _FromBinding) and binding.publishes)
+            )
         ]
         facts = self.modules.get(module)
         if facts is not None:
             for site in facts.imports:
                 if site.is_star and site.module_level and site.target:
                     for name in self.public_names(site.target) or []:
-                        if name not in names:
+                        if (among is None or name in among) and name not in names:
                             names.append(name)
         return names
 
@@ -612,9 +616,7 @@ class SymbolTable:
         """
         result: dict[str, dict[str, list[str]]] = {}
         for module in sorted(modules if modules is not None else self.modules):
-            for name in self.exported_names(module):
-                if names is not None and name not in names:
-                    continue
+            for name in self.exported_names(module, names):
                 resolution = self.resolve(module, name)
                 if resolution.kind == DEFINITION:
                     result.setdefault(resolution.target, {}).setdefault(module, []).append(name)
