@@ -26,6 +26,7 @@ from typing import Any, Optional
 import pytest
 from helpers import make_unreadable
 
+from ssot_scan import cache as cache_module
 from ssot_scan import parallel
 from ssot_scan.cache import CACHE_DIR_NAME, DB_NAME, SCHEMA, FactsCache
 from ssot_scan.config import Config, load_config, load_rule_packs
@@ -418,10 +419,12 @@ def _facts_not_json(db: Path) -> None:
     conn = sqlite3.connect(db)
     cursor = conn.execute("UPDATE facts SET data = 'not json {' WHERE module = 'pkg.m03'")
     assert cursor.rowcount == 1
+    # A stored result would hide the facts (one found by the facts' digests holds
+    # whatever befell their data since): without one, the facts are built.
+    conn.execute("DELETE FROM results")
     conn.commit()
     conn.close()
-    # The stored whole result would hide the facts: change m03's stat, not its
-    # content, so the scan looks its facts up by hash.
+    # Change m03's stat, not its content, so the scan looks its facts up by hash.
     target = db.parent.parent / "pkg" / "m03.py"
     info = target.stat()
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
@@ -918,7 +921,6 @@ def test_a_read_only_cache_is_used_read_only(
     scan(project)
     db = db_path(project)
     data = db.read_bytes()
-    import ssot_scan.cache as cache_module
 
     real_access = os.access
     monkeypatch.setattr(
@@ -956,3 +958,42 @@ def test_a_comment_edit_reads_only_the_edited_file(
     assert spy.take() == [["pkg/m02.py"]]  # the edited file, and nothing else
     assert asked == []  # no cached facts were built, the edited file's were parsed
     assert result_json(edited) == result_json(first)
+
+
+def test_a_comment_edit_checks_no_cached_facts(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seen: looking the stored result up by facts digests read and hashed every
+    # row's facts, a pass over the whole cache that only building the facts needs.
+    first = scan(project)
+    target = project / "pkg" / "m02.py"
+    target.write_text(target.read_text() + "# a comment\n")
+    checked: list[str] = []
+    real = cache_module._intact
+
+    def counting(data: Any, stored: Any) -> bool:
+        checked.append(stored)
+        return real(data, stored)
+
+    monkeypatch.setattr(cache_module, "_intact", counting)
+    edited = scan(project)
+    assert edited.reused is True
+    assert checked == []
+    assert result_json(edited) == result_json(first)
+
+
+def test_a_damaged_row_found_by_its_digest_is_parsed_again_when_its_facts_are_needed(
+    project: Path, spy: ExtractSpy
+) -> None:
+    expected = scan(project, use_cache=False)
+    scan(project)
+    spy.take()
+    conn = sqlite3.connect(db_path(project))
+    conn.execute("UPDATE facts SET data = '[1]' WHERE module = 'pkg.m03'")
+    conn.execute("DELETE FROM results")
+    conn.commit()
+    conn.close()
+    result = scan(project)
+    assert result_json(result) == result_json(expected)
+    assert spy.take() == [["pkg/m03.py"]]
+    assert any("damaged or edited entries ignored" in n for n in result.notices)

@@ -235,9 +235,18 @@ class FactsCache:
     ) -> dict[tuple[str, str, bool], str]:
         """The stored facts digest for (hash, module, is_package) keys: enough to
         look a result up by (see ``scan``), without parsing and building the facts.
-        A row whose data no longer matches its digest is a miss, as in ``facts``."""
+
+        The facts themselves are neither read nor checked here (that cost a whole
+        pass over every row's data, which ``facts`` makes again when it needs
+        them): the digest names the facts stored for that content, and a result
+        stored under it was computed from them, whatever befell the row's data
+        since. ``facts`` checks the data, and a damaged row is parsed again."""
         return self._checked(
-            keys, engine, version, lambda data, stored: stored if _intact(data, stored) else None
+            keys,
+            engine,
+            version,
+            lambda _, stored: stored if isinstance(stored, str) else None,
+            with_data=False,
         )
 
     def _checked(
@@ -246,6 +255,7 @@ class FactsCache:
         engine: str,
         version: str,
         read: Callable[[Any, Any], Optional[Value]],
+        with_data: bool = True,
     ) -> dict[tuple[str, str, bool], Value]:
         """What ``read`` makes of each stored row of ``keys``; a row it cannot read
         (edited or damaged: ``read`` says None) is a miss, the file parsed again,
@@ -253,7 +263,7 @@ class FactsCache:
         found: dict[tuple[str, str, bool], Value] = {}
         bad = 0
         try:
-            for key, data, stored in self._rows(set(keys), engine, version):
+            for key, data, stored in self._rows(set(keys), engine, version, with_data):
                 value = read(data, stored)
                 if value is None:
                     bad += 1
@@ -267,12 +277,18 @@ class FactsCache:
         return found
 
     def _rows(
-        self, wanted: set[tuple[str, str, bool]], engine: str, version: str
+        self,
+        wanted: set[tuple[str, str, bool]],
+        engine: str,
+        version: str,
+        with_data: bool = True,
     ) -> list[tuple[tuple[str, str, bool], Any, Any]]:
-        """(key, data, digest) of the stored facts rows of ``wanted`` keys, unchecked.
-        Raises ``sqlite3.DatabaseError`` for the callers to handle."""
+        """(key, data, digest) of the stored facts rows of ``wanted`` keys, unchecked
+        (data None unless ``with_data``: SQLite then leaves the pages that hold it
+        unread). Raises ``sqlite3.DatabaseError`` for the callers to handle."""
         if self._db is None:
             return []
+        column = "data" if with_data else "NULL"
         digests = {digest for digest, _, _ in wanted}
         # For a whole tree, one pass over this engine and version's rows beats a
         # query per file (rows of other hashes, files that changed since, are
@@ -283,7 +299,7 @@ class FactsCache:
                 row
                 for digest, module, is_package in wanted
                 for row in self._db.execute(
-                    "SELECT hash, module, is_package, data, digest FROM facts WHERE "
+                    f"SELECT hash, module, is_package, {column}, digest FROM facts WHERE "
                     "hash = ? AND module = ? AND is_package = ? AND engine = ? "
                     "AND version = ?",
                     (digest, module, int(is_package), engine, version),
@@ -291,7 +307,7 @@ class FactsCache:
             ]
         else:
             rows = self._db.execute(
-                "SELECT hash, module, is_package, data, digest FROM facts "
+                f"SELECT hash, module, is_package, {column}, digest FROM facts "
                 "WHERE engine = ? AND version = ?",
                 (engine, version),
             )
