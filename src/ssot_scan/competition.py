@@ -69,7 +69,7 @@ def competing_names(index: Index, uses: list[Usage], declared: set[str]) -> list
             by_name.setdefault(use.imported.name, []).append(use)
     found: list[CompetingName] = []
     for name, everywhere in sorted(by_name.items()):
-        if len(Counter(use.definition for use in everywhere)) < 2:
+        if len({use.definition for use in everywhere}) < 2:
             continue
         home = _compete(index, name, everywhere)
         if home is None:

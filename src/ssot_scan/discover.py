@@ -12,6 +12,7 @@ same-named package is dead (SSOT006), any other loser is hidden.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +39,10 @@ from ssot_scan.walk import Ignores, find_repository, walk_files
 _TEST_DIRS = frozenset({"test", "tests", "testing"})
 
 
+@functools.lru_cache(maxsize=65_536)
 def is_test_path(rel: str) -> bool:
-    """Test code by the usual conventions: a tests folder, test_*.py, *_test.py, conftest.py."""
+    """Test code by the usual conventions: a tests folder, test_*.py, *_test.py,
+    conftest.py. Remembered: the checks ask it of every import of every file."""
     parts = rel.split("/")
     name = parts[-1]
     return (
