@@ -248,6 +248,33 @@ def test_kept_listings_that_are_damaged_are_taken_afresh(
     assert _names(found) == _names(_fresh(project))
 
 
+@pytest.mark.parametrize("name", ["{outside}", "../outside.py", "..", "a/../../outside.py"])
+def test_a_kept_listing_naming_a_path_is_taken_afresh(
+    project: Path, tmp_path: Path, listed: list[str], name: str
+) -> None:
+    # A listing holds names, each joined to its folder: one edited to hold a path
+    # (absolute, or climbing out) must not bring a file from elsewhere into the scan.
+    outside = tmp_path / "outside.py"
+    outside.write_text("import os\n")
+    cache_dir = tmp_path / "cache"
+    _scan(project, cache_dir)
+    cache = open_cache(load_config([project]), cache_dir, True, [])
+    assert cache is not None and cache._db is not None
+    (key,) = [k for (k,) in cache._db.execute("SELECT key FROM results") if k.startswith("walk-")]
+    stored = cache.result(key)
+    assert stored is not None
+    entries = stored["folders"][str(project / "pkg")][2]
+    first = next(e for e in entries if e[0] == "file")
+    first[1] = name.format(outside=outside)
+    cache.store_result(key, stored)
+    cache.close()
+    listed.clear()
+    found, after = _scan(project, cache_dir)
+    assert str(project / "pkg") in listed
+    assert _names(found) == _names(_fresh(project))
+    assert not any("outside" in rel for rel in after)
+
+
 def test_no_cache_keeps_no_listing(project: Path, tmp_path: Path) -> None:
     config = load_config([project])
     load_rule_packs(config, [])
