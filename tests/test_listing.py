@@ -275,6 +275,28 @@ def test_a_kept_listing_naming_a_path_is_taken_afresh(
     assert not any("outside" in rel for rel in after)
 
 
+def test_a_kept_listing_misplacing_a_linked_folder_is_taken_afresh(
+    project: Path, tmp_path: Path, listed: list[str]
+) -> None:
+    cache_dir = tmp_path / "cache"
+    _scan(project, cache_dir)
+    cache = open_cache(load_config([project]), cache_dir, True, [])
+    assert cache is not None and cache._db is not None
+    (key,) = [k for (k,) in cache._db.execute("SELECT key FROM results") if k.startswith("walk-")]
+    stored = cache.result(key)
+    assert stored is not None
+    entries = stored["folders"][str(project)][2]
+    link = next(e for e in entries if e[0] == "folder" and e[1] == "link")
+    assert link[2] == str(project / "linked_a")
+    link[2] = str(project / "linked_b")
+    cache.store_result(key, stored)
+    cache.close()
+    listed.clear()
+    found, _ = _scan(project, cache_dir)
+    assert str(project) in listed
+    assert _names(found) == _names(_fresh(project))
+
+
 def test_no_cache_keeps_no_listing(project: Path, tmp_path: Path) -> None:
     config = load_config([project])
     load_rule_packs(config, [])

@@ -369,6 +369,8 @@ def _replay(
                 files.append(here / entry[1])
             elif kind == "folder":
                 name, linked_real = entry[1], entry[2]
+                if linked_real is not None and linked_real != os.path.realpath(prefix + name):
+                    return None  # where a link leads is asked again, never taken on trust
                 subfolders.append(
                     (
                         prefix + name,
