@@ -13,6 +13,7 @@ import os
 import random
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +219,21 @@ def test_other_settings_list_everything_again(
     assert _names(found) == _names(_fresh(project))
 
 
+def _edit_kept_walk(
+    project: Path, cache_dir: Path, edit: Callable[[dict[str, Any]], None]
+) -> None:
+    """Scan ``project`` with a cache, then change the walk the cache kept."""
+    _scan(project, cache_dir)
+    cache = open_cache(load_config([project]), cache_dir, True, [])
+    assert cache is not None and cache._db is not None
+    (key,) = [k for (k,) in cache._db.execute("SELECT key FROM results") if k.startswith("walk-")]
+    stored = cache.result(key)
+    assert stored is not None
+    edit(stored)
+    cache.store_result(key, stored)
+    cache.close()
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -232,16 +248,7 @@ def test_kept_listings_that_are_damaged_are_taken_afresh(
     project: Path, tmp_path: Path, listed: list[str], damage: dict[str, Any]
 ) -> None:
     cache_dir = tmp_path / "cache"
-    _scan(project, cache_dir)
-    notices: list[str] = []
-    cache = open_cache(load_config([project]), cache_dir, True, notices)
-    assert cache is not None and cache._db is not None
-    keys = [k for (k,) in cache._db.execute("SELECT key FROM results") if k.startswith("walk-")]
-    assert len(keys) == 1
-    stored = cache.result(keys[0])
-    assert stored is not None
-    cache.store_result(keys[0], {**stored, **damage})
-    cache.close()
+    _edit_kept_walk(project, cache_dir, lambda stored: stored.update(damage))
     listed.clear()
     found, _ = _scan(project, cache_dir)
     assert len(listed) == 6
@@ -257,17 +264,13 @@ def test_a_kept_listing_naming_a_path_is_taken_afresh(
     outside = tmp_path / "outside.py"
     outside.write_text("import os\n")
     cache_dir = tmp_path / "cache"
-    _scan(project, cache_dir)
-    cache = open_cache(load_config([project]), cache_dir, True, [])
-    assert cache is not None and cache._db is not None
-    (key,) = [k for (k,) in cache._db.execute("SELECT key FROM results") if k.startswith("walk-")]
-    stored = cache.result(key)
-    assert stored is not None
-    entries = stored["folders"][str(project / "pkg")][2]
-    first = next(e for e in entries if e[0] == "file")
-    first[1] = name.format(outside=outside)
-    cache.store_result(key, stored)
-    cache.close()
+
+    def misname(stored: dict[str, Any]) -> None:
+        entries = stored["folders"][str(project / "pkg")][2]
+        first = next(e for e in entries if e[0] == "file")
+        first[1] = name.format(outside=outside)
+
+    _edit_kept_walk(project, cache_dir, misname)
     listed.clear()
     found, after = _scan(project, cache_dir)
     assert str(project / "pkg") in listed
@@ -279,18 +282,14 @@ def test_a_kept_listing_misplacing_a_linked_folder_is_taken_afresh(
     project: Path, tmp_path: Path, listed: list[str]
 ) -> None:
     cache_dir = tmp_path / "cache"
-    _scan(project, cache_dir)
-    cache = open_cache(load_config([project]), cache_dir, True, [])
-    assert cache is not None and cache._db is not None
-    (key,) = [k for (k,) in cache._db.execute("SELECT key FROM results") if k.startswith("walk-")]
-    stored = cache.result(key)
-    assert stored is not None
-    entries = stored["folders"][str(project)][2]
-    link = next(e for e in entries if e[0] == "folder" and e[1] == "link")
-    assert link[2] == str(project / "linked_a")
-    link[2] = str(project / "linked_b")
-    cache.store_result(key, stored)
-    cache.close()
+
+    def misplace(stored: dict[str, Any]) -> None:
+        entries = stored["folders"][str(project)][2]
+        link = next(e for e in entries if e[0] == "folder" and e[1] == "link")
+        assert link[2] == str(project / "linked_a")
+        link[2] = str(project / "linked_b")
+
+    _edit_kept_walk(project, cache_dir, misplace)
     listed.clear()
     found, _ = _scan(project, cache_dir)
     assert str(project) in listed
