@@ -68,8 +68,8 @@ try:
     code = program()
 except SystemExit as exc:
     code = exc.code
-loaded = sorted(m for m in ("multiprocessing", "concurrent.futures", "tempfile", "pathspec")
-                if m in sys.modules)
+loaded = sorted(m for m in ("multiprocessing", "concurrent.futures", "tempfile", "pathspec",
+                            "ssot_scan.extract") if m in sys.modules)
 print(json.dumps({"exit": code or 0, "loaded": loaded, "collector": gc.isenabled()}))
 """
 
@@ -78,7 +78,7 @@ def run_program(*args: str, cwd: Path) -> dict[str, object]:
     return probe(*args, cwd=cwd, script=PROGRAM)
 
 
-def test_a_warm_run_imports_no_pool_no_temporary_files_and_no_ignore_matcher(
+def test_a_warm_run_imports_no_pool_no_temporary_files_no_ignore_matcher_no_parser(
     tmp_path: Path,
 ) -> None:
     import os
@@ -90,6 +90,7 @@ def test_a_warm_run_imports_no_pool_no_temporary_files_and_no_ignore_matcher(
     (tmp_path / "pkg" / "__init__.py").write_text("")
     first = run_program("-q", ".", cwd=tmp_path)  # creates the cache folder
     assert first["exit"] == 0 and "pathspec" in first["loaded"]  # type: ignore[operator]
+    assert "ssot_scan.extract" in first["loaded"]  # type: ignore[operator]
     # The one-shot process leaves the collector off after the scan (see program).
     assert first["collector"] is False
     past = time.time() - 10  # not racy: the next walk is kept (see listing)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 from ssot_scan import __version__
-from ssot_scan.facts import ModuleFacts, pack, shared_strings, unpack
+from ssot_scan.facts import EXTRACTOR_VERSION, ModuleFacts, pack, shared_strings, unpack
 
 Value = TypeVar("Value")  # what a stored facts row is read into
 
@@ -499,8 +499,6 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def extraction_identity() -> str:
     """What cached facts depend on: the extractor's version and code."""
-    from ssot_scan.extract import EXTRACTOR_VERSION
-
     code = [*(_PACKAGE / "extract").glob("*.py"), _PACKAGE / "facts.py"]
     # What ``ast`` can parse depends on the interpreter: a cache written by 3.11
     # holds a parse error for a 3.12 f-string that 3.12 reads fine.

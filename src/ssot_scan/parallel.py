@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
-from ssot_scan.extract import extract
-from ssot_scan.extract.deep import from_recursion
 from ssot_scan.facts import ModuleFacts, ParseError, pack, unpack
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
 
@@ -81,6 +79,9 @@ def content_hash(data: bytes) -> str:
 
 def extract_one(job: Job, engine: str) -> Extracted:
     """Read, hash and extract one file; whatever goes wrong becomes its SSOT000."""
+    # Imported on first use: a warm run, whose files are all cached, extracts none.
+    from ssot_scan.extract import extract
+
     try:
         data = read_source(job.path, job.max_bytes)
     except NotReadable as exc:
@@ -102,6 +103,8 @@ def extract_one(job: Job, engine: str) -> Extracted:
 def _described(exc: BaseException) -> str:
     """One short line about ``exc``, never a recursive ``str()`` (libcst's
     exceptions can print a whole syntax tree)."""
+    from ssot_scan.extract.deep import from_recursion
+
     if from_recursion(exc):
         return "RecursionError: too deeply nested"
     try:

@@ -21,9 +21,6 @@ from ssot_scan.extract.mentions import unused_imports
 from ssot_scan.extract.newer_syntax import newer_syntax_possible
 from ssot_scan.facts import ModuleFacts, ParseError
 
-# Bump whenever ModuleFacts or what fills it changes: cached facts carry it.
-EXTRACTOR_VERSION = "27"
-
 
 def _ast_error(exc: BaseException, text: Optional[str] = None) -> ParseError:
     if "null bytes" in str(exc) and text is not None and "\0" in text:
