@@ -27,15 +27,28 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """``ProcessPoolExecutor`` on first use: ``multiprocessing`` and
-    ``concurrent.futures`` cost 15 ms to import, which a warm run, whose files are
-    all cached, never needs (PEP 562; the tests replace the attribute)."""
+    """``ProcessPoolExecutor`` and ``extract`` on first use: ``multiprocessing`` and
+    ``concurrent.futures`` cost 15 ms to import, the parsers' modules a few more, and
+    a warm run, whose files are all cached, needs neither (PEP 562; the tests
+    replace both attributes)."""
     if name == "ProcessPoolExecutor":
         from concurrent.futures import ProcessPoolExecutor
 
         globals()[name] = ProcessPoolExecutor
         return ProcessPoolExecutor
+    if name == "extract":
+        from ssot_scan.extract import extract
+
+        globals()[name] = extract
+        return extract
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _extractor() -> Callable[[bytes, str, bool, str], ModuleFacts]:
+    found: Callable[[bytes, str, bool, str], ModuleFacts] = globals().get(
+        "extract"
+    ) or __getattr__("extract")
+    return found
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -79,9 +92,7 @@ def content_hash(data: bytes) -> str:
 
 def extract_one(job: Job, engine: str) -> Extracted:
     """Read, hash and extract one file; whatever goes wrong becomes its SSOT000."""
-    # Imported on first use: a warm run, whose files are all cached, extracts none.
-    from ssot_scan.extract import extract
-
+    extract = _extractor()  # imported on first use (see ``__getattr__``)
     try:
         data = read_source(job.path, job.max_bytes)
     except NotReadable as exc:
