@@ -355,7 +355,7 @@ def _replay(
     its subfolders to walk, in order; None if the listing cannot be read (one written
     by another version or a bug: the folder is then listed afresh)."""
     prefix = folder if folder.endswith(os.sep) else folder + os.sep
-    here = Path(folder)
+    here: Optional[Path] = None  # made for the first file: most folders hold none
     files: list[Path] = []
     opaque: list[Path] = []
     said: list[str] = []
@@ -366,6 +366,7 @@ def _replay(
             if kind != "notice" and not _plain_name(entry[1]):
                 return None  # a name a listing never holds: a path, "..", not text
             if kind == "file":
+                here = here or Path(folder)
                 files.append(here / entry[1])
             elif kind == "folder":
                 name, linked_real = entry[1], entry[2]
@@ -379,6 +380,7 @@ def _replay(
                     )
                 )
             elif kind == "opaque":
+                here = here or Path(folder)
                 opaque.append(here / entry[1])
             elif kind == "notice":
                 said.append(str(entry[1]))
