@@ -108,6 +108,16 @@ def _binding_order(site_or_def: Union[ImportSite, Definition]) -> int:
     return 1 if site_or_def.conditional else 0
 
 
+def _sort_key(site_or_def: Union[ImportSite, Definition]) -> tuple[int, int, int]:
+    """Where a binding sorts among a module's bindings of one name, the one that
+    should win last: by weight descending (TYPE_CHECKING first), then unconditional
+    ones in source order; among conditional ones, the *first* (a try-body beats its
+    fallback)."""
+    weight = _binding_order(site_or_def)
+    line = site_or_def.line
+    return (-weight, line if weight == 0 else -line, site_or_def.column)
+
+
 class SymbolTable:
     """Resolves names across the scanned modules; results are memoised."""
 
@@ -270,19 +280,14 @@ class SymbolTable:
         previous: dict[str, Binding] = {}  # what ``X = X`` reads on its right-hand side
         alternatives: dict[str, list[Binding]] = {}  # every binding, for resolve_any
         if facts is not None:
-            # (sort key, bound name, binding): the binding that should win sorts
-            # last: by weight descending (TYPE_CHECKING first), then unconditional
-            # in source order; among conditional ones, the *first* (a try-body
-            # beats its fallback). The key is built here, once, and the sort is
-            # stable, so ties keep source order.
+            # (sort key, bound name, binding), each key built once per statement;
+            # the sort is stable, so ties keep source order.
             events: list[tuple[tuple[int, int, int], str, Binding]] = []
             is_package = module in self.package_modules
             for site in facts.imports:
-                if site.in_function or site.in_class or site.main_block:
-                    continue  # binds no module name (``ImportSite.binds_module_name``)
-                weight = _binding_order(site)
-                key = (-weight, site.line if weight == 0 else -site.line, site.column)
-                binding: Binding
+                if not site.binds_module_name:
+                    continue
+                key = _sort_key(site)
                 if site.kind == "import" and site.target:
                     if site.asname:
                         events.append((key, site.asname, _ModuleBinding(site.target)))
@@ -290,27 +295,22 @@ class SymbolTable:
                         top = dotted.top(site.target)
                         events.append((key, top, _ModuleBinding(top)))
                 elif site.kind == "from" and not site.is_star:
-                    target = site.target
                     for imported in site.names:
                         publishes = is_reexport(facts, is_package, site, imported)
-                        binding = _FromBinding(target, imported.name, publishes)
-                        events.append((key, imported.asname or imported.name, binding))
+                        from_binding = _FromBinding(site.target, imported.name, publishes)
+                        events.append((key, imported.bound, from_binding))
             for definition in facts.definitions:
-                weight = 1 if definition.conditional else 0
-                line = definition.line
-                key = (-weight, line if weight == 0 else -line, definition.column)
-                events.append((key, definition.name, definition))
+                events.append((_sort_key(definition), definition.name, definition))
             events.sort(key=_first)
             for _, bound, binding in events:
                 if bound in table:
                     previous[bound] = table[bound]
                 table[bound] = binding
                 alternatives.setdefault(bound, []).append(binding)
-        result = table
-        self._bindings[module] = result
+        self._bindings[module] = table
         self._previous[module] = previous
         self._alternatives[module] = {k: v for k, v in alternatives.items() if len(v) > 1}
-        return result
+        return table
 
     def public_names(self, module: str, _seen: Optional[set[str]] = None) -> Optional[list[str]]:
         """What ``from module import *`` binds; None when it cannot be known."""
