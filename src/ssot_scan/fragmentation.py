@@ -77,14 +77,15 @@ def fragmentation(
     coiners = _Coiners(index)
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):
-        exporters = {m: list(n) for m, n in exports.get(symbol, {}).items()}
+        exported = exports.get(symbol, {})
+        exporters = {m: list(n) for m, n in exported.items()}
         for usage in sites:  # a path in use is a path, published on purpose or not
             names = exporters.setdefault(usage.path, [])
             if usage.name not in names:
                 names.append(usage.name)
         if len(exporters) < 2:  # most definitions: asked nothing more
             continue
-        published = set(exports.get(symbol, {}))
+        published = set(exported)
         published.update(coiners.sole_coiners(symbol, sites))
         canonical = declared.get(symbol)
         policy = "declared" if canonical else config.canonical_policy

@@ -44,17 +44,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _extractor() -> Callable[[bytes, str, bool, str], ModuleFacts]:
-    found: Callable[[bytes, str, bool, str], ModuleFacts] = globals().get(
-        "extract"
-    ) or __getattr__("extract")
-    return found
+def _lazy(name: str) -> Any:
+    """The module attribute ``name``: as a test replaced it, or imported now."""
+    return globals().get(name) or __getattr__(name)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    executor: type[ProcessPoolExecutor] = globals().get("ProcessPoolExecutor") or __getattr__(
-        "ProcessPoolExecutor"
-    )
+    executor: type[ProcessPoolExecutor] = _lazy("ProcessPoolExecutor")
     return executor(max_workers=workers, mp_context=_context())
 
 
@@ -92,7 +88,7 @@ def content_hash(data: bytes) -> str:
 
 def extract_one(job: Job, engine: str) -> Extracted:
     """Read, hash and extract one file; whatever goes wrong becomes its SSOT000."""
-    extract = _extractor()  # imported on first use (see ``__getattr__``)
+    extract: Callable[[bytes, str, bool, str], ModuleFacts] = _lazy("extract")
     try:
         data = read_source(job.path, job.max_bytes)
     except NotReadable as exc:

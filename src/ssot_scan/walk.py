@@ -388,8 +388,6 @@ def _replay(
                 return None
     except (IndexError, TypeError, KeyError):
         return None
-    if not all(isinstance(r, str) for _, r, _ in subfolders):
-        return None
     return files, opaque, said, subfolders
 
 

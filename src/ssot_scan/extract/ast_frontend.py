@@ -25,6 +25,7 @@ from ssot_scan.extract.builder import (
     SELF,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
+    WARNS_WORDS,
     Argument,
     Context,
     FactsBuilder,
@@ -45,8 +46,6 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BODY_FACT_WORDS = ("import", "warn", "global", "sys", "__path__", "extend_path")
 # What a module must spell for one of its functions to rewrite a module it is handed.
 _REWRITE_WORDS = ("setattr", "__dict__", "sys.modules")
-# What a test checking a warning spells (see ``_Walker.checks_deprecation``).
-_WARNS_WORDS = ("warns", "deprecated_call", "assertWarns")
 # ``try`` and ``except*`` share one shape.
 _TRY_NODES: tuple[type[ast.Try] | type[ast.TryStar], ...] = (ast.Try, ast.TryStar)
 
@@ -370,7 +369,7 @@ class _Walker:
         """Does the function (a test) check that a deprecation warns, with
         ``pytest.warns(DeprecationWarning)``, ``pytest.deprecated_call()`` or
         ``assertWarns``? Only a body that spells one of them is searched."""
-        if not self._spells(_WARNS_WORDS, node):
+        if not self._spells(WARNS_WORDS, node):
             return False
         for sub in ast.walk(node):
             if isinstance(sub, (ast.With, ast.AsyncWith)):

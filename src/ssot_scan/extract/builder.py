@@ -63,6 +63,8 @@ WARNS_CALLEES = frozenset(
         "assertWarnsRegex",
     }
 )
+# What a body must spell to hold one of them (asked before its tree is searched).
+WARNS_WORDS = tuple(sorted({callee.rsplit(".", 1)[-1] for callee in WARNS_CALLEES}))
 # The standard warning categories that say "deprecated" (the index also counts a
 # project's own subclasses of them).
 DEPRECATION_CATEGORIES = frozenset(

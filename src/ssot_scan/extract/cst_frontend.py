@@ -26,6 +26,7 @@ from ssot_scan.extract.builder import (
     SELF,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
+    WARNS_WORDS,
     Argument,
     Context,
     FactsBuilder,
@@ -42,8 +43,6 @@ from ssot_scan.facts import ModuleFacts
 _CONSTANT_NAMES = frozenset({"None", "True", "False"})
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-# What a test checking a warning spells (see ``_Walker.checks_deprecation``).
-_WARNS_WORDS = re.compile(r"warns|deprecated_call|assertWarns")
 
 Block = Union[cst.BaseSuite, cst.SimpleStatementLine, cst.Module]
 
@@ -493,7 +492,8 @@ class _Walker:
 
     def checks_deprecation(self, node: cst.FunctionDef, line: int) -> bool:
         """As ``ast_frontend._Walker.checks_deprecation``."""
-        if _WARNS_WORDS.search("\n".join(self._source(line, node))) is None:
+        source = "\n".join(self._source(line, node))
+        if not any(word in source for word in WARNS_WORDS):
             return False
         pending: list[cst.CSTNode] = [node.body]
         while pending:
