@@ -61,15 +61,18 @@ def test_a_warm_run_skips_the_analysis_imports(tmp_path: Path) -> None:
 
 
 PROGRAM = """
-import gc, json, sys
+import gc, json, os, sys
 from ssot_scan.cli import program
+def _exit(status):  # program ends the process with os._exit: let the probe report first
+    raise SystemExit(status)
+os._exit = _exit
 sys.argv = ["ssot-scan", *sys.argv[1:]]
 try:
-    code = program()
+    program()
 except SystemExit as exc:
     code = exc.code
 loaded = sorted(m for m in ("multiprocessing", "concurrent.futures", "tempfile", "pathspec",
-                            "ssot_scan.extract") if m in sys.modules)
+                            "ssot_scan.extract", "hashlib") if m in sys.modules)
 print(json.dumps({"exit": code or 0, "loaded": loaded, "collector": gc.isenabled()}))
 """
 
@@ -78,7 +81,7 @@ def run_program(*args: str, cwd: Path) -> dict[str, object]:
     return probe(*args, cwd=cwd, script=PROGRAM)
 
 
-def test_a_warm_run_imports_no_pool_no_temporary_files_no_ignore_matcher_no_parser(
+def test_a_warm_run_imports_no_pool_no_temporary_files_no_ignore_matcher_no_parser_no_openssl(
     tmp_path: Path,
 ) -> None:
     import os

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import sqlite3
@@ -34,6 +33,7 @@ from typing import Any, Optional, TypeVar
 
 from ssot_scan import __version__
 from ssot_scan.facts import EXTRACTOR_VERSION, ModuleFacts, pack, shared_strings, unpack
+from ssot_scan.hashing import blake2b
 
 Value = TypeVar("Value")  # what a stored facts row is read into
 
@@ -458,7 +458,7 @@ def packed(facts: ModuleFacts) -> str:
 
 def facts_digest(data: str) -> str:
     """Identifies a file's facts: equal facts, equal analysis (given equal settings)."""
-    return hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
+    return blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:
@@ -484,7 +484,7 @@ def default_cache_dir(project_root: Optional[Path]) -> Path:
 def _code_signature(files: Iterable[Path]) -> str:
     """Size and mtime of our own source files: a development edit invalidates
     what was computed by the code before it, without anyone bumping a version."""
-    digest = hashlib.blake2b(digest_size=8)
+    digest = blake2b(digest_size=8)
     for path in sorted(files):
         try:
             info = path.stat()

@@ -30,7 +30,6 @@ again. Listings are data only (JSON in the cache's results table).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -38,6 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Protocol
+
+from ssot_scan.hashing import hex_digest
 
 FORMAT = 2
 # Two seconds: the coarsest timestamps in use (FAT) tick every two seconds.
@@ -147,7 +148,7 @@ def walk_key(named: Sequence[Path], settings: dict[str, Any], tool: str) -> str:
         sort_keys=True,
         default=str,
     )
-    return "walk-" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return "walk-" + hex_digest(payload)
 
 
 def save(store: Store, key: str, record: WalkRecord) -> None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import sys
-import sysconfig
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -63,6 +62,8 @@ def stdlib_modules() -> frozenset[str]:
     names = getattr(sys, "stdlib_module_names", None)
     if names is not None:
         return frozenset(names)
+    import sysconfig  # for 3.9 only: a millisecond that later versions never pay
+
     found = set(sys.builtin_module_names)
     for key in ("stdlib", "platstdlib"):
         folder = sysconfig.get_paths().get(key)

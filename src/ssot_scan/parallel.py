@@ -12,13 +12,13 @@ processes and never touches disk (the cache stores JSON).
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from ssot_scan.facts import ModuleFacts, ParseError, pack, unpack
+from ssot_scan.hashing import blake2b
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def usable_cores() -> int:
 
 
 def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def extract_one(job: Job, engine: str) -> Extracted:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import json
 import os
 import threading
@@ -21,7 +20,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from ssot_scan import listing
+from ssot_scan import listing, process
 from ssot_scan.cache import (
     FactsCache,
     default_cache_dir,
@@ -33,6 +32,7 @@ from ssot_scan.cache import (
 from ssot_scan.config import Config
 from ssot_scan.discover import Discovery, SourceFile, discover
 from ssot_scan.facts import ModuleFacts, shared_strings
+from ssot_scan.hashing import hex_digest
 from ssot_scan.parallel import Job, content_hash, extract_all, extract_one, usable_cores
 from ssot_scan.result import ScanResult
 from ssot_scan.rules import ALL_CODES
@@ -86,6 +86,7 @@ def scan_project(
     # frees everything; the collector is back on when the scan returns.
     collecting = gc.isenabled()
     gc.disable()
+    process.release()
     notices: list[str] = []
     cache = open_cache(config, cache_dir, use_cache, notices)
     try:
@@ -233,7 +234,7 @@ def _result_key(found: Discovery, stats: Mapping[str, object], config: Config) -
         "first_party": sorted(found.first_party),
     }
     text = json.dumps(payload, default=str, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hex_digest(text)
 
 
 Reuse = Callable[[dict[str, str]], bool]
@@ -410,6 +411,7 @@ def _analyse(
         if check.code in enabled:
             findings.extend(check.run(analysis))
     findings = _suppress(findings, index, analysis, config)
+    process.keep(index, analysis)  # freed, if at all, when the process ends
     return tally(
         findings,
         index,

@@ -6,7 +6,6 @@ Shared by the config loader and the rule-pack loader so both speak the same way:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,6 +17,8 @@ def check_keys(table: Mapping[str, Any], allowed: Iterable[str], where: str) -> 
     allowed = list(allowed)
     for key in table:
         if key not in allowed:
+            import difflib  # only for the message: 2 ms that a valid file never needs
+
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UsageError(f"{where}: unknown key {key!r}{hint}")

@@ -8,7 +8,6 @@ lives here once, so the two front ends cannot drift apart on meaning.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Optional
@@ -23,6 +22,7 @@ from ssot_scan.facts import (
     ModuleFacts,
     Warning_,
 )
+from ssot_scan.hashing import blake2b
 
 # Exception names whose handler makes the ``try`` body an import guard.
 IMPORT_GUARDS = frozenset(
@@ -211,7 +211,7 @@ def member(name: str, lines: list[str]) -> str:
     # A list, not a generator, for join; ``map`` for the strip: a fifth of the
     # walk goes here on code made of classes.
     text = "\n".join([line for line in map(str.strip, lines) if line and line[0] != "#"])
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6)
+    digest = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6)
     return f"{name}={digest.hexdigest()}"
 
 

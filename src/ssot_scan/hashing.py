@@ -1,0 +1,22 @@
+"""The one hash of cache keys and digests: BLAKE2b, without loading OpenSSL.
+
+``import hashlib`` loads OpenSSL's libcrypto for the constructors it offers (4 ms,
+a twentieth of a warm run on Django); BLAKE2 is CPython's own code, in the
+``_blake2`` module hashlib itself falls back to. Report fingerprints keep their
+SHA-256 (``tally``): users store them in baselines, and only the analysis, which
+imports hashlib anyway, computes them.
+"""
+
+from __future__ import annotations
+
+try:
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it: hashlib's, whatever backs it
+    from hashlib import blake2b
+
+__all__ = ["blake2b", "hex_digest"]
+
+
+def hex_digest(text: str) -> str:
+    """A key for ``text``: 32 bytes of BLAKE2b, in hex."""
+    return blake2b(text.encode("utf-8"), digest_size=32).hexdigest()
