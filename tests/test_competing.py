@@ -9,6 +9,7 @@ where the interplay of the two is the point).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import located as located_any
@@ -788,3 +789,52 @@ def test_a_test_checking_that_an_old_copy_warns_is_no_competition(tmp_path: Path
         "pytest.warns(FutureWarning)", "pytest.warns(UserWarning)"
     )
     assert located(scan(tmp_path / "two", files)) == {("tests/test_deprecated.py", 4, "SSOT003")}
+
+
+def test_paths_are_paired_with_their_siblings_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``connect`` defined in 120 packages, each imported from its own: only paths of
+    # one package can compete, so the work grows with the paths, not with their
+    # pairs (every pair of 120 paths was compared: 7,140 pairs, two parents each).
+    files = {f"p{i:03d}/__init__.py": "" for i in range(120)}
+    for i in range(120):
+        files[f"p{i:03d}/core.py"] = "def connect():\n    pass\n"
+        files[f"p{i:03d}/user.py"] = f"from p{i:03d}.core import connect\n"
+    # ... and one package where a compat path competes, as in the test above.
+    files.update(
+        {
+            "pkg/__init__.py": "",
+            "pkg/ws/__init__.py": "",
+            "pkg/ws/core.py": "def connect():\n    pass\n",
+            "pkg/ws/compat.py": "def connect():\n    pass\n",
+            "pkg/a.py": "from pkg.ws.core import connect\n",
+            "pkg/b.py": "from pkg.ws.core import connect\n",
+            "pkg/c.py": "from pkg.ws.compat import connect\n",
+        }
+    )
+    from ssot_scan import analysis, competition
+
+    asked: list[str] = []
+    parent = competition.dotted.parent
+    names = competition.competing_names
+    counting = False
+
+    def counted(name: str) -> str:
+        if counting:
+            asked.append(name)
+        return parent(name)
+
+    def competing_names(*args: Any) -> Any:
+        nonlocal counting
+        counting = True
+        try:
+            return names(*args)
+        finally:
+            counting = False
+
+    monkeypatch.setattr(competition.dotted, "parent", counted)
+    monkeypatch.setattr(analysis, "competing_names", competing_names)
+    result = scan(tmp_path, files)
+    assert located(result) == {("pkg/c.py", 1, "SSOT003")}
+    assert 0 < len(asked) < 10 * 125, len(asked)  # was 2 per pair of paths: 14,895

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from itertools import islice
 from typing import TYPE_CHECKING, Optional
 
 from ssot_scan import dotted
@@ -192,11 +193,21 @@ def _compete(index: Index, name: str, group: list[Usage]) -> Optional[str]:
     by_path: dict[str, str] = {}
     for use in group:
         by_path.setdefault(use.site.target or "", use.definition)
+    # Only siblings compete: each path is paired with the later paths of its own
+    # package, in the order of the pairs of all paths (so the first pair that
+    # competes is the same), not with every later path. A name imported from
+    # thousands of packages cost a comparison per pair: quadratic in the project.
     paths = sorted(by_path)
-    for i, first in enumerate(paths):
-        for second in paths[i + 1 :]:
+    siblings: dict[str, list[str]] = {}
+    place: dict[str, int] = {}  # a path's position among its siblings
+    for path in paths:
+        kin = siblings.setdefault(dotted.parent(path), [])
+        place[path] = len(kin)
+        kin.append(path)
+    for first in paths:
+        for second in islice(siblings[dotted.parent(first)], place[first] + 1, None):
             one, two = by_path[first], by_path[second]
-            if one == two or dotted.parent(first) != dotted.parent(second):
+            if one == two:
                 continue
             if first in index.symbols.package_modules or second in index.symbols.package_modules:
                 continue  # sibling packages are namespaces (sympy.core, sympy.stats)

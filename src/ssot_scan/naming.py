@@ -57,23 +57,9 @@ _STARTUP_MODULES = frozenset(
 
 @cache
 def stdlib_modules() -> frozenset[str]:
-    """Top-level names of the standard library (``sys.stdlib_module_names`` from
-    3.10; on 3.9, read off the interpreter's stdlib folder)."""
-    names = getattr(sys, "stdlib_module_names", None)
-    if names is not None:
-        return frozenset(names)
-    import sysconfig  # for 3.9 only: a millisecond that later versions never pay
-
-    found = set(sys.builtin_module_names)
-    for key in ("stdlib", "platstdlib"):
-        folder = sysconfig.get_paths().get(key)
-        if not folder or not os.path.isdir(folder):
-            continue
-        for entry in os.listdir(folder):
-            stem = entry.split(".", 1)[0]
-            if stem.isidentifier() and entry not in ("site-packages", "dist-packages"):
-                found.add(stem)
-    return frozenset(found)
+    """Top-level names of the standard library (the project needs Python 3.11, and
+    ``sys.stdlib_module_names`` exists from 3.10)."""
+    return frozenset(sys.stdlib_module_names)
 
 
 def unshadowable(name: str) -> bool:
