@@ -27,7 +27,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
@@ -282,12 +282,14 @@ class FactsCache:
         engine: str,
         version: str,
         with_data: bool = True,
-    ) -> list[tuple[tuple[str, str, bool], Any, Any]]:
+    ) -> Iterator[tuple[tuple[str, str, bool], Any, Any]]:
         """(key, data, digest) of the stored facts rows of ``wanted`` keys, unchecked
         (data None unless ``with_data``: SQLite then leaves the pages that hold it
-        unread). Raises ``sqlite3.DatabaseError`` for the callers to handle."""
+        unread), one at a time: each row's data is read as it is used, not the whole
+        table's first (250 MB at 50,000 modules). Raises ``sqlite3.DatabaseError``
+        while iterating, for the callers to handle."""
         if self._db is None:
-            return []
+            return
         column = "data" if with_data else "NULL"
         digests = {digest for digest, _, _ in wanted}
         # For a whole tree, one pass over this engine and version's rows beats a
@@ -295,7 +297,7 @@ class FactsCache:
         # skipped unparsed); for a few files (``fix`` asking on demand, one edited
         # file), the primary key finds each row.
         if len(wanted) <= _FEW:
-            rows: Iterable[tuple[str, str, int, Any, Any]] = [
+            rows: Iterable[tuple[str, str, int, Any, Any]] = (
                 row
                 for digest, module, is_package in wanted
                 for row in self._db.execute(
@@ -304,21 +306,19 @@ class FactsCache:
                     "AND version = ?",
                     (digest, module, int(is_package), engine, version),
                 )
-            ]
+            )
         else:
             rows = self._db.execute(
                 f"SELECT hash, module, is_package, {column}, digest FROM facts "
                 "WHERE engine = ? AND version = ?",
                 (engine, version),
             )
-        found = []
         for digest, module, is_package, data, stored in rows:
             if digest not in digests:
                 continue
             key = (digest, module, bool(is_package))
             if key in wanted:
-                found.append((key, data, stored))
-        return found
+                yield key, data, stored
 
     def _say(self, notice: str) -> None:
         if notice not in self.notices:
