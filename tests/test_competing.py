@@ -164,20 +164,20 @@ def test_canonical_rule_overrides_the_majority(tmp_path: Path) -> None:
     assert finding.canonical == "pkg.ws.factory.Factory"
 
 
+# Two sibling modules define ``connect``; one is named as a kept old copy.
+_COMPAT = {
+    "pkg/__init__.py": "",
+    "pkg/ws/__init__.py": "",
+    "pkg/ws/core.py": "def connect():\n    pass\n",
+    "pkg/ws/compat.py": "def connect():\n    pass\n",
+    "pkg/a.py": "from pkg.ws.core import connect\n",
+    "pkg/b.py": "from pkg.ws.core import connect\n",
+    "pkg/c.py": "from pkg.ws.compat import connect\n",
+}
+
+
 def test_path_through_a_compat_module_fires_even_for_functions(tmp_path: Path) -> None:
-    result = scan(
-        tmp_path,
-        {
-            "pkg/__init__.py": "",
-            "pkg/ws/__init__.py": "",
-            "pkg/ws/core.py": "def connect():\n    pass\n",
-            "pkg/ws/compat.py": "def connect():\n    pass\n",
-            "pkg/a.py": "from pkg.ws.core import connect\n",
-            "pkg/b.py": "from pkg.ws.core import connect\n",
-            "pkg/c.py": "from pkg.ws.compat import connect\n",
-        },
-    )
-    assert located(result) == {("pkg/c.py", 1, "SSOT003")}
+    assert located(scan(tmp_path, _COMPAT)) == {("pkg/c.py", 1, "SSOT003")}
 
 
 def test_path_through_a_deprecated_module_fires_even_for_functions(tmp_path: Path) -> None:
@@ -801,18 +801,7 @@ def test_paths_are_paired_with_their_siblings_only(
     for i in range(120):
         files[f"p{i:03d}/core.py"] = "def connect():\n    pass\n"
         files[f"p{i:03d}/user.py"] = f"from p{i:03d}.core import connect\n"
-    # ... and one package where a compat path competes, as in the test above.
-    files.update(
-        {
-            "pkg/__init__.py": "",
-            "pkg/ws/__init__.py": "",
-            "pkg/ws/core.py": "def connect():\n    pass\n",
-            "pkg/ws/compat.py": "def connect():\n    pass\n",
-            "pkg/a.py": "from pkg.ws.core import connect\n",
-            "pkg/b.py": "from pkg.ws.core import connect\n",
-            "pkg/c.py": "from pkg.ws.compat import connect\n",
-        }
-    )
+    files.update(_COMPAT)  # ... and one package where a compat path competes
     from ssot_scan import analysis, competition
 
     asked: list[str] = []
