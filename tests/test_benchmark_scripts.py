@@ -26,3 +26,43 @@ def test_each_import_edit_is_one_no_earlier_run_made() -> None:
     edits = [run.import_edit("pkg.core") for _ in range(3)]
     assert len(set(edits)) == 3
     assert all(edit.startswith("\nimport pkg.core as _benchmark_edit_") for edit in edits)
+
+
+def test_ab_times_each_side_in_turns_with_a_cache_of_its_own(tmp_path: Path) -> None:
+    ab = _script("ab")
+    corpus = tmp_path / "corpus"
+    (corpus / "pkg").mkdir(parents=True)
+    (corpus / "pkg" / "__init__.py").write_text("")
+    for name in ("a", "b", "c", "d"):
+        (corpus / "pkg" / f"{name}.py").write_text("X = 1\n")
+    touch, module = ab.edit_target(corpus)
+    assert (touch.name, module) == ("c.py", "pkg.b")
+    before = touch.read_bytes()
+    source = BENCHMARKS.parent / "src"
+    times = ab.compare({"base": source, "head": source}, corpus, tmp_path, 2, ["warm", "edit"])
+    assert {side: {k: len(v) for k, v in m.items()} for side, m in times.items()} == {
+        "base": {"warm": 2, "edit": 2},
+        "head": {"warm": 2, "edit": 2},
+    }
+    assert touch.read_bytes() == before  # every edit undone
+    assert (tmp_path / "cache-base-corpus").is_dir() and (tmp_path / "cache-head-corpus").is_dir()
+    assert ab.table(times).splitlines()[1].startswith("warm")
+
+
+def test_ab_exports_a_revision_of_the_package(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    inside = subprocess.run(
+        ["git", "-C", str(BENCHMARKS.parent), "rev-parse", "--is-inside-work-tree"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if shutil.which("git") is None or inside.stdout.strip() != "true":
+        import pytest
+
+        pytest.skip("not a git checkout")
+    source = _script("ab").exported("HEAD", tmp_path)
+    assert (source / "ssot_scan" / "__init__.py").is_file()
+    assert source.parent.name.startswith("ab-")
