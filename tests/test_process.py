@@ -114,3 +114,36 @@ def test_output_that_cannot_be_flushed_takes_the_ordinary_exit(
     with pytest.raises(SystemExit) as raised:
         process.exit_now(1)
     assert raised.value.code == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes a descriptor before exec")
+@pytest.mark.parametrize(
+    ("args", "status", "said"),
+    [
+        (["--version"], 0, ""),
+        (["--no-cache", "-q", "."], 0, ""),
+        (
+            ["--no-cache", "-q", "-o", "-", "."],
+            2,
+            "ssot-scan: error: cannot write the report to standard output: it is closed\n",
+        ),
+    ],
+)
+def test_a_command_started_with_its_output_closed_ends_as_it_would_have(
+    tmp_path: Path, args: list[str], status: int, said: str
+) -> None:
+    # Started with descriptor 1 closed, Python has no sys.stdout (None): click writes
+    # nothing and the command ends with its own status (it was an "internal error:
+    # AttributeError", and then a traceback about flushing); a report asked for on
+    # standard output (``-o -``) is a one-line error.
+    write_project(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "x = 1\n"})
+    done = subprocess.run(
+        [sys.executable, "-m", "ssot_scan", *args],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (done.returncode, done.stderr) == (status, said)

@@ -323,7 +323,8 @@ def _usage_errors(run: Callable[[], int]) -> None:
     standard output that cannot be written (``/dev/full``, a closed pipe)."""
     try:
         code = run()
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with it closed; click wrote nothing
+            sys.stdout.flush()
     except UsageError as exc:
         click.echo(f"ssot-scan: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -937,7 +938,7 @@ def program() -> NoReturn:
     gc.disable()
     process.end_without_freeing()
     try:
-        main()
+        code = main()  # ``--version`` and ``--help`` return their status instead
     except SystemExit as exc:
-        process.exit_now(exc.code)
-    process.exit_now(0)  # click's standalone mode always exits; this is not reached
+        code = exc.code
+    process.exit_now(code)

@@ -63,8 +63,9 @@ def exit_now(code: object) -> NoReturn:
     ordinary exit is taken instead, so that Python reports it as it always does."""
     status = exit_status(code)
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started with that descriptor closed
+                stream.flush()
     except (OSError, ValueError):
         raise SystemExit(status) from None
     os._exit(status)

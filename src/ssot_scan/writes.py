@@ -58,6 +58,8 @@ def target_of(path: Path) -> Path:
 def write_text(path: Path, text: str, what: str = "file") -> None:
     """Write ``text`` (UTF-8) to ``path`` with every promise of the module."""
     if str(path) == STDOUT:
+        if sys.stdout is None:  # the process was started with it closed
+            raise UsageError(f"cannot write the {what} to standard output: it is closed")
         sys.stdout.write(text)
         sys.stdout.flush()
         return
