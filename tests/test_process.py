@@ -12,6 +12,7 @@ import subprocess
 import sys
 import weakref
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from helpers import THREE_FINDINGS_CODE, scan_project, write_project
@@ -19,7 +20,11 @@ from helpers import THREE_FINDINGS_CODE, scan_project, write_project
 from ssot_scan import process
 
 
-def command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def command(
+    *args: str, cwd: Path, closed: Optional[int] = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m ssot_scan ARGS``, its output captured; started with descriptor
+    ``closed`` (1 or 2) closed, when given."""
     return subprocess.run(
         [sys.executable, "-m", "ssot_scan", *args],
         cwd=cwd,
@@ -27,6 +32,7 @@ def command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
         check=False,
+        preexec_fn=None if closed is None else (lambda: os.close(closed)),
     )
 
 
@@ -117,6 +123,18 @@ def test_output_that_cannot_be_flushed_takes_the_ordinary_exit(
 
 
 @pytest.mark.skipif(os.name != "posix", reason="closes a descriptor before exec")
+def test_a_scan_started_with_its_error_output_closed_ends_with_its_status(
+    tmp_path: Path,
+) -> None:
+    # sys.stderr is None then: the progress bar asked it whether it was a terminal,
+    # an "internal error" (exit 2) that could not even be said.
+    write_project(tmp_path, THREE_FINDINGS_CODE)
+    done = command("--no-cache", ".", cwd=tmp_path, closed=2)
+    assert done.returncode == 1  # findings over the budget of 0
+    assert "SSOT002" in done.stdout
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes a descriptor before exec")
 @pytest.mark.parametrize(
     ("args", "status", "said"),
     [
@@ -137,13 +155,5 @@ def test_a_command_started_with_its_output_closed_ends_as_it_would_have(
     # AttributeError", and then a traceback about flushing); a report asked for on
     # standard output (``-o -``) is a one-line error.
     write_project(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "x = 1\n"})
-    done = subprocess.run(
-        [sys.executable, "-m", "ssot_scan", *args],
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=120,
-        check=False,
-        preexec_fn=lambda: os.close(1),
-    )
+    done = command(*args, cwd=tmp_path, closed=1)
     assert (done.returncode, done.stderr) == (status, said)

@@ -107,7 +107,8 @@ class _Progress:
     """A progress bar on stderr for long scans, only when stderr is a terminal."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
+        # sys.stderr is None in a process started with descriptor 2 closed.
+        self.enabled = enabled and sys.stderr is not None and sys.stderr.isatty()
         self._bar: Optional[object] = None
         self._shown = 0
 
