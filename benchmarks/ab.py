@@ -36,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import Tool, import_edit, touched_run
+from run import Tool, edit_target, import_edit, touched_run
 
 HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parent
@@ -68,17 +68,6 @@ def exported(revision: str, scratch: Path) -> Path:
     return folder / "src"
 
 
-def edit_target(corpus: Path) -> tuple[Path, str]:
-    """The file the edits go to (the middle ordinary module, as in ``run.py``) and a
-    first-party module to import there (one a third of the way down)."""
-    root = corpus / "src" if (corpus / "src").is_dir() else corpus
-    plain = sorted(p for p in root.rglob("*.py") if p.name != "__init__.py")
-    if len(plain) < 3:
-        raise SystemExit(f"{corpus}: too few modules to edit one")
-    other = plain[len(plain) // 3].relative_to(root).with_suffix("")
-    return plain[len(plain) // 2], ".".join(other.parts)
-
-
 def side(source: Path, corpus: Path, cache: Path) -> dict[str, Tool]:
     env = dict(os.environ, PYTHONPATH=str(source))
     scan = [sys.executable, "-m", "ssot_scan", str(corpus), "-q", "--exit-zero"]
@@ -107,7 +96,8 @@ def compare(
     module: str | None = None,
 ) -> dict[str, dict[str, list[float]]]:
     """Seconds of each measurement for each side, ``rounds`` times, in turns."""
-    touch, default_module = edit_target(corpus)
+    # As run.py chooses them, below the corpus's src/ when it has one.
+    touch, default_module = edit_target(corpus / "src" if (corpus / "src").is_dir() else corpus)
     module = module or default_module
     tools = {}
     for name, source in sources.items():

@@ -179,6 +179,17 @@ def python_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*.py") if path.is_file())
 
 
+def edit_target(src: Path) -> tuple[Path, str]:
+    """Where the timed edits go in the modules below ``src`` (a sys.path entry): the
+    middle ordinary module of the sorted list, the same on every run, and a module
+    a third of the way down for it to import."""
+    plain = [path for path in python_files(src) if path.name != "__init__.py"]
+    if len(plain) < 3:
+        raise BenchmarkError(f"{src}: too few modules to edit one")
+    other = plain[len(plain) // 3].relative_to(src).with_suffix("")
+    return plain[len(plain) // 2], ".".join(other.parts)
+
+
 # -- corpora ------------------------------------------------------------------------------
 
 
@@ -257,16 +268,14 @@ def synthetic_corpus(
         f"forbidden_modules =\n    {forbidden}\n",
         encoding="utf-8",
     )
-    # The middle file of the sorted list: an ordinary module, the same on every run.
-    plain = [path for path in files if path.name != "__init__.py" and src in path.parents]
-    other = plain[len(plain) // 3].relative_to(src).with_suffix("")
+    touch, edit_import = edit_target(src)
     corpus = Corpus(
         name="synthetic",
         cwd=root,
         scan=root,
         import_path=src,
-        touch=plain[len(plain) // 2],
-        edit_import=".".join(other.parts),
+        touch=touch,
+        edit_import=edit_import,
         files=len(files),
         megabytes=sum(path.stat().st_size for path in files) / 1e6,
         importlinter_config=config,

@@ -35,7 +35,7 @@ def test_ab_times_each_side_in_turns_with_a_cache_of_its_own(tmp_path: Path) -> 
     (corpus / "pkg" / "__init__.py").write_text("")
     for name in ("a", "b", "c", "d"):
         (corpus / "pkg" / f"{name}.py").write_text("X = 1\n")
-    touch, module = ab.edit_target(corpus)
+    touch, module = _script("run").edit_target(corpus)
     assert (touch.name, module) == ("c.py", "pkg.b")
     before = touch.read_bytes()
     source = BENCHMARKS.parent / "src"

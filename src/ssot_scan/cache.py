@@ -33,7 +33,7 @@ from typing import Any, Optional, TypeVar
 
 from ssot_scan import __version__
 from ssot_scan.facts import EXTRACTOR_VERSION, ModuleFacts, pack, shared_strings, unpack
-from ssot_scan.hashing import blake2b
+from ssot_scan.hashing import blake2b, hex_digest
 
 Value = TypeVar("Value")  # what a stored facts row is read into
 
@@ -458,7 +458,7 @@ def packed(facts: ModuleFacts) -> str:
 
 def facts_digest(data: str) -> str:
     """Identifies a file's facts: equal facts, equal analysis (given equal settings)."""
-    return blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
+    return hex_digest(data, 16)
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:

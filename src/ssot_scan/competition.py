@@ -199,13 +199,14 @@ def _compete(index: Index, name: str, group: list[Usage]) -> Optional[str]:
     # thousands of packages cost a comparison per pair: quadratic in the project.
     paths = sorted(by_path)
     siblings: dict[str, list[str]] = {}
-    place: dict[str, int] = {}  # a path's position among its siblings
+    place: dict[str, tuple[list[str], int]] = {}  # a path's siblings, and where it sits
     for path in paths:
         kin = siblings.setdefault(dotted.parent(path), [])
-        place[path] = len(kin)
+        place[path] = (kin, len(kin))
         kin.append(path)
     for first in paths:
-        for second in islice(siblings[dotted.parent(first)], place[first] + 1, None):
+        kin, position = place[first]
+        for second in islice(kin, position + 1, None):
             one, two = by_path[first], by_path[second]
             if one == two:
                 continue

@@ -17,6 +17,6 @@ except ImportError:  # an interpreter built without it: hashlib's, whatever back
 __all__ = ["blake2b", "hex_digest"]
 
 
-def hex_digest(text: str) -> str:
-    """A key for ``text``: 32 bytes of BLAKE2b, in hex."""
-    return blake2b(text.encode("utf-8"), digest_size=32).hexdigest()
+def hex_digest(text: str, size: int = 32) -> str:
+    """A key for ``text``: ``size`` bytes of BLAKE2b of its UTF-8, in hex."""
+    return blake2b(text.encode("utf-8"), digest_size=size).hexdigest()
