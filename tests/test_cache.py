@@ -8,7 +8,7 @@ at once do not corrupt it. ``run_scan`` has the cache off by default; the CLI ha
 on (``--no-cache``, ``--cache-dir``, ``ssot-scan clean``).
 
 Which files were re-extracted is observed through a spy on
-``ssot_scan.scan.extract_all`` (the jobs it is handed), never through timing.
+``ssot_scan.parallel.extract_all`` (the jobs it is handed), never through timing.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class ExtractSpy:
             self.calls.append([Path(j.path).relative_to(self.root).as_posix() for j in job_list])
             return real(job_list, engine, workers, started)
 
-        monkeypatch.setattr("ssot_scan.scan.extract_all", spy)
+        monkeypatch.setattr("ssot_scan.parallel.extract_all", spy)
 
     def take(self) -> list[list[str]]:
         calls, self.calls = self.calls, []
@@ -267,7 +267,7 @@ def test_a_touched_file_is_not_reextracted_and_its_unchanged_facts_reuse_the_res
     hashed: list[int] = []
     real_hash = parallel.content_hash
     monkeypatch.setattr(
-        "ssot_scan.scan.content_hash", lambda data: hashed.append(1) or real_hash(data)
+        "ssot_scan.parallel.content_hash", lambda data: hashed.append(1) or real_hash(data)
     )
     again = scan(project)
     assert again.reused is True

@@ -124,18 +124,18 @@ def test_a_pool_of_processes_writes_what_one_process_does(tmp_path: Path, run_cl
 def test_the_next_scan_reads_the_rewritten_files_from_the_cache(
     tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ssot_scan.scan as scan
+    import ssot_scan.parallel as parallel
 
     root = write_project(tmp_path, _many(3), CONFIG)
     assert run_cli(["fix"], root)[0] == 0
     parsed: list[str] = []
-    real = scan.extract_all
+    real = parallel.extract_all
 
     def extract_all(jobs: list, *args: object) -> object:  # type: ignore[type-arg]
         parsed.extend(job.path for job in jobs)
         return real(jobs, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scan, "extract_all", extract_all)
+    monkeypatch.setattr(parallel, "extract_all", extract_all)
     code, out, _ = run_cli(["--select", "SSOT002", "-q", "."], root)
     assert (code, out) == (0, "")
     assert parsed == []

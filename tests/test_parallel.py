@@ -198,7 +198,7 @@ def test_default_jobs_gives_the_same_result(
     generated: Path, serial_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # jobs=None means "the usable cores"; pin that to 3 so a pool really starts.
-    monkeypatch.setattr("ssot_scan.scan.usable_cores", lambda: 3)
+    monkeypatch.setattr("ssot_scan.parallel.usable_cores", lambda: 3)
     spy = PoolSpy()
     spy.install(monkeypatch)
     assert result_json(scan(generated, jobs=None)) == serial_report
@@ -412,7 +412,7 @@ def test_a_file_gone_before_extraction_is_its_ssot000(
         victim.unlink()
         return real(job_list, engine, workers, started)
 
-    monkeypatch.setattr("ssot_scan.scan.extract_all", deleting)
+    monkeypatch.setattr("ssot_scan.parallel.extract_all", deleting)
     result = scan(root, jobs=jobs)
     messages = _ssot000(result, "gen/p1/m001.py")
     assert len(messages) == 1

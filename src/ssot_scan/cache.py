@@ -29,14 +29,19 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Optional, TypeVar
 
 from ssot_scan import __version__
-from ssot_scan.facts import EXTRACTOR_VERSION, ModuleFacts, pack, shared_strings, unpack
 from ssot_scan.hashing import blake2b, hex_digest
 
+if TYPE_CHECKING:
+    from ssot_scan.facts import ModuleFacts
 Value = TypeVar("Value")  # what a stored facts row is read into
 
+# Bump whenever ModuleFacts or what extraction fills it with changes: cached facts
+# carry it. Kept here, not in ``facts`` or ``extract``: a warm run, which reads no
+# facts, checks it without importing them (their dataclasses) or the parsers.
+EXTRACTOR_VERSION: Final = "27"
 SCHEMA = "ssot-scan-cache/2"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"
@@ -411,6 +416,8 @@ def _unpacked(data: Any, stored: Any) -> Optional[ModuleFacts]:
     try:
         if not _intact(data, stored):
             return None
+        from ssot_scan.facts import shared_strings, unpack
+
         return shared_strings(unpack(json.loads(data)))
     except (ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
@@ -453,6 +460,8 @@ def _dumps(data: Any) -> str:
 
 def packed(facts: ModuleFacts) -> str:
     """Facts as the cache stores them."""
+    from ssot_scan.facts import pack
+
     return _dumps(pack(facts))
 
 

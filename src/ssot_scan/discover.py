@@ -13,18 +13,20 @@ same-named package is dead (SSOT006), any other loser is hidden.
 from __future__ import annotations
 
 import functools
+import json
 import os
-from dataclasses import dataclass, field
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from ssot_scan import dotted, listing
+from ssot_scan import dotted, listing, snapshot
 from ssot_scan.config import Config
 from ssot_scan.errors import UsageError
-from ssot_scan.facts import ImportSite
-from ssot_scan.naming import Candidate, ImportSystem
 from ssot_scan.printable import printable
 from ssot_scan.project import (
+    BUILD_SCRIPTS,
+    FROM_PACKAGES,
     RootChoice,
     analysed_paths,
     declared_extensions,
@@ -35,6 +37,10 @@ from ssot_scan.project import (
     start_folder,
 )
 from ssot_scan.walk import Ignores, find_repository, walk_files
+
+if TYPE_CHECKING:
+    from ssot_scan.facts import ImportSite
+    from ssot_scan.naming import Candidate
 
 _TEST_DIRS = frozenset({"test", "tests", "testing"})
 
@@ -131,11 +137,13 @@ def _crawl_root(path: Path) -> Path:
     return folder
 
 
-def source_roots(config: Config, root: Path) -> list[Path]:
+def source_roots(config: Config, root: Path, reads: Optional[snapshot.Reads] = None) -> list[Path]:
     """The sys.path entries, in order: configured roots (else the source folders the
-    packaging declares, and ``src/`` if there is one), then the project root itself."""
+    packaging declares, and ``src/`` if there is one), then the project root itself.
+    ``reads`` learns what the answer rests on."""
+    reads = snapshot.Reads() if reads is None else reads
     if config.roots is not None:
-        entries = [(root / r).resolve() for r in config.roots]
+        entries = [reads.resolve(root / r) for r in config.roots]
         missing = [r for r, entry in zip(config.roots, entries, strict=True) if not entry.is_dir()]
         if missing:
             where = config.config_file.name if config.config_file else "config"
@@ -144,11 +152,11 @@ def source_roots(config: Config, root: Path) -> list[Path]:
                 "(roots are sys.path entries, relative to the project root)"
             )
     else:
-        entries = [r for r in declared_roots(root) if r != root.resolve()]
-        src = (root / "src").resolve()
+        entries = [r for r in declared_roots(root, reads) if r != reads.resolve(root)]
+        src = reads.resolve(root / "src")
         if src.is_dir() and src not in entries:
             entries.append(src)
-    real = root.resolve()
+    real = reads.resolve(root)
     return [*entries, real] if real not in entries else entries
 
 
@@ -157,14 +165,42 @@ def discover(
 ) -> Discovery:
     """Every file of the project, named, with the first-party top-level names and
     the scope to report (the named paths). ``keeper``: where the folder listings are
-    kept for the next run, which lists again only the folders that changed."""
+    kept for the next run, which lists again only the folders that changed, and
+    where the whole answer is kept for a run in which nothing it read has changed
+    (``snapshot``)."""
     named = [p.absolute() for p in (paths or [Path(".")])]
-    choice = config.root_choice or find_project_root(start_folder(named))
-    result = Discovery(base=choice.root.resolve(), root=choice)
-    result.entries = source_roots(config, choice.root)
+    key = ""
+    if keeper is not None:
+        settings = json.dumps(asdict(config), default=str, sort_keys=True)
+        key = snapshot.key([str(p) for p in named], settings, keeper.tool)
+        kept = snapshot.load(keeper.store, key)
+        restored = _restored(kept) if kept is not None else None
+        if restored is not None:
+            return restored
+    started = time.time_ns()
+    reads = snapshot.Reads()
+    for path in named:
+        reads.look(str(path.parent))
+        reads.resolve(path)
+    start = start_folder(named)
+    choice = config.root_choice or find_project_root(start)
+    if config.root_choice is None:  # markers were looked for from the start folder up
+        reads.upward(str(start), None if choice.how == FROM_PACKAGES else str(choice.root))
+    result = Discovery(base=reads.resolve(choice.root), root=choice)
+    base = str(result.base)
+    # A folder outside every root is named from the top of its package chain, which
+    # may climb past the root (see ``_crawl_root``).
+    reads.upward(base, str(_crawl_root(result.base / "__init__.py").parent))
+    result.entries = source_roots(config, choice.root, reads)
     reals: dict[str, str] = {}
-    found, opaque = _collect(named, choice, config, result, reals, keeper)
-    opaque.extend(generated_modules(result.base))  # a scanned source of one rules
+    found, opaque, record = _collect(named, choice, config, result, reals, keeper)
+    if record is not None and config.respect_gitignore:  # .git was looked for upward
+        reads.upward(base, os.path.dirname(record.repository or "") or None)
+    reads.look(str(result.base / "pyproject.toml"))
+    generated = generated_modules(result.base)
+    for path in generated:
+        reads.upward(str(path.parent))
+    opaque.extend(generated)  # a scanned source of one rules
     namer = _Namer([str(r) for r in result.entries], reals)
     sources, candidates = _candidates(found, namer, str(result.base))
     _judge(sources, candidates, namer.roots)
@@ -179,11 +215,62 @@ def discover(
         module = ".".join(candidate.parts)
         if module not in importable:  # beside a source file, the source rules
             result.opaque_modules.add(module)
+    reads.look(*(str(path) for path in found if path.name in BUILD_SCRIPTS))
     for module in declared_extensions(found):
         if dotted.top(module) in result.first_party and module not in importable:
             result.opaque_modules.add(module)
     result.scope = _scope(named, result.base)
+    if keeper is not None and record is not None:
+        answer = _kept(result)
+        snapshot.save(keeper.store, key, answer, started, record.folders, record.files, reads)
     return result
+
+
+def _kept(found: Discovery) -> dict[str, Any]:
+    """A discovery as data (``snapshot`` keeps it)."""
+    root = found.root
+    return {
+        "files": [
+            [str(f.path), f.rel, f.module, f.is_package, f.shadowed_by, f.name, f.hidden_by]
+            for f in found.files
+        ],
+        "base": str(found.base),
+        "first_party": sorted(found.first_party),
+        "notices": found.notices,
+        "opaque_modules": sorted(found.opaque_modules),
+        "entries": [str(entry) for entry in found.entries],
+        "root": None if root is None else [str(root.root), root.how, root.marker],
+        "scope": found.scope,
+    }
+
+
+def _restored(data: dict[str, Any]) -> Optional[Discovery]:
+    """The discovery ``_kept`` made ``data`` of; None if it cannot be read (written
+    by another version, or a bug: the tree is then discovered afresh)."""
+    try:
+        root = data["root"]
+        folders: dict[str, Path] = {}  # a child of a parsed folder costs half a Path()
+        files = []
+        for path, rel, module, package, shadowed, name, hidden in data["files"]:
+            parent, filename = os.path.split(path)
+            folder = folders.get(parent)
+            if folder is None:
+                folder = folders[parent] = Path(parent)
+            files.append(
+                SourceFile(folder / filename, rel, module, bool(package), shadowed, name, hidden)
+            )
+        return Discovery(
+            files=files,
+            base=Path(data["base"]),
+            first_party=set(data["first_party"]),
+            notices=list(data["notices"]),
+            opaque_modules=set(data["opaque_modules"]),
+            entries=[Path(entry) for entry in data["entries"]],
+            root=None if root is None else RootChoice(Path(root[0]), root[1], root[2]),
+            scope=None if data["scope"] is None else list(data["scope"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _collect(
@@ -193,12 +280,13 @@ def _collect(
     result: Discovery,
     reals: dict[str, str],
     keeper: Optional[listing.Keeper] = None,
-) -> tuple[dict[Path, None], list[Path]]:
+) -> tuple[dict[Path, None], list[Path], Optional[listing.WalkRecord]]:
     """The files to scan (the project's, and the named paths' even where excludes
     would skip them), in walk order, and the compiled modules met on the way;
     ``reals`` learns the real path of every folder walked. With a ``keeper``, the
     previous run's listings of the folders that have not changed are reused
-    (``listing``)."""
+    (``listing``), and the record of the walk comes back with them."""
+    record: Optional[listing.WalkRecord] = None
     if keeper is None:
         walk = _walk(named, choice, config, result.base, None)
     else:
@@ -210,7 +298,7 @@ def _collect(
         listing.save(keeper.store, key, record)
     result.notices.extend(walk.notices)
     reals.update(walk.reals)
-    return dict.fromkeys(walk.found), walk.opaque
+    return dict.fromkeys(walk.found), walk.opaque, record
 
 
 @dataclass
@@ -308,6 +396,8 @@ def _candidates(
 def _judge(sources: list[SourceFile], candidates: dict[str, Candidate], roots: list[str]) -> None:
     """Give each file its module name if it is what its name imports; else say why
     not: shadowed by a package folder beside it (SSOT006), or hidden."""
+    from ssot_scan.naming import ImportSystem  # not needed when a snapshot is taken
+
     entries = set(roots)
     system = ImportSystem(roots, (c for c in candidates.values() if c.entry in entries))
     by_real = {c.file: rel for rel, c in candidates.items()}
@@ -420,6 +510,8 @@ class _Namer:
         if printable(stem) != stem:
             return None  # a control character or undecodable byte: no import spells it
         entry, parts = place
+        from ssot_scan.naming import Candidate  # not needed when a snapshot is taken
+
         return Candidate(
             os.path.join(folder, filename),
             tuple(parts if is_package else [*parts, stem]),

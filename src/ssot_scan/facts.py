@@ -23,10 +23,8 @@ DefinitionKind = Literal["class", "function", "assign"]
 ImportContext = Literal[
     "module", "function", "type_checking", "try_import_error", "conditional", "main"
 ]
-# Bump whenever ModuleFacts or what extraction fills it with changes: cached facts
-# carry it. Kept here, not in ``extract``: a warm run, which extracts nothing, reads
-# it without importing the parsers.
-EXTRACTOR_VERSION: Final = "27"
+# Whenever ModuleFacts or what extraction fills it with changes, bump
+# ``cache.EXTRACTOR_VERSION``: cached facts carry it.
 
 CTX_MODULE: Final = "module"
 CTX_FUNCTION: Final = "function"

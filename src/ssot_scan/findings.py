@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
-from ssot_scan.facts import ImportedName, ImportSite
 from ssot_scan.rules import Severity
+
+if TYPE_CHECKING:
+    from ssot_scan.facts import ImportedName, ImportSite
 
 ImportContext = Literal[
     "module", "function", "type_checking", "try_import_error", "conditional", "main"

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Optional
 
 from ssot_scan.errors import UsageError
+from ssot_scan.snapshot import Reads
 from ssot_scan.tomlcompat import load_toml
 
 CONFIG_FILES = ("ssot-scan.toml", ".ssot-scan.toml", "pyproject.toml")
@@ -206,17 +207,22 @@ def _pyproject_roots(path: Path, names: list[str]) -> list[str]:
     return found
 
 
-def _package_home(root: Path, project_names: list[str]) -> Optional[str]:
+def _package_home(root: Path, project_names: list[str], reads: Reads) -> Optional[str]:
     """The folder (below the root, one or two levels down, itself no package) that
     holds the distribution's own import package: matplotlib's ``lib/matplotlib``.
-    None when the package sits at the root, or nowhere to be seen."""
+    None when the package sits at the root, or nowhere to be seen. ``reads`` learns
+    every folder whose entries the answer rests on."""
     wanted = {n.lower().replace("-", "_").replace(".", "_") for n in project_names}
-    if not wanted or any((root / n / "__init__.py").is_file() for n in wanted):
+    if not wanted:
+        return None
+    reads.look(*(str(root / n) for n in sorted(wanted)))
+    if any((root / n / "__init__.py").is_file() for n in wanted):
         return None
     folders = [root]
     for depth in range(2):
         deeper: list[Path] = []
         for folder in folders:
+            reads.look(str(folder))
             try:
                 children = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError:
@@ -224,6 +230,7 @@ def _package_home(root: Path, project_names: list[str]) -> Optional[str]:
             for child in children:
                 if not child.is_dir() or child.name.startswith((".", "_")):
                     continue
+                reads.look(child.path)
                 if child.name.lower() in wanted and folder != root:
                     if (Path(child.path) / "__init__.py").is_file():
                         return str(Path(folder).relative_to(root))
@@ -233,25 +240,27 @@ def _package_home(root: Path, project_names: list[str]) -> Optional[str]:
     return None
 
 
-def declared_roots(root: Path) -> list[Path]:
+def declared_roots(root: Path, reads: Optional[Reads] = None) -> list[Path]:
     """Source folders the project declares: ``package_dir = =lib`` in setup.cfg;
     setuptools, hatch and poetry tables, pytest's ``pythonpath``, ruff's ``src`` and
     isort's ``src_paths`` in pyproject.toml; and the folder holding the package named
     like the project (``[project] name``). That is where an install or a test run puts
     ``sys.path``: SQLAlchemy's ``lib/sqlalchemy`` is imported as ``sqlalchemy``, never
-    as ``lib.sqlalchemy``."""
+    as ``lib.sqlalchemy``. ``reads`` learns what the answer rests on (``snapshot``)."""
+    reads = Reads() if reads is None else reads
+    reads.look(str(root / "setup.cfg"), str(root / "pyproject.toml"))
     names: list[str] = []
     project_names: list[str] = []
     if (root / "setup.cfg").is_file():
         names.extend(_setup_cfg_roots(root / "setup.cfg", project_names))
     if (root / "pyproject.toml").is_file():
         names.extend(_pyproject_roots(root / "pyproject.toml", project_names))
-    home = _package_home(root, project_names)
+    home = _package_home(root, project_names, reads)
     if home is not None:
         names.append(home)
     result: list[Path] = []
     for name in names:
-        folder = (root / name).resolve()
+        folder = reads.resolve(root / name)
         inside = folder == root.resolve() or root.resolve() in folder.parents
         if inside and folder.is_dir() and folder not in result:
             result.append(folder)
@@ -259,7 +268,7 @@ def declared_roots(root: Path) -> list[Path]:
 
 
 _EXTENSION = re.compile(r"""\bExtension\(\s*(?:name\s*=\s*)?["']([A-Za-z_][\w.]*)["']""")
-_BUILD_SCRIPTS = ("setup.py", "setup_package.py")
+BUILD_SCRIPTS = ("setup.py", "setup_package.py")
 
 
 def declared_extensions(files: Iterable[Path]) -> set[str]:
@@ -268,7 +277,7 @@ def declared_extensions(files: Iterable[Path]) -> set[str]:
     modules every build has and no checkout shows as a file."""
     names: set[str] = set()
     for path in files:
-        if path.name not in _BUILD_SCRIPTS:
+        if path.name not in BUILD_SCRIPTS:
             continue
         try:
             text = path.read_text(encoding="utf-8", errors="replace")

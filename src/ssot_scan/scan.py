@@ -31,15 +31,14 @@ from ssot_scan.cache import (
 )
 from ssot_scan.config import Config
 from ssot_scan.discover import Discovery, SourceFile, discover
-from ssot_scan.facts import ModuleFacts, shared_strings
 from ssot_scan.hashing import hex_digest
-from ssot_scan.parallel import Job, content_hash, extract_all, extract_one, usable_cores
 from ssot_scan.result import ScanResult
 from ssot_scan.rules import ALL_CODES
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
 
 if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis
+    from ssot_scan.facts import ModuleFacts
     from ssot_scan.findings import Finding
     from ssot_scan.index import Index
 
@@ -51,6 +50,8 @@ def read_and_extract(
     source: SourceFile, engine: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> ModuleFacts:
     """Facts for one file, uncached; whatever goes wrong becomes that file's SSOT000."""
+    from ssot_scan.parallel import Job, extract_one
+
     job = Job(str(source.path), source.name or "", source.is_package, 0, max_bytes)
     return extract_one(job, engine).facts
 
@@ -259,6 +260,10 @@ def _facts_for(
     then, once every file's facts digest is known, ``reuse`` may say that a result
     stored for those facts holds (an edit that changed no facts), and the files come
     back as None: the cached facts of the others are never built."""
+    # Not imported by a run whose whole result is stored (their dataclasses cost).
+    from ssot_scan.facts import shared_strings
+    from ssot_scan.parallel import Job, extract_all, usable_cores
+
     version = extraction_identity()
     known = cache.stat_hashes() if cache is not None else {}
     digests = _content_digests(sources, stats, known, cache is not None, max_bytes)
@@ -328,6 +333,8 @@ def _content_digests(
 ) -> dict[str, str]:
     """The content hash of every file the cache may know: trusted from the cache
     when size and mtime match, else read (a touch leaves the content as it was)."""
+    from ssot_scan.parallel import content_hash
+
     digests: dict[str, str] = {}
     for source in sources:
         seen = known.get(source.rel)

@@ -1,0 +1,163 @@
+"""The previous run's whole discovery, reused while nothing it read has changed.
+
+``listing`` spares a warm run the folder listings, but the run still walked the kept
+listings folder by folder, named every file and judged every name: 30 of a warm
+Django run's 39 ms in process, to find what the last run found. Discovery is a
+function of what it reads, so its answer is kept with the state of everything it
+read, and taken whole when all of it still holds: one ``stat`` per path, no walk.
+
+What a discovery reads, and how each is checked here:
+
+- every folder the walk went through: its signature, and what its listing watched
+  (links among its entries, the ``__init__.py`` of a skipped folder), as ``listing``
+  checks them; the ignore files read or looked for;
+- outside the walk (``probes``): the folders above the start folder and the root
+  (config files, project markers, ``.git`` and ``__init__.py`` are looked for there),
+  the named paths and their folders, the packaging files read (``pyproject.toml``,
+  ``setup.cfg``, build scripts) and the folders ``declared_roots`` looked into. A
+  path's signature moves when its content does, a folder's when an entry comes, goes
+  or is renamed (a link pointed elsewhere is a new entry);
+- the real path of the root and of the named paths, asked again (a link above the
+  root may lead elsewhere with no folder here changing);
+- the settings, the named paths, the current folder and the tool: the key.
+
+Racy changes, as in ``listing``: a discovery during which anything it read changed,
+or that read something changed less than ``RACY_NANOSECONDS`` before it started, is
+not kept. The kept answer is data only (JSON in the cache's results table).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ssot_scan.hashing import hex_digest
+from ssot_scan.listing import RACY_NANOSECONDS, Listing, Signature, Store, link_state, signature
+
+FORMAT = 1
+
+
+@dataclass
+class Reads:
+    """What a discovery read outside its walk: the paths whose state its answer rests
+    on, and the real paths it took."""
+
+    paths: set[str] = field(default_factory=set)
+    reals: dict[str, str] = field(default_factory=dict)
+
+    def look(self, *paths: str) -> None:
+        """The answer depends on these paths: a file's content, a folder's entries,
+        whether either exists."""
+        self.paths.update(paths)
+
+    def upward(self, path: str, stop: Optional[str] = None) -> None:
+        """The answer depends on ``path`` and the folders above it, up to ``stop``
+        (where a lookup upward found what it looked for), else up to the top."""
+        for folder in chain(path):
+            self.paths.add(folder)
+            if folder == stop:
+                break
+
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, remembered, with the state of where it leads."""
+        real = path.resolve()
+        self.reals[str(path)] = str(real)
+        self.paths.add(str(real))
+        return real
+
+
+def key(named: Iterable[str], settings: str, tool: str) -> str:
+    """Where the discovery of ``named`` paths under these settings is kept."""
+    payload = {
+        "format": FORMAT,
+        "tool": tool,
+        "named": list(named),
+        "cwd": os.getcwd(),
+        "settings": settings,
+    }
+    return "discovery-" + hex_digest(json.dumps(payload, sort_keys=True))
+
+
+def chain(path: str) -> list[str]:
+    """``path`` and every folder above it: where a lookup upward from it looks."""
+    found = [path]
+    parent = os.path.dirname(path)
+    while parent != path:
+        found.append(parent)
+        path, parent = parent, os.path.dirname(parent)
+    return found
+
+
+def save(
+    store: Store,
+    key: str,
+    answer: dict[str, Any],
+    started: int,
+    folders: Mapping[str, Listing],
+    files: Mapping[str, Signature],
+    reads: Reads,
+) -> None:
+    """Keep ``answer`` with the state of what it was made from: the walk's
+    ``folders`` and ignore ``files`` (from its ``WalkRecord``) and its ``reads``
+    outside the walk. Nothing is kept when any of it is untrusted (a listing that
+    could not be taken) or racy."""
+    limit = started - RACY_NANOSECONDS
+    kept_folders = []
+    watched: list[list[Any]] = []
+    for folder, listing in folders.items():
+        if listing.signature is None:
+            return
+        kept_folders.append([folder, listing.signature])
+        watched.extend(listing.watched)
+    kept_probes = {path: signature(path) for path in sorted(reads.paths)}
+    signatures = [
+        *(sig for _, sig in kept_folders),
+        *files.values(),
+        *kept_probes.values(),
+        *(value for kind, _, value in watched if kind == "file"),
+    ]
+    if any(sig is not None and sig[0] >= limit for sig in signatures):
+        return
+    store.store_result(
+        key,
+        {
+            "format": FORMAT,
+            "answer": answer,
+            "folders": kept_folders,
+            "watched": watched,
+            "files": dict(files),
+            "probes": kept_probes,
+            "reals": dict(reads.reals),
+        },
+    )
+
+
+def load(store: Store, key: str) -> Optional[dict[str, Any]]:
+    """The kept answer when everything it was made from still holds, else None."""
+    data = store.result(key)
+    if data is None or data.get("format") != FORMAT:
+        return None
+    try:
+        for path, real in data["reals"].items():
+            if os.path.realpath(path) != real:
+                return None
+        for path, sig in data["probes"].items():
+            if signature(path) != sig:
+                return None
+        for path, sig in data["files"].items():
+            if signature(path) != sig:
+                return None
+        for folder, sig in data["folders"]:
+            if signature(folder) != sig:
+                return None
+        for kind, path, value in data["watched"]:
+            if (link_state(path) if kind == "link" else signature(path)) != value:
+                return None
+        answer = data["answer"]
+    except (KeyError, TypeError, ValueError, AttributeError):  # another version, or a bug
+        return None
+    return answer if isinstance(answer, dict) else None
