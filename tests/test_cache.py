@@ -1058,3 +1058,24 @@ def test_rows_are_read_one_at_a_time_and_a_failure_midway_loses_nothing(
     assert result_json(result) == result_json(expected)
     assert spy.take() == everything  # every file parsed again
     assert any("corrupt cache" in n for n in result.notices)
+
+
+def test_whole_results_do_not_push_out_the_kept_walk_and_discovery(tmp_path: Path) -> None:
+    # An edit stores two results a run: the walk and the discovery, stored once
+    # and then only read, were gone after four edits (the next run walked again).
+    cache = FactsCache(tmp_path, [])
+    cache.store_result("walk-1", {"kind": "walk"})
+    cache.store_result("discovery-1", {"kind": "discovery"})
+    for number in range(3 * cache_module._KEEP_RESULTS):
+        cache.store_result(f"{number:064x}", {"number": number})
+    for number in range(2, 2 + 2 * cache_module._KEEP_RESULTS):
+        cache.store_result(f"discovery-{number}", {"kind": "discovery"})
+    assert cache._db is not None
+    keys = [key for (key,) in cache._db.execute("SELECT key FROM results")]
+    cache.close()
+    assert "walk-1" in keys
+    kept = {kind: [k for k in keys if k.startswith(kind)] for kind in ("walk-", "discovery-")}
+    plain = [key for key in keys if "-" not in key]
+    assert len(plain) == len(kept["discovery-"]) == cache_module._KEEP_RESULTS
+    assert f"{3 * cache_module._KEEP_RESULTS - 1:064x}" in plain  # the newest stay
+    assert "discovery-1" not in kept["discovery-"]

@@ -394,10 +394,15 @@ class FactsCache:
                 "INSERT OR REPLACE INTO results VALUES (?, strftime('%s','now'), ?, ?)",
                 (key, text, facts_digest(text)),
             )
+            # The newest few of each kind are kept: whole results, walks ("walk-…")
+            # and discoveries ("discovery-…") do not push each other out (a run
+            # that edits a file stores two results, and would soon evict the walk).
+            kind = key[: key.index("-") + 1] if "-" in key else ""
+            same = "substr(key, 1, length(?)) = ?" if kind else "instr(key, '-') = 0 AND ? = ?"
             self._db.execute(
-                "DELETE FROM results WHERE key NOT IN "
-                "(SELECT key FROM results ORDER BY created DESC, rowid DESC LIMIT ?)",
-                (_KEEP_RESULTS,),
+                f"DELETE FROM results WHERE {same} AND key NOT IN (SELECT key FROM results "
+                f"WHERE {same} ORDER BY created DESC, rowid DESC LIMIT ?)",
+                (kind, kind, kind, kind, _KEEP_RESULTS),
             )
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
