@@ -300,16 +300,24 @@ class SymbolTable:
                         from_binding = _FromBinding(site.target, imported.name, publishes)
                         events.append((key, imported.bound, from_binding))
             for definition in facts.definitions:
-                events.append((_sort_key(definition), definition.name, definition))
+                # ``_sort_key`` of a definition, spelled out: a module has dozens.
+                line, column = definition.line, definition.column
+                key = (-1, -line, column) if definition.conditional else (0, line, column)
+                events.append((key, definition.name, definition))
             events.sort(key=_first)
             for _, bound, binding in events:
-                if bound in table:
-                    previous[bound] = table[bound]
+                before = table.get(bound)
+                if before is not None:  # bound again: the earlier one is kept aside
+                    previous[bound] = before
+                    others = alternatives.get(bound)
+                    if others is None:
+                        alternatives[bound] = [before, binding]
+                    else:
+                        others.append(binding)
                 table[bound] = binding
-                alternatives.setdefault(bound, []).append(binding)
         self._bindings[module] = table
         self._previous[module] = previous
-        self._alternatives[module] = {k: v for k, v in alternatives.items() if len(v) > 1}
+        self._alternatives[module] = alternatives  # only names bound more than once
         return table
 
     def public_names(self, module: str, _seen: Optional[set[str]] = None) -> Optional[list[str]]:
