@@ -227,14 +227,27 @@ def discover(
 
 
 def _kept(found: Discovery) -> dict[str, Any]:
-    """A discovery as data (``snapshot`` keeps it)."""
+    """A discovery as data (``snapshot`` keeps it): each file's path, and its name
+    where it is its module's, left out where they say no more than its rel path."""
     root = found.root
+    base = str(found.base)
+    files = []
+    for f in found.files:
+        path = str(f.path)
+        files.append(
+            [
+                f.rel,
+                f.module,
+                f.is_package,
+                f.shadowed_by,
+                None if f.name == f.module else f.name,
+                f.hidden_by,
+                None if path == os.path.join(base, f.rel) else path,
+            ]
+        )
     return {
-        "files": [
-            [str(f.path), f.rel, f.module, f.is_package, f.shadowed_by, f.name, f.hidden_by]
-            for f in found.files
-        ],
-        "base": str(found.base),
+        "files": files,
+        "base": base,
         "first_party": sorted(found.first_party),
         "notices": found.notices,
         "opaque_modules": sorted(found.opaque_modules),
@@ -249,10 +262,11 @@ def _restored(data: dict[str, Any]) -> Optional[Discovery]:
     by another version, or a bug: the tree is then discovered afresh)."""
     try:
         root = data["root"]
+        base = data["base"]
         folders: dict[str, Path] = {}  # a child of a parsed folder costs half a Path()
         files = []
-        for path, rel, module, package, shadowed, name, hidden in data["files"]:
-            parent, filename = os.path.split(path)
+        for rel, module, package, shadowed, name, hidden, path in data["files"]:
+            parent, filename = os.path.split(path or os.path.join(base, rel))
             folder = folders.get(parent)
             if folder is None:
                 folder = folders[parent] = Path(parent)
@@ -261,7 +275,7 @@ def _restored(data: dict[str, Any]) -> Optional[Discovery]:
             )
         return Discovery(
             files=files,
-            base=Path(data["base"]),
+            base=Path(base),
             first_party=set(data["first_party"]),
             notices=list(data["notices"]),
             opaque_modules=set(data["opaque_modules"]),

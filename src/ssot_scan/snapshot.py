@@ -36,9 +36,17 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ssot_scan.hashing import hex_digest
-from ssot_scan.listing import RACY_NANOSECONDS, Listing, Signature, Store, link_state, signature
+from ssot_scan.listing import (
+    RACY_NANOSECONDS,
+    Listing,
+    Signature,
+    Store,
+    link_state,
+    signature,
+    signature_of,
+)
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -106,34 +114,64 @@ def save(
     outside the walk. Nothing is kept when any of it is untrusted (a listing that
     could not be taken) or racy."""
     limit = started - RACY_NANOSECONDS
-    kept_folders = []
+    walked: list[Signature] = []
     watched: list[list[Any]] = []
-    for folder, listing in folders.items():
+    for listing in folders.values():
         if listing.signature is None:
             return
-        kept_folders.append([folder, listing.signature])
+        walked.append(listing.signature)
         watched.extend(listing.watched)
     kept_probes = {path: signature(path) for path in sorted(reads.paths)}
     signatures = [
-        *(sig for _, sig in kept_folders),
+        *walked,
         *files.values(),
         *kept_probes.values(),
         *(value for kind, _, value in watched if kind == "file"),
     ]
     if any(sig is not None and sig[0] >= limit for sig in signatures):
         return
+    # The folders as names below their common folder, and their signatures (as the
+    # walk took them, before listing each) as one digest: a tenth of the data to
+    # read back, and a change anywhere is all a run needs to know.
+    top = os.path.commonpath(list(folders)) if folders else ""
     store.store_result(
         key,
         {
             "format": FORMAT,
             "answer": answer,
-            "folders": kept_folders,
+            "top": top,
+            "folders": [os.path.relpath(folder, top) for folder in folders],
+            "state": _state(walked),
             "watched": watched,
             "files": dict(files),
             "probes": kept_probes,
             "reals": dict(reads.reals),
         },
     )
+
+
+def _state(signatures: list[Signature]) -> str:
+    return hex_digest(repr(signatures), 16)
+
+
+def _folder_state(top: str, names: list[str]) -> str:
+    """``_state`` of the folders ``names`` below ``top`` now; "" when one is gone.
+
+    Each is asked from an open ``top`` where the platform allows (``dir_fd``): the
+    kernel walks a short path, and Python joins none (Django: 2,661 folders, 13 ms
+    with joined paths, 9 ms this way)."""
+    try:
+        if os.stat in os.supports_dir_fd:
+            fd = os.open(top, os.O_RDONLY)
+            try:
+                stats = [os.stat(name, dir_fd=fd) for name in names]
+            finally:
+                os.close(fd)
+        else:
+            stats = [os.stat(os.path.join(top, name)) for name in names]
+    except OSError:
+        return ""
+    return _state([signature_of(st) for st in stats])
 
 
 def load(store: Store, key: str) -> Optional[dict[str, Any]]:
@@ -151,9 +189,8 @@ def load(store: Store, key: str) -> Optional[dict[str, Any]]:
         for path, sig in data["files"].items():
             if signature(path) != sig:
                 return None
-        for folder, sig in data["folders"]:
-            if signature(folder) != sig:
-                return None
+        if _folder_state(data["top"], data["folders"]) != data["state"]:
+            return None
         for kind, path, value in data["watched"]:
             if (link_state(path) if kind == "link" else signature(path)) != value:
                 return None
