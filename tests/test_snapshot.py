@@ -322,3 +322,36 @@ def test_a_marker_above_a_root_found_by_packages_is_seen(
     assert walks == [1, 1]
     assert after.base == proj.parent.resolve()
     assert _seen(after) == _seen(_fresh(named))
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        ["../../outside.py", None, False, None, None, None, None],  # a rel path that climbs
+        ["x.py", None, False, None, None, None, "/etc/hostname"],  # a path outside the walk
+    ],
+)
+def test_a_kept_discovery_naming_a_file_outside_its_walk_is_discovered_afresh(
+    outer: Path, tmp_path: Path, walks: list[int], planted: list[Any]
+) -> None:
+    # A cache restored from elsewhere must not make a scan read a file of its choosing.
+    from ssot_scan.cache import FactsCache
+
+    root = outer / "proj"
+    _write(root, {"pyproject.toml": "", "pkg/__init__.py": ""})
+    (tmp_path / "outside.py").write_text("import os\n", encoding="utf-8")
+    _age(outer)
+    cache = tmp_path / "cache"
+    _scan([root], cache)
+    store = FactsCache(cache, [])
+    assert store._db is not None
+    query = "SELECT key FROM results WHERE key LIKE 'discovery-%'"
+    (key,) = [key for (key,) in store._db.execute(query)]
+    data = store.result(key)
+    assert data is not None
+    data["answer"]["files"].append(planted)
+    store.store_result(key, data)
+    store.close()
+    found = _scan([root], cache)
+    assert walks == [1, 1]
+    assert [f.rel for f in found.files] == ["pkg/__init__.py"]

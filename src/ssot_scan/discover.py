@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -36,7 +37,7 @@ from ssot_scan.project import (
     in_scope,
     start_folder,
 )
-from ssot_scan.walk import Ignores, find_repository, walk_files
+from ssot_scan.walk import Ignores, find_repository, plain_name, walk_files
 
 if TYPE_CHECKING:
     from ssot_scan.facts import ImportSite
@@ -174,7 +175,7 @@ def discover(
         settings = json.dumps(asdict(config), default=str, sort_keys=True)
         key = snapshot.key([str(p) for p in named], settings, keeper.tool)
         kept = snapshot.load(keeper.store, key)
-        restored = _restored(kept) if kept is not None else None
+        restored = _restored(kept.answer, kept.walked) if kept is not None else None
         if restored is not None:
             return restored
     started = time.time_ns()
@@ -257,9 +258,11 @@ def _kept(found: Discovery) -> dict[str, Any]:
     }
 
 
-def _restored(data: dict[str, Any]) -> Optional[Discovery]:
+def _restored(data: dict[str, Any], walked: Callable[[str], bool]) -> Optional[Discovery]:
     """The discovery ``_kept`` made ``data`` of; None if it cannot be read (written
-    by another version, or a bug: the tree is then discovered afresh)."""
+    by another version, or a bug: the tree is then discovered afresh), or if it
+    names a file in a folder the walk did not go through (``walked``): an edited
+    cache must not make a scan read a file of its choosing."""
     try:
         root = data["root"]
         base = data["base"]
@@ -269,7 +272,11 @@ def _restored(data: dict[str, Any]) -> Optional[Discovery]:
             parent, filename = os.path.split(path or os.path.join(base, rel))
             folder = folders.get(parent)
             if folder is None:
+                if not walked(parent):
+                    return None
                 folder = folders[parent] = Path(parent)
+            if not plain_name(filename):
+                return None
             files.append(
                 SourceFile(folder / filename, rel, module, bool(package), shadowed, name, hidden)
             )

@@ -174,7 +174,24 @@ def _folder_state(top: str, names: list[str]) -> str:
     return _state([signature_of(st) for st in stats])
 
 
-def load(store: Store, key: str) -> Optional[dict[str, Any]]:
+@dataclass
+class Kept:
+    """A kept answer whose sources all hold, and the folders its walk went through."""
+
+    answer: dict[str, Any]
+    top: str
+    folders: set[str]  # below ``top``; "." is ``top`` itself
+
+    def walked(self, folder: str) -> bool:
+        """Did the walk the answer rests on go through ``folder``? A file of the
+        answer lies in one, or the answer was edited (the file is not read)."""
+        if folder == self.top:
+            return "." in self.folders
+        prefix = self.top if self.top.endswith(os.sep) else self.top + os.sep
+        return folder.startswith(prefix) and folder[len(prefix) :] in self.folders
+
+
+def load(store: Store, key: str) -> Optional[Kept]:
     """The kept answer when everything it was made from still holds, else None."""
     data = store.result(key)
     if data is None or data.get("format") != FORMAT:
@@ -195,6 +212,7 @@ def load(store: Store, key: str) -> Optional[dict[str, Any]]:
             if (link_state(path) if kind == "link" else signature(path)) != value:
                 return None
         answer = data["answer"]
+        kept = Kept(answer, data["top"], set(data["folders"]))
     except (KeyError, TypeError, ValueError, AttributeError):  # another version, or a bug
         return None
-    return answer if isinstance(answer, dict) else None
+    return kept if isinstance(answer, dict) else None

@@ -363,7 +363,7 @@ def _replay(
     try:
         for entry in kept.entries:
             kind = entry[0]
-            if kind != "notice" and not _plain_name(entry[1]):
+            if kind != "notice" and not plain_name(entry[1]):
                 return None  # a name a listing never holds: a path, "..", not text
             if kind == "file":
                 here = here or Path(folder)
@@ -391,7 +391,7 @@ def _replay(
     return files, opaque, said, subfolders
 
 
-def _plain_name(name: object) -> bool:
+def plain_name(name: object) -> bool:
     """One entry's name, as ``scandir`` gives it: text naming no other folder."""
     return (
         isinstance(name, str)
