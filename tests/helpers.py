@@ -13,6 +13,14 @@ from ssot_scan.result import ScanResult
 from ssot_scan.scan import run_scan
 
 
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Each file below ``root``, as given (folders made as needed)."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
 def write_project(root: Path, files: dict[str, str], config: str = "") -> Path:
     """Files (dedented) plus a pyproject whose ``[tool.ssot-scan]`` table holds ``config``."""
     files = {"pyproject.toml": "[tool.ssot-scan]\n" + textwrap.dedent(config), **files}

@@ -18,19 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import write_files
 
 from ssot_scan import listing
 from ssot_scan import walk as walk_module
 from ssot_scan.config import load_config, load_rule_packs
 from ssot_scan.discover import Discovery, discover
 from ssot_scan.scan import open_cache, scan_project
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _age(root: Path, seconds: int = 10) -> None:
@@ -80,7 +74,7 @@ def _rel(root: Path, folders: list[str]) -> list[str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
-    _write(
+    write_files(
         root,
         {
             "pyproject.toml": "[tool.ssot-scan]\n",
@@ -142,7 +136,7 @@ def test_a_change_between_runs_lists_only_what_it_changed(
     elif change == "remove a file":
         (project / "pkg" / "sub" / "c.py").unlink()
     elif change == "add a folder":
-        _write(project, {"pkg/new/mod.py": ""})
+        write_files(project, {"pkg/new/mod.py": ""})
     elif change == "rename a folder":
         (project / "pkg" / "sub").rename(project / "pkg" / "moved")
     elif change == "edit .gitignore in place":
@@ -169,9 +163,9 @@ def test_a_change_between_runs_lists_only_what_it_changed(
 def test_a_link_target_that_changes_elsewhere_is_seen(tmp_path: Path, listed: list[str]) -> None:
     # The link's own folder does not change when what it points at goes away.
     outside = tmp_path / "outside"
-    _write(outside, {"mod.py": ""})
+    write_files(outside, {"mod.py": ""})
     root = tmp_path / "proj"
-    _write(root, {"pyproject.toml": "[tool.ssot-scan]\n", "app/__init__.py": ""})
+    write_files(root, {"pyproject.toml": "[tool.ssot-scan]\n", "app/__init__.py": ""})
     (root / "app" / "mod.py").symlink_to(outside / "mod.py")
     _age(root)
     _age(outside)
@@ -190,7 +184,9 @@ def test_a_folder_changed_just_before_its_listing_is_listed_again(
     # Racy: a folder changed within the timestamp tick of its listing might change
     # again without its mtime moving, so such a listing is not trusted next time.
     root = tmp_path / "proj"
-    _write(root, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": "", "old/m.py": ""})
+    write_files(
+        root, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": "", "old/m.py": ""}
+    )
     _age(root / "old")
     cache = tmp_path / "cache"
     _scan(root, cache)
@@ -315,7 +311,7 @@ def test_random_changes_between_runs_find_what_a_fresh_walk_finds(
         files[f"{folder}/__init__.py"] = ""
         for number in range(rng.randint(0, 3)):
             files[f"{folder}/m{number}.py"] = ""
-    _write(root, files)
+    write_files(root, files)
     _age(root)
     cache = tmp_path / "cache"
     _scan(root, cache)
@@ -331,7 +327,7 @@ def test_random_changes_between_runs_find_what_a_fresh_walk_finds(
             if victims:
                 rng.choice(victims).unlink()
         elif action == 2:
-            _write(folder, {f"new{rng.randrange(9)}/__init__.py": "", "x.py": ""})
+            write_files(folder, {f"new{rng.randrange(9)}/__init__.py": "", "x.py": ""})
         elif action == 3:
             (folder / ".gitignore").write_text("m0.py\n", encoding="utf-8")
         elif folder.name != "pkg" and folder.name != "lib":

@@ -17,19 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import write_files
 
 from ssot_scan import discover as discover_module
 from ssot_scan import snapshot
+from ssot_scan.cache import FactsCache
 from ssot_scan.config import load_config, load_rule_packs
 from ssot_scan.discover import Discovery, discover
 from ssot_scan.scan import scan_project
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _age(top: Path, seconds: int = 10) -> None:
@@ -79,6 +74,19 @@ def _fresh(paths: list[Path]) -> Discovery:
     return discover(paths, config)
 
 
+def _edit_kept(cache: Path, edit: Callable[[dict[str, Any]], object]) -> None:
+    """``edit`` the one discovery kept in ``cache`` (as a damaged or planted cache)."""
+    store = FactsCache(cache, [])
+    assert store._db is not None
+    query = "SELECT key FROM results WHERE key LIKE 'discovery-%'"
+    (key,) = [key for (key,) in store._db.execute(query)]
+    data = store.result(key)
+    assert data is not None
+    edit(data)
+    store.store_result(key, data)
+    store.close()
+
+
 def _seen(found: Discovery) -> dict[str, Any]:
     """Everything a discovery answers."""
     return {
@@ -100,7 +108,9 @@ def test_a_second_run_takes_the_discovery_whole(
     outer: Path, tmp_path: Path, walks: list[int]
 ) -> None:
     root = outer / "proj"
-    _write(root, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": "", "pkg/a.py": ""})
+    write_files(
+        root, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": "", "pkg/a.py": ""}
+    )
     (root / "link").symlink_to(root / "pkg", target_is_directory=True)
     _age(outer)
     first = _scan([root / "pkg"], tmp_path / "cache")
@@ -113,7 +123,9 @@ def test_other_named_paths_or_settings_discover_afresh(
     outer: Path, tmp_path: Path, walks: list[int]
 ) -> None:
     root = outer / "proj"
-    _write(root, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": "", "lib/b.py": ""})
+    write_files(
+        root, {"pyproject.toml": "[tool.ssot-scan]\n", "pkg/__init__.py": "", "lib/b.py": ""}
+    )
     _age(outer)
     cache = tmp_path / "cache"
     _scan([root], cache)
@@ -145,7 +157,7 @@ def _edit(rel: str, text: str) -> Change:
 
 def _make(rel: str) -> Change:
     def change(root: Path) -> None:
-        _write(root, {rel: ""})
+        write_files(root, {rel: ""})
 
     return change
 
@@ -220,7 +232,7 @@ def test_a_change_to_what_discovery_read_is_seen(
 ) -> None:
     files, change = CASES[case]
     root = outer / "proj"
-    _write(root, files)
+    write_files(root, files)
     named = [root / "pkg" / "sub"] if case == "a project marker appears above" else [root]
     _age(outer)
     cache = tmp_path / "cache"
@@ -238,7 +250,9 @@ def test_a_link_above_the_root_that_leads_elsewhere_is_seen(
     outer: Path, tmp_path: Path, walks: list[int]
 ) -> None:
     for side in ("first", "other"):
-        _write(outer / side, {"pyproject.toml": "", "pkg/__init__.py": "", f"pkg/{side}.py": ""})
+        write_files(
+            outer / side, {"pyproject.toml": "", "pkg/__init__.py": "", f"pkg/{side}.py": ""}
+        )
     link = tmp_path / "current"
     link.symlink_to(outer / "first", target_is_directory=True)
     _age(outer)
@@ -258,7 +272,7 @@ def test_a_discovery_that_read_something_just_changed_is_not_kept(
     outer: Path, tmp_path: Path, walks: list[int]
 ) -> None:
     root = outer / "proj"
-    _write(root, {"pyproject.toml": "", "pkg/__init__.py": ""})
+    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": ""})
     _age(outer)
     (root / "pkg" / "new.py").write_text("", encoding="utf-8")  # within the racy window
     cache = tmp_path / "cache"
@@ -279,24 +293,12 @@ def test_a_discovery_that_read_something_just_changed_is_not_kept(
 def test_a_damaged_snapshot_is_discovered_afresh(
     outer: Path, tmp_path: Path, walks: list[int], damage: Callable[[dict[str, Any]], None]
 ) -> None:
-    from ssot_scan.cache import FactsCache
-
     root = outer / "proj"
-    _write(root, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
+    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
     _age(outer)
     cache = tmp_path / "cache"
     _scan([root], cache)
-    store = FactsCache(cache, [])
-    assert store._db is not None
-    keys = [
-        k for (k,) in store._db.execute("SELECT key FROM results WHERE key LIKE 'discovery-%'")
-    ]
-    assert len(keys) == 1
-    data = store.result(keys[0])
-    assert data is not None
-    damage(data)
-    store.store_result(keys[0], data)
-    store.close()
+    _edit_kept(cache, damage)
     found = _scan([root], cache)
     assert walks == [1, 1]
     assert _seen(found) == _seen(_fresh([root]))
@@ -310,7 +312,7 @@ def test_a_marker_above_a_root_found_by_packages_is_seen(
     # nothing is racy here, so that the snapshot is taken at all).
     monkeypatch.setattr(snapshot, "RACY_NANOSECONDS", 0)
     proj = tmp_path / "outer" / "proj"
-    _write(proj, {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/m.py": ""})
+    write_files(proj, {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/m.py": ""})
     named = [proj / "pkg" / "sub"]
     cache = tmp_path / "cache"
     before = _scan(named, cache)
@@ -335,23 +337,13 @@ def test_a_kept_discovery_naming_a_file_outside_its_walk_is_discovered_afresh(
     outer: Path, tmp_path: Path, walks: list[int], planted: list[Any]
 ) -> None:
     # A cache restored from elsewhere must not make a scan read a file of its choosing.
-    from ssot_scan.cache import FactsCache
-
     root = outer / "proj"
-    _write(root, {"pyproject.toml": "", "pkg/__init__.py": ""})
+    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": ""})
     (tmp_path / "outside.py").write_text("import os\n", encoding="utf-8")
     _age(outer)
     cache = tmp_path / "cache"
     _scan([root], cache)
-    store = FactsCache(cache, [])
-    assert store._db is not None
-    query = "SELECT key FROM results WHERE key LIKE 'discovery-%'"
-    (key,) = [key for (key,) in store._db.execute(query)]
-    data = store.result(key)
-    assert data is not None
-    data["answer"]["files"].append(planted)
-    store.store_result(key, data)
-    store.close()
+    _edit_kept(cache, lambda data: data["answer"]["files"].append(planted))
     found = _scan([root], cache)
     assert walks == [1, 1]
     assert [f.rel for f in found.files] == ["pkg/__init__.py"]
