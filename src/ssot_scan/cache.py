@@ -11,8 +11,10 @@ What is stored:
 - ``facts``: (content hash, module name, is-package, engine, extractor version) ->
   facts JSON. The module name is part of the key because relative imports resolve
   against it;
-- ``results``: the last whole scan result for a (files, settings, version) key, so a
-  re-run on an unchanged tree skips analysis entirely.
+- ``results``: the last whole scan results for a (files, settings, version) key, so a
+  re-run on an unchanged tree skips analysis entirely; beside them, under keys of their
+  own kind, the last walks' folder listings (``walk-…``, see ``listing``) and
+  discoveries (``discovery-…``, see ``snapshot``). The newest few of each kind are kept.
 
 A corrupt, truncated or foreign cache file is not an error: the scan says so in one
 line, deletes it and starts a fresh one.
