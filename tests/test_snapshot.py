@@ -347,3 +347,23 @@ def test_a_kept_discovery_naming_a_file_outside_its_walk_is_discovered_afresh(
     found = _scan([root], cache)
     assert walks == [1, 1]
     assert [f.rel for f in found.files] == ["pkg/__init__.py"]
+
+
+def test_a_work_tree_made_above_the_project_is_seen(
+    tmp_path: Path, walks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No .git anywhere: the lookup went up to the top. A work tree made two folders
+    # above the root brings its info/exclude into play; no folder the walk went
+    # through, and not the folder above the root, changes.
+    monkeypatch.setattr(snapshot, "RACY_NANOSECONDS", 0)  # see the test above
+    proj = tmp_path / "tree" / "outer" / "proj"
+    write_files(proj, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/gone.py": ""})
+    cache = tmp_path / "cache"
+    _scan([proj], cache)
+    _scan([proj], cache)
+    assert walks == [1]
+    write_files(tmp_path / "tree", {".git/info/exclude": "gone.py\n"})
+    after = _scan([proj], cache)
+    assert walks == [1, 1]
+    assert [f.rel for f in after.files] == ["pkg/__init__.py"]
+    assert _seen(after) == _seen(_fresh([proj]))

@@ -170,16 +170,29 @@ def discover(
     where the whole answer is kept for a run in which nothing it read has changed
     (``snapshot``)."""
     named = [p.absolute() for p in (paths or [Path(".")])]
-    key = ""
-    if keeper is not None:
-        settings = json.dumps(asdict(config), default=str, sort_keys=True)
-        key = snapshot.key([str(p) for p in named], settings, keeper.tool)
-        kept = snapshot.load(keeper.store, key)
-        restored = _restored(kept.answer, kept.walked) if kept is not None else None
-        if restored is not None:
-            return restored
-    started = time.time_ns()
+    if keeper is None:
+        return _discover(named, config, None, snapshot.Reads())[0]
+    settings = json.dumps(asdict(config), default=str, sort_keys=True)
+    key = snapshot.key([str(p) for p in named], settings, keeper.tool)
+    kept = snapshot.load(keeper.store, key)
+    restored = _restored(kept.answer, kept.walked) if kept is not None else None
+    if restored is not None:
+        return restored
+    started = time.time_ns()  # before anything is read: see snapshot's racy rule
     reads = snapshot.Reads()
+    result, record = _discover(named, config, keeper, reads)
+    if record is not None:
+        snapshot.save(
+            keeper.store, key, _kept(result), started, record.folders, record.files, reads
+        )
+    return result
+
+
+def _discover(
+    named: list[Path], config: Config, keeper: Optional[listing.Keeper], reads: snapshot.Reads
+) -> tuple[Discovery, Optional[listing.WalkRecord]]:
+    """``discover`` afresh (but for the folder listings ``keeper`` keeps); ``reads``
+    learns what the answer rests on besides the walk, whose record comes back."""
     for path in named:
         reads.look(str(path.parent))
         reads.resolve(path)
@@ -221,10 +234,7 @@ def discover(
         if dotted.top(module) in result.first_party and module not in importable:
             result.opaque_modules.add(module)
     result.scope = _scope(named, result.base)
-    if keeper is not None and record is not None:
-        answer = _kept(result)
-        snapshot.save(keeper.store, key, answer, started, record.folders, record.files, reads)
-    return result
+    return result, record
 
 
 def _kept(found: Discovery) -> dict[str, Any]:
