@@ -54,8 +54,10 @@ class Index:
         """Every ``from M import N`` that uses a definition (``Analysis.usages``
         keeps the answer for the checks that need it: SSOT002, SSOT003)."""
         found: list[Usage] = []
+        resolve = self.symbols.resolve
         for source, facts in self.files:
-            if source.shadowed_by is not None:
+            # A package's imports all publish (``is_reexport``): it uses nothing.
+            if source.shadowed_by is not None or source.is_package:
                 continue
             for site in facts.imports:
                 if site.kind != "from" or site.is_star or site.target is None:
@@ -63,9 +65,9 @@ class Index:
                 if not source.judges(site):
                     continue
                 for imported in site.names:
-                    if is_reexport(facts, source.is_package, site, imported):
+                    if is_reexport(facts, False, site, imported):
                         continue
-                    resolution = self.symbols.resolve(site.target, imported.name)
+                    resolution = resolve(site.target, imported.name)
                     if resolution.kind == DEFINITION:
                         found.append(Usage(source, site, imported, resolution.target))
         return found
