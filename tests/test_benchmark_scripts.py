@@ -66,3 +66,31 @@ def test_ab_exports_a_revision_of_the_package(tmp_path: Path) -> None:
     source = _script("ab").exported("HEAD", tmp_path)
     assert (source / "ssot_scan" / "__init__.py").is_file()
     assert source.parent.name.startswith("ab-")
+
+
+def test_reach_counts_importers_and_the_modules_whose_resolutions_read_a_module(
+    tmp_path: Path,
+) -> None:
+    from ssot_scan.config import load_config, load_rule_packs
+    from ssot_scan.scan import analyse_project
+
+    reach = _script("reach")
+    files = {
+        "pyproject.toml": "",
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class Thing:\n    pass\n",
+        "pkg/api.py": "from pkg.core import Thing\n\n__all__ = ['Thing']\n",
+        "pkg/user.py": "from pkg.api import Thing\n",
+        "pkg/other.py": "import pkg.user\n",  # imports user, resolves no name through core
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    config = load_config([tmp_path])
+    load_rule_packs(config, [])
+    _, analysis = analyse_project([tmp_path], config)
+    assert reach.importers(analysis.index)["pkg.core"] == 3  # api, user, other
+    assert reach.resolvers(analysis.index)["pkg.core"] == {"pkg.api", "pkg.user"}
+    assert reach.summary([0, 1, 2, 3], 4) == (
+        "median 1.5 (37.50%), 90th percentile 2 (50.00%), largest 3 (75.00%)"
+    )

@@ -1,0 +1,139 @@
+"""How much of a project's analysis one edited module can reach: the measurement that
+sizes an incremental engine (issue 13's import edit).
+
+An engine that keeps per-module results between runs must redo, after an edit, the
+results the edit can change. Two ways to bound them, measured on a sample of modules:
+
+- **by the import graph**: the modules that import the edited one, transitively (what
+  invalidating along the reverse import graph would recompute);
+- **by resolution**: the modules whose ``from X import N`` statements, resolved on a
+  fresh memo each, read the edited module's bindings or facts (what an engine that
+  records each module's resolution reads would recompute).
+
+    python benchmarks/reach.py PATH [--sample 200] [--seed 1] [--cache-dir DIR]
+
+It prints the median, 90th percentile and largest of each, as counts and as shares of
+the project's modules. Facts come from the project's cache when it has them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Optional
+
+import networkx as nx
+
+from ssot_scan.config import load_config, load_rule_packs
+from ssot_scan.index import Index
+from ssot_scan.scan import analyse_project
+
+
+class _Recording(Mapping[str, Any]):
+    """The symbol table's facts, noting every module asked for."""
+
+    def __init__(self, facts: Mapping[str, Any], reads: set[str]) -> None:
+        self.facts = facts
+        self.reads = reads
+
+    def __getitem__(self, module: str) -> Any:
+        self.reads.add(module)
+        return self.facts[module]
+
+    def __contains__(self, module: object) -> bool:
+        if isinstance(module, str):
+            self.reads.add(module)
+        return module in self.facts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+
+def importers(index: Index) -> dict[str, int]:
+    """Module -> how many modules import it, directly or not (first-party edges)."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(index.modules)
+    graph.add_edges_from(
+        (a, b) for a, b in index.graph.edges if a in index.modules and b in index.modules
+    )
+    reverse = graph.reverse(copy=False)
+    return {module: len(nx.descendants(reverse, module)) for module in index.modules}
+
+
+def resolvers(index: Index) -> dict[str, set[str]]:
+    """Module -> the modules whose ``from`` imports, each resolved afresh, read it.
+
+    The table's memos are emptied before each importing module, so that a
+    resolution another module made first is made (and its reads recorded) again.
+    """
+    table: Any = index.symbols  # its memos and methods are replaced: a measurement
+    reads: set[str] = set()
+    real_bindings = table.bindings
+
+    def bindings(module: str) -> Any:
+        reads.add(module)
+        return real_bindings(module)
+
+    table.bindings = bindings
+    table.modules = _Recording(table.modules, reads)
+    found: dict[str, set[str]] = {}
+    for source, facts in index.files:
+        if source.module is None:
+            continue
+        reads.clear()
+        table._memo.clear()
+        table._public.clear()
+        for site in facts.imports:
+            if site.kind == "from" and site.target and not site.is_star:
+                for imported in site.names:
+                    table.resolve(site.target, imported.name)
+        for module in reads - {source.module}:
+            found.setdefault(module, set()).add(source.module)
+    return found
+
+
+def summary(counts: list[int], total: int) -> str:
+    """Median, 90th percentile and largest of ``counts``, with shares of ``total``."""
+    ordered = sorted(counts)
+    figures = [
+        ("median", statistics.median(ordered)),
+        ("90th percentile", ordered[int(0.9 * (len(ordered) - 1))]),
+        ("largest", ordered[-1]),
+    ]
+    return ", ".join(f"{label} {value:g} ({100 * value / total:.2f}%)" for label, value in figures)
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--sample", type=int, default=200, help="modules measured")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache-dir", type=Path, help="the cache to read facts from")
+    args = parser.parse_args(argv)
+    config = load_config([args.path])
+    load_rule_packs(config, [])
+    _, analysis = analyse_project([args.path], config, None, args.cache_dir, use_cache=True)
+    index = analysis.index
+    modules = sorted(index.modules)
+    if not modules:
+        sys.exit(f"{args.path}: no modules")
+    sample = random.Random(args.seed).sample(modules, min(args.sample, len(modules)))
+    by_graph = importers(index)
+    by_resolution = resolvers(index)
+    total = len(modules)
+    print(f"{args.path}: {total} modules, {len(sample)} sampled (seed {args.seed})")
+    print("by the import graph: " + summary([by_graph[m] for m in sample], total))
+    print(
+        "by resolution:       " + summary([len(by_resolution.get(m, ())) for m in sample], total)
+    )
+
+
+if __name__ == "__main__":
+    main()
