@@ -399,12 +399,14 @@ class FactsCache:
             # The newest few of each kind are kept: whole results, walks ("walk-…")
             # and discoveries ("discovery-…") do not push each other out (a run
             # that edits a file stores two results, and would soon evict the walk).
-            kind = key[: key.index("-") + 1] if "-" in key else ""
-            same = "substr(key, 1, length(?)) = ?" if kind else "instr(key, '-') = 0 AND ? = ?"
+            # A key's kind: what precedes its first "-", that "-" included ("" for a
+            # whole result), in Python and in SQL (instr is 0 when there is none).
+            kind = key[: key.find("-") + 1]
             self._db.execute(
-                f"DELETE FROM results WHERE {same} AND key NOT IN (SELECT key FROM results "
-                f"WHERE {same} ORDER BY created DESC, rowid DESC LIMIT ?)",
-                (kind, kind, kind, kind, _KEEP_RESULTS),
+                "DELETE FROM results WHERE substr(key, 1, instr(key, '-')) = ? AND key NOT IN "
+                "(SELECT key FROM results WHERE substr(key, 1, instr(key, '-')) = ? "
+                "ORDER BY created DESC, rowid DESC LIMIT ?)",
+                (kind, kind, _KEEP_RESULTS),
             )
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:

@@ -138,11 +138,11 @@ def _crawl_root(path: Path) -> Path:
     return folder
 
 
-def source_roots(config: Config, root: Path, reads: Optional[snapshot.Reads] = None) -> list[Path]:
+def source_roots(config: Config, root: Path, reads: snapshot.Reads) -> list[Path]:
     """The sys.path entries, in order: configured roots (else the source folders the
     packaging declares, and ``src/`` if there is one), then the project root itself.
     ``reads`` learns what the answer rests on."""
-    reads = snapshot.Reads() if reads is None else reads
+    real = reads.resolve(root)
     if config.roots is not None:
         entries = [reads.resolve(root / r) for r in config.roots]
         missing = [r for r, entry in zip(config.roots, entries, strict=True) if not entry.is_dir()]
@@ -153,11 +153,10 @@ def source_roots(config: Config, root: Path, reads: Optional[snapshot.Reads] = N
                 "(roots are sys.path entries, relative to the project root)"
             )
     else:
-        entries = [r for r in declared_roots(root, reads) if r != reads.resolve(root)]
+        entries = [r for r in declared_roots(root, reads) if r != real]
         src = reads.resolve(root / "src")
         if src.is_dir() and src not in entries:
             entries.append(src)
-    real = reads.resolve(root)
     return [*entries, real] if real not in entries else entries
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Protocol
@@ -68,6 +68,19 @@ def link_state(path: str) -> list[Any]:
     return [os.path.isdir(path), os.path.exists(path), os.path.realpath(path)]
 
 
+def unchanged(signatures: Mapping[str, Signature]) -> bool:
+    """Does each path still have the signature recorded for it?"""
+    return all(signature(path) == sig for path, sig in signatures.items())
+
+
+def watched_unchanged(watched: Sequence[Sequence[Any]]) -> bool:
+    """Does each watched entry (``Listing.watched``) still stand as recorded?"""
+    return all(
+        (link_state(path) if kind == "link" else signature(path)) == value
+        for kind, path, value in watched
+    )
+
+
 @dataclass
 class Listing:
     """One folder's listing and what it depends on besides the folder."""
@@ -83,12 +96,9 @@ class Listing:
         if self.signature is None or now != self.signature:
             return False
         try:
-            for kind, path, value in self.watched:
-                if (link_state(path) if kind == "link" else signature(path)) != value:
-                    return False
+            return watched_unchanged(self.watched)
         except (TypeError, ValueError):  # written by another version or a bug
             return False
-        return True
 
 
 @dataclass
@@ -186,9 +196,8 @@ def load(store: Store, key: str, repository: Optional[str]) -> WalkRecord:
         if data["repository"] != repository:
             return record
         files = dict(data["files"])
-        for path, sig in files.items():
-            if signature(path) != sig:
-                return record
+        if not unchanged(files):
+            return record
         previous = {
             folder: Listing(sig, bool(has_gitignore), list(entries), list(watched))
             for folder, (sig, has_gitignore, entries, watched) in data["folders"].items()

@@ -240,14 +240,13 @@ def _package_home(root: Path, project_names: list[str], reads: Reads) -> Optiona
     return None
 
 
-def declared_roots(root: Path, reads: Optional[Reads] = None) -> list[Path]:
+def declared_roots(root: Path, reads: Reads) -> list[Path]:
     """Source folders the project declares: ``package_dir = =lib`` in setup.cfg;
     setuptools, hatch and poetry tables, pytest's ``pythonpath``, ruff's ``src`` and
     isort's ``src_paths`` in pyproject.toml; and the folder holding the package named
     like the project (``[project] name``). That is where an install or a test run puts
     ``sys.path``: SQLAlchemy's ``lib/sqlalchemy`` is imported as ``sqlalchemy``, never
     as ``lib.sqlalchemy``. ``reads`` learns what the answer rests on (``snapshot``)."""
-    reads = Reads() if reads is None else reads
     reads.look(str(root / "setup.cfg"), str(root / "pyproject.toml"))
     names: list[str] = []
     project_names: list[str] = []
@@ -259,9 +258,10 @@ def declared_roots(root: Path, reads: Optional[Reads] = None) -> list[Path]:
     if home is not None:
         names.append(home)
     result: list[Path] = []
+    real = root.resolve()
     for name in names:
         folder = reads.resolve(root / name)
-        inside = folder == root.resolve() or root.resolve() in folder.parents
+        inside = folder == real or real in folder.parents
         if inside and folder.is_dir() and folder not in result:
             result.append(folder)
     return result

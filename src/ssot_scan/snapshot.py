@@ -41,9 +41,10 @@ from ssot_scan.listing import (
     Listing,
     Signature,
     Store,
-    link_state,
     signature,
     signature_of,
+    unchanged,
+    watched_unchanged,
 )
 
 FORMAT = 2
@@ -200,17 +201,12 @@ def load(store: Store, key: str) -> Optional[Kept]:
         for path, real in data["reals"].items():
             if os.path.realpath(path) != real:
                 return None
-        for path, sig in data["probes"].items():
-            if signature(path) != sig:
-                return None
-        for path, sig in data["files"].items():
-            if signature(path) != sig:
-                return None
+        if not (unchanged(data["probes"]) and unchanged(data["files"])):
+            return None
         if _folder_state(data["top"], data["folders"]) != data["state"]:
             return None
-        for kind, path, value in data["watched"]:
-            if (link_state(path) if kind == "link" else signature(path)) != value:
-                return None
+        if not watched_unchanged(data["watched"]):
+            return None
         answer = data["answer"]
         kept = Kept(answer, data["top"], set(data["folders"]))
     except (KeyError, TypeError, ValueError, AttributeError):  # another version, or a bug
