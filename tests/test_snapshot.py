@@ -199,6 +199,11 @@ CASES: dict[str, tuple[dict[str, str], Change]] = {
         {"setup.py": "from setuptools import setup\n", "pkg/__init__.py": ""},
         _edit("setup.py", 'from setuptools import Extension\nExtension("pkg._speed", [])\n'),
     ),
+    # build/ is skipped for holding no __init__.py: that it still holds none is watched.
+    "a skipped build folder becomes a package": (
+        {"pyproject.toml": "", "pkg/__init__.py": "", "build/gen.py": ""},
+        _make("build/__init__.py"),
+    ),
     "a .gitignore edited in place": (
         {".gitignore": "", "pyproject.toml": "", "pkg/__init__.py": "", "pkg/gone.py": ""},
         _edit(".gitignore", "gone.py\n"),
