@@ -935,6 +935,67 @@ def test_a_read_only_cache_is_used_read_only(
     assert db.read_bytes() == data
 
 
+def test_a_first_run_reads_no_file_to_look_it_up(
+    project: Path, spy: ExtractSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seen: a first run read and hashed every file to look its facts up by content
+    # in a cache that held none, before parsing (and so reading) each one again.
+    from ssot_scan import scan as scan_module
+
+    looked_up: list[str] = []
+    real = scan_module.read_source
+
+    def reading(path: str, max_bytes: int) -> bytes:
+        looked_up.append(Path(path).name)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(scan_module, "read_source", reading)
+    first = scan(project)
+    assert looked_up == []
+    assert len(spy.take()[0]) == first.files_scanned
+    # Once the cache holds facts, a file whose stat changed is still found by its
+    # content, not parsed again.
+    target = project / "pkg" / "m02.py"
+    info = target.stat()
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
+    touched = scan(project)
+    assert looked_up == ["m02.py"]
+    assert [call for call in spy.take() if call] == []
+    assert result_json(touched) == result_json(first)
+
+
+def test_facts_parsed_by_workers_are_stored_as_they_sent_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seen: every file's facts, sent by a worker, were packed again in this process
+    # to be stored (a tenth of a millisecond a file, on the cores the workers need).
+    from ssot_scan import facts as facts_module
+
+    root = write(tmp_path / "proj", project_files(60))
+    packed_here: list[int] = []
+    real = facts_module.pack
+    monkeypatch.setattr(facts_module, "pack", lambda f: packed_here.append(1) or real(f))
+    config = load_config([root])
+    load_rule_packs(config, [])
+    pooled = run_scan([root], config, jobs=2, use_cache=True)
+    assert pooled.files_scanned > parallel._MIN_FILES_FOR_POOL
+    assert packed_here == []  # forked workers packed them: their calls are not seen here
+    rows = sqlite3.connect(db_path(root)).execute("SELECT data, digest FROM facts").fetchall()
+    assert len(rows) == pooled.files_scanned
+    assert all(cache_module.facts_digest(data) == digest for data, digest in rows)
+
+    # The stored facts serve an analysis that has to read them all (another
+    # setting): it parses nothing and agrees with an uncached run.
+    def strict(config: Config) -> None:
+        config.strict = True
+
+    spy = ExtractSpy(monkeypatch, root)
+    analysed = scan(root, configure=strict)
+    assert analysed.reused is False
+    assert [call for call in spy.take() if call] == []
+    same_as_uncached(analysed, root, configure=strict)
+
+
 def test_a_comment_edit_reads_only_the_edited_file(
     project: Path, spy: ExtractSpy, monkeypatch: pytest.MonkeyPatch
 ) -> None:

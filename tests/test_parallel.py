@@ -493,15 +493,22 @@ def test_started_is_heard_once_the_pool_runs(tmp_path: Path, workers: int, calls
 
 
 def test_what_a_worker_sends_back_is_every_fact_it_found() -> None:
-    # Workers send facts in the cache's positional form; what arrives must equal
-    # what was extracted, field by field, for every fixture file.
+    # Workers send facts in the form the cache stores; what arrives must equal what
+    # was extracted, field by field, for every fixture file, and come with exactly
+    # the text and digest this process would have stored for it.
+    from ssot_scan.facts import packed
+    from ssot_scan.hashing import facts_digest
+
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"
     files = sorted(fixtures.rglob("*.py"))
     assert len(files) > 50
     for path in files:
         job = Job(str(path), "pkg.mod", path.name == "__init__.py", path.stat().st_size)
         extracted = parallel.extract_one(job, "auto")
-        assert parallel._received(parallel._shipped(extracted)) == extracted, path
+        received = parallel._received(parallel._shipped(extracted))
+        assert (received.facts, received.digest) == (extracted.facts, extracted.digest), path
+        text = packed(extracted.facts)
+        assert received.stored == (text, facts_digest(text)), path
 
 
 def test_a_transient_failure_stays_transient_across_the_process_boundary() -> None:
@@ -511,4 +518,4 @@ def test_a_transient_failure_stays_transient_across_the_process_boundary() -> No
     sent = parallel._shipped(parallel.Extracted(facts, None))
     received = parallel._received(sent)
     assert received.facts.parse_error is not None and received.facts.parse_error.transient
-    assert received == parallel.Extracted(facts, None)
+    assert (received.facts, received.digest) == (facts, None)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Optional, TypeVar
 
 from ssot_scan import __version__
-from ssot_scan.hashing import blake2b, hex_digest
+from ssot_scan.hashing import blake2b, facts_digest
 
 if TYPE_CHECKING:
     from ssot_scan.facts import ModuleFacts
@@ -226,6 +226,18 @@ class FactsCache:
         return {rel: (size, mtime, digest) for rel, size, mtime, digest in rows}
 
     # -- facts ------------------------------------------------------------------------
+    def holds_facts(self) -> bool:
+        """Does the cache hold any file's facts? An empty one (a first run) can find
+        none by a file's content, and a scan need not read and hash every file
+        before it parses them (10,000 files: 0.8 s before the first worker starts)."""
+        if self._db is None:
+            return False
+        try:
+            return self._db.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is not None
+        except sqlite3.DatabaseError as exc:
+            self._failed(exc)
+            return False
+
     def facts(
         self, keys: Iterable[tuple[str, str, bool]], engine: str, version: str
     ) -> dict[tuple[str, str, bool], tuple[ModuleFacts, str]]:
@@ -334,11 +346,12 @@ class FactsCache:
     def store(
         self,
         files: Iterable[tuple[str, int, int, str]],
-        facts: Iterable[tuple[str, str, bool, str]],
+        facts: Iterable[tuple[str, str, bool, str, str]],
         engine: str,
         version: str,
     ) -> None:
-        """Record file stats and new facts (already packed, see ``packed``) together."""
+        """Record file stats and new facts together: (content hash, module,
+        is_package, facts as ``facts.packed`` made them, their ``facts_digest``)."""
         if self._db is None or self.read_only:
             return
         try:
@@ -350,8 +363,8 @@ class FactsCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (digest, module, int(is_package), engine, version, data, facts_digest(data))
-                    for digest, module, is_package, data in facts
+                    (digest, module, int(is_package), engine, version, data, stored)
+                    for digest, module, is_package, data, stored in facts
                 ),
             )
             self._db.execute("DELETE FROM facts WHERE hash NOT IN (SELECT hash FROM files)")
@@ -425,9 +438,9 @@ def _unpacked(data: Any, stored: Any) -> Optional[ModuleFacts]:
     try:
         if not _intact(data, stored):
             return None
-        from ssot_scan.facts import shared_strings, unpack
+        from ssot_scan.facts import unpacked
 
-        return shared_strings(unpack(json.loads(data)))
+        return unpacked(data)
     except (ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 
@@ -465,18 +478,6 @@ def _create_new(path: Path, text: str) -> None:
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"))
-
-
-def packed(facts: ModuleFacts) -> str:
-    """Facts as the cache stores them."""
-    from ssot_scan.facts import pack
-
-    return _dumps(pack(facts))
-
-
-def facts_digest(data: str) -> str:
-    """Identifies a file's facts: equal facts, equal analysis (given equal settings)."""
-    return hex_digest(data, 16)
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:

@@ -8,6 +8,7 @@ differential test compares and what a cache can store without pickling.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -350,6 +351,19 @@ def pack(facts: ModuleFacts) -> list[Any]:
         [[line, column] for line, column in sorted(facts.suppression_columns.items())],
         facts.unused_imports,
     ]
+
+
+def packed(facts: ModuleFacts) -> str:
+    """Facts as the cache stores them: ``pack``'s lists as compact JSON. A parsing
+    worker makes it where the facts are, so the scan's own process, which every
+    worker's results pass through, does not pack them a second time."""
+    return json.dumps(pack(facts), separators=(",", ":"))
+
+
+def unpacked(text: str) -> ModuleFacts:
+    """The inverse of ``packed``, strings shared (``shared_strings``); raises
+    (ValueError, KeyError, TypeError, IndexError, RecursionError) on bad input."""
+    return shared_strings(unpack(json.loads(text)))
 
 
 def shared_strings(facts: ModuleFacts) -> ModuleFacts:

@@ -14,9 +14,15 @@ try:
 except ImportError:  # an interpreter built without it: hashlib's, whatever backs it
     from hashlib import blake2b
 
-__all__ = ["blake2b", "hex_digest"]
+__all__ = ["blake2b", "facts_digest", "hex_digest"]
 
 
 def hex_digest(text: str, size: int = 32) -> str:
     """A key for ``text``: ``size`` bytes of BLAKE2b of its UTF-8, in hex."""
     return blake2b(text.encode("utf-8"), digest_size=size).hexdigest()
+
+
+def facts_digest(text: str) -> str:
+    """Identifies a file's facts in their stored form (``facts.packed``), or a stored
+    result's text: equal facts, equal analysis (given equal settings)."""
+    return hex_digest(text, 16)

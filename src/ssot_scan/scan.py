@@ -25,13 +25,11 @@ from ssot_scan.cache import (
     FactsCache,
     default_cache_dir,
     extraction_identity,
-    facts_digest,
-    packed,
     tool_identity,
 )
 from ssot_scan.config import Config
 from ssot_scan.discover import Discovery, SourceFile, discover
-from ssot_scan.hashing import hex_digest
+from ssot_scan.hashing import facts_digest, hex_digest
 from ssot_scan.result import ScanResult
 from ssot_scan.rules import ALL_CODES
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
@@ -261,12 +259,15 @@ def _facts_for(
     stored for those facts holds (an edit that changed no facts), and the files come
     back as None: the cached facts of the others are never built."""
     # Not imported by a run whose whole result is stored (their dataclasses cost).
-    from ssot_scan.facts import shared_strings
+    from ssot_scan.facts import packed, shared_strings
     from ssot_scan.parallel import Job, extract_all, usable_cores
 
     version = extraction_identity()
     known = cache.stat_hashes() if cache is not None else {}
-    digests = _content_digests(sources, stats, known, cache is not None, max_bytes)
+    # Files the cache knows by content are found by it: worth hashing only if it
+    # holds facts at all.
+    findable = cache is not None and cache.holds_facts()
+    digests = _content_digests(sources, stats, known, findable, max_bytes)
     facts_digests: dict[str, str] = {}
     if cache is not None:
         stored = cache.facts_digests(
@@ -282,7 +283,7 @@ def _facts_for(
     def parse(todo: list[SourceFile], started: Optional[Callable[[], None]]) -> None:
         """Parse ``todo``, store what the cache should keep, report progress (the
         files the cache knew count as done)."""
-        new_facts: list[tuple[str, str, bool, str]] = []
+        new_facts: list[tuple[str, str, bool, str, str]] = []
         done = len(sources) - len(todo)
         job_list = [
             Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0], max_bytes)
@@ -293,9 +294,14 @@ def _facts_for(
             results[source.rel] = shared_strings(extracted.facts)
             if extracted.digest is not None and stats[source.rel] is not None and cache:
                 digests[source.rel] = extracted.digest
-                data = packed(extracted.facts)
-                facts_digests[source.rel] = facts_digest(data)
-                new_facts.append((extracted.digest, source.name or "", source.is_package, data))
+                if extracted.stored is not None:  # a worker packed them
+                    data, stored = extracted.stored
+                else:
+                    data = packed(extracted.facts)
+                    stored = facts_digest(data)
+                facts_digests[source.rel] = stored
+                row = (extracted.digest, source.name or "", source.is_package, data, stored)
+                new_facts.append(row)
             done += 1
             if progress is not None:
                 progress(done, len(sources))
@@ -328,11 +334,12 @@ def _content_digests(
     sources: list[SourceFile],
     stats: dict[str, Optional[Stat]],
     known: Mapping[str, tuple[int, int, str]],
-    caching: bool,
+    findable: bool,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> dict[str, str]:
     """The content hash of every file the cache may know: trusted from the cache
-    when size and mtime match, else read (a touch leaves the content as it was)."""
+    when size and mtime match, else read (a touch leaves the content as it was)
+    when the cache may hold its facts (``findable``)."""
     from ssot_scan.parallel import content_hash
 
     digests: dict[str, str] = {}
@@ -341,7 +348,7 @@ def _content_digests(
         stat = stats[source.rel]
         if seen is not None and stat is not None and (seen[0], seen[1]) == stat:
             digests[source.rel] = seen[2]
-        elif caching and stat is not None:
+        elif findable and stat is not None:
             with contextlib.suppress(OSError, NotReadable):
                 digests[source.rel] = content_hash(read_source(str(source.path), max_bytes))
     return digests
