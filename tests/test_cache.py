@@ -130,11 +130,9 @@ class ExtractSpy:
         self.root = root.resolve()
         real = parallel.extract_all
 
-        def spy(
-            job_list: list[Job], engine: str, workers: int, started: Any = None
-        ) -> Iterator[Any]:
+        def spy(job_list: list[Job], *args: Any, **kwargs: Any) -> Iterator[Any]:
             self.calls.append([Path(j.path).relative_to(self.root).as_posix() for j in job_list])
-            return real(job_list, engine, workers, started)
+            return real(job_list, *args, **kwargs)
 
         monkeypatch.setattr("ssot_scan.parallel.extract_all", spy)
 

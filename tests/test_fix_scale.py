@@ -131,9 +131,9 @@ def test_the_next_scan_reads_the_rewritten_files_from_the_cache(
     parsed: list[str] = []
     real = parallel.extract_all
 
-    def extract_all(jobs: list, *args: object) -> object:  # type: ignore[type-arg]
+    def extract_all(jobs: list, *args: object, **kwargs: object) -> object:  # type: ignore[type-arg]
         parsed.extend(job.path for job in jobs)
-        return real(jobs, *args)  # type: ignore[arg-type]
+        return real(jobs, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "extract_all", extract_all)
     code, out, _ = run_cli(["--select", "SSOT002", "-q", "."], root)

@@ -438,9 +438,9 @@ def _unpacked(data: Any, stored: Any) -> Optional[ModuleFacts]:
     try:
         if not _intact(data, stored):
             return None
-        from ssot_scan.facts import unpacked
+        from ssot_scan.facts import shared_strings, unpacked
 
-        return unpacked(data)
+        return shared_strings(unpacked(data))
     except (ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 

@@ -361,9 +361,9 @@ def packed(facts: ModuleFacts) -> str:
 
 
 def unpacked(text: str) -> ModuleFacts:
-    """The inverse of ``packed``, strings shared (``shared_strings``); raises
-    (ValueError, KeyError, TypeError, IndexError, RecursionError) on bad input."""
-    return shared_strings(unpack(json.loads(text)))
+    """The inverse of ``packed``; raises (ValueError, KeyError, TypeError,
+    IndexError, RecursionError) on bad input."""
+    return unpack(json.loads(text))
 
 
 def shared_strings(facts: ModuleFacts) -> ModuleFacts:
