@@ -10,6 +10,7 @@ default) so that nothing is written into the repository or shared between tests.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import random
@@ -285,13 +286,19 @@ def test_chunks_cover_every_job_once_in_order(sizes: list[int], workers: int) ->
 
 
 @pytest.mark.parametrize("workers", [1, 2, 4, 8])
-def test_chunks_are_few_and_large(workers: int) -> None:
-    """About eight per worker: enough to balance, few enough that scheduling is free."""
+def test_chunks_are_few_and_shrink_toward_the_end(workers: int) -> None:
+    """About fifteen per worker: enough to balance, few enough that scheduling is
+    free; large first, and small at the end, so that no worker waits long for
+    another to finish its last chunk."""
     rng = random.Random(workers)
     jobs = _jobs([rng.randint(2_000, 30_000) for _ in range(10_000)])
+    total = sum(job.size for job in jobs)
     chunks = _chunks(jobs, workers)
-    assert workers * 8 - 1 <= len(chunks) <= workers * 8 + 1
-    assert min(len(chunk) for chunk in chunks[:-1]) > 50
+    weights = [sum(job.size for job in chunk) for chunk in chunks]
+    assert workers * 8 <= len(chunks) <= workers * 20
+    assert weights[0] >= total // (workers * 4)
+    assert all(later <= earlier + 30_000 for earlier, later in itertools.pairwise(weights))
+    assert max(weights[-workers:]) <= total // (workers * 64) + 30_000
 
 
 # -- --jobs on the command line --------------------------------------------------------
