@@ -1,7 +1,7 @@
 """Two versions of ssot-scan side by side, alternating, on one corpus.
 
     python benchmarks/ab.py BASE [HEAD] --corpus PATH [--rounds 9]
-                            [--what cold,warm,changed,edit] [--edit-module NAME]
+                            [--what cold,first,warm,changed,edit] [--edit-module NAME]
 
 On a shared machine the same command takes a third longer in one minute than in the
 next, and whole benchmark runs an hour apart differ as much: ``run.py``'s ratios
@@ -16,9 +16,10 @@ BASE and HEAD are git revisions of this repository; HEAD defaults to the working
 interpreter run with ``PYTHONDONTWRITEBYTECODE`` would compile it again on every run,
 and charge one side for it), each runs as ``python -m ssot_scan`` with ``PYTHONPATH``
 at its source, and each has its own cache folder. Measurements, as in ``run.py``:
-``cold`` (``--no-cache``), ``warm`` (nothing changed), ``changed`` (a comment appended
-to one file), ``edit`` (a first-party import added to it, under a new name each
-time). In round ``r`` the sides take turns in alternating order, so a slow patch of
+``cold`` (``--no-cache``), ``first`` (cache on, into an empty cache folder: a
+project's first run as the CLI makes it), ``warm`` (nothing changed), ``changed``
+(a comment appended to one file), ``edit`` (a first-party import added to it, under
+a new name each time). In round ``r`` the sides take turns in alternating order, so a slow patch of
 the machine hits both alike.
 """
 
@@ -33,14 +34,15 @@ import sys
 import tarfile
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import Tool, edit_target, import_edit, touched_run
+from run import Tool, edit_target, first_run, import_edit, touched_run
 
 HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parent
-MEASUREMENTS = ("cold", "warm", "changed", "edit")
+MEASUREMENTS = ("cold", "first", "warm", "changed", "edit")
 
 
 def exported(revision: str, scratch: Path) -> Path:
@@ -73,6 +75,7 @@ def side(source: Path, corpus: Path, cache: Path) -> dict[str, Tool]:
     scan = [sys.executable, "-m", "ssot_scan", str(corpus), "-q", "--exit-zero"]
     return {
         "cold": Tool([*scan, "--no-cache"], corpus, env),
+        "first": Tool([*scan, "--cache-dir", f"{cache}-first"], corpus, env),
         "warm": Tool([*scan, "--cache-dir", str(cache)], corpus, env),
     }
 
@@ -80,6 +83,8 @@ def side(source: Path, corpus: Path, cache: Path) -> dict[str, Tool]:
 def measure(tools: dict[str, Tool], what: str, touch: Path, module: str) -> Callable[[], float]:
     if what == "cold":
         return tools["cold"].run
+    if what == "first":
+        return partial(first_run, tools["first"])
     if what == "warm":
         return tools["warm"].run
     if what == "changed":

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -28,6 +30,20 @@ def test_each_import_edit_is_one_no_earlier_run_made() -> None:
     assert all(edit.startswith("\nimport pkg.core as _benchmark_edit_") for edit in edits)
 
 
+def test_a_first_run_starts_from_an_empty_cache_folder(tmp_path: Path) -> None:
+    run = _script("run")
+    folder = tmp_path / "cache"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "cache.sqlite3").write_text("filled by an earlier run")
+    # Exits 1 (a BenchmarkError) if the folder it is handed exists when it starts.
+    probe = "import pathlib, sys; sys.exit(pathlib.Path(sys.argv[2]).exists())"
+    tool = run.Tool([sys.executable, "-c", probe, "--cache-dir", str(folder)], tmp_path)
+    with pytest.raises(run.BenchmarkError):
+        tool.run()
+    assert run.first_run(tool) >= 0
+    assert not folder.exists()
+
+
 def test_ab_times_each_side_in_turns_with_a_cache_of_its_own(tmp_path: Path) -> None:
     ab = _script("ab")
     corpus = tmp_path / "corpus"
@@ -39,14 +55,17 @@ def test_ab_times_each_side_in_turns_with_a_cache_of_its_own(tmp_path: Path) -> 
     assert (touch.name, module) == ("c.py", "pkg.b")
     before = touch.read_bytes()
     source = BENCHMARKS.parent / "src"
-    times = ab.compare({"base": source, "head": source}, corpus, tmp_path, 2, ["warm", "edit"])
+    what = ["first", "warm", "edit"]
+    times = ab.compare({"base": source, "head": source}, corpus, tmp_path, 2, what)
     assert {side: {k: len(v) for k, v in m.items()} for side, m in times.items()} == {
-        "base": {"warm": 2, "edit": 2},
-        "head": {"warm": 2, "edit": 2},
+        "base": {"first": 2, "warm": 2, "edit": 2},
+        "head": {"first": 2, "warm": 2, "edit": 2},
     }
     assert touch.read_bytes() == before  # every edit undone
     assert (tmp_path / "cache-base-corpus").is_dir() and (tmp_path / "cache-head-corpus").is_dir()
-    assert ab.table(times).splitlines()[1].startswith("warm")
+    # A first run has a cache folder of its own, emptied before each one.
+    assert (tmp_path / "cache-head-corpus-first").is_dir()
+    assert [line.split()[0] for line in ab.table(times).splitlines()[1:]] == what
 
 
 def test_ab_exports_a_revision_of_the_package(tmp_path: Path) -> None:
