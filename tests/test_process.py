@@ -134,26 +134,29 @@ def test_a_scan_started_with_its_error_output_closed_ends_with_its_status(
     assert "SSOT002" in done.stdout
 
 
+CLOSED = "ssot-scan: error: cannot write the report to standard output: it is closed\n"
+
+
 @pytest.mark.skipif(os.name != "posix", reason="closes a descriptor before exec")
 @pytest.mark.parametrize(
     ("args", "status", "said"),
     [
         (["--version"], 0, ""),
         (["--no-cache", "-q", "."], 0, ""),
-        (
-            ["--no-cache", "-q", "-o", "-", "."],
-            2,
-            "ssot-scan: error: cannot write the report to standard output: it is closed\n",
-        ),
+        (["--no-cache", "-o", "-", "."], 2, CLOSED),
+        # The report printed by default is as lost: seen as a silent exit 0 with
+        # --exit-zero, whatever the report held (a JSON tracker record among them).
+        (["--no-cache", "."], 2, CLOSED),
+        (["--no-cache", "--exit-zero", "-f", "json", "."], 2, CLOSED),
     ],
 )
 def test_a_command_started_with_its_output_closed_ends_as_it_would_have(
     tmp_path: Path, args: list[str], status: int, said: str
 ) -> None:
-    # Started with descriptor 1 closed, Python has no sys.stdout (None): click writes
-    # nothing and the command ends with its own status (it was an "internal error:
-    # AttributeError", and then a traceback about flushing); a report asked for on
-    # standard output (``-o -``) is a one-line error.
+    # Started with descriptor 1 closed, Python has no sys.stdout (None): a command
+    # with nothing to print ends with its own status (it was an "internal error:
+    # AttributeError", and then a traceback about flushing); a report that cannot be
+    # printed, asked for (``-o -``) or not, is a one-line error.
     write_project(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "x = 1\n"})
     done = command(*args, cwd=tmp_path, closed=1)
     assert (done.returncode, done.stderr) == (status, said)

@@ -26,7 +26,7 @@ from ssot_scan.options import CANONICAL_POLICIES, ENGINES
 from ssot_scan.printable import printable
 from ssot_scan.report import FORMATS, ReportOptions, render
 from ssot_scan.rules import CHECK_NAMES
-from ssot_scan.writes import write_text
+from ssot_scan.writes import require_stdout, write_text
 
 if TYPE_CHECKING:
     from ssot_scan.checks.base import Check
@@ -654,7 +654,8 @@ def check(
             write_text(target, click.unstyle(text), f"{fmt} report")
         if output_file is not None:
             write_text(output_file, click.unstyle(output), "report")
-        else:
+        elif output:
+            require_stdout("report")  # a report lost silently could pass for none
             click.echo(output, nl=False)
         return result.exit_code(exit_zero, fail_on_stale_baseline)
 

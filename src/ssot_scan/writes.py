@@ -55,11 +55,19 @@ def target_of(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def require_stdout(what: str) -> None:
+    """Raise a ``UsageError`` when standard output is closed (the process was started
+    without descriptor 1: Python has no ``sys.stdout``), where ``what`` would have
+    been written and lost without a word."""
+    if sys.stdout is None:
+        raise UsageError(f"cannot write the {what} to standard output: it is closed")
+
+
 def write_text(path: Path, text: str, what: str = "file") -> None:
     """Write ``text`` (UTF-8) to ``path`` with every promise of the module."""
     if str(path) == STDOUT:
-        if sys.stdout is None:  # the process was started with it closed
-            raise UsageError(f"cannot write the {what} to standard output: it is closed")
+        require_stdout(what)
+        assert sys.stdout is not None
         sys.stdout.write(text)
         sys.stdout.flush()
         return
