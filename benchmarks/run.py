@@ -25,8 +25,9 @@ What it does, and why:
 - Measures ssot-scan's peak memory in a dedicated cold run: the sum of the
   proportional set size of its process tree (main process and workers), sampled, and
   the largest single process as the kernel reports it (``wait4`` ``ru_maxrss``).
-- Prints a table of medians and ratios, the issue's targets with pass/fail, and, with
-  ``--json FILE``, writes every figure (samples included).
+- Prints a table of medians and ratios, the issue's targets with pass/fail (a ratio
+  target also with the median and range of the ratio within each repetition), and,
+  with ``--json FILE``, writes every figure (samples included).
 
 The warm and incremental runs use an explicit ``--cache-dir`` in the scratch folder, so
 nothing is written into the corpora (and Django's folder has no project root of its own).
@@ -618,6 +619,7 @@ def ratio_results(corpora: list[Corpus]) -> list[dict[str, Any]]:
             continue
         value, base = corpus.median(key), corpus.median(reference)
         found = value / base if value is not None and base else None
+        paired = paired_ratios(corpus, key, reference)
         results.append(
             {
                 "corpus": name,
@@ -626,9 +628,19 @@ def ratio_results(corpora: list[Corpus]) -> list[dict[str, Any]]:
                 "limit": limit,
                 "value": found,
                 "passed": None if found is None else found <= limit,
+                "paired": paired,
             }
         )
     return results
+
+
+def paired_ratios(corpus: Corpus, key: str, reference: str) -> list[float]:
+    """``key`` over ``reference`` within each repetition, sorted. The two ran
+    minutes apart at most, where the ratio of medians may take them from different
+    repetitions: the spread says how far one verdict can be trusted on a machine
+    whose speed drifts by a third within a run."""
+    values, bases = corpus.samples.get(key, []), corpus.samples.get(reference, [])
+    return sorted(v / b for v, b in zip(values, bases, strict=False) if b)
 
 
 def ratio_table(results: list[dict[str, Any]]) -> str:
@@ -638,7 +650,14 @@ def ratio_table(results: list[dict[str, Any]]) -> str:
         verdict = {True: "pass", False: "FAIL", None: "-"}[result["passed"]]
         label = f"{result['corpus']} {result['measure']} / {result['reference']}"
         label += f" <= {result['limit']:g}"
-        lines.append(f"  {label:<52} {value:>8}  {verdict}")
+        line = f"  {label:<52} {value:>8}  {verdict}"
+        paired = result.get("paired") or []
+        if paired:
+            line += (
+                f"  (per repetition: median {statistics.median(paired):.2f}x,"
+                f" {paired[0]:.2f}x-{paired[-1]:.2f}x)"
+            )
+        lines.append(line)
     return "\n".join(lines)
 
 

@@ -113,3 +113,21 @@ def test_reach_counts_importers_and_the_modules_whose_resolutions_read_a_module(
     assert reach.summary([0, 1, 2, 3], 4) == (
         "median 1.5 (37.50%), 90th percentile 2 (50.00%), largest 3 (75.00%)"
     )
+
+
+def test_ratio_targets_show_the_spread_of_ratios_within_each_repetition(tmp_path: Path) -> None:
+    run = _script("run")
+    corpus = run.Corpus("django", tmp_path, tmp_path, tmp_path, tmp_path, "pkg", 1, 0.1)
+    # The machine slowed down in the third repetition: both measures took longer.
+    corpus.samples = {
+        "ssot_warm": [0.10, 0.12, 0.30, 0.11],
+        "ruff": [0.10, 0.10, 0.20, 0.08],
+        "ssot_cold": [1.0, 1.0, 1.0, 1.0],
+        "parse_floor": [0.5, 0.0, 0.5, 0.5],  # a failed sample is no ratio
+    }
+    results = {r["measure"]: r for r in run.ratio_results([corpus])}
+    assert results["ssot_warm"]["paired"] == pytest.approx([1.0, 1.2, 1.375, 1.5])
+    assert results["ssot_warm"]["value"] == pytest.approx(0.115 / 0.10)  # medians' ratio
+    assert results["ssot_cold"]["paired"] == pytest.approx([2.0, 2.0, 2.0])
+    line = next(x for x in run.ratio_table(list(results.values())).splitlines() if "warm" in x)
+    assert line.endswith("(per repetition: median 1.29x, 1.00x-1.50x)")
