@@ -497,30 +497,6 @@ def test_started_is_heard_once_the_pool_runs(tmp_path: Path, workers: int, calls
     assert (len(results), len(heard)) == (60, calls)
 
 
-@pytest.mark.parametrize("stored", [False, True])
-def test_workers_make_the_stored_form_only_for_a_scan_that_stores_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: bool
-) -> None:
-    # Without a cache, JSON made in the workers would only cost them time: the
-    # positional lists cross more cheaply, and nothing is stored.
-    files = [tmp_path / f"m{i:03}.py" for i in range(60)]
-    for path in files:
-        path.write_text("from os import path\n")
-    jobs = [Job(str(path), path.stem, False, path.stat().st_size) for path in files]
-    forms: list[str] = []
-    real = parallel._received
-
-    def received(shipped: Any) -> Any:
-        forms.append(type(shipped[0]).__name__)
-        return real(shipped)
-
-    monkeypatch.setattr(parallel, "_received", received)
-    results = list(parallel.extract_all(jobs, "auto", 2, stored=stored))
-    assert forms == ["str" if stored else "list"] * 60
-    assert all((result.stored is not None) == stored for result in results)
-    assert [r.facts.imports[0].target for r in results] == ["os"] * 60
-
-
 def test_what_a_worker_sends_back_is_every_fact_it_found() -> None:
     # Workers send facts in the form the cache stores; what arrives must equal what
     # was extracted, field by field, for every fixture file, and come with exactly
@@ -534,8 +510,7 @@ def test_what_a_worker_sends_back_is_every_fact_it_found() -> None:
     for path in files:
         job = Job(str(path), "pkg.mod", path.name == "__init__.py", path.stat().st_size)
         extracted = parallel.extract_one(job, "auto")
-        assert parallel._received(parallel._shipped(extracted)) == extracted, path
-        received = parallel._received(parallel._shipped(extracted, stored=True))
+        received = parallel._received(parallel._shipped(extracted))
         assert (received.facts, received.digest) == (extracted.facts, extracted.digest), path
         text = packed(extracted.facts)
         assert received.stored == (text, facts_digest(text)), path
@@ -545,7 +520,6 @@ def test_a_transient_failure_stays_transient_across_the_process_boundary() -> No
     from ssot_scan.facts import ModuleFacts, ParseError
 
     facts = ModuleFacts(parse_error=ParseError("cannot read", 1, 1, True))
-    for stored in (False, True):
-        received = parallel._received(parallel._shipped(parallel.Extracted(facts, None), stored))
-        assert received.facts.parse_error is not None and received.facts.parse_error.transient
-        assert (received.facts, received.digest) == (facts, None)
+    received = parallel._received(parallel._shipped(parallel.Extracted(facts, None)))
+    assert received.facts.parse_error is not None and received.facts.parse_error.transient
+    assert (received.facts, received.digest) == (facts, None)

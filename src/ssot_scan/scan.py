@@ -289,11 +289,7 @@ def _facts_for(
             Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0], max_bytes)
             for s in todo
         ]
-        extracting = (
-            extract_all(job_list, engine, workers, started, stored=cache is not None)
-            if job_list
-            else iter(())
-        )
+        extracting = extract_all(job_list, engine, workers, started) if job_list else iter(())
         for source, extracted in zip(todo, extracting, strict=True):
             results[source.rel] = shared_strings(extracted.facts)
             if extracted.digest is not None and stats[source.rel] is not None and cache:
