@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, Final, Literal, Optional
 
+from ssot_scan.hashing import facts_digest
+
 # The records a project holds hundreds of thousands of (a 50,000-module scan keeps
 # about a million import sites and definitions in memory) get ``__slots__`` where
 # the interpreter's dataclasses can make them (3.10+): about a third of the memory.
@@ -358,6 +360,12 @@ def packed(facts: ModuleFacts) -> str:
     worker makes it where the facts are, so the scan's own process, which every
     worker's results pass through, does not pack them a second time."""
     return json.dumps(pack(facts), separators=(",", ":"))
+
+
+def stored_form(facts: ModuleFacts) -> tuple[str, str]:
+    """``packed(facts)`` and its ``facts_digest``: what the cache stores of a file."""
+    text = packed(facts)
+    return text, facts_digest(text)
 
 
 def unpacked(text: str) -> ModuleFacts:

@@ -18,8 +18,7 @@ from typing import Optional
 from ssot_scan import dotted
 from ssot_scan.cache import FactsCache, extraction_identity
 from ssot_scan.discover import Discovery, SourceFile
-from ssot_scan.facts import ModuleFacts, packed
-from ssot_scan.hashing import facts_digest
+from ssot_scan.facts import ModuleFacts, stored_form
 from ssot_scan.index.graph import edge_targets
 from ssot_scan.index.symbols import SymbolTable
 from ssot_scan.parallel import Job, extract_one
@@ -189,14 +188,12 @@ class ProjectView:
         hash, facts) in the cache, so the next scan does not parse them again."""
         if self._cache is None or not rows:
             return
-        new_facts = []
-        for source, _, _, digest, facts in rows:
-            text = packed(facts)
-            stored = facts_digest(text)
-            new_facts.append((digest, source.name or "", source.is_package, text, stored))
         self._cache.store(
             [(source.rel, size, mtime, digest) for source, size, mtime, digest, _ in rows],
-            new_facts,
+            [
+                (digest, source.name or "", source.is_package, *stored_form(facts))
+                for source, _, _, digest, facts in rows
+            ],
             self._engine,
             self._version,
         )

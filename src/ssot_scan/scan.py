@@ -29,7 +29,7 @@ from ssot_scan.cache import (
 )
 from ssot_scan.config import Config
 from ssot_scan.discover import Discovery, SourceFile, discover
-from ssot_scan.hashing import facts_digest, hex_digest
+from ssot_scan.hashing import hex_digest
 from ssot_scan.result import ScanResult
 from ssot_scan.rules import ALL_CODES
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
@@ -259,7 +259,7 @@ def _facts_for(
     stored for those facts holds (an edit that changed no facts), and the files come
     back as None: the cached facts of the others are never built."""
     # Not imported by a run whose whole result is stored (their dataclasses cost).
-    from ssot_scan.facts import packed, shared_strings
+    from ssot_scan.facts import shared_strings, stored_form
     from ssot_scan.parallel import Job, extract_all, usable_cores
 
     version = extraction_identity()
@@ -294,11 +294,8 @@ def _facts_for(
             results[source.rel] = shared_strings(extracted.facts)
             if extracted.digest is not None and stats[source.rel] is not None and cache:
                 digests[source.rel] = extracted.digest
-                if extracted.stored is not None:  # a worker packed them
-                    data, stored = extracted.stored
-                else:
-                    data = packed(extracted.facts)
-                    stored = facts_digest(data)
+                # A worker sends them packed; facts parsed here are packed now.
+                data, stored = extracted.stored or stored_form(extracted.facts)
                 facts_digests[source.rel] = stored
                 row = (extracted.digest, source.name or "", source.is_package, data, stored)
                 new_facts.append(row)
