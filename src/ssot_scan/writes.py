@@ -23,7 +23,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, TextIO
 
 from ssot_scan.errors import UsageError
 
@@ -55,21 +55,21 @@ def target_of(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def require_stdout(what: str) -> None:
-    """Raise a ``UsageError`` when standard output is closed (the process was started
-    without descriptor 1: Python has no ``sys.stdout``), where ``what`` would have
-    been written and lost without a word."""
+def require_stdout(what: str) -> TextIO:
+    """Standard output, to write ``what`` to; a ``UsageError`` when it is closed (the
+    process was started without descriptor 1: Python has no ``sys.stdout``), where
+    ``what`` would have been lost without a word."""
     if sys.stdout is None:
         raise UsageError(f"cannot write the {what} to standard output: it is closed")
+    return sys.stdout
 
 
 def write_text(path: Path, text: str, what: str = "file") -> None:
     """Write ``text`` (UTF-8) to ``path`` with every promise of the module."""
     if str(path) == STDOUT:
-        require_stdout(what)
-        assert sys.stdout is not None
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stream = require_stdout(what)
+        stream.write(text)
+        stream.flush()
         return
     write_bytes(path, text.encode("utf-8"), what)
 
