@@ -18,6 +18,7 @@ from typing import Final, Literal, Optional, TypeVar, Union
 from ssot_scan import dotted
 from ssot_scan.extract.deep import run_deep
 from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts
+from ssot_scan.index.reads import FINDERS, Reads
 
 Result = TypeVar("Result")
 
@@ -127,7 +128,10 @@ class SymbolTable:
         first_party: set[str],
         package_modules: Optional[set[str]] = None,
         opaque_modules: Optional[set[str]] = None,
+        track_reads: bool = False,
     ) -> None:
+        """``track_reads``: record which modules each answer was made from
+        (``reads``); off, the table pays one test per answer for it."""
         self.modules = modules
         self.first_party = first_party
         self.opaque = opaque_modules or set()  # C extensions, stubs: exist, contents unknown
@@ -148,6 +152,11 @@ class SymbolTable:
         self._path: set[tuple[str, str]] = set()
         self._handing: set[str] = set()  # modules whose handovers are being looked at
         self._finders: Optional[dict[str, str]] = None  # built when first asked
+        self.reads: Optional[Reads] = Reads() if track_reads else None
+        # What each memoised answer read, when reads are tracked.
+        self._memo_reads: dict[tuple[str, str], frozenset[str]] = {}
+        self._public_reads: dict[str, frozenset[str]] = {}
+        self._rewriter_reads: dict[tuple[str, str], frozenset[str]] = {}
 
     # -- basic facts ----------------------------------------------------------------
     def is_first_party(self, module: str) -> bool:
@@ -174,6 +183,8 @@ class SymbolTable:
         child = module
         for parent in dotted.ancestors(module):
             if self.module_exists(parent):
+                if self.reads is not None:
+                    self.reads.read(parent)
                 facts = self.modules.get(parent)
                 if facts is not None and facts.dynamic_imports:
                     return True
@@ -193,6 +204,8 @@ class SymbolTable:
         """The first-party module whose import finder may serve ``module`` (a
         package it names is ``module`` or above it), or "": a custom finder can load
         what no file holds, so a module or name missing there is undecidable."""
+        if self.reads is not None:
+            self.reads.read(FINDERS)
         if self._finders is None:
             self._finders = {}
             for owner, facts in self.modules.items():
@@ -211,6 +224,7 @@ class SymbolTable:
         function that rewrites the module it is handed: astropy's ``_set_c(...,
         find_current_module())``, Celery's ``recreate_module(__name__, ...)``); ""
         when no such call can bind it."""
+        # Reads: every caller has recorded ``module`` (its bindings, its facts).
         facts = self.modules.get(module)
         if facts is None or not facts.handovers or module in self._handing:
             return ""
@@ -230,12 +244,24 @@ class SymbolTable:
     def _rewrites(self, module: str, callee: str) -> bool:
         """Is ``callee``, as ``module`` spells it, a function that rewrites a module?"""
         key = (module, callee)
+        reads = self.reads
         if key not in self._rewriters:
-            found = self.resolve_expression(module, callee)
-            owner = self.modules.get(found.module) if found and found.kind == DEFINITION else None
-            self._rewriters[key] = bool(
-                found and owner and found.name in owner.rewriting_functions
-            )
+            if reads is not None:
+                reads.open()
+            try:
+                found = self.resolve_expression(module, callee)
+                # Reads: a definition is found through its module's bindings.
+                owner = None
+                if found and found.kind == DEFINITION:
+                    owner = self.modules.get(found.module)
+                self._rewriters[key] = bool(
+                    found and owner and found.name in owner.rewriting_functions
+                )
+            finally:
+                if reads is not None:
+                    self._rewriter_reads[key] = reads.close()
+        elif reads is not None:
+            reads.add(self._rewriter_reads[key])
         return self._rewriters[key]
 
     def is_namespace(self, module: str) -> bool:
@@ -259,6 +285,8 @@ class SymbolTable:
     def definition(self, qualname: str) -> Optional[Definition]:
         # Built on the first question, not in __init__: ``modules`` may read facts on
         # demand (``fix``), and a table that only resolves names must not load them all.
+        if self.reads is not None:
+            self.reads.read(dotted.parent(qualname))
         if self._definitions is None:
             self._definitions = {}
             for module, facts in self.modules.items():
@@ -272,6 +300,8 @@ class SymbolTable:
         Python keeps the last binding that ran; statically, an unconditional binding
         beats a guarded or conditional one, and TYPE_CHECKING-only ones come last.
         """
+        if self.reads is not None:
+            self.reads.read(module)
         cached = self._bindings.get(module)
         if cached is not None:
             return cached
@@ -322,8 +352,22 @@ class SymbolTable:
 
     def public_names(self, module: str, _seen: Optional[set[str]] = None) -> Optional[list[str]]:
         """What ``from module import *`` binds; None when it cannot be known."""
+        reads = self.reads
         if module in self._public:
+            if reads is not None:
+                reads.add(self._public_reads[module])
             return self._public[module]
+        if reads is None:
+            return self._public_names(module, _seen)
+        reads.open()
+        try:
+            return self._public_names(module, _seen)
+        finally:
+            self._public_reads[module] = reads.close()
+
+    def _public_names(self, module: str, _seen: Optional[set[str]]) -> Optional[list[str]]:
+        if self.reads is not None:
+            self.reads.read(module)
         facts = self.modules.get(module)
         if facts is None:
             # A namespace package binds none; a compiled module or one outside the
@@ -382,7 +426,7 @@ class SymbolTable:
                 or (isinstance(binding, _FromBinding) and binding.publishes)
             )
         ]
-        facts = self.modules.get(module)
+        facts = self.modules.get(module)  # read: ``bindings`` above has recorded it
         if facts is not None:
             for site in facts.imports:
                 if site.is_star and site.module_level and site.target:
@@ -397,6 +441,8 @@ class SymbolTable:
         module = self.own_file(module)
         known = self._memo.get((module, name))
         if known is not None:  # the common case, by far: keep it cheap
+            if self.reads is not None:
+                self.reads.add(self._memo_reads[module, name])
             return known
         try:
             return self._fresh(lambda: self._resolve(module, name))
@@ -464,15 +510,26 @@ class SymbolTable:
 
     def _resolve(self, module: str, name: str) -> Resolution:
         key = (module, name)
+        reads = self.reads
         if key in self._memo:
+            if reads is not None:
+                reads.add(self._memo_reads[key])
             return self._memo[key]
         if key in self._path:
+            # A loop through ``module``'s binding of ``name``: an edit there may
+            # open it.
+            if reads is not None:
+                reads.read(module)
             return Resolution(LOOP, f"{module}.{name}")
         self._path.add(key)
+        if reads is not None:
+            reads.open()
         try:
             result = self._resolve_uncached(module, name)
         finally:
             self._path.discard(key)
+            if reads is not None:
+                self._memo_reads[key] = reads.close()
         self._memo[key] = result
         return result
 
@@ -504,7 +561,7 @@ class SymbolTable:
         submodule = f"{module}.{name}"
         if self.module_exists(submodule):
             return Resolution(MODULE, submodule)
-        facts = self.modules.get(module)
+        facts = self.modules.get(module)  # read: ``bindings`` above has recorded it
         if name in IMPLICIT_MODULE_ATTRIBUTES:
             return Resolution(DEFINITION, f"{module}.{name}", "implicit")
         if name == "__all__" and facts is not None:
@@ -531,6 +588,8 @@ class SymbolTable:
                         continue
                     for target in looped:
                         self._memo[(target, name)] = found
+                        if self.reads is not None:  # all this frame read so far
+                            self._memo_reads[target, name] = frozenset(self.reads.current())
                     return found
             if looped:
                 return Resolution(LOOP, f"{module}.{name}")
@@ -597,6 +656,7 @@ class SymbolTable:
             binding = self._previous.get(module, {}).get(head)
         else:
             if (module, head) in self._path:
+                # Reads: the frame following ``module``'s alias has read ``module``.
                 return Resolution(LOOP, f"{module}.{head}")
             binding = self.bindings(module).get(head)
         if binding is None:
