@@ -6,9 +6,9 @@ results the edit can change. Two ways to bound them, measured on a sample of mod
 
 - **by the import graph**: the modules that import the edited one, transitively (what
   invalidating along the reverse import graph would recompute);
-- **by resolution**: the modules whose ``from X import N`` statements, resolved on a
-  fresh memo each, read the edited module's bindings or facts (what an engine that
-  records each module's resolution reads would recompute).
+- **by resolution**: the modules whose ``from X import N`` statements read the edited
+  module's bindings or facts when resolved (``SymbolTable.reads``: what an engine
+  that keeps each module's results with their reads would recompute).
 
     python benchmarks/reach.py PATH [--sample 200] [--seed 1] [--cache-dir DIR]
 
@@ -22,38 +22,15 @@ import argparse
 import random
 import statistics
 import sys
-from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import networkx as nx
 
 from ssot_scan.config import load_config, load_rule_packs
 from ssot_scan.index import Index
+from ssot_scan.index.symbols import SymbolTable
 from ssot_scan.scan import analyse_project
-
-
-class _Recording(Mapping[str, Any]):
-    """The symbol table's facts, noting every module asked for."""
-
-    def __init__(self, facts: Mapping[str, Any], reads: set[str]) -> None:
-        self.facts = facts
-        self.reads = reads
-
-    def __getitem__(self, module: str) -> Any:
-        self.reads.add(module)
-        return self.facts[module]
-
-    def __contains__(self, module: object) -> bool:
-        if isinstance(module, str):
-            self.reads.add(module)
-        return module in self.facts
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.facts)
-
-    def __len__(self) -> int:
-        return len(self.facts)
 
 
 def importers(index: Index) -> dict[str, int]:
@@ -68,34 +45,30 @@ def importers(index: Index) -> dict[str, int]:
 
 
 def resolvers(index: Index) -> dict[str, set[str]]:
-    """Module -> the modules whose ``from`` imports, each resolved afresh, read it.
+    """Module -> the modules whose ``from`` imports read it when resolved.
 
-    The table's memos are emptied before each importing module, so that a
-    resolution another module made first is made (and its reads recorded) again.
+    On a table that records what each answer was made from (``track_reads``): an
+    answer taken from the memo brings the reads it was made from along, so each
+    importing module's set is complete though the memo is shared.
     """
-    table: Any = index.symbols  # its memos and methods are replaced: a measurement
-    reads: set[str] = set()
-    real_bindings = table.bindings
-
-    def bindings(module: str) -> Any:
-        reads.add(module)
-        return real_bindings(module)
-
-    table.bindings = bindings
-    table.modules = _Recording(table.modules, reads)
+    old = index.symbols
+    table = SymbolTable(
+        old.modules, old.first_party, old.package_modules, old.opaque, track_reads=True
+    )
+    reads = table.reads
+    assert reads is not None
     found: dict[str, set[str]] = {}
     for source, facts in index.files:
         if source.module is None:
             continue
-        reads.clear()
-        table._memo.clear()
-        table._public.clear()
-        for site in facts.imports:
-            if site.kind == "from" and site.target and not site.is_star:
-                for imported in site.names:
-                    table.resolve(site.target, imported.name)
-        for module in reads - {source.module}:
-            found.setdefault(module, set()).add(source.module)
+        with reads.recording() as read:
+            for site in facts.imports:
+                if site.kind == "from" and site.target and not site.is_star:
+                    for imported in site.names:
+                        table.resolve(site.target, imported.name)
+        for module in read - {source.module}:
+            if module in index.modules:  # not ``reads.FINDERS``
+                found.setdefault(module, set()).add(source.module)
     return found
 
 
