@@ -10,6 +10,7 @@ code stop there and say so; nothing here raises on odd code.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
@@ -154,9 +155,9 @@ class SymbolTable:
         self._finders: Optional[dict[str, str]] = None  # built when first asked
         self.reads: Optional[Reads] = Reads() if track_reads else None
         # What each memoised answer read, when reads are tracked.
-        self._memo_reads: dict[tuple[str, str], frozenset[str]] = {}
-        self._public_reads: dict[str, frozenset[str]] = {}
-        self._rewriter_reads: dict[tuple[str, str], frozenset[str]] = {}
+        self._memo_reads: dict[tuple[str, str], AbstractSet[str]] = {}
+        self._public_reads: dict[str, AbstractSet[str]] = {}
+        self._rewriter_reads: dict[tuple[str, str], AbstractSet[str]] = {}
 
     # -- basic facts ----------------------------------------------------------------
     def is_first_party(self, module: str) -> bool:
