@@ -11,6 +11,7 @@ them move no folder of the walk, so only the snapshot's own checks can see them.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -372,3 +373,65 @@ def test_a_work_tree_made_above_the_project_is_seen(
     assert walks == [1, 1]
     assert [f.rel for f in after.files] == ["pkg/__init__.py"]
     assert _seen(after) == _seen(_fresh([proj]))
+
+
+def test_what_is_made_beside_the_project_keeps_the_discovery(
+    outer: Path, tmp_path: Path, walks: list[int]
+) -> None:
+    # Seen in the benchmark: its cache folders, made and removed beside the project,
+    # moved the signature of the folder above the root (looked into for .git), and
+    # every warm run after them walked the whole tree again. A sibling checkout, an
+    # editor's file or git's own bookkeeping did the same to a user's warm runs.
+    root = outer / "proj"
+    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
+    _age(outer)
+    cache = tmp_path / "cache"
+    _scan([root], cache)
+    _scan([root], cache)
+    assert walks == [1]
+    write_files(outer, {"sibling/pkg/__init__.py": "", "notes.txt": "", "setup.py": ""})
+    (outer / ".git" / "index.lock").write_text("", encoding="utf-8")
+    (tmp_path / "cache-first").mkdir()
+    found = _scan([root], cache)
+    assert walks == [1]
+    assert _seen(found) == _seen(_fresh([root]))
+
+
+@pytest.mark.parametrize("change", ["a package made above the root", "the work tree removed"])
+def test_what_a_lookup_upward_finds_is_seen(
+    outer: Path, tmp_path: Path, walks: list[int], change: str
+) -> None:
+    root = outer / "proj"
+    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
+    write_files(outer, {".git/info/exclude": "m.py\n"})
+    _age(outer)
+    cache = tmp_path / "cache"
+    before = _scan([root], cache)
+    _scan([root], cache)
+    assert walks == [1]
+    if change == "a package made above the root":
+        write_files(outer, {"__init__.py": ""})
+    else:
+        shutil.rmtree(outer / ".git")
+    after = _scan([root], cache)
+    assert walks == [1, 1]
+    assert _seen(after) == _seen(_fresh([root]))
+    if change == "the work tree removed":  # its info/exclude no longer hides m.py
+        assert _seen(after) != _seen(before)
+
+
+def test_a_named_path_that_goes_is_seen(outer: Path, tmp_path: Path, walks: list[int]) -> None:
+    root = outer / "proj"
+    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
+    _age(outer)
+    named = [root / "pkg" / "m.py"]
+    cache = tmp_path / "cache"
+    before = _scan(named, cache)
+    _scan(named, cache)
+    assert walks == [1]
+    (root / "pkg" / "m.py").unlink()
+    (root / "pkg" / "m.py").mkdir()  # a folder now, where the file was
+    after = _scan(named, cache)
+    assert walks == [1, 1]
+    assert _seen(after) == _seen(_fresh(named))
+    assert _seen(after) != _seen(before)

@@ -28,6 +28,7 @@ from ssot_scan.printable import printable
 from ssot_scan.project import (
     BUILD_SCRIPTS,
     FROM_PACKAGES,
+    PROJECT_MARKERS,
     RootChoice,
     analysed_paths,
     declared_extensions,
@@ -193,22 +194,23 @@ def _discover(
     """``discover`` afresh (but for the folder listings ``keeper`` keeps); ``reads``
     learns what the answer rests on besides the walk, whose record comes back."""
     for path in named:
-        reads.look(str(path.parent))
+        reads.there(str(path))
         reads.resolve(path)
     start = start_folder(named)
     choice = config.root_choice or find_project_root(start)
     if config.root_choice is None:  # markers were looked for from the start folder up
-        reads.upward(str(start), None if choice.how == FROM_PACKAGES else str(choice.root))
+        stop = None if choice.how == FROM_PACKAGES else str(choice.root)
+        reads.upward(str(start), stop, ("__init__.py", *PROJECT_MARKERS))
     result = Discovery(base=reads.resolve(choice.root), root=choice)
     base = str(result.base)
     # A folder outside every root is named from the top of its package chain, which
     # may climb past the root (see ``_crawl_root``).
-    reads.upward(base, str(_crawl_root(result.base / "__init__.py").parent))
+    reads.upward(base, str(_crawl_root(result.base / "__init__.py").parent), ("__init__.py",))
     result.entries = source_roots(config, choice.root, reads)
     reals: dict[str, str] = {}
     found, opaque, record = _collect(named, choice, config, result, reals, keeper)
     if record is not None and config.respect_gitignore:  # .git was looked for upward
-        reads.upward(base, os.path.dirname(record.repository or "") or None)
+        reads.upward(base, os.path.dirname(record.repository or "") or None, (".git",))
     reads.look(str(result.base / "pyproject.toml"))
     generated = generated_modules(result.base)
     for path in generated:

@@ -11,12 +11,15 @@ What a discovery reads, and how each is checked here:
 - every folder the walk went through: its signature, and what its listing watched
   (links among its entries, the ``__init__.py`` of a skipped folder), as ``listing``
   checks them; the ignore files read or looked for;
-- outside the walk (``probes``): the folders above the start folder and the root
-  (config files, project markers, ``.git`` and ``__init__.py`` are looked for there),
-  the named paths and their folders, the packaging files read (``pyproject.toml``,
+- outside the walk (``probes``): the packaging files read (``pyproject.toml``,
   ``setup.cfg``, build scripts) and the folders ``declared_roots`` looked into. A
   path's signature moves when its content does, a folder's when an entry comes, goes
   or is renamed (a link pointed elsewhere is a new entry);
+- the named paths, and the names looked for in the folders above the start folder
+  and the root (project markers, ``.git``, ``__init__.py``): only whether each is
+  there, and as what (``present``). Those folders' signatures had moved with
+  anything made beside the project (the benchmark's own cache folders, an editor's
+  files, a sibling checkout), and a warm run then walked the whole tree again;
 - the real path of the root and of the named paths, asked again (a link above the
   root may lead elsewhere with no folder here changing);
 - the settings, the named paths, the current folder and the tool: the key.
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +51,7 @@ from ssot_scan.listing import (
     watched_unchanged,
 )
 
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass
@@ -57,17 +61,31 @@ class Reads:
 
     paths: set[str] = field(default_factory=set)
     reals: dict[str, str] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)  # paths whose presence it rests on
 
     def look(self, *paths: str) -> None:
         """The answer depends on these paths: a file's content, a folder's entries,
         whether either exists."""
         self.paths.update(paths)
 
-    def upward(self, path: str, stop: Optional[str] = None) -> None:
+    def there(self, *paths: str) -> None:
+        """The answer depends on whether these paths are there, and as what
+        (``presence``): a named path's content is walked, its name is looked up."""
+        self.present.update(paths)
+
+    def upward(
+        self, path: str, stop: Optional[str] = None, names: Optional[Iterable[str]] = None
+    ) -> None:
         """The answer depends on ``path`` and the folders above it, up to ``stop``
-        (where a lookup upward found what it looked for), else up to the top."""
+        (where a lookup upward found what it looked for), else up to the top: on
+        whether each holds ``names`` and as what (``presence``), when the lookup
+        asks no more of it; on each whole folder when ``names`` is None."""
+        wanted = None if names is None else tuple(names)
         for folder in chain(path):
-            self.paths.add(folder)
+            if wanted is None:
+                self.paths.add(folder)
+            else:
+                self.present.update(os.path.join(folder, name) for name in wanted)
             if folder == stop:
                 break
 
@@ -77,6 +95,21 @@ class Reads:
         self.reals[str(path)] = str(real)
         self.paths.add(str(real))
         return real
+
+
+Presence = list[bool]
+
+
+def presence(path: str) -> Presence:
+    """Whether ``path`` is there (a dangling link is), a file, a folder (following
+    links): all a lookup for a marker, ``.git`` or ``__init__.py`` asks of it."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return [False, False, False]
+    if stat.S_ISLNK(st.st_mode):
+        return [True, os.path.isfile(path), os.path.isdir(path)]
+    return [True, stat.S_ISREG(st.st_mode), stat.S_ISDIR(st.st_mode)]
 
 
 def key(named: Iterable[str], settings: str, tool: str) -> str:
@@ -123,11 +156,15 @@ def save(
         walked.append(listing.signature)
         watched.extend(listing.watched)
     kept_probes = {path: signature(path) for path in sorted(reads.paths)}
+    present = {path: presence(path) for path in sorted(reads.present)}
     signatures = [
         *walked,
         *files.values(),
         *kept_probes.values(),
         *(value for kind, _, value in watched if kind == "file"),
+        # Their folders, only to tell whether a name may have come or gone while
+        # the discovery ran: not kept, so later changes beside them do not count.
+        *(signature(folder) for folder in sorted({os.path.dirname(p) for p in present})),
     ]
     if any(sig is not None and sig[0] >= limit for sig in signatures):
         return
@@ -146,6 +183,7 @@ def save(
             "watched": watched,
             "files": dict(files),
             "probes": kept_probes,
+            "present": present,
             "reals": dict(reads.reals),
         },
     )
@@ -202,6 +240,8 @@ def load(store: Store, key: str) -> Optional[Kept]:
             if os.path.realpath(path) != real:
                 return None
         if not (unchanged(data["probes"]) and unchanged(data["files"])):
+            return None
+        if any(presence(path) != was for path, was in data["present"].items()):
             return None
         if _folder_state(data["top"], data["folders"]) != data["state"]:
             return None
