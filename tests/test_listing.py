@@ -218,10 +218,13 @@ def test_other_settings_list_everything_again(
 def _edit_kept_walk(
     project: Path, cache_dir: Path, edit: Callable[[dict[str, Any]], None]
 ) -> None:
-    """Scan ``project`` with a cache, then change the walk the cache kept."""
+    """Scan ``project`` with a cache, then change the walk the cache kept (and drop
+    the discovery kept whole, which would spare the next run its walk)."""
     _scan(project, cache_dir)
     cache = open_cache(load_config([project]), cache_dir, True, [])
     assert cache is not None and cache._db is not None
+    with cache._db:
+        cache._db.execute("DELETE FROM results WHERE key LIKE 'discovery-%'")
     (key,) = [k for (k,) in cache._db.execute("SELECT key FROM results") if k.startswith("walk-")]
     stored = cache.result(key)
     assert stored is not None

@@ -27,8 +27,6 @@ from ssot_scan.errors import UsageError
 from ssot_scan.printable import printable
 from ssot_scan.project import (
     BUILD_SCRIPTS,
-    FROM_PACKAGES,
-    PROJECT_MARKERS,
     RootChoice,
     analysed_paths,
     declared_extensions,
@@ -124,7 +122,7 @@ class Discovery:
         return in_scope(self.scope, rel)
 
 
-def _crawl_root(path: Path) -> Path:
+def _crawl_root(path: Path, there: listing.There = listing.presence) -> Path:
     """The folder Python would need on sys.path to import ``path`` by its full name.
 
     Walk up while the folder is a package, and also across a folder without
@@ -133,7 +131,8 @@ def _crawl_root(path: Path) -> Path:
     """
     folder = path.parent
     while folder.parent != folder and (
-        (folder / "__init__.py").is_file() or (folder.parent / "__init__.py").is_file()
+        there(os.path.join(folder, "__init__.py"))[1]
+        or there(os.path.join(folder.parent, "__init__.py"))[1]
     ):
         folder = folder.parent
     return folder
@@ -196,21 +195,18 @@ def _discover(
     for path in named:
         reads.there(str(path))
         reads.resolve(path)
-    start = start_folder(named)
-    choice = config.root_choice or find_project_root(start)
-    if config.root_choice is None:  # markers were looked for from the start folder up
-        stop = None if choice.how == FROM_PACKAGES else str(choice.root)
-        reads.upward(str(start), stop, ("__init__.py", *PROJECT_MARKERS))
+    # The lookups upward (markers, ``__init__.py``, ``.git``) see the file system
+    # through ``reads``, which keeps what they saw: that, not the folders they
+    # looked in, is what the answer rests on.
+    start = start_folder(named, reads.there)
+    choice = config.root_choice or find_project_root(start, reads.there)
     result = Discovery(base=reads.resolve(choice.root), root=choice)
-    base = str(result.base)
     # A folder outside every root is named from the top of its package chain, which
     # may climb past the root (see ``_crawl_root``).
-    reads.upward(base, str(_crawl_root(result.base / "__init__.py").parent), ("__init__.py",))
+    _crawl_root(result.base / "__init__.py", reads.there)  # what naming will look at
     result.entries = source_roots(config, choice.root, reads)
     reals: dict[str, str] = {}
-    found, opaque, record = _collect(named, choice, config, result, reals, keeper)
-    if record is not None and config.respect_gitignore:  # .git was looked for upward
-        reads.upward(base, os.path.dirname(record.repository or "") or None, (".git",))
+    found, opaque, record = _collect(named, choice, config, result, reals, keeper, reads.there)
     reads.look(str(result.base / "pyproject.toml"))
     generated = generated_modules(result.base)
     for path in generated:
@@ -312,6 +308,7 @@ def _collect(
     result: Discovery,
     reals: dict[str, str],
     keeper: Optional[listing.Keeper] = None,
+    there: listing.There = listing.presence,
 ) -> tuple[dict[Path, None], list[Path], Optional[listing.WalkRecord]]:
     """The files to scan (the project's, and the named paths' even where excludes
     would skip them), in walk order, and the compiled modules met on the way;
@@ -320,13 +317,13 @@ def _collect(
     (``listing``), and the record of the walk comes back with them."""
     record: Optional[listing.WalkRecord] = None
     if keeper is None:
-        walk = _walk(named, choice, config, result.base, None)
+        walk = _walk(named, choice, config, result.base, None, there)
     else:
         settings = _walk_settings(choice, config, result.base)
         key = listing.walk_key(named, settings, keeper.tool)
-        repository = find_repository(str(result.base)) if config.respect_gitignore else None
-        record = listing.load(keeper.store, key, repository)
-        walk = _walk(named, choice, config, result.base, record)
+        found = find_repository(str(result.base), there) if config.respect_gitignore else None
+        record = listing.load(keeper.store, key, found)
+        walk = _walk(named, choice, config, result.base, record, there)
         listing.save(keeper.store, key, record)
     result.notices.extend(walk.notices)
     reals.update(walk.reals)
@@ -362,9 +359,10 @@ def _walk(
     config: Config,
     base: Path,
     record: Optional[listing.WalkRecord],
+    there: listing.There = listing.presence,
 ) -> _Walked:
     notices: list[str] = []
-    ignores = Ignores(base, config.exclude, config.respect_gitignore, notices)
+    ignores = Ignores(base, config.exclude, config.respect_gitignore, notices, there)
     ignores.record = record
     found: dict[Path, None] = {}
     opaque: list[Path] = []

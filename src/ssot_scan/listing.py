@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Protocol
@@ -61,6 +62,23 @@ def signature(path: str) -> Signature:
 
 def signature_of(st: os.stat_result) -> list[int]:
     return [st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size]
+
+
+Presence = list[bool]  # there (a dangling link is), a file, a folder (through links)
+There = Callable[[str], Presence]
+
+
+def presence(path: str) -> Presence:
+    """Whether ``path`` is there, a file, a folder: all that a lookup for a project
+    marker, ``.git`` or ``__init__.py`` asks of it (its content and times do not
+    matter to it)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return [False, False, False]
+    if stat.S_ISLNK(st.st_mode):
+        return [True, os.path.isfile(path), os.path.isdir(path)]
+    return [True, stat.S_ISREG(st.st_mode), stat.S_ISDIR(st.st_mode)]
 
 
 def link_state(path: str) -> list[Any]:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Optional
 
 from ssot_scan.errors import UsageError
+from ssot_scan.listing import There, presence
 from ssot_scan.snapshot import Reads
 from ssot_scan.tomlcompat import load_toml
 
@@ -51,10 +52,11 @@ class RootChoice:
     marker: Optional[str] = None  # the marker file or folder that decided it
 
 
-def start_folder(paths: Sequence[Path]) -> Path:
-    """The deepest folder holding every given path (the current folder if none)."""
+def start_folder(paths: Sequence[Path], there: There = presence) -> Path:
+    """The deepest folder holding every given path (the current folder if none).
+    ``there``: how a path is looked at (``snapshot.Reads.there`` records it)."""
     given = [p.absolute() for p in paths] or [Path.cwd()]
-    folders = [str(p if p.is_dir() else p.parent) for p in given]
+    folders = [str(p if there(str(p))[2] else p.parent) for p in given]
     return Path(os.path.commonpath(folders))
 
 
@@ -90,17 +92,18 @@ def find_config_file(start: Path) -> Optional[Path]:
     return None
 
 
-def find_project_root(start: Path) -> RootChoice:
-    """The root of a project with no config file (see the module docstring)."""
-    folder = (start if start.is_dir() else start.parent).absolute()
+def find_project_root(start: Path, there: There = presence) -> RootChoice:
+    """The root of a project with no config file (see the module docstring).
+    ``there``: how a path is looked at (``snapshot.Reads.there`` records it)."""
+    folder = (start if there(str(start))[2] else start.parent).absolute()
     for candidate in _upward(folder):
-        if (candidate / "__init__.py").is_file():
+        if there(os.path.join(candidate, "__init__.py"))[1]:
             continue  # inside a package: its pyproject.toml is the package's data
         for marker in PROJECT_MARKERS:
-            if os.path.lexists(candidate / marker):
+            if there(os.path.join(candidate, marker))[0]:
                 return RootChoice(candidate, FROM_MARKER, marker)
     top = folder
-    while (top / "__init__.py").is_file() and top.parent != top:
+    while there(os.path.join(top, "__init__.py"))[1] and top.parent != top:
         top = top.parent
     return RootChoice(top, FROM_PACKAGES)
 

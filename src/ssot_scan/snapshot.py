@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +42,10 @@ from ssot_scan.hashing import hex_digest
 from ssot_scan.listing import (
     RACY_NANOSECONDS,
     Listing,
+    Presence,
     Signature,
     Store,
+    presence,
     signature,
     signature_of,
     unchanged,
@@ -61,31 +62,31 @@ class Reads:
 
     paths: set[str] = field(default_factory=set)
     reals: dict[str, str] = field(default_factory=dict)
-    present: set[str] = field(default_factory=set)  # paths whose presence it rests on
+    # What the lookups for markers, ``.git`` and ``__init__.py`` found, as they found it.
+    present: dict[str, Presence] = field(default_factory=dict)
+    unstable: bool = False  # a path asked twice was found two ways: keep nothing
 
     def look(self, *paths: str) -> None:
         """The answer depends on these paths: a file's content, a folder's entries,
         whether either exists."""
         self.paths.update(paths)
 
-    def there(self, *paths: str) -> None:
-        """The answer depends on whether these paths are there, and as what
-        (``presence``): a named path's content is walked, its name is looked up."""
-        self.present.update(paths)
+    def there(self, path: str) -> Presence:
+        """``presence(path)``, for a lookup to decide by: the answer rests on it.
 
-    def upward(
-        self, path: str, stop: Optional[str] = None, names: Optional[Iterable[str]] = None
-    ) -> None:
+        The lookups are given this in place of the file system, so what is kept is
+        exactly what they saw, when they saw it: a later run whose lookups would see
+        the same finds the same, whatever else changed beside them."""
+        found = presence(path)
+        if self.present.setdefault(path, found) != found:
+            self.unstable = True
+        return found
+
+    def upward(self, path: str, stop: Optional[str] = None) -> None:
         """The answer depends on ``path`` and the folders above it, up to ``stop``
-        (where a lookup upward found what it looked for), else up to the top: on
-        whether each holds ``names`` and as what (``presence``), when the lookup
-        asks no more of it; on each whole folder when ``names`` is None."""
-        wanted = None if names is None else tuple(names)
+        (where a lookup upward found what it looked for), else up to the top."""
         for folder in chain(path):
-            if wanted is None:
-                self.paths.add(folder)
-            else:
-                self.present.update(os.path.join(folder, name) for name in wanted)
+            self.paths.add(folder)
             if folder == stop:
                 break
 
@@ -95,21 +96,6 @@ class Reads:
         self.reals[str(path)] = str(real)
         self.paths.add(str(real))
         return real
-
-
-Presence = list[bool]
-
-
-def presence(path: str) -> Presence:
-    """Whether ``path`` is there (a dangling link is), a file, a folder (following
-    links): all a lookup for a marker, ``.git`` or ``__init__.py`` asks of it."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return [False, False, False]
-    if stat.S_ISLNK(st.st_mode):
-        return [True, os.path.isfile(path), os.path.isdir(path)]
-    return [True, stat.S_ISREG(st.st_mode), stat.S_ISDIR(st.st_mode)]
 
 
 def key(named: Iterable[str], settings: str, tool: str) -> str:
@@ -155,16 +141,14 @@ def save(
             return
         walked.append(listing.signature)
         watched.extend(listing.watched)
+    if reads.unstable:
+        return
     kept_probes = {path: signature(path) for path in sorted(reads.paths)}
-    present = {path: presence(path) for path in sorted(reads.present)}
     signatures = [
         *walked,
         *files.values(),
         *kept_probes.values(),
         *(value for kind, _, value in watched if kind == "file"),
-        # Their folders, only to tell whether a name may have come or gone while
-        # the discovery ran: not kept, so later changes beside them do not count.
-        *(signature(folder) for folder in sorted({os.path.dirname(p) for p in present})),
     ]
     if any(sig is not None and sig[0] >= limit for sig in signatures):
         return
@@ -183,7 +167,7 @@ def save(
             "watched": watched,
             "files": dict(files),
             "probes": kept_probes,
-            "present": present,
+            "present": reads.present,
             "reals": dict(reads.reals),
         },
     )

@@ -17,7 +17,7 @@ from fnmatch import translate as fnmatch_translate
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from ssot_scan.listing import Listing, WalkRecord, link_state, signature
+from ssot_scan.listing import Listing, There, WalkRecord, link_state, presence, signature
 
 if TYPE_CHECKING:
     import pathspec
@@ -89,8 +89,12 @@ class Ignores:
         excludes: list[str],
         respect_gitignore: bool,
         notices: Optional[list[str]] = None,
+        there: There = presence,
     ) -> None:
+        """``there``: how ``find_repository`` looks at paths (a kept discovery
+        records it)."""
         self.base = str(base)
+        self.there = there
         self._excludes = excludes
         self.respect_gitignore = respect_gitignore
         self.notices = notices if notices is not None else []
@@ -158,11 +162,11 @@ class Ignores:
     def _repository_excludes(self) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
         """``.git/info/exclude`` of the work tree holding the project, as the
         weakest spec of every chain (git reads it after every .gitignore)."""
-        dot_git = find_repository(self.base)
+        dot_git = find_repository(self.base, self.there)
         if dot_git is None:
             return []
         folder = os.path.dirname(dot_git)
-        if os.path.isdir(dot_git):
+        if self.there(dot_git)[2]:
             spec = self._load(os.path.join(dot_git, "info"), "exclude")
             return [(folder, spec)] if spec is not None else []
         # A linked work tree: "gitdir: <its git dir>", which names the common one.
@@ -422,13 +426,15 @@ def _is_template(name: str) -> bool:
     return "{{" in name or "{%" in name
 
 
-def find_repository(base: str) -> Optional[str]:
+def find_repository(base: str, there: There = presence) -> Optional[str]:
     """The ``.git`` (folder, or a linked work tree's file) of the work tree holding
-    ``base``, or None outside any."""
+    ``base``, or None outside any. ``there``: how a path is looked at
+    (``snapshot.Reads.there`` records it)."""
     folder = base
     while True:
         dot_git = os.path.join(folder, ".git")
-        if os.path.isdir(dot_git) or os.path.isfile(dot_git):
+        found = there(dot_git)
+        if found[1] or found[2]:
             return dot_git
         parent = os.path.dirname(folder)
         if parent == folder:
