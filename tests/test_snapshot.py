@@ -435,3 +435,24 @@ def test_a_named_path_that_goes_is_seen(outer: Path, tmp_path: Path, walks: list
     assert walks == [1, 1]
     assert _seen(after) == _seen(_fresh(named))
     assert _seen(after) != _seen(before)
+
+
+def test_a_declared_version_file_in_the_walk_keeps_the_discovery_through_changes_above(
+    outer: Path, tmp_path: Path, walks: list[int]
+) -> None:
+    # setuptools-scm's version_file is named from its folder's real path; that folder
+    # is walked, so what is made above the project does not concern it.
+    root = outer / "proj"
+    pyproject = '[tool.setuptools_scm]\nversion_file = "pkg/_version.py"\n'
+    write_files(root, {"pyproject.toml": pyproject, "pkg/__init__.py": "", "pkg/m.py": ""})
+    _age(outer)
+    cache = tmp_path / "cache"
+    before = _scan([root], cache)
+    _scan([root], cache)
+    assert walks == [1]
+    assert "pkg._version" in before.opaque_modules
+    write_files(outer, {"notes.txt": ""})
+    os.utime(outer.parent)  # the folders above the work tree move too
+    found = _scan([root], cache)
+    assert walks == [1]
+    assert _seen(found) == _seen(_fresh([root]))

@@ -209,8 +209,13 @@ def _discover(
     found, opaque, record = _collect(named, choice, config, result, reals, keeper, reads.there)
     reads.look(str(result.base / "pyproject.toml"))
     generated = generated_modules(result.base)
+    walked = record.folders if record is not None else {}
     for path in generated:
-        reads.upward(str(path.parent))
+        # Named from its folder's real path: a folder the walk went through rests on
+        # the walk (its links are watched, the root's real path is asked again);
+        # another, on every folder above it.
+        if str(path.parent) not in walked:
+            reads.upward(str(path.parent))
     opaque.extend(generated)  # a scanned source of one rules
     namer = _Namer([str(r) for r in result.entries], reals)
     sources, candidates = _candidates(found, namer, str(result.base))
