@@ -456,3 +456,31 @@ def test_a_declared_version_file_in_the_walk_keeps_the_discovery_through_changes
     found = _scan([root], cache)
     assert walks == [1]
     assert _seen(found) == _seen(_fresh([root]))
+
+
+def test_a_package_made_above_a_named_folder_outside_the_root_is_seen(
+    outer: Path, tmp_path: Path, walks: list[int]
+) -> None:
+    # The project's config names its root; the package named beside it lies outside,
+    # and is named from its own package chain, which a new __init__.py lengthens.
+    root = outer / "proj"
+    write_files(root, {"ssot-scan.toml": "", "pkg/__init__.py": ""})
+    write_files(outer, {"other/lib/__init__.py": "", "other/lib/m.py": ""})
+    _age(outer)
+    named = [root, outer / "other" / "lib"]
+    cache = tmp_path / "cache"
+    config = load_config(named, root / "ssot-scan.toml")
+    load_rule_packs(config, [])
+
+    def scan() -> Discovery:
+        return scan_project(named, config, cache_dir=cache, use_cache=True)[0]
+
+    before = scan()
+    scan()
+    assert walks == [1]
+    write_files(outer, {"other/__init__.py": ""})
+    after = scan()
+    assert walks == [1, 1]
+    fresh = _seen(discover(named, config))
+    assert _seen(after) == fresh
+    assert _seen(before) != fresh

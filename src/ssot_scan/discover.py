@@ -193,8 +193,10 @@ def _discover(
     """``discover`` afresh (but for the folder listings ``keeper`` keeps); ``reads``
     learns what the answer rests on besides the walk, whose record comes back."""
     for path in named:
-        reads.there(str(path))
+        folder = reads.there(str(path))[2]
         reads.resolve(path)
+        # A named path outside every root is named from its package chain.
+        _crawl_root(path / "__init__.py" if folder else path, reads.there)
     # The lookups upward (markers, ``__init__.py``, ``.git``) see the file system
     # through ``reads``, which keeps what they saw: that, not the folders they
     # looked in, is what the answer rests on.
