@@ -375,6 +375,24 @@ def test_a_work_tree_made_above_the_project_is_seen(
     assert _seen(after) == _seen(_fresh([proj]))
 
 
+_PLAIN = {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""}
+
+
+def _kept(
+    outer: Path, tmp_path: Path, walks: list[int], files: dict[str, str], named: list[Path]
+) -> tuple[Path, Discovery]:
+    """Write ``files`` into ``outer/proj``, age the tree, and scan ``named`` twice with
+    one cache: the second run takes the kept discovery. The cache and the first
+    run's discovery."""
+    write_files(outer / "proj", files)
+    _age(outer)
+    cache = tmp_path / "cache"
+    first = _scan(named, cache)
+    _scan(named, cache)
+    assert walks == [1]
+    return cache, first
+
+
 def test_what_is_made_beside_the_project_keeps_the_discovery(
     outer: Path, tmp_path: Path, walks: list[int]
 ) -> None:
@@ -383,12 +401,7 @@ def test_what_is_made_beside_the_project_keeps_the_discovery(
     # every warm run after them walked the whole tree again. A sibling checkout, an
     # editor's file or git's own bookkeeping did the same to a user's warm runs.
     root = outer / "proj"
-    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
-    _age(outer)
-    cache = tmp_path / "cache"
-    _scan([root], cache)
-    _scan([root], cache)
-    assert walks == [1]
+    cache, _ = _kept(outer, tmp_path, walks, _PLAIN, [root])
     write_files(outer, {"sibling/pkg/__init__.py": "", "notes.txt": "", "setup.py": ""})
     (outer / ".git" / "index.lock").write_text("", encoding="utf-8")
     (tmp_path / "cache-first").mkdir()
@@ -402,13 +415,8 @@ def test_what_a_lookup_upward_finds_is_seen(
     outer: Path, tmp_path: Path, walks: list[int], change: str
 ) -> None:
     root = outer / "proj"
-    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
     write_files(outer, {".git/info/exclude": "m.py\n"})
-    _age(outer)
-    cache = tmp_path / "cache"
-    before = _scan([root], cache)
-    _scan([root], cache)
-    assert walks == [1]
+    cache, before = _kept(outer, tmp_path, walks, _PLAIN, [root])
     if change == "a package made above the root":
         write_files(outer, {"__init__.py": ""})
     else:
@@ -422,13 +430,8 @@ def test_what_a_lookup_upward_finds_is_seen(
 
 def test_a_named_path_that_goes_is_seen(outer: Path, tmp_path: Path, walks: list[int]) -> None:
     root = outer / "proj"
-    write_files(root, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/m.py": ""})
-    _age(outer)
     named = [root / "pkg" / "m.py"]
-    cache = tmp_path / "cache"
-    before = _scan(named, cache)
-    _scan(named, cache)
-    assert walks == [1]
+    cache, before = _kept(outer, tmp_path, walks, _PLAIN, named)
     (root / "pkg" / "m.py").unlink()
     (root / "pkg" / "m.py").mkdir()  # a folder now, where the file was
     after = _scan(named, cache)
@@ -444,12 +447,7 @@ def test_a_declared_version_file_in_the_walk_keeps_the_discovery_through_changes
     # is walked, so what is made above the project does not concern it.
     root = outer / "proj"
     pyproject = '[tool.setuptools_scm]\nversion_file = "pkg/_version.py"\n'
-    write_files(root, {"pyproject.toml": pyproject, "pkg/__init__.py": "", "pkg/m.py": ""})
-    _age(outer)
-    cache = tmp_path / "cache"
-    before = _scan([root], cache)
-    _scan([root], cache)
-    assert walks == [1]
+    cache, before = _kept(outer, tmp_path, walks, {**_PLAIN, "pyproject.toml": pyproject}, [root])
     assert "pkg._version" in before.opaque_modules
     write_files(outer, {"notes.txt": ""})
     os.utime(outer.parent)  # the folders above the work tree move too
