@@ -8,7 +8,8 @@ results the edit can change. Two ways to bound them, measured on a sample of mod
   invalidating along the reverse import graph would recompute);
 - **by resolution**: the modules whose ``from X import N`` statements read the edited
   module's bindings or facts when resolved (``SymbolTable.reads``: what an engine
-  that keeps each module's results with their reads would recompute).
+  that keeps each module's results with their reads would recompute); **with
+  exports**, also the modules whose exported names (re-exports included) read it.
 
     python benchmarks/reach.py PATH [--sample 200] [--seed 1] [--cache-dir DIR]
 
@@ -53,8 +54,10 @@ def importers(index: Index) -> dict[str, int]:
     return {module: reached[members[module]] for module in index.modules}
 
 
-def resolvers(index: Index) -> dict[str, set[str]]:
-    """Module -> the modules whose ``from`` imports read it when resolved.
+def resolvers(index: Index, exports: bool = False) -> dict[str, set[str]]:
+    """Module -> the modules whose ``from`` imports read it when resolved (and, with
+    ``exports``, whose exported names do: what a module contributes to the
+    fragmentation table, which an incremental analysis keeps per module too).
 
     On a table that records what each answer was made from (``track_reads``): an
     answer taken from the memo brings the reads it was made from along, so each
@@ -75,6 +78,8 @@ def resolvers(index: Index) -> dict[str, set[str]]:
                 if site.kind == "from" and site.target and not site.is_star:
                     for imported in site.names:
                         table.resolve(site.target, imported.name)
+            for name in table.exported_names(source.module) if exports else ():
+                table.resolve(source.module, name)
         for module in read - {source.module}:
             if module in index.modules:  # not ``reads.FINDERS``
                 found.setdefault(module, set()).add(source.module)
@@ -109,12 +114,14 @@ def main(argv: Optional[list[str]] = None) -> None:
     sample = random.Random(args.seed).sample(modules, min(args.sample, len(modules)))
     by_graph = importers(index)
     by_resolution = resolvers(index)
+    with_exports = resolvers(index, exports=True)
     total = len(modules)
     print(f"{args.path}: {total} modules, {len(sample)} sampled (seed {args.seed})")
     print("by the import graph: " + summary([by_graph[m] for m in sample], total))
     print(
         "by resolution:       " + summary([len(by_resolution.get(m, ())) for m in sample], total)
     )
+    print("with exports:        " + summary([len(with_exports.get(m, ())) for m in sample], total))
 
 
 if __name__ == "__main__":

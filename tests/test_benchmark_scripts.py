@@ -96,7 +96,7 @@ def test_reach_counts_importers_and_the_modules_whose_resolutions_read_a_module(
     reach = _script("reach")
     files = {
         "pyproject.toml": "",
-        "pkg/__init__.py": "",
+        "pkg/__init__.py": "from pkg.api import *\n",  # publishes Thing: an export only
         "pkg/core.py": "class Thing:\n    pass\n",
         "pkg/api.py": "from pkg.core import Thing\n\n__all__ = ['Thing']\n",
         "pkg/user.py": "from pkg.api import Thing\n",
@@ -108,8 +108,13 @@ def test_reach_counts_importers_and_the_modules_whose_resolutions_read_a_module(
     config = load_config([tmp_path])
     load_rule_packs(config, [])
     _, analysis = analyse_project([tmp_path], config)
-    assert reach.importers(analysis.index)["pkg.core"] == 3  # api, user, other
+    assert reach.importers(analysis.index)["pkg.core"] == 4  # api, user, other, pkg
     assert reach.resolvers(analysis.index)["pkg.core"] == {"pkg.api", "pkg.user"}
+    assert reach.resolvers(analysis.index, exports=True)["pkg.core"] == {
+        "pkg",
+        "pkg.api",
+        "pkg.user",
+    }
     assert reach.summary([0, 1, 2, 3], 4) == (
         "median 1.5 (37.50%), 90th percentile 2 (50.00%), largest 3 (75.00%)"
     )
