@@ -363,3 +363,28 @@ def test_a_handover_asked_again_reads_the_module_of_the_rewriting_function() -> 
         with table.reads.recording() as read:
             assert table.resolve("p.c", name).kind == "undecidable"
         assert "p.d" in read, name
+
+
+def test_a_star_import_loop_answer_reads_the_module_it_stopped_at() -> None:
+    # p.c and p.d star-import each other. Asked of p.c first, p.d's names are worked
+    # out on the way with p.c left out (it is being listed), and kept: that answer
+    # rests on p.c as much as one that read it, whichever module is asked first later.
+    def star(target: str) -> ImportSite:
+        return ImportSite(
+            "from", target, target, 0, [ImportedName("*")], None, 1, 1, 1, 9, is_star=True
+        )
+
+    modules = {name: ModuleFacts() for name in MODULES}
+    modules["p.c"].imports = [star("p.d")]
+    modules["p.d"].imports = [star("p.c")]
+    modules["p.d"].definitions = [Definition("D", "class", 2, 1)]
+    table = _table(modules)
+    assert table.reads is not None
+    table.public_names("p.c")
+    with table.reads.recording() as read:
+        kept = table.public_names("p.d")
+    after = dict(modules)
+    after["p.c"] = _copy(modules["p.c"])
+    after["p.c"].definitions.append(Definition("C", "class", 3, 1))
+    if table.public_names("p.d") != _table(after, track=False).public_names("p.d"):
+        assert "p.c" in read, kept

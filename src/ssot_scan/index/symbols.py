@@ -385,12 +385,19 @@ class SymbolTable:
             collected = [n for n in self.bindings(module) if not n.startswith("_")]
             names = collected
             for site in facts.imports:
-                if site.is_star and site.module_level and site.target and site.target not in seen:
-                    extra = self.public_names(site.target, seen)
-                    if extra is None:  # passes on what no one can list
-                        names = None
-                        break
-                    collected.extend(n for n in extra if n not in collected)
+                if not (site.is_star and site.module_level and site.target):
+                    continue
+                if site.target in seen:
+                    # Left out because it is being listed: an answer kept now rests
+                    # on it, whichever module a later run asks first.
+                    if self.reads is not None:
+                        self.reads.read(site.target)
+                    continue
+                extra = self.public_names(site.target, seen)
+                if extra is None:  # passes on what no one can list
+                    names = None
+                    break
+                collected.extend(n for n in extra if n not in collected)
         self._public[module] = names
         return names
 
