@@ -189,6 +189,15 @@ def _keys() -> list[Key]:
     return [(module, name) for module in (*MODULES, *missing) for name in NAMES]
 
 
+def _same(one: Resolution, other: Resolution) -> bool:
+    """Equal answers, but for where a loop is said to close: that depends on which of
+    its pairs was asked first (``(a, X)`` -> ``(b, X)`` -> ``(a, X)`` is "at a.X" asked
+    from ``a``, "at b.X" from ``b``), whatever the facts."""
+    if one.kind == other.kind == "loop":
+        return True
+    return one == other
+
+
 def test_an_edit_changes_no_answer_that_did_not_read_the_edited_module() -> None:
     changed = unchanged = 0
     for seed in range(600):
@@ -203,10 +212,15 @@ def test_an_edit_changes_no_answer_that_did_not_read_the_edited_module() -> None
         if after_modules[edited].finder_serves != modules[edited].finder_serves:
             touched.add(FINDERS)
         after = _table(after_modules, track=False)
-        for key, (answer, read) in before.items():
+        # Asked in another order: an incremental scan asks only what an edit reached,
+        # so an answer must not rest on what happened to be asked before it.
+        keys = list(before)
+        rng.shuffle(keys)
+        for key in keys:
+            answer, read = before[key]
             now = after.resolve(*key)
             if not read & touched:
-                assert now == answer, (seed, edit.__name__, edited, key, sorted(read))
+                assert _same(now, answer), (seed, edit.__name__, edited, key, sorted(read))
                 unchanged += 1
             elif now != answer:
                 changed += 1
@@ -216,7 +230,7 @@ def test_an_edit_changes_no_answer_that_did_not_read_the_edited_module() -> None
 
 
 def test_public_names_record_the_modules_a_star_import_reads() -> None:
-    for seed in range(200):
+    for seed in range(600):
         rng = random.Random(seed)
         modules = _project(rng)
         table = _table(modules)
@@ -229,7 +243,10 @@ def test_public_names_record_the_modules_a_star_import_reads() -> None:
         after_modules = {name: _copy(facts) for name, facts in modules.items()}
         rng.choice(_edits(rng))(after_modules[edited])
         after = _table(after_modules, track=False)
-        for module, (names, read) in found.items():
+        order = list(found)
+        rng.shuffle(order)  # see the test above
+        for module in order:
+            names, read = found[module]
             if edited not in read:
                 assert after.public_names(module) == names, (seed, module)
 
