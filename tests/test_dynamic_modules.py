@@ -147,6 +147,18 @@ CASES = {
         },
         0,
     ),
+    # Found asking the names of a loop in the other order: a.py asks union_find
+    # first, and the search met itself there, not at the package: three SSOT005.
+    "that name asked first of the module that takes it back": (
+        {
+            "pkg/__init__.py": "from pkg.misc import *\nfrom pkg.union_find import *\n",
+            "pkg/misc.py": "__all__ = ['groups']\n\n\ndef groups():\n    pass\n",
+            "pkg/union_find.py": "from pkg import groups\n",
+            "a.py": "from pkg.union_find import groups\n",
+            "zz.py": "from pkg import groups\n",
+        },
+        0,
+    ),
 }
 
 

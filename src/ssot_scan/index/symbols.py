@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
 from typing import Final, Literal, Optional, TypeVar, Union
@@ -41,8 +41,11 @@ IMPLICIT_MODULE_ATTRIBUTES = frozenset(
 @dataclass(frozen=True)
 class Resolution:
     kind: ResolutionKind
-    target: str
+    target: str  # for a loop, its least pair, "module.name": the same from any of them
     detail: str = ""
+    # For a loop, its pairs ("module.name"): the same set from any of them. Not part
+    # of what makes two answers equal (the target already names the loop).
+    loop: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def module(self) -> str:
@@ -147,10 +150,10 @@ class SymbolTable:
         self._public: dict[str, Optional[list[str]]] = {}
         self._definitions: Optional[dict[str, Definition]] = None  # built when first asked
         self._rewriters: dict[tuple[str, str], bool] = {}
-        # The (module, name) pairs being resolved, outermost first: a pair met again
-        # is a loop. One mutable set, not a copy per step: a chain of n re-exports
-        # costs n steps, not n * n / 2.
-        self._path: set[tuple[str, str]] = set()
+        # The (module, name) pairs being resolved, outermost first (a dict for its
+        # order): a pair met again is a loop. One mutable dict, not a copy per step: a
+        # chain of n re-exports costs n steps, not n * n / 2.
+        self._path: dict[tuple[str, str], None] = {}
         self._handing: set[str] = set()  # modules whose handovers are being looked at
         self._finders: Optional[dict[str, str]] = None  # built when first asked
         self.reads: Optional[Reads] = Reads() if track_reads else None
@@ -464,7 +467,7 @@ class SymbolTable:
     def _fresh(self, resolution: Callable[[], Result]) -> Result:
         """``resolution()`` on a path of its own: a public question asked in the middle
         of another resolution (a handover's callee) is not part of that one's path."""
-        outer, self._path = self._path, set()
+        outer, self._path = self._path, {}
         try:
             return resolution()
         finally:
@@ -528,14 +531,14 @@ class SymbolTable:
             # open it.
             if reads is not None:
                 reads.read(module)
-            return Resolution(LOOP, f"{module}.{name}")
-        self._path.add(key)
+            return self._loop(key)
+        self._path[key] = None
         if reads is not None:
             reads.open()
         try:
             result = self._resolve_uncached(module, name)
         finally:
-            self._path.discard(key)
+            del self._path[key]
             if reads is not None:
                 self._memo_reads[key] = reads.close()
         self._memo[key] = result
@@ -545,12 +548,21 @@ class SymbolTable:
         """``_follow`` with ``(module, name)`` on the path, as ``_resolve`` has it."""
         key = (module, name)
         added = key not in self._path
-        self._path.add(key)
+        if added:
+            self._path[key] = None
         try:
             return self._follow(module, name, binding)
         finally:
             if added:
-                self._path.discard(key)
+                del self._path[key]
+
+    def _loop(self, key: tuple[str, str]) -> Resolution:
+        """The loop the search has just closed by meeting ``key`` again: named by its
+        least pair, so that every pair of it gives the same answer whichever was
+        asked first (an incremental scan asks in another order than a full one)."""
+        path = list(self._path)
+        members = frozenset(f"{module}.{name}" for module, name in path[path.index(key) :])
+        return Resolution(LOOP, min(members), loop=members)
 
     def _resolve_uncached(self, module: str, name: str) -> Resolution:
         if not self.module_exists(module):
@@ -580,6 +592,7 @@ class SymbolTable:
         undecidable: Optional[str] = None
         if facts is not None:
             looped: list[str] = []
+            loops: list[frozenset[str]] = []
             for site in reversed(facts.imports):
                 if not (site.is_star and site.module_level and site.target):
                     continue
@@ -588,11 +601,14 @@ class SymbolTable:
                     undecidable = undecidable or f"star import of {site.target}"
                 elif name in provided:
                     found = self._resolve(site.target, name)
-                    if found.kind == LOOP and found.target == f"{module}.{name}":
+                    if found.kind == LOOP and f"{module}.{name}" in found.loop:
                         # The later star's module took the name from this one, which
                         # an earlier star had already bound (networkx.utils: union_find
                         # imports ``groups`` back from the package misc's star filled).
+                        # Whichever of the two was asked first, the loop runs through
+                        # this pair: where the search met itself depends on that.
                         looped.append(site.target)
+                        loops.append(found.loop)
                         continue
                     for target in looped:
                         self._memo[(target, name)] = found
@@ -600,7 +616,8 @@ class SymbolTable:
                             self._memo_reads[target, name] = frozenset(self.reads.current())
                     return found
             if looped:
-                return Resolution(LOOP, f"{module}.{name}")
+                members = frozenset().union(*loops)
+                return Resolution(LOOP, min(members), loop=members)
             if facts.has_getattr:
                 return Resolution(UNDECIDABLE, f"{module}.{name}", "module __getattr__")
             if facts.dynamic_imports:
@@ -665,7 +682,7 @@ class SymbolTable:
         else:
             if (module, head) in self._path:
                 # Reads: the frame following ``module``'s alias has read ``module``.
-                return Resolution(LOOP, f"{module}.{head}")
+                return self._loop((module, head))
             binding = self.bindings(module).get(head)
         if binding is None:
             return None  # a builtin or something dynamic: the alias is its own definition
