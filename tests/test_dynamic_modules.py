@@ -149,6 +149,19 @@ CASES = {
     ),
     # Found asking the names of a loop in the other order: a.py asks union_find
     # first, and the search met itself there, not at the package: three SSOT005.
+    # Two modules star-importing each other, a third star-importing one of them: x.py
+    # made the loop's names be listed from the other side first, and p.e lacked C.
+    "a star-import loop listed from its other side first": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/c.py": "from pkg.d import *\n\n\nclass C:\n    pass\n",
+            "pkg/d.py": "from pkg.c import *\n\n\nclass D:\n    pass\n",
+            "pkg/e.py": "from pkg.d import *\n",
+            "x.py": "from pkg.d import C\n",
+            "y.py": "from pkg.e import C\n",
+        },
+        0,
+    ),
     "that name asked first of the module that takes it back": (
         {
             "pkg/__init__.py": "from pkg.misc import *\nfrom pkg.union_find import *\n",

@@ -397,3 +397,44 @@ def test_a_star_import_loop_answer_reads_the_module_it_stopped_at() -> None:
     after["p.c"].definitions.append(Definition("C", "class", 3, 1))
     if table.public_names("p.d") != _table(after, track=False).public_names("p.d"):
         assert "p.c" in read, kept
+
+
+def _star(target: str, line: int = 1) -> ImportSite:
+    return ImportSite(
+        "from", target, target, 0, [ImportedName("*")], None, line, 1, line, 9, is_star=True
+    )
+
+
+def test_every_module_of_a_star_import_loop_lists_the_same_names_whichever_is_asked_first() -> (
+    None
+):
+    # p.c and p.d star-import each other, p.e star-imports p.d. Asked of p.c first,
+    # p.d's names had been kept without p.c's (p.c was being listed): p.e then lacked
+    # C, and ``from p.e import C`` was a false SSOT005 when a file sorted first.
+    modules = {name: ModuleFacts() for name in MODULES}
+    modules["p.c"].imports = [_star("p.d")]
+    modules["p.c"].definitions = [Definition("C", "class", 2, 1)]
+    modules["p.d"].imports = [_star("p.c")]
+    modules["p.d"].definitions = [Definition("D", "class", 2, 1)]
+    modules["p.e"].imports = [_star("p.d")]
+    answers = []
+    for order in (["p.c", "p.d", "p.e"], ["p.e", "p.d", "p.c"], ["p.d", "p.e", "p.c"]):
+        table = _table(modules, track=False)
+        answers.append({module: table.public_names(module) for module in order})
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0] == {"p.c": ["C", "D"], "p.d": ["D", "C"], "p.e": ["D", "C"]}
+
+
+def test_a_star_import_loop_through_an_all_entry_is_unknowable_from_any_side() -> None:
+    # p.c's __all__ is p.d's (``__all__ = q.__all__``, ``*q``); p.d star-imports p.c.
+    modules = {name: ModuleFacts() for name in MODULES}
+    modules["p.c"].imports = [ImportSite("import", "p.d", "p.d", 0, [], "q", 1, 1, 1, 15)]
+    modules["p.c"].all_names = ["*q"]
+    modules["p.d"].imports = [_star("p.c")]
+    modules["p.d"].definitions = [Definition("D", "class", 2, 1)]
+    for order in (["p.c", "p.d"], ["p.d", "p.c"]):
+        table = _table(modules, track=False)
+        assert {module: table.public_names(module) for module in order} == {
+            "p.c": None,
+            "p.d": None,
+        }, order

@@ -32,6 +32,8 @@ UNDECIDABLE: Final = "undecidable"  # module __getattr__ or a star import of ext
 LOOP: Final = "loop"
 
 
+_NO_LOOP: Final = 1 << 62  # deeper than any listing (``SymbolTable.public_names``)
+
 # Every module has these without binding them.
 IMPLICIT_MODULE_ATTRIBUTES = frozenset(
     {"__name__", "__doc__", "__file__", "__path__", "__spec__", "__loader__", "__package__"}
@@ -148,6 +150,14 @@ class SymbolTable:
         self._alternatives: dict[str, dict[str, list[Binding]]] = {}
         self._memo: dict[tuple[str, str], Resolution] = {}
         self._public: dict[str, Optional[list[str]]] = {}
+        # Listing star imports (``public_names``): the modules being listed, in order,
+        # each with whether an ``__all__`` led to it; the loop's modules waiting for
+        # its first one to be done; the outermost module still being listed that the
+        # current listing's loops reach, and that a loop through an ``__all__`` does.
+        self._listing: dict[str, bool] = {}
+        self._pending: dict[str, tuple[Optional[list[str]], int, AbstractSet[str]]] = {}
+        self._low = _NO_LOOP
+        self._unknown = _NO_LOOP
         self._definitions: Optional[dict[str, Definition]] = None  # built when first asked
         self._rewriters: dict[tuple[str, str], bool] = {}
         # The (module, name) pairs being resolved, outermost first (a dict for its
@@ -354,22 +364,85 @@ class SymbolTable:
         self._alternatives[module] = alternatives  # only names bound more than once
         return table
 
-    def public_names(self, module: str, _seen: Optional[set[str]] = None) -> Optional[list[str]]:
-        """What ``from module import *`` binds; None when it cannot be known."""
+    def public_names(self, module: str, _via_all: bool = False) -> Optional[list[str]]:
+        """What ``from module import *`` binds; None when it cannot be known.
+
+        Star imports can loop (``a`` star-imports ``b``, which star-imports ``a``:
+        what each binds depends on which Python imports first). Here every module of
+        such a loop binds all that any of them does (its own names first, then the
+        others' in sorted order), and a loop that runs through an ``__all__`` naming
+        another module's (``*m``) cannot be known: the same answer whichever module
+        of the loop is asked first, as an incremental scan needs. A module listed
+        while the loop's first one is still being listed waits (``_pending``) until
+        that one is done, and is then given the loop's answer (Tarjan's algorithm).
+        ``_via_all``: reached through an ``__all__``, not a star import.
+        """
         reads = self.reads
         if module in self._public:
             if reads is not None:
                 reads.add(self._public_reads[module])
             return self._public[module]
-        if reads is None:
-            return self._public_names(module, _seen)
-        reads.open()
+        pending = self._pending.get(module)
+        if pending is not None:  # of a loop being listed: its part until it is done
+            names, low, kept = pending
+            self._low = min(self._low, low)
+            if reads is not None:
+                reads.add(kept)
+            return names
+        depth = len(self._listing)
+        self._listing[module] = _via_all
+        outer_low, self._low = self._low, depth
+        outer_unknown, self._unknown = self._unknown, _NO_LOOP
+        read: AbstractSet[str] = frozenset()
+        if reads is not None:
+            reads.open()
         try:
-            return self._public_names(module, _seen)
+            names = self._public_names(module)
         finally:
-            self._public_reads[module] = reads.close()
+            del self._listing[module]
+            low, unknown = self._low, self._unknown
+            self._low = min(outer_low, low)
+            if reads is not None:
+                read = reads.close()
+        if low < depth:  # rests on a module still being listed: one of its loop
+            self._unknown = min(outer_unknown, unknown)
+            self._pending[module] = (names, low, read)
+            return names
+        self._unknown = outer_unknown  # this loop is done: what it knew ends here
+        loop = [member for member, (_, at, _) in self._pending.items() if at >= depth]
+        if loop:
+            # A loop through an ``__all__`` anywhere in it: the whole loop unknowable.
+            everything = None if unknown != _NO_LOOP or names is None else set(names)
+            for member in [module, *loop]:
+                self._pending.pop(member, None)
+                self._public[member] = (
+                    None if everything is None else self._loop_order(member, everything)
+                )
+                self._public_reads[member] = read
+        else:
+            self._public[module] = names
+            self._public_reads[module] = read
+        return self._public[module]
 
-    def _public_names(self, module: str, _seen: Optional[set[str]]) -> Optional[list[str]]:
+    def _loop_order(self, module: str, names: set[str]) -> list[str]:
+        """A star-import loop's names as ``module`` lists them: its own first."""
+        own = [n for n in self.bindings(module) if not n.startswith("_")]
+        return own + sorted(names.difference(own))
+
+    def _listing_hit(self, module: str, via_all: bool) -> None:
+        """``module`` is being listed further up: a loop closes on it (by an
+        ``__all__`` entry when ``via_all``). What is listed below it now is only its
+        part of the loop, which ``module`` completes; and a loop any of whose steps is
+        an ``__all__`` cannot be known."""
+        if self.reads is not None:
+            self.reads.read(module)
+        order = list(self._listing)
+        at = order.index(module)
+        self._low = min(self._low, at)
+        if via_all or any(self._listing[m] for m in order[at + 1 :]):
+            self._unknown = min(self._unknown, at)
+
+    def _public_names(self, module: str) -> Optional[list[str]]:
         if self.reads is not None:
             self.reads.read(module)
         facts = self.modules.get(module)
@@ -380,31 +453,23 @@ class SymbolTable:
         if facts.all_names is None and (facts.all_dynamic or facts.dynamic_imports):
             # ``__all__ += generate_dunder_all(globals())``, or a module whose names
             # are bound at run time: a star import of it binds what no one can list.
-            names: Optional[list[str]] = None
-        elif facts.all_names is not None:
-            names = self._expand_all(module, facts.all_names, (_seen or set()) | {module})
-        else:
-            seen = (_seen or set()) | {module}
-            collected = [n for n in self.bindings(module) if not n.startswith("_")]
-            names = collected
-            for site in facts.imports:
-                if not (site.is_star and site.module_level and site.target):
-                    continue
-                if site.target in seen:
-                    # Left out because it is being listed: an answer kept now rests
-                    # on it, whichever module a later run asks first.
-                    if self.reads is not None:
-                        self.reads.read(site.target)
-                    continue
-                extra = self.public_names(site.target, seen)
-                if extra is None:  # passes on what no one can list
-                    names = None
-                    break
-                collected.extend(n for n in extra if n not in collected)
-        self._public[module] = names
-        return names
+            return None
+        if facts.all_names is not None:
+            return self._expand_all(module, facts.all_names)
+        collected = [n for n in self.bindings(module) if not n.startswith("_")]
+        for site in facts.imports:
+            if not (site.is_star and site.module_level and site.target):
+                continue
+            if site.target in self._listing:
+                self._listing_hit(site.target, False)
+                continue
+            extra = self.public_names(site.target)
+            if extra is None:  # passes on what no one can list
+                return None
+            collected.extend(n for n in extra if n not in collected)
+        return collected
 
-    def _expand_all(self, module: str, listed: list[str], seen: set[str]) -> Optional[list[str]]:
+    def _expand_all(self, module: str, listed: list[str]) -> Optional[list[str]]:
         """``__all__`` with each ``*m`` (``m.__all__``) replaced by what ``m``, a module
         this one imports, exports; None when one of them cannot be known."""
         names: list[str] = []
@@ -413,9 +478,12 @@ class SymbolTable:
                 names.append(entry)
                 continue
             found = self.resolve_expression(module, entry[1:])
-            if found is None or found.kind != MODULE or found.target in seen:
+            if found is None or found.kind != MODULE:
                 return None
-            exported = self.public_names(found.target, seen)
+            if found.target in self._listing:
+                self._listing_hit(found.target, True)
+                return None
+            exported = self.public_names(found.target, True)
             if exported is None:
                 return None
             names.extend(exported)
