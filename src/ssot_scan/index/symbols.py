@@ -150,11 +150,12 @@ class SymbolTable:
         self._alternatives: dict[str, dict[str, list[Binding]]] = {}
         self._memo: dict[tuple[str, str], Resolution] = {}
         self._public: dict[str, Optional[list[str]]] = {}
-        # Listing star imports (``public_names``): the modules being listed, in order,
-        # each with whether an ``__all__`` led to it; the loop's modules waiting for
-        # its first one to be done; the outermost module still being listed that the
-        # current listing's loops reach, and that a loop through an ``__all__`` does.
-        self._listing: dict[str, bool] = {}
+        # Listing star imports (``public_names``): the modules being listed, each with
+        # its depth, and the depths an ``__all__`` led to; the loop's modules waiting
+        # for its first one to be done; the outermost module still being listed that
+        # the current listing's loops reach, and that a loop through an ``__all__`` does.
+        self._listing: dict[str, int] = {}
+        self._via_all: list[int] = []
         self._pending: dict[str, tuple[Optional[list[str]], int, AbstractSet[str]]] = {}
         self._low = _NO_LOOP
         self._unknown = _NO_LOOP
@@ -390,7 +391,9 @@ class SymbolTable:
                 reads.add(kept)
             return names
         depth = len(self._listing)
-        self._listing[module] = _via_all
+        self._listing[module] = depth
+        if _via_all:
+            self._via_all.append(depth)
         outer_low, self._low = self._low, depth
         outer_unknown, self._unknown = self._unknown, _NO_LOOP
         read: AbstractSet[str] = frozenset()
@@ -400,6 +403,8 @@ class SymbolTable:
             names = self._public_names(module)
         finally:
             del self._listing[module]
+            if _via_all:
+                self._via_all.pop()
             low, unknown = self._low, self._unknown
             self._low = min(outer_low, low)
             if reads is not None:
@@ -436,10 +441,9 @@ class SymbolTable:
         an ``__all__`` cannot be known."""
         if self.reads is not None:
             self.reads.read(module)
-        order = list(self._listing)
-        at = order.index(module)
+        at = self._listing[module]
         self._low = min(self._low, at)
-        if via_all or any(self._listing[m] for m in order[at + 1 :]):
+        if via_all or (self._via_all and self._via_all[-1] > at):
             self._unknown = min(self._unknown, at)
 
     def _public_names(self, module: str) -> Optional[list[str]]:
