@@ -9,6 +9,7 @@ generated tree edited the way the benchmark edits it.
 
 from __future__ import annotations
 
+import itertools
 import random
 import sys
 from collections.abc import Callable
@@ -444,3 +445,25 @@ def test_a_star_import_loop_through_an_all_entry_is_unknowable_from_any_side() -
             "p.c": None,
             "p.d": None,
         }, order
+
+
+def test_a_star_import_loop_beside_a_chain_deeper_than_the_recursion_limit() -> None:
+    # p.a star-imports p.b (which star-imports p.a back: a loop, set aside until p.a
+    # is done) and then a chain of 1,500 star imports, deeper than the recursion
+    # limit: resolution starts again with room to spare (``run_deep``), and the names
+    # listed are those a fresh table lists.
+    chain = [f"p.m{i:04d}" for i in range(1500)]
+    modules = {name: ModuleFacts() for name in ("p.a", "p.b", *chain)}
+    modules["p.a"].imports = [_star("p.b", 1), _star(chain[0], 2)]
+    modules["p.b"].imports = [_star("p.a")]
+    modules["p.b"].definitions = [Definition("B", "class", 2, 1)]
+    for here, there in itertools.pairwise(chain):
+        modules[here].imports = [_star(there)]
+    modules[chain[-1]].definitions = [Definition("Name", "class", 1, 1)]
+    cut = SymbolTable(modules, {"p"}, set())
+    assert cut.resolve("p.a", "Name") == Resolution("definition", f"{chain[-1]}.Name")
+    fresh = SymbolTable(modules, {"p"}, set())
+    fresh.resolve("p.a", "Name")
+    for module in ("p.b", "p.a", chain[0]):
+        assert cut.public_names(module) == fresh.public_names(module), module
+    assert cut.public_names("p.b") == ["B", "Name"]

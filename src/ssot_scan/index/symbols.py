@@ -401,19 +401,25 @@ class SymbolTable:
             reads.open()
         try:
             names = self._public_names(module)
+        except BaseException:
+            if depth == 0:  # a listing cut short (a star chain too deep) keeps nothing
+                self._pending.clear()
+                self._low, self._unknown = _NO_LOOP, _NO_LOOP
+            raise
         finally:
             del self._listing[module]
             if _via_all:
                 self._via_all.pop()
             low, unknown = self._low, self._unknown
-            self._low = min(outer_low, low)
+            self._low, self._unknown = outer_low, outer_unknown
             if reads is not None:
                 read = reads.close()
         if low < depth:  # rests on a module still being listed: one of its loop
+            self._low = min(outer_low, low)
             self._unknown = min(outer_unknown, unknown)
             self._pending[module] = (names, low, read)
             return names
-        self._unknown = outer_unknown  # this loop is done: what it knew ends here
+        # Done, and so is any loop it closes: what that loop knew ends here.
         loop = [member for member, (_, at, _) in self._pending.items() if at >= depth]
         if loop:
             # A loop through an ``__all__`` anywhere in it: the whole loop unknowable.
