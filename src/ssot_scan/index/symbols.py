@@ -396,7 +396,7 @@ class SymbolTable:
             self._via_all.append(depth)
         outer_low, self._low = self._low, depth
         outer_unknown, self._unknown = self._unknown, _NO_LOOP
-        read: AbstractSet[str] = frozenset()
+        read: AbstractSet[str] = frozenset()  # kept only while reads are tracked
         if reads is not None:
             reads.open()
         try:
@@ -429,16 +429,22 @@ class SymbolTable:
                 self._public[member] = (
                     None if everything is None else self._loop_order(member, everything)
                 )
-                self._public_reads[member] = read
         else:
             self._public[module] = names
-            self._public_reads[module] = read
+        if reads is not None:
+            for member in [module, *loop]:
+                self._public_reads[member] = read
         return self._public[module]
 
     def _loop_order(self, module: str, names: set[str]) -> list[str]:
         """A star-import loop's names as ``module`` lists them: its own first."""
-        own = [n for n in self.bindings(module) if not n.startswith("_")]
+        own = self._own_public(module)
         return own + sorted(names.difference(own))
+
+    def _own_public(self, module: str) -> list[str]:
+        """The public names ``module`` binds itself (a star import of it, without
+        ``__all__``, binds these and what its own star imports bind)."""
+        return [n for n in self.bindings(module) if not n.startswith("_")]
 
     def _listing_hit(self, module: str, via_all: bool) -> None:
         """``module`` is being listed further up: a loop closes on it (by an
@@ -466,7 +472,7 @@ class SymbolTable:
             return None
         if facts.all_names is not None:
             return self._expand_all(module, facts.all_names)
-        collected = [n for n in self.bindings(module) if not n.startswith("_")]
+        collected = self._own_public(module)
         for site in facts.imports:
             if not (site.is_star and site.module_level and site.target):
                 continue
