@@ -122,7 +122,7 @@ def test_the_hook_entry_is_a_console_script_of_the_package() -> None:
     project = load_toml(REPO / "pyproject.toml", "pyproject.toml")["project"]
     entry = shlex.split(hook()["entry"])[0]
     assert entry in project["scripts"]
-    assert project["scripts"][entry] == "ssot_scan.cli:program"
+    assert project["scripts"][entry] == "ssot_scan.console:program"
 
 
 def _readme_yaml_blocks() -> list[Any]:

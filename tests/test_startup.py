@@ -106,3 +106,37 @@ def test_a_warm_run_imports_no_pool_no_temporary_files_no_ignore_matcher_no_pars
     os.utime(tmp_path.parent, (past, past))  # looked into: see discover._crawl_root
     assert "pathspec" in run_program("-q", ".", cwd=tmp_path)["loaded"]  # type: ignore[operator]
     assert run_program("-q", ".", cwd=tmp_path) == {"exit": 0, "loaded": [], "collector": False}
+
+
+ENTRY = """
+import gc, importlib, json, os, sys
+sys.argv = ["ssot-scan", *sys.argv[1:]]
+module, _, name = sys.argv.pop().partition(":")  # the console script's entry point
+entry = getattr(importlib.import_module(module), name)
+imported = sorted(m for m in ("click", "ssot_scan.cli") if m in sys.modules)
+def _exit(status):  # program ends the process with os._exit: let the probe report first
+    raise SystemExit(status)
+os._exit = _exit
+seen = []
+gc.callbacks.append(lambda phase, info: seen.append(phase))
+gc.set_threshold(1)  # while it is on, the collector runs at every allocation
+try:
+    entry()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"exit": code or 0, "imported": imported, "collections": len(seen)}))
+"""
+
+
+def test_the_console_script_imports_the_command_line_with_the_collector_off(
+    tmp_path: Path,
+) -> None:
+    """Start-up is mostly imports, whose objects would set the collector off again
+    and again for nothing (see ``console``): the entry point imports nothing
+    before it turns the collector off, and nothing collects after."""
+    from ssot_scan.tomlcompat import load_toml
+
+    repo = Path(__file__).resolve().parent.parent
+    entry = load_toml(repo / "pyproject.toml", "pyproject.toml")["project"]["scripts"]["ssot-scan"]
+    data = probe("--version", entry, cwd=tmp_path, script=ENTRY)
+    assert data == {"exit": 0, "imported": [], "collections": 0}

@@ -1,8 +1,6 @@
 """Allow ``python -m ssot_scan``."""
 
-import sys
-
-from ssot_scan.cli import program
+from ssot_scan.console import program
 
 if __name__ == "__main__":
-    sys.exit(program())
+    program()
