@@ -95,7 +95,7 @@ class ProjectView:
             facts = self._from_cache(source)
             if facts is None:
                 job = Job(
-                    str(source.path), source.name or "", source.is_package, 0, self._max_bytes
+                    source.location, source.name or "", source.is_package, 0, self._max_bytes
                 )
                 facts = extract_one(job, self._engine).facts
             self._facts[source.rel] = facts

@@ -50,7 +50,7 @@ def read_and_extract(
     """Facts for one file, uncached; whatever goes wrong becomes that file's SSOT000."""
     from ssot_scan.parallel import Job, extract_one
 
-    job = Job(str(source.path), source.name or "", source.is_package, 0, max_bytes)
+    job = Job(source.location, source.name or "", source.is_package, 0, max_bytes)
     return extract_one(job, engine).facts
 
 
@@ -212,7 +212,7 @@ def _transient(facts: ModuleFacts) -> bool:
 
 def _stat(source: SourceFile) -> Optional[Stat]:
     try:
-        info = source.path.stat()
+        info = os.stat(source.location)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns
@@ -286,7 +286,7 @@ def _facts_for(
         new_facts: list[tuple[str, str, bool, str, str]] = []
         done = len(sources) - len(todo)
         job_list = [
-            Job(str(s.path), s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0], max_bytes)
+            Job(s.location, s.name or "", s.is_package, (stats[s.rel] or (0, 0))[0], max_bytes)
             for s in todo
         ]
         extracting = extract_all(job_list, engine, workers, started) if job_list else iter(())
@@ -347,7 +347,7 @@ def _content_digests(
             digests[source.rel] = seen[2]
         elif findable and stat is not None:
             with contextlib.suppress(OSError, NotReadable):
-                digests[source.rel] = content_hash(read_source(str(source.path), max_bytes))
+                digests[source.rel] = content_hash(read_source(source.location, max_bytes))
     return digests
 
 

@@ -203,7 +203,7 @@ def _clean_suppressions(
         item = by_rel.get(rel)
         if item is None:
             try:
-                data = read_source(str(source.path))
+                data = read_source(source.location)
                 text = data.decode("utf-8")
             except (OSError, NotReadable, UnicodeDecodeError) as exc:
                 reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else str(exc)
