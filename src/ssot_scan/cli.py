@@ -930,13 +930,14 @@ def clean(paths: tuple[Path, ...], cache_dir: Optional[Path]) -> None:
 
 
 def program() -> NoReturn:
-    """The ``ssot-scan`` command (the console script and ``python -m ssot_scan``):
-    ``main`` in a process of its own, which ends with its command. So the cyclic
-    collector, which the scan turns off while it builds (``scan_project``), stays
-    off: turned back on, its first pass would walk everything the scan built to
-    find no garbage (0.4 s after a 10,000-module analysis); and the process ends
-    without freeing what the scan built, or finalising the interpreter
-    (``process``). Tests call ``main`` in-process, where neither happens."""
+    """The ``ssot-scan`` command (run by ``console.program``, the console script and
+    ``python -m ssot_scan``): ``main`` in a process of its own, which ends with its
+    command. So the cyclic collector, which the scan turns off while it builds
+    (``scan_project``), stays off: turned back on, its first pass would walk
+    everything the scan built to find no garbage (0.4 s after a 10,000-module
+    analysis); and the process ends without freeing what the scan built, or
+    finalising the interpreter (``process``). Tests call ``main`` in-process, where
+    neither happens."""
     gc.disable()
     process.end_without_freeing()
     try:

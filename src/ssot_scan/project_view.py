@@ -126,11 +126,7 @@ class ProjectView:
         seen = self._stats.get(source.rel)
         if seen is None:
             return None
-        try:
-            info = source.path.stat()
-        except OSError:
-            return None
-        if (info.st_size, info.st_mtime_ns) != (seen[0], seen[1]):
+        if source.stat() != (seen[0], seen[1]):
             return None
         return seen[2], source.name or "", source.is_package
 

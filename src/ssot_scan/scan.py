@@ -130,7 +130,7 @@ def _scan(
     if not found.files:
         shown = ", ".join(str(p) for p in paths) or "."
         found.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
-    stats = {source.rel: _stat(source) for source in found.files}
+    stats = {source.rel: source.stat() for source in found.files}
     key = _result_key(found, stats, config)
     if cache is not None:
         stored = cache.result(key)
@@ -208,14 +208,6 @@ def open_cache(
 def _transient(facts: ModuleFacts) -> bool:
     """A failure that says nothing about the file's content (I/O, an internal error)."""
     return facts.parse_error is not None and facts.parse_error.transient
-
-
-def _stat(source: SourceFile) -> Optional[Stat]:
-    try:
-        info = os.stat(source.location)
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
 
 
 def _result_key(found: Discovery, stats: Mapping[str, object], config: Config) -> str:
@@ -499,7 +491,7 @@ def analyse_project(
     found = discover(paths, config)
     cache = open_cache(config, cache_dir, use_cache, [])
     try:
-        stats = {source.rel: _stat(source) for source in found.files}
+        stats = {source.rel: source.stat() for source in found.files}
         gathered, _ = _facts_for(
             found.files, stats, config.engine, jobs, cache, None, config.max_file_size
         )
