@@ -413,6 +413,16 @@ def _other_schema(db: Path) -> None:
     conn.close()
 
 
+def _older_version(db: Path) -> None:
+    """The cache as the previous schema (``ssot-scan-cache/2``) left it: without the
+    facts-digest index."""
+    conn = sqlite3.connect(db)
+    conn.execute("DROP INDEX facts_digests")
+    conn.execute("UPDATE meta SET value = 'ssot-scan-cache/2' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+
+
 def _facts_not_json(db: Path) -> None:
     conn = sqlite3.connect(db)
     cursor = conn.execute("UPDATE facts SET data = 'not json {' WHERE module = 'pkg.m03'")
@@ -428,7 +438,14 @@ def _facts_not_json(db: Path) -> None:
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
 
 
-CORRUPTIONS = [_random_bytes, _truncated_to_half, _foreign_sqlite, _other_schema, _facts_not_json]
+CORRUPTIONS = [
+    _random_bytes,
+    _truncated_to_half,
+    _foreign_sqlite,
+    _other_schema,
+    _older_version,
+    _facts_not_json,
+]
 
 
 @pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__.strip("_"))
@@ -451,6 +468,8 @@ def test_a_corrupt_cache_is_rebuilt_with_one_notice(
         assert "damaged or edited entries ignored" in notice  # a bad row is a miss
     else:
         assert "rebuild" in notice
+    if corrupt is _older_version:  # said as what it is, not as a foreign file
+        assert "cache schema 'ssot-scan-cache/2', expected 'ssot-scan-cache/3'" in notice
 
     after = scan(project)
     assert after.notices == []
@@ -1078,6 +1097,67 @@ def test_a_damaged_row_found_by_its_digest_is_parsed_again_when_its_facts_are_ne
     assert result_json(result) == result_json(expected)
     assert spy.take() == [["pkg/m03.py"]]
     assert any("damaged or edited entries ignored" in n for n in result.notices)
+
+
+@pytest.mark.parametrize("few", [cache_module._FEW, 0], ids=["by-key", "whole-tree"])
+def test_a_damaged_digest_is_a_miss_whichever_way_the_digests_are_read(
+    project: Path, spy: ExtractSpy, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    # Up to _FEW files, each digest is looked up by its key; above, one query reads
+    # them all (through the facts_digests index): both find the same digests and
+    # miss the same damaged one.
+    monkeypatch.setattr(cache_module, "_FEW", few)
+    expected = scan(project, use_cache=False)
+    scan(project)
+    spy.take()
+    conn = sqlite3.connect(db_path(project))
+    conn.execute("UPDATE facts SET digest = X'00' WHERE module = 'pkg.m03'")  # a blob
+    conn.commit()
+    conn.close()
+    target = project / "pkg" / "m04.py"  # a touch: the digests are looked up
+    info = target.stat()
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
+    result = scan(project)
+    assert result_json(result) == result_json(expected)
+    assert spy.take() == [["pkg/m03.py"]]  # its facts unknown: parsed again
+    assert any("1 damaged or edited entries ignored" in n for n in result.notices)
+
+
+def test_a_store_sweeps_facts_of_other_versions_and_of_content_no_file_has(
+    project: Path,
+) -> None:
+    scan(project)
+    conn = sqlite3.connect(db_path(project))
+    old_hash = conn.execute("SELECT hash FROM files WHERE rel = 'pkg/m03.py'").fetchone()[0]
+    row = conn.execute("SELECT * FROM facts WHERE hash = ?", (old_hash,)).fetchone()
+    kept = conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
+    conn.execute(
+        "INSERT INTO facts VALUES (?, ?, ?, ?, 'an older extractor', ?, ?)", row[:4] + row[5:]
+    )
+    conn.execute("INSERT INTO facts VALUES ('no file has it', ?, ?, ?, ?, ?, ?)", row[1:])
+    conn.commit()
+    conn.close()
+    (project / "pkg" / "m03.py").write_text("import os\n")  # its old content: no file's
+    scan(project)
+    conn = sqlite3.connect(db_path(project))
+    hashes = [h for (h,) in conn.execute("SELECT hash FROM facts")]
+    versions = {v for (v,) in conn.execute("SELECT version FROM facts")}
+    conn.close()
+    assert len(hashes) == kept  # m03's new facts in place of its old ones
+    assert old_hash not in hashes and "no file has it" not in hashes
+    assert versions == {row[4]}
+
+
+def test_the_digests_are_read_from_the_index_not_the_rows(project: Path) -> None:
+    # The digest sits after each row's data (kilobytes, in overflow pages): read
+    # from the table, a look-up of every digest read every row's data too.
+    scan(project)
+    conn = sqlite3.connect(db_path(project))
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN " + cache_module._DIGESTS, ("auto", "some version")
+    ).fetchall()
+    conn.close()
+    assert any("COVERING INDEX facts_digests" in row[-1] for row in plan), plan
 
 
 def test_rows_are_read_one_at_a_time_and_a_failure_midway_loses_nothing(
