@@ -1240,3 +1240,36 @@ def test_whole_results_do_not_push_out_the_kept_walk_and_discovery(tmp_path: Pat
     assert len(plain) == len(kept["discovery-"]) == cache_module._KEEP_RESULTS
     assert f"{3 * cache_module._KEEP_RESULTS - 1:064x}" in plain  # the newest stay
     assert "discovery-1" not in kept["discovery-"]
+
+
+def test_a_copied_result_is_the_stored_one_under_another_key(tmp_path: Path) -> None:
+    # A run whose edit changed no facts finds the result its facts name and keeps
+    # it under its files' stats too: the row as stored, not parsed and written again.
+    cache = FactsCache(tmp_path, [])
+    cache.store_result("a" * 64, {"findings": [1, 2, 3]})
+    cache.copy_result("a" * 64, "b" * 64)
+    cache.copy_result("c" * 64, "d" * 64)  # nothing stored there: nothing copied
+    assert cache._db is not None
+    rows = dict(cache._db.execute("SELECT key, data || digest FROM results"))
+    cache.close()
+    assert set(rows) == {"a" * 64, "b" * 64}
+    assert rows["b" * 64] == rows["a" * 64]
+    cache = FactsCache(tmp_path, [])
+    assert cache.result("b" * 64) == {"findings": [1, 2, 3]}
+    for number in range(cache_module._KEEP_RESULTS - 1):  # copies count as results
+        cache.copy_result("b" * 64, f"{number:064x}")
+    assert cache._db is not None
+    kept = {key for (key,) in cache._db.execute("SELECT key FROM results")}
+    cache.close()
+    assert len(kept) == cache_module._KEEP_RESULTS and "a" * 64 not in kept
+
+
+def test_a_read_only_cache_copies_nothing(tmp_path: Path) -> None:
+    cache = FactsCache(tmp_path, [])
+    cache.store_result("a" * 64, {"findings": []})
+    cache.close()
+    reader = FactsCache(tmp_path, [])
+    reader.read_only = True
+    reader.copy_result("a" * 64, "b" * 64)
+    reader.close()
+    assert FactsCache(tmp_path, []).result("b" * 64) is None

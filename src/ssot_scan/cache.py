@@ -436,12 +436,32 @@ class FactsCache:
         if self._db is None or self.read_only:
             return
         text = _dumps(data)
+        self._keep_result(
+            key,
+            "INSERT OR REPLACE INTO results VALUES (?, strftime('%s','now'), ?, ?)",
+            (key, text, facts_digest(text)),
+        )
+
+    def copy_result(self, source: str, key: str) -> None:
+        """Store under ``key`` the result stored under ``source``, as it is stored: an
+        edit that changed no facts makes the files' stats name the result their facts
+        already do, and writing it again from its parsed form (dumped and digested)
+        cost a run that reused it more than finding it."""
+        if self._db is None or self.read_only:
+            return
+        self._keep_result(
+            key,
+            "INSERT OR REPLACE INTO results "
+            "SELECT ?, strftime('%s','now'), data, digest FROM results WHERE key = ?",
+            (key, source),
+        )
+
+    def _keep_result(self, key: str, insert: str, parameters: tuple[str, ...]) -> None:
+        """Write one results row (``insert``) and evict the oldest of its kind."""
+        assert self._db is not None
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                "INSERT OR REPLACE INTO results VALUES (?, strftime('%s','now'), ?, ?)",
-                (key, text, facts_digest(text)),
-            )
+            self._db.execute(insert, parameters)
             # The newest few of each kind are kept: whole results, walks ("walk-…")
             # and discoveries ("discovery-…") do not push each other out (a run
             # that edits a file stores two results, and would soon evict the walk).

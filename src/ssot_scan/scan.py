@@ -145,14 +145,15 @@ def _scan(
         # Files changed but their facts did not (a comment, a function body):
         # the analysis reads only facts, so the result stored for them holds.
         assert cache is not None
-        stored = cache.result(_result_key(found, by_facts, config))
+        facts_key = _result_key(found, by_facts, config)
+        stored = cache.result(facts_key)
         if stored is None:
             return False
         try:
             reused.append(ScanResult.from_json(stored, [*found.notices, *notices]))
         except (KeyError, TypeError, ValueError):
             return False
-        cache.store_result(key, stored)
+        cache.copy_result(facts_key, key)
         return True
 
     preload = _Preload()
@@ -179,10 +180,9 @@ def _scan(
         # A file that could not be read may be readable next time without its
         # size or mtime changing (chmod): such a result is not worth keeping.
         if not any(_transient(facts) for _, facts in files):
-            data = result.to_json()
-            cache.store_result(key, data)
+            cache.store_result(key, result.to_json())
             if facts_key is not None:
-                cache.store_result(facts_key, data)
+                cache.copy_result(key, facts_key)
         result.notices.extend(notices[before:])  # what storing had to say
     return result
 
