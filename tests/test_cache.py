@@ -28,6 +28,7 @@ from helpers import make_unreadable
 
 from ssot_scan import cache as cache_module
 from ssot_scan import parallel
+from ssot_scan import scan as scan_module
 from ssot_scan.cache import CACHE_DIR_NAME, DB_NAME, SCHEMA, FactsCache
 from ssot_scan.config import Config, load_config, load_rule_packs
 from ssot_scan.parallel import Job
@@ -244,6 +245,28 @@ def test_the_same_content_under_another_module_is_extracted_again(
     assert sorted(spy.take()[0]) == ["pkg/other/__init__.py", "pkg/other/rel.py"]
     assert ("pkg/other/rel.py", "SSOT005") in {(f.path, f.code) for f in result.findings}
     same_as_uncached(result, project)
+
+
+def test_edits_that_change_no_facts_keep_reusing_the_result_however_many(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each such edit stores the result it found under the files' new stats; the
+    # result its facts name, found again every time, was the oldest row after a few
+    # edits and was evicted: every fourth comment edit analysed the whole tree.
+    first = scan(project)
+    analysed: list[int] = []
+    real = scan_module._analyse
+    monkeypatch.setattr(
+        scan_module, "_analyse", lambda *a, **k: analysed.append(1) or real(*a, **k)
+    )
+    target = project / "pkg" / "m02.py"
+    original = target.read_text()
+    for edit in range(3 * cache_module._KEEP_RESULTS):
+        target.write_text(f"{original}\n# edit {edit}\n")
+        assert scan(project).reused is True, edit
+        target.write_text(original)
+        assert result_json(scan(project)) == result_json(first)
+    assert analysed == []
 
 
 def test_a_touched_file_is_not_reextracted_and_its_unchanged_facts_reuse_the_result(

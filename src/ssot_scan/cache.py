@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_digests
     ON facts (version, engine, hash, module, is_package, digest);
 CREATE TABLE IF NOT EXISTS results (
-    key TEXT PRIMARY KEY, created INTEGER NOT NULL, data TEXT NOT NULL, digest TEXT NOT NULL
+    key TEXT PRIMARY KEY, used INTEGER NOT NULL, data TEXT NOT NULL, digest TEXT NOT NULL
 );
 """
 
@@ -438,40 +438,56 @@ class FactsCache:
         text = _dumps(data)
         self._keep_result(
             key,
-            "INSERT OR REPLACE INTO results VALUES (?, strftime('%s','now'), ?, ?)",
-            (key, text, facts_digest(text)),
+            [
+                (
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                    (key, time.time_ns(), text, facts_digest(text)),
+                )
+            ],
         )
 
     def copy_result(self, source: str, key: str) -> None:
-        """Store under ``key`` the result stored under ``source``, as it is stored: an
-        edit that changed no facts makes the files' stats name the result their facts
-        already do, and writing it again from its parsed form (dumped and digested)
-        cost a run that reused it more than finding it."""
+        """Store under ``key`` the result stored under ``source``, as it is stored, and
+        count ``source`` as used now: an edit that changed no facts makes the files'
+        stats name the result their facts already do. Written again from its parsed
+        form (dumped and digested), it cost a run that reused it more than finding
+        it; left as old as when it was stored, the result every such edit finds was
+        soon the oldest and was evicted (every fourth comment edit, each storing two
+        rows, analysed the whole tree again)."""
         if self._db is None or self.read_only:
             return
+        now = time.time_ns()
         self._keep_result(
             key,
-            "INSERT OR REPLACE INTO results "
-            "SELECT ?, strftime('%s','now'), data, digest FROM results WHERE key = ?",
-            (key, source),
+            [
+                ("UPDATE results SET used = ? WHERE key = ?", (now, source)),
+                (
+                    "INSERT OR REPLACE INTO results "
+                    "SELECT ?, ?, data, digest FROM results WHERE key = ?",
+                    (key, now, source),
+                ),
+            ],
         )
 
-    def _keep_result(self, key: str, insert: str, parameters: tuple[str, ...]) -> None:
-        """Write one results row (``insert``) and evict the oldest of its kind."""
+    def _keep_result(self, key: str, writes: list[tuple[str, tuple[object, ...]]]) -> None:
+        """Run ``writes`` (statements and their parameters) in one transaction, and
+        evict the least recently used rows of ``key``'s kind."""
         assert self._db is not None
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(insert, parameters)
-            # The newest few of each kind are kept: whole results, walks ("walk-…")
-            # and discoveries ("discovery-…") do not push each other out (a run
-            # that edits a file stores two results, and would soon evict the walk).
+            for statement, parameters in writes:
+                self._db.execute(statement, parameters)
+            # The most recently used few of each kind are kept: whole results, walks
+            # ("walk-…") and discoveries ("discovery-…") do not push each other out
+            # (a run that edits a file stores two results, and would soon evict the
+            # walk).
             # A key's kind: what precedes its first "-", that "-" included ("" for a
             # whole result), in Python and in SQL (instr is 0 when there is none).
             kind = key[: key.find("-") + 1]
             self._db.execute(
                 "DELETE FROM results WHERE substr(key, 1, instr(key, '-')) = ? AND key NOT IN "
                 "(SELECT key FROM results WHERE substr(key, 1, instr(key, '-')) = ? "
-                "ORDER BY created DESC, rowid DESC LIMIT ?)",
+                "ORDER BY used DESC, rowid DESC LIMIT ?)",
                 (kind, kind, _KEEP_RESULTS),
             )
             self._db.execute("COMMIT")
