@@ -1151,7 +1151,8 @@ def test_a_store_sweeps_facts_of_other_versions_and_of_content_no_file_has(
 ) -> None:
     scan(project)
     conn = sqlite3.connect(db_path(project))
-    old_hash = conn.execute("SELECT hash FROM files WHERE rel = 'pkg/m03.py'").fetchone()[0]
+    m03 = str((project / "pkg" / "m03.py").resolve())
+    old_hash = conn.execute("SELECT hash FROM files WHERE path = ?", (m03,)).fetchone()[0]
     row = conn.execute("SELECT * FROM facts WHERE hash = ?", (old_hash,)).fetchone()
     kept = conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
     conn.execute(
@@ -1296,3 +1297,26 @@ def test_a_read_only_cache_copies_nothing(tmp_path: Path) -> None:
     reader.copy_result("a" * 64, "b" * 64)
     reader.close()
     assert FactsCache(tmp_path, []).result("b" * 64) is None
+
+
+def test_projects_sharing_a_cache_folder_never_take_each_others_files(tmp_path: Path) -> None:
+    # One --cache-dir for several projects (a monorepo's packages scanned one by
+    # one, CI keeping one cache folder): a file at the same place in two projects,
+    # of the same size and time (trees restored from one archive), must not be
+    # taken for the other's. Keyed by the path within its project, the second
+    # project's file was trusted to hold the first one's content, and its import
+    # of a missing name went unreported.
+    shared = tmp_path / "cache"
+    broken = "from pkg import x\n"
+    files = {"pyproject.toml": "", "pkg/__init__.py": ""}
+    first = write(
+        tmp_path / "first", {**files, "pkg/m.py": "import os".ljust(len(broken) - 1) + "\n"}
+    )
+    second = write(tmp_path / "second", {**files, "pkg/m.py": broken})
+    assert (first / "pkg/m.py").stat().st_size == (second / "pkg/m.py").stat().st_size
+    for root in (first, second):
+        os.utime(root / "pkg" / "m.py", ns=(1_700_000_000_000_000_000,) * 2)
+    expected = scan(second, use_cache=False)
+    assert [f.code for f in expected.findings] == ["SSOT005"]
+    scan(first, cache_dir=shared)
+    assert result_json(scan(second, cache_dir=shared)) == result_json(expected)

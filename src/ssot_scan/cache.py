@@ -60,7 +60,7 @@ _DIGESTS = "SELECT hash, module, is_package, digest FROM facts WHERE engine = ? 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
-    rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS facts (
     hash TEXT NOT NULL, module TEXT NOT NULL, is_package INTEGER NOT NULL,
@@ -222,15 +222,20 @@ class FactsCache:
 
     # -- files ------------------------------------------------------------------------
     def stat_hashes(self) -> dict[str, tuple[int, int, str]]:
-        """rel -> (size, mtime_ns, hash) for every file seen before."""
+        """Absolute path -> (size, mtime_ns, hash) for every file seen before.
+
+        By absolute path, not by the path within its project: projects that share a
+        cache folder (``--cache-dir``) have files at the same place, and one of the
+        same size and time as the other's (trees restored from one archive) was
+        trusted to hold the other's content."""
         if self._db is None:
             return {}
         try:
-            rows = self._db.execute("SELECT rel, size, mtime_ns, hash FROM files").fetchall()
+            rows = self._db.execute("SELECT path, size, mtime_ns, hash FROM files").fetchall()
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
-        return {rel: (size, mtime, digest) for rel, size, mtime, digest in rows}
+        return {path: (size, mtime, digest) for path, size, mtime, digest in rows}
 
     # -- facts ------------------------------------------------------------------------
     def holds_facts(self) -> bool:
@@ -374,8 +379,9 @@ class FactsCache:
         engine: str,
         version: str,
     ) -> None:
-        """Record file stats and new facts together: (content hash, module,
-        is_package, facts as ``facts.packed`` made them, their ``facts_digest``)."""
+        """Record file stats, (absolute path, size, mtime, content hash), and new
+        facts together: (content hash, module, is_package, facts as ``facts.packed``
+        made them, their ``facts_digest``)."""
         if self._db is None or self.read_only:
             return
         try:

@@ -123,7 +123,7 @@ class ProjectView:
     def _cache_key(self, source: SourceFile) -> Optional[tuple[str, str, bool]]:
         """The cache's key for the file's facts, if its size and mtime are what the
         cache saw (else its content may have changed since)."""
-        seen = self._stats.get(source.rel)
+        seen = self._stats.get(source.stored_location)
         if seen is None:
             return None
         if source.stat() != (seen[0], seen[1]):
@@ -185,7 +185,10 @@ class ProjectView:
         if self._cache is None or not rows:
             return
         self._cache.store(
-            [(source.rel, size, mtime, digest) for source, size, mtime, digest, _ in rows],
+            [
+                (source.stored_location, size, mtime, digest)
+                for source, size, mtime, digest, _ in rows
+            ],
             [
                 (digest, source.name or "", source.is_package, *stored_form(facts))
                 for source, _, _, digest, facts in rows

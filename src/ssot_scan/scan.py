@@ -333,7 +333,7 @@ def _content_digests(
 
     digests: dict[str, str] = {}
     for source in sources:
-        seen = known.get(source.rel)
+        seen = known.get(source.stored_location)
         stat = stats[source.rel]
         if seen is not None and stat is not None and (seen[0], seen[1]) == stat:
             digests[source.rel] = seen[2]
@@ -349,15 +349,15 @@ def _file_rows(
     digests: dict[str, str],
     known: Mapping[str, tuple[int, int, str]],
 ) -> list[tuple[str, int, int, str]]:
-    """(rel, size, mtime, hash) rows the cache does not hold yet."""
+    """(absolute path, size, mtime, hash) rows the cache does not hold yet."""
     rows = []
     for source in sources:
         stat = stats[source.rel]
         digest = digests.get(source.rel)
         if stat is None or digest is None:
             continue
-        if known.get(source.rel) != (stat[0], stat[1], digest):
-            rows.append((source.rel, stat[0], stat[1], digest))
+        if known.get(source.stored_location) != (stat[0], stat[1], digest):
+            rows.append((source.stored_location, stat[0], stat[1], digest))
     return rows
 
 
