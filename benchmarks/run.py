@@ -352,15 +352,20 @@ def first_run(tool: Tool) -> float:
 
 def touched_run(tool: Tool, path: Path, text: str = "\n# touched by benchmarks/run.py\n") -> float:
     """Time ``tool`` right after appending ``text`` (a comment; or an import, which
-    changes the import graph) to ``path``; then restore the file and refill the cache
-    (untimed), so the next warm run is warm again."""
+    changes the import graph) to ``path``; then restore the file, its content and its
+    times, and refill the cache (untimed), so the next warm run is warm again: the
+    tree is as the earlier runs left it. Restored with a new mtime, the file would be
+    one changed an instant before a run, whose stat the cache does not trust (see
+    ``scan._racy``), and the next warm run would read it again."""
     original = path.read_bytes()
+    times = path.stat()
     try:
         with open(path, "ab") as handle:
             handle.write(text.encode())
         elapsed = tool.run()
     finally:
         path.write_bytes(original)
+        os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
     tool.run()
     return elapsed
 

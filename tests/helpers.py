@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Optional
@@ -28,6 +30,17 @@ def write_project(root: Path, files: dict[str, str], config: str = "") -> Path:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def settle(root: Path) -> Path:
+    """Date every file under ``root`` an hour back: a project as a later run finds it,
+    not one written an instant ago, whose stats the cache does not trust (a file
+    changed within the clock tick of a scan may change again unseen: ``scan._racy``)."""
+    then = time.time_ns() - 3_600_000_000_000
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, ns=(then, then))
     return root
 
 

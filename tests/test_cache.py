@@ -19,12 +19,13 @@ import random
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-from helpers import make_unreadable
+from helpers import make_unreadable, settle
 
 from ssot_scan import cache as cache_module
 from ssot_scan import parallel
@@ -103,7 +104,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return write(tmp_path / "proj", project_files(12))
+    return settle(write(tmp_path / "proj", project_files(12)))
 
 
 def scan(
@@ -1320,3 +1321,48 @@ def test_projects_sharing_a_cache_folder_never_take_each_others_files(tmp_path: 
     assert [f.code for f in expected.findings] == ["SSOT005"]
     scan(first, cache_dir=shared)
     assert result_json(scan(second, cache_dir=shared)) == result_json(expected)
+
+
+def test_a_file_rewritten_within_its_clock_tick_is_never_taken_for_its_old_content(
+    project: Path,
+) -> None:
+    # Git's racy-clean problem: a file written again within the tick of its mtime
+    # (a formatter right after a save; a filesystem whose clock ticks every second
+    # or two) keeps its size and mtime. Stats taken that close to a scan prove
+    # nothing: trusted, the next runs kept the first content's facts and result.
+    target = project / "pkg" / "m03.py"
+    before = "import os".ljust(len("from pkg import nothere") + 1) + "\n"
+    after = "from pkg import nothere\n" + " "
+    assert len(before) == len(after)
+    target.write_text(before)
+    tick = time.time_ns()  # the file's mtime: now, as a save right before a scan
+    os.utime(target, ns=(tick, tick))
+    scan(project)
+    target.write_text(after)
+    os.utime(target, ns=(tick, tick))  # rewritten within the same tick
+    expected = scan(project, use_cache=False)
+    assert "SSOT005" in [f.code for f in expected.findings]
+    assert result_json(scan(project)) == result_json(expected)
+
+
+def test_a_racy_file_is_read_again_next_run_but_never_parsed_again(
+    project: Path, spy: ExtractSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its stat proves nothing, so the next run reads and hashes it; its content
+    # (the hash) still finds its facts, and its facts the stored result.
+    scan(project)
+    spy.take()
+    target = project / "pkg" / "m04.py"
+    target.write_text(target.read_text() + "# edited\n")  # now: within the tick
+    edited = scan(project)
+    assert spy.take() == [["pkg/m04.py"]]
+    hashed: list[int] = []
+    real_hash = parallel.content_hash
+    monkeypatch.setattr(
+        "ssot_scan.parallel.content_hash", lambda data: hashed.append(1) or real_hash(data)
+    )
+    again = scan(project)
+    assert again.reused is True
+    assert hashed == [1]  # the racy file, and no other
+    assert spy.take() == []
+    assert result_json(again) == result_json(edited)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import libcst
 import pytest
-from helpers import websocket_findings, write_project
+from helpers import settle, websocket_findings, write_project
 
 from ssot_scan import fix
 from ssot_scan.fix import FileFix, Move, files, regions, syntax
@@ -186,7 +186,7 @@ def test_a_wide_import_graph_is_followed_reading_the_cache_a_level_at_a_time(
     }
     for i in range(300):
         files[f"pkg/wide/m{i:03}.py"] = "import pkg.plugins\n" if i == 150 else "X = 1\n"
-    root = write_project(tmp_path, files, CONFIG)
+    root = settle(write_project(tmp_path, files, CONFIG))
     assert run_cli(["-q", "--exit-zero", "."], root)[0] == 0  # fills the cache
     calls: list[int] = []
     real = FactsCache.facts

@@ -47,6 +47,9 @@ EXTRACTOR_VERSION: Final = "27"
 SCHEMA = "ssot-scan-cache/3"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"
+# The mtime kept for a file whose stat proves nothing about its content (changed
+# within a clock tick of being read: ``scan._racy``): no stat matches it.
+UNTRUSTED_MTIME: Final = -1
 _KEEP_RESULTS = 8
 _FEW = 256  # up to this many files, facts are looked up one by one (see facts())
 _LOCK_WAIT_SECONDS = 30.0

@@ -12,15 +12,17 @@ mapping, so every answer is the one a full scan gives.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Optional
 
 from ssot_scan import dotted
-from ssot_scan.cache import FactsCache, extraction_identity
+from ssot_scan.cache import UNTRUSTED_MTIME, FactsCache, extraction_identity
 from ssot_scan.discover import Discovery, SourceFile
 from ssot_scan.facts import ModuleFacts, stored_form
 from ssot_scan.index.graph import edge_targets
 from ssot_scan.index.symbols import SymbolTable
+from ssot_scan.listing import RACY_NANOSECONDS
 from ssot_scan.parallel import Job, extract_one
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES
 from ssot_scan.unresolved import Broken, find_unresolved
@@ -184,9 +186,13 @@ class ProjectView:
         hash, facts) in the cache, so the next scan does not parse them again."""
         if self._cache is None or not rows:
             return
+        # Written just now, within the clock tick of a write that may follow: such a
+        # stat proves nothing (``scan._racy``), and is kept unmatched; the hash
+        # keeps the facts.
+        limit = time.time_ns() - RACY_NANOSECONDS
         self._cache.store(
             [
-                (source.stored_location, size, mtime, digest)
+                (source.stored_location, size, mtime if mtime < limit else UNTRUSTED_MTIME, digest)
                 for source, size, mtime, digest, _ in rows
             ],
             [

@@ -15,13 +15,16 @@ import gc
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from ssot_scan import listing, process
 from ssot_scan.cache import (
+    UNTRUSTED_MTIME,
     FactsCache,
     default_cache_dir,
     extraction_identity,
@@ -130,7 +133,9 @@ def _scan(
     if not found.files:
         shown = ", ".join(str(p) for p in paths) or "."
         found.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
+    began = time.time_ns()  # before any file is stat'ed or read: see ``_racy``
     stats = {source.rel: source.stat() for source in found.files}
+    racy = _racy(stats, began)
     key = _result_key(found, stats, config)
     if cache is not None:
         stored = cache.result(key)
@@ -153,7 +158,8 @@ def _scan(
             reused.append(ScanResult.from_json(stored, [*found.notices, *notices]))
         except (KeyError, TypeError, ValueError):
             return False
-        cache.copy_result(facts_key, key)
+        if not racy:
+            cache.copy_result(facts_key, key)
         return True
 
     preload = _Preload()
@@ -167,6 +173,7 @@ def _scan(
         config.max_file_size,
         started=preload.start,
         reuse=reuse if cache is not None else None,
+        racy=racy,
     )
     preload.join()
     if gathered is None:
@@ -180,11 +187,26 @@ def _scan(
         # A file that could not be read may be readable next time without its
         # size or mtime changing (chmod): such a result is not worth keeping.
         if not any(_transient(facts) for _, facts in files):
-            cache.store_result(key, result.to_json())
-            if facts_key is not None:
-                cache.copy_result(key, facts_key)
+            if not racy:
+                cache.store_result(key, result.to_json())
+                if facts_key is not None:
+                    cache.copy_result(key, facts_key)
+            elif facts_key is not None:  # the files' content names it; their stats do not
+                cache.store_result(facts_key, result.to_json())
         result.notices.extend(notices[before:])  # what storing had to say
     return result
+
+
+def _racy(stats: Mapping[str, Optional[Stat]], began: int) -> set[str]:
+    """The files whose stats prove nothing about their content: changed less than
+    ``listing.RACY_NANOSECONDS`` before the scan began (or after). Git's racy-clean
+    files: a write within the same clock tick (a formatter right after a save; a
+    filesystem whose clock ticks every second or two) leaves size and mtime as they
+    were, so what is read now may not be what those stats will stand for. Their
+    stats are kept unmatched (``UNTRUSTED_MTIME``) and no result is stored by the
+    stats: the next run reads and hashes them again."""
+    limit = began - listing.RACY_NANOSECONDS
+    return {rel for rel, stat in stats.items() if stat is not None and stat[1] >= limit}
 
 
 def _keeper(cache: Optional[FactsCache]) -> Optional[listing.Keeper]:
@@ -241,6 +263,7 @@ def _facts_for(
     max_bytes: int = DEFAULT_MAX_BYTES,
     started: Optional[Callable[[], None]] = None,
     reuse: Optional[Reuse] = None,
+    racy: AbstractSet[str] = frozenset(),
 ) -> tuple[Optional[list[tuple[SourceFile, ModuleFacts]]], dict[str, str]]:
     """Facts for every file: from the cache where it knows the content, else parsed;
     with the digest of each file's facts where the cache is in use. ``started``: see
@@ -295,7 +318,8 @@ def _facts_for(
             if progress is not None:
                 progress(done, len(sources))
         if cache is not None:
-            cache.store(_file_rows(sources, stats, digests, known), new_facts, engine, version)
+            rows = _file_rows(sources, stats, digests, known, racy)
+            cache.store(rows, new_facts, engine, version)
 
     parse([s for s in sources if s.rel not in facts_digests], started)
     if reuse is not None and len(facts_digests) == len(sources) and reuse(facts_digests):
@@ -348,16 +372,20 @@ def _file_rows(
     stats: dict[str, Optional[Stat]],
     digests: dict[str, str],
     known: Mapping[str, tuple[int, int, str]],
+    racy: AbstractSet[str] = frozenset(),
 ) -> list[tuple[str, int, int, str]]:
-    """(absolute path, size, mtime, hash) rows the cache does not hold yet."""
+    """(absolute path, size, mtime, hash) rows the cache does not hold yet; a racy
+    file's mtime is ``UNTRUSTED_MTIME`` (see ``_racy``): its hash keeps its facts in
+    the cache, and no stat matches it."""
     rows = []
     for source in sources:
         stat = stats[source.rel]
         digest = digests.get(source.rel)
         if stat is None or digest is None:
             continue
-        if known.get(source.stored_location) != (stat[0], stat[1], digest):
-            rows.append((source.stored_location, stat[0], stat[1], digest))
+        row = (stat[0], UNTRUSTED_MTIME if source.rel in racy else stat[1], digest)
+        if known.get(source.stored_location) != row:
+            rows.append((source.stored_location, *row))
     return rows
 
 
