@@ -286,15 +286,21 @@ def test_a_touched_file_is_not_reextracted_and_its_unchanged_facts_reuse_the_res
     assert result_json(touched) == result_json(first)
 
     # The new stat is recorded: the next run neither hashes nor extracts anything.
+    hashed = _count_hashes(monkeypatch)
+    again = scan(project)
+    assert again.reused is True
+    assert hashed == []
+    assert spy.take() == []
+
+
+def _count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets a 1 for each file the scan reads to hash from now on."""
     hashed: list[int] = []
     real_hash = parallel.content_hash
     monkeypatch.setattr(
         "ssot_scan.parallel.content_hash", lambda data: hashed.append(1) or real_hash(data)
     )
-    again = scan(project)
-    assert again.reused is True
-    assert hashed == []
-    assert spy.take() == []
+    return hashed
 
 
 def _select(config: Config) -> None:
@@ -1356,11 +1362,7 @@ def test_a_racy_file_is_read_again_next_run_but_never_parsed_again(
     target.write_text(target.read_text() + "# edited\n")  # now: within the tick
     edited = scan(project)
     assert spy.take() == [["pkg/m04.py"]]
-    hashed: list[int] = []
-    real_hash = parallel.content_hash
-    monkeypatch.setattr(
-        "ssot_scan.parallel.content_hash", lambda data: hashed.append(1) or real_hash(data)
-    )
+    hashed = _count_hashes(monkeypatch)
     again = scan(project)
     assert again.reused is True
     assert hashed == [1]  # the racy file, and no other
