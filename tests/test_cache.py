@@ -28,7 +28,7 @@ import pytest
 from helpers import make_unreadable, settle
 
 from ssot_scan import cache as cache_module
-from ssot_scan import parallel
+from ssot_scan import hashing, parallel
 from ssot_scan import scan as scan_module
 from ssot_scan.cache import CACHE_DIR_NAME, DB_NAME, SCHEMA, FactsCache
 from ssot_scan.config import Config, load_config, load_rule_packs
@@ -296,9 +296,9 @@ def test_a_touched_file_is_not_reextracted_and_its_unchanged_facts_reuse_the_res
 def _count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list that gets a 1 for each file the scan reads to hash from now on."""
     hashed: list[int] = []
-    real_hash = parallel.content_hash
+    real_hash = hashing.content_hash
     monkeypatch.setattr(
-        "ssot_scan.parallel.content_hash", lambda data: hashed.append(1) or real_hash(data)
+        "ssot_scan.hashing.content_hash", lambda data: hashed.append(1) or real_hash(data)
     )
     return hashed
 

@@ -108,6 +108,34 @@ def test_a_warm_run_imports_no_pool_no_temporary_files_no_ignore_matcher_no_pars
     assert run_program("-q", ".", cwd=tmp_path) == {"exit": 0, "loaded": [], "collector": False}
 
 
+def test_a_run_that_finds_every_file_by_its_content_imports_no_parser_pool_or_facts(
+    tmp_path: Path,
+) -> None:
+    """A touched file (its stat changed, its content did not) is hashed and found
+    by its content; its facts' digest names the stored result: nothing is parsed,
+    so neither the pool, the facts' dataclasses nor the parsers are imported."""
+    import os
+    import time
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("from pkg import b\n")
+    (tmp_path / "pkg" / "b.py").write_text("X = 1\n")
+    past = time.time() - 10  # not racy: stats the next run trusts
+    for folder, _, files in os.walk(tmp_path):
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.utime(path, (past, past))
+    assert run_program("-q", ".", cwd=tmp_path)["exit"] == 0
+    os.utime(tmp_path / "pkg" / "a.py", (past + 1, past + 1))  # touched, same content
+    touched = run_program("-q", ".", cwd=tmp_path)
+    assert touched["exit"] == 0
+    assert not {"ssot_scan.extract", "ssot_scan.facts", "ssot_scan.parallel"} & set(
+        touched["loaded"]  # type: ignore[call-overload]
+    )
+
+
 ENTRY = """
 import gc, importlib, json, os, sys
 sys.argv = ["ssot-scan", *sys.argv[1:]]

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
+from ssot_scan import hashing
 from ssot_scan.facts import ModuleFacts, ParseError, stored_form, unpacked
-from ssot_scan.hashing import blake2b
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES, NotReadable, read_source
 
 if TYPE_CHECKING:
@@ -85,10 +85,6 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def content_hash(data: bytes) -> str:
-    return blake2b(data, digest_size=16).hexdigest()
-
-
 def extract_one(job: Job, engine: str) -> Extracted:
     """Read, hash and extract one file; whatever goes wrong becomes its SSOT000."""
     extract: Callable[[bytes, str, bool, str], ModuleFacts] = _lazy("extract")
@@ -107,7 +103,7 @@ def extract_one(job: Job, engine: str) -> Extracted:
         # No hash: a failure that may be passing (MemoryError) is not cached.
         error = ParseError(message, 1, 1, transient=True)
         return Extracted(ModuleFacts(parse_error=error), None)
-    return Extracted(facts, content_hash(data))
+    return Extracted(facts, hashing.content_hash(data))
 
 
 def _described(exc: BaseException) -> str:

@@ -34,7 +34,8 @@ from ssot_scan.fix.files import FileJob, fix_file, fix_job
 from ssot_scan.fix.moves import FileFix, Move, moves_by_file
 from ssot_scan.fix.placement import DEFAULT_LINE_LENGTH, isort_line_length
 from ssot_scan.fix.safety import changed_imports, keep_side_effects, refusals, verify
-from ssot_scan.parallel import content_hash, map_in_order
+from ssot_scan.hashing import content_hash
+from ssot_scan.parallel import map_in_order
 from ssot_scan.writes import Change
 from ssot_scan.writes import write_all as write_all_changes
 
