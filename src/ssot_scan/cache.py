@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final, Optional, TypeVar
 
 from ssot_scan import __version__
 from ssot_scan.hashing import blake2b, facts_digest
+from ssot_scan.printable import printable
 
 if TYPE_CHECKING:
     from ssot_scan.facts import ModuleFacts
@@ -63,7 +64,8 @@ _DIGESTS = "SELECT hash, module, is_package, digest FROM facts WHERE engine = ? 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL
+    rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL,
+    base TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS facts (
     hash TEXT NOT NULL, module TEXT NOT NULL, is_package INTEGER NOT NULL,
@@ -224,21 +226,24 @@ class FactsCache:
         self._close_quietly()
 
     # -- files ------------------------------------------------------------------------
-    def stat_hashes(self) -> dict[str, tuple[int, int, str]]:
-        """Absolute path -> (size, mtime_ns, hash) for every file seen before.
-
-        By absolute path, not by the path within its project: projects that share a
+    def stat_hashes(self, base: str) -> dict[str, tuple[int, int, str]]:
+        """rel -> (size, mtime_ns, hash) for every file of the project at ``base`` seen
+        before. Another project's rows are not this one's: projects that share a
         cache folder (``--cache-dir``) have files at the same place, and one of the
         same size and time as the other's (trees restored from one archive) was
-        trusted to hold the other's content."""
+        trusted to hold the other's content. A file's row is the last project's that
+        stored it: projects that share a folder hash their common files again, and
+        the table never holds more rows than names."""
         if self._db is None:
             return {}
         try:
-            rows = self._db.execute("SELECT path, size, mtime_ns, hash FROM files").fetchall()
+            rows = self._db.execute(
+                "SELECT rel, size, mtime_ns, hash FROM files WHERE base = ?", (base,)
+            ).fetchall()
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
-        return {path: (size, mtime, digest) for path, size, mtime, digest in rows}
+        return {rel: (size, mtime, digest) for rel, size, mtime, digest in rows}
 
     # -- facts ------------------------------------------------------------------------
     def holds_facts(self) -> bool:
@@ -377,19 +382,19 @@ class FactsCache:
 
     def store(
         self,
-        files: Iterable[tuple[str, int, int, str]],
+        files: Iterable[tuple[str, int, int, str, str]],
         facts: Iterable[tuple[str, str, bool, str, str]],
         engine: str,
         version: str,
     ) -> None:
-        """Record file stats, (absolute path, size, mtime, content hash), and new
+        """Record file stats, (rel, size, mtime, content hash, project base), and new
         facts together: (content hash, module, is_package, facts as ``facts.packed``
         made them, their ``facts_digest``)."""
         if self._db is None or self.read_only:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", files)
+            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
             # Facts of an older extractor, or of content no file has any more, are
             # dead weight every later read would have to skip. Each sweep finds its
             # rows through an index (the rowid subquery): deleting straight from the
@@ -590,6 +595,12 @@ def _describe(exc: BaseException) -> str:
         return str(exc)
     text = str(exc) or type(exc).__name__
     return f"corrupt cache ({text})"
+
+
+def project_key(base: Path) -> str:
+    """The project whose file stats a ``files`` row holds: its base folder, escaped
+    where it is no text (``printable``), as SQLite stores only text."""
+    return printable(str(base))
 
 
 def default_cache_dir(project_root: Optional[Path]) -> Path:

@@ -96,12 +96,6 @@ class SourceFile:
         """``location`` as a Path, built when first asked."""
         return Path(self.location)
 
-    @cached_property
-    def stored_location(self) -> str:
-        """``location`` as the cache keeps the file's stats by it: escaped where it
-        is no text (``printable``), as SQLite stores only text."""
-        return printable(self.location)
-
     def stat(self) -> Optional[tuple[int, int]]:
         """(size, mtime_ns) of the file now; None if it cannot be stat'ed. What the
         cache knows a file's content by, and a stored result the files it read."""

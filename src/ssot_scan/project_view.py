@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Optional
 
 from ssot_scan import dotted
-from ssot_scan.cache import UNTRUSTED_MTIME, FactsCache, extraction_identity
+from ssot_scan.cache import UNTRUSTED_MTIME, FactsCache, extraction_identity, project_key
 from ssot_scan.discover import Discovery, SourceFile
 from ssot_scan.facts import ModuleFacts, stored_form
 from ssot_scan.index.graph import edge_targets
@@ -70,7 +70,8 @@ class ProjectView:
         self.found = found
         self._engine = engine
         self._cache = cache
-        self._stats = cache.stat_hashes() if cache is not None else {}
+        self._base = project_key(found.base)
+        self._stats = cache.stat_hashes(self._base) if cache is not None else {}
         self._version = extraction_identity()
         self._facts: dict[str, ModuleFacts] = dict(known or {})  # rel -> facts
         self._reach: dict[str, set[str]] = {}  # module -> what importing it runs
@@ -125,7 +126,7 @@ class ProjectView:
     def _cache_key(self, source: SourceFile) -> Optional[tuple[str, str, bool]]:
         """The cache's key for the file's facts, if its size and mtime are what the
         cache saw (else its content may have changed since)."""
-        seen = self._stats.get(source.stored_location)
+        seen = self._stats.get(source.rel)
         if seen is None:
             return None
         if source.stat() != (seen[0], seen[1]):
@@ -192,7 +193,7 @@ class ProjectView:
         limit = time.time_ns() - RACY_NANOSECONDS
         self._cache.store(
             [
-                (source.stored_location, size, mtime if mtime < limit else UNTRUSTED_MTIME, digest)
+                (source.rel, size, mtime if mtime < limit else UNTRUSTED_MTIME, digest, self._base)
                 for source, size, mtime, digest, _ in rows
             ],
             [

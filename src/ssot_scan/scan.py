@@ -28,6 +28,7 @@ from ssot_scan.cache import (
     FactsCache,
     default_cache_dir,
     extraction_identity,
+    project_key,
     tool_identity,
 )
 from ssot_scan.config import Config
@@ -174,6 +175,7 @@ def _scan(
         config.max_file_size,
         started=preload.start,
         reuse=reuse if cache is not None else None,
+        base=project_key(found.base),
         racy=racy,
     )
     preload.join()
@@ -264,18 +266,21 @@ def _facts_for(
     max_bytes: int = DEFAULT_MAX_BYTES,
     started: Optional[Callable[[], None]] = None,
     reuse: Optional[Reuse] = None,
-    racy: AbstractSet[str] = frozenset(),
+    *,
+    base: str,
+    racy: AbstractSet[str],
 ) -> tuple[Optional[list[tuple[SourceFile, ModuleFacts]]], dict[str, str]]:
     """Facts for every file: from the cache where it knows the content, else parsed;
     with the digest of each file's facts where the cache is in use. ``started``: see
-    ``extract_all``.
+    ``extract_all``; ``base``: the project's (``cache.project_key``), whose file stats the
+    cache holds; ``racy``: the files whose stats prove nothing (``_racy``).
 
     In two steps: the files the cache does not know are parsed (and stored) first;
     then, once every file's facts digest is known, ``reuse`` may say that a result
     stored for those facts holds (an edit that changed no facts), and the files come
     back as None: the cached facts of the others are never built."""
     version = extraction_identity()
-    known = cache.stat_hashes() if cache is not None else {}
+    known = cache.stat_hashes(base) if cache is not None else {}
     # Files the cache knows by content are found by it: worth hashing only if it
     # holds facts at all.
     findable = cache is not None and cache.holds_facts()
@@ -312,7 +317,7 @@ def _facts_for(
             if progress is not None:
                 progress(done, len(sources))
         if cache is not None:
-            rows = _file_rows(sources, stats, digests, known, racy)
+            rows = _file_rows(sources, stats, digests, known, racy, base)
             cache.store(rows, new_facts, engine, version)
 
     parse([s for s in sources if s.rel not in facts_digests], started)
@@ -373,7 +378,7 @@ def _content_digests(
     when the cache may hold its facts (``findable``)."""
     digests: dict[str, str] = {}
     for source in sources:
-        seen = known.get(source.stored_location)
+        seen = known.get(source.rel)
         stat = stats[source.rel]
         if seen is not None and stat is not None and (seen[0], seen[1]) == stat:
             digests[source.rel] = seen[2]
@@ -389,9 +394,10 @@ def _file_rows(
     stats: dict[str, Optional[Stat]],
     digests: dict[str, str],
     known: Mapping[str, tuple[int, int, str]],
-    racy: AbstractSet[str] = frozenset(),
-) -> list[tuple[str, int, int, str]]:
-    """(absolute path, size, mtime, hash) rows the cache does not hold yet; a racy
+    racy: AbstractSet[str],
+    base: str,
+) -> list[tuple[str, int, int, str, str]]:
+    """(rel, size, mtime, hash, base) rows the cache does not hold yet; a racy
     file's mtime is ``UNTRUSTED_MTIME`` (see ``_racy``): its hash keeps its facts in
     the cache, and no stat matches it."""
     rows = []
@@ -401,8 +407,8 @@ def _file_rows(
         if stat is None or digest is None:
             continue
         row = (stat[0], UNTRUSTED_MTIME if source.rel in racy else stat[1], digest)
-        if known.get(source.stored_location) != row:
-            rows.append((source.stored_location, *row))
+        if known.get(source.rel) != row:
+            rows.append((source.rel, *row, base))
     return rows
 
 
@@ -536,9 +542,18 @@ def analyse_project(
     found = discover(paths, config)
     cache = open_cache(config, cache_dir, use_cache, [])
     try:
+        began = time.time_ns()
         stats = {source.rel: source.stat() for source in found.files}
         gathered, _ = _facts_for(
-            found.files, stats, config.engine, jobs, cache, None, config.max_file_size
+            found.files,
+            stats,
+            config.engine,
+            jobs,
+            cache,
+            None,
+            config.max_file_size,
+            base=project_key(found.base),
+            racy=_racy(stats, began),
         )
         files = gathered if gathered is not None else []  # None only when reuse says so
     finally:
