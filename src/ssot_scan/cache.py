@@ -281,9 +281,9 @@ class FactsCache:
         stored under it was computed from them, whatever befell the row's data
         since. ``facts`` checks the data, and a damaged row is parsed again.
 
-        For a whole tree, one query and one plain loop over its rows: through the
-        row-at-a-time reader ``facts`` needs (a generator, a call per row), the look-up
-        of 10,000 digests cost 30 ms, most of a run that reuses a stored result."""
+        For a whole tree, one query, answered from the ``facts_digests`` index, and
+        one plain loop over its rows, not the row-at-a-time reader ``facts`` needs
+        (a generator and a call per row)."""
         wanted = set(keys)
         if len(wanted) <= _FEW or self._db is None:
             return self._checked(wanted, engine, version, _digest_only, with_data=False)
