@@ -36,7 +36,7 @@ def write_project(root: Path, files: dict[str, str], config: str = "") -> Path:
 def settle(root: Path) -> Path:
     """Date every file under ``root`` an hour back: a project as a later run finds it,
     not one written an instant ago, whose stats the cache does not trust (a file
-    changed within the clock tick of a scan may change again unseen: ``scan._racy``)."""
+    changed within the clock tick of a scan may change again unseen: ``cache.is_racy``)."""
     then = time.time_ns() - 3_600_000_000_000
     for path in root.rglob("*"):
         if path.is_file() and not path.is_symlink():

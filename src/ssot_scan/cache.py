@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final, Optional, TypeVar
 
 from ssot_scan import __version__
 from ssot_scan.hashing import blake2b, facts_digest
+from ssot_scan.listing import RACY_NANOSECONDS
 from ssot_scan.printable import printable
 
 if TYPE_CHECKING:
@@ -48,8 +49,8 @@ EXTRACTOR_VERSION: Final = "27"
 SCHEMA = "ssot-scan-cache/3"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"
-# The mtime kept for a file whose stat proves nothing about its content (changed
-# within a clock tick of being read: ``scan._racy``): no stat matches it.
+# The mtime kept for a file whose stat proves nothing about its content (``is_racy``):
+# no stat matches it.
 UNTRUSTED_MTIME: Final = -1
 _KEEP_RESULTS = 8
 _FEW = 256  # up to this many files, facts are looked up one by one (see facts())
@@ -301,8 +302,7 @@ class FactsCache:
                     found[key] = stored
                 else:
                     bad += 1
-        if bad:
-            self._say(f"{self.path}: {bad} damaged or edited entries ignored")
+        self._ignored(bad)
         return found
 
     def _checked(
@@ -328,8 +328,7 @@ class FactsCache:
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
-        if bad:
-            self._say(f"{self.path}: {bad} damaged or edited entries ignored")
+        self._ignored(bad)
         return found
 
     def _rows(
@@ -375,6 +374,11 @@ class FactsCache:
             key = (digest, module, bool(is_package))
             if key in wanted:
                 yield key, data, stored
+
+    def _ignored(self, bad: int) -> None:
+        """Say how many stored facts rows were damaged or edited (a miss each)."""
+        if bad:
+            self._say(f"{self.path}: {bad} damaged or edited entries ignored")
 
     def _say(self, notice: str) -> None:
         if notice not in self.notices:
@@ -595,6 +599,15 @@ def _describe(exc: BaseException) -> str:
         return str(exc)
     text = str(exc) or type(exc).__name__
     return f"corrupt cache ({text})"
+
+
+def is_racy(mtime_ns: int, now_ns: int) -> bool:
+    """Does a stat taken at ``now_ns`` prove nothing about the file's content? Git's
+    racy-clean files: a file changed less than ``RACY_NANOSECONDS`` before (or after)
+    may change again within the same clock tick (a formatter right after a save; a
+    filesystem whose clock ticks every second or two), keeping its size and mtime. Its
+    row keeps ``UNTRUSTED_MTIME``, and the next run reads and hashes it again."""
+    return mtime_ns >= now_ns - RACY_NANOSECONDS
 
 
 def project_key(base: Path) -> str:

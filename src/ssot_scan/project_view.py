@@ -17,12 +17,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Optional
 
 from ssot_scan import dotted
-from ssot_scan.cache import UNTRUSTED_MTIME, FactsCache, extraction_identity, project_key
+from ssot_scan.cache import (
+    UNTRUSTED_MTIME,
+    FactsCache,
+    extraction_identity,
+    is_racy,
+    project_key,
+)
 from ssot_scan.discover import Discovery, SourceFile
 from ssot_scan.facts import ModuleFacts, stored_form
 from ssot_scan.index.graph import edge_targets
 from ssot_scan.index.symbols import SymbolTable
-from ssot_scan.listing import RACY_NANOSECONDS
 from ssot_scan.parallel import Job, extract_one
 from ssot_scan.safe_read import DEFAULT_MAX_BYTES
 from ssot_scan.unresolved import Broken, find_unresolved
@@ -187,13 +192,18 @@ class ProjectView:
         hash, facts) in the cache, so the next scan does not parse them again."""
         if self._cache is None or not rows:
             return
-        # Written just now, within the clock tick of a write that may follow: such a
-        # stat proves nothing (``scan._racy``), and is kept unmatched; the hash
-        # keeps the facts.
-        limit = time.time_ns() - RACY_NANOSECONDS
+        # Written just now: such a stat proves nothing (``cache.is_racy``) and is kept
+        # unmatched; the hash keeps the facts.
+        now = time.time_ns()
         self._cache.store(
             [
-                (source.rel, size, mtime if mtime < limit else UNTRUSTED_MTIME, digest, self._base)
+                (
+                    source.rel,
+                    size,
+                    UNTRUSTED_MTIME if is_racy(mtime, now) else mtime,
+                    digest,
+                    self._base,
+                )
                 for source, size, mtime, digest, _ in rows
             ],
             [

@@ -28,6 +28,7 @@ from ssot_scan.cache import (
     FactsCache,
     default_cache_dir,
     extraction_identity,
+    is_racy,
     project_key,
     tool_identity,
 )
@@ -135,9 +136,7 @@ def _scan(
     if not found.files:
         shown = ", ".join(str(p) for p in paths) or "."
         found.notices.append(f"{shown}: no Python files to scan (see include and exclude)")
-    began = time.time_ns()  # before any file is stat'ed or read: see ``_racy``
-    stats = {source.rel: source.stat() for source in found.files}
-    racy = _racy(stats, began)
+    stats, racy = _stats(found.files)
     key = _result_key(found, stats, config)
     if cache is not None:
         stored = cache.result(key)
@@ -200,16 +199,14 @@ def _scan(
     return result
 
 
-def _racy(stats: Mapping[str, Optional[Stat]], began: int) -> set[str]:
-    """The files whose stats prove nothing about their content: changed less than
-    ``listing.RACY_NANOSECONDS`` before the scan began (or after). Git's racy-clean
-    files: a write within the same clock tick (a formatter right after a save; a
-    filesystem whose clock ticks every second or two) leaves size and mtime as they
-    were, so what is read now may not be what those stats will stand for. Their
-    stats are kept unmatched (``UNTRUSTED_MTIME``) and no result is stored by the
-    stats: the next run reads and hashes them again."""
-    limit = began - listing.RACY_NANOSECONDS
-    return {rel for rel, stat in stats.items() if stat is not None and stat[1] >= limit}
+def _stats(files: list[SourceFile]) -> tuple[dict[str, Optional[Stat]], set[str]]:
+    """Every file's (size, mtime), None where it cannot be stat'ed, and the files whose
+    stats prove nothing about their content (``cache.is_racy``, against the time before
+    the first stat): their stats are kept unmatched, and no result is stored by them."""
+    began = time.time_ns()
+    stats = {source.rel: source.stat() for source in files}
+    racy = {rel for rel, stat in stats.items() if stat is not None and is_racy(stat[1], began)}
+    return stats, racy
 
 
 def _keeper(cache: Optional[FactsCache]) -> Optional[listing.Keeper]:
@@ -273,7 +270,7 @@ def _facts_for(
     """Facts for every file: from the cache where it knows the content, else parsed;
     with the digest of each file's facts where the cache is in use. ``started``: see
     ``extract_all``; ``base``: the project's (``cache.project_key``), whose file stats the
-    cache holds; ``racy``: the files whose stats prove nothing (``_racy``).
+    cache holds; ``racy``: the files whose stats prove nothing (``_stats``).
 
     In two steps: the files the cache does not know are parsed (and stored) first;
     then, once every file's facts digest is known, ``reuse`` may say that a result
@@ -384,8 +381,8 @@ def _content_digests(
             digests[source.rel] = seen[2]
         elif findable and stat is not None:
             with contextlib.suppress(OSError, NotReadable):
-                text = read_source(source.location, max_bytes)
-                digests[source.rel] = hashing.content_hash(text)
+                data = read_source(source.location, max_bytes)
+                digests[source.rel] = hashing.content_hash(data)
     return digests
 
 
@@ -398,7 +395,7 @@ def _file_rows(
     base: str,
 ) -> list[tuple[str, int, int, str, str]]:
     """(rel, size, mtime, hash, base) rows the cache does not hold yet; a racy
-    file's mtime is ``UNTRUSTED_MTIME`` (see ``_racy``): its hash keeps its facts in
+    file's mtime is ``UNTRUSTED_MTIME`` (see ``_stats``): its hash keeps its facts in
     the cache, and no stat matches it."""
     rows = []
     for source in sources:
@@ -542,8 +539,7 @@ def analyse_project(
     found = discover(paths, config)
     cache = open_cache(config, cache_dir, use_cache, [])
     try:
-        began = time.time_ns()
-        stats = {source.rel: source.stat() for source in found.files}
+        stats, racy = _stats(found.files)
         gathered, _ = _facts_for(
             found.files,
             stats,
@@ -553,7 +549,7 @@ def analyse_project(
             None,
             config.max_file_size,
             base=project_key(found.base),
-            racy=_racy(stats, began),
+            racy=racy,
         )
         files = gathered if gathered is not None else []  # None only when reuse says so
     finally:
