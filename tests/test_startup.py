@@ -82,12 +82,24 @@ def run_program(*args: str, cwd: Path) -> dict[str, object]:
     return probe(*args, cwd=cwd, script=PROGRAM)
 
 
+def _backdate(root: Path) -> float:
+    """Date ``root``, its folders and its files ten seconds back (past the racy
+    window of listings and stats); the time they now carry."""
+    import os
+    import time
+
+    past = time.time() - 10
+    for folder, _, files in os.walk(root):
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.utime(path, (past, past))
+    return past
+
+
 def test_a_warm_run_imports_no_pool_no_temporary_files_no_ignore_matcher_no_parser_no_openssl(
     tmp_path: Path,
 ) -> None:
     """Nor the facts' dataclasses, nor the namer: the discovery is taken whole."""
     import os
-    import time
 
     (tmp_path / ".git").mkdir()  # the lookup of .git stops here (see snapshot)
     (tmp_path / "pyproject.toml").write_text("")
@@ -99,10 +111,7 @@ def test_a_warm_run_imports_no_pool_no_temporary_files_no_ignore_matcher_no_pars
     assert {"ssot_scan.extract", "ssot_scan.facts", "ssot_scan.naming"} <= set(first["loaded"])  # type: ignore[call-overload]
     # The one-shot process leaves the collector off after the scan (see program).
     assert first["collector"] is False
-    past = time.time() - 10  # not racy: the next walk is kept (see listing)
-    for folder, _, files in os.walk(tmp_path):
-        for path in [folder, *(os.path.join(folder, f) for f in files)]:
-            os.utime(path, (past, past))
+    past = _backdate(tmp_path)  # not racy: the next walk is kept (see listing)
     os.utime(tmp_path.parent, (past, past))  # looked into: see discover._crawl_root
     assert "pathspec" in run_program("-q", ".", cwd=tmp_path)["loaded"]  # type: ignore[operator]
     assert run_program("-q", ".", cwd=tmp_path) == {"exit": 0, "loaded": [], "collector": False}
@@ -115,7 +124,6 @@ def test_a_run_that_finds_every_file_by_its_content_imports_no_parser_pool_or_fa
     by its content; its facts' digest names the stored result: nothing is parsed,
     so neither the pool, the facts' dataclasses nor the parsers are imported."""
     import os
-    import time
 
     (tmp_path / ".git").mkdir()
     (tmp_path / "pyproject.toml").write_text("")
@@ -123,10 +131,7 @@ def test_a_run_that_finds_every_file_by_its_content_imports_no_parser_pool_or_fa
     (tmp_path / "pkg" / "__init__.py").write_text("")
     (tmp_path / "pkg" / "a.py").write_text("from pkg import b\n")
     (tmp_path / "pkg" / "b.py").write_text("X = 1\n")
-    past = time.time() - 10  # not racy: stats the next run trusts
-    for folder, _, files in os.walk(tmp_path):
-        for path in [folder, *(os.path.join(folder, f) for f in files)]:
-            os.utime(path, (past, past))
+    past = _backdate(tmp_path)  # not racy: stats the next run trusts
     assert run_program("-q", ".", cwd=tmp_path)["exit"] == 0
     os.utime(tmp_path / "pkg" / "a.py", (past + 1, past + 1))  # touched, same content
     touched = run_program("-q", ".", cwd=tmp_path)
