@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 from helpers import located, scan_project
 
-from ssot_scan.cycles import Cycle, find_cycles
+from ssot_scan.cycles import Cycle, find_cycles, strongly_connected_components
 from ssot_scan.extract import extract
 from ssot_scan.findings import Finding
 from ssot_scan.report.json_report import result_json
@@ -513,6 +513,34 @@ def _large_graph(seed: int) -> tuple[Any, list[str]]:
         for target in rng.sample(range(i), 3):
             graph.add_edge(names[i], names[target])
     return graph, core
+
+
+@pytest.mark.parametrize(
+    ("nodes", "probability", "seed"),
+    [(300, p, s) for p in (0.002, 0.005, 0.01, 0.03) for s in range(3)],
+)
+def test_components_are_networkx_components(nodes: int, probability: float, seed: int) -> None:
+    # The scan's own Tarjan against networkx's, on plain dicts as the scan gives it
+    # (``runtime_graph``), self-loops included.
+    graph = _random_graph(nodes, probability, seed)
+    graph.add_edges_from((n, n) for n in random.Random(seed).sample(sorted(graph), 10))
+    adjacency = {n: list(graph.successors(n)) for n in graph}
+    ours = sorted(sorted(c) for c in strongly_connected_components(adjacency))
+    assert ours == sorted(sorted(c) for c in nx.strongly_connected_components(graph))
+
+
+@pytest.mark.parametrize("ring", [True, False])
+def test_a_chain_of_100000_imports_needs_no_recursion(ring: bool) -> None:
+    # Each module imports the next: far deeper than Python's recursion limit.
+    names = [f"m{i:06d}" for i in range(100_000)]
+    adjacency = {name: [after] for name, after in itertools.pairwise(names)}
+    adjacency[names[-1]] = [names[0]] if ring else []
+    components = list(strongly_connected_components(adjacency))
+    if ring:
+        assert [len(c) for c in components] == [100_000]
+    else:
+        assert len(components) == 100_000  # every module its own component
+        assert find_cycles(adjacency) == []
 
 
 def test_10000_modules_with_a_600_module_component_completes() -> None:

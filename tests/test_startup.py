@@ -1,8 +1,9 @@
 """What start-up imports: the parts a run does not need must stay unimported.
 
 Timing belongs in benchmarks/, not in unit tests; what keeps start-up fast is not
-importing libcst (needed only for files the interpreter cannot parse) or networkx
-and the checks (not needed by --version, --help, or a warm run).
+importing libcst (needed only for files the interpreter cannot parse), networkx
+(needed only to draw graphs: a scan finds its cycles with plain dicts) and the checks
+(not needed by --version, --help, or a warm run).
 """
 
 from __future__ import annotations
@@ -56,8 +57,32 @@ def test_a_warm_run_skips_the_analysis_imports(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     first = probe("-q", ".", cwd=tmp_path)
-    assert "networkx" in first["heavy"]  # type: ignore[operator]
+    assert "ssot_scan.checks.import_cycle" in first["heavy"]  # type: ignore[operator]
     assert probe("-q", ".", cwd=tmp_path) == {"exit": 0, "heavy": []}
+
+
+def _cycle(root: Path) -> None:
+    (root / "pyproject.toml").write_text("")
+    (root / "pkg").mkdir()
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "a.py").write_text("from pkg.b import y\nx = 1\n")
+    (root / "pkg" / "b.py").write_text("from pkg.a import x\ny = 2\n")
+
+
+def test_a_scan_that_finds_a_cycle_never_imports_networkx(tmp_path: Path) -> None:
+    # networkx costs more to import than a warm scan of Django takes; a scan needs
+    # only the components of the import graph (``cycles``), never a drawing.
+    _cycle(tmp_path)
+    data = probe("--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=tmp_path)
+    assert data["exit"] == 0
+    assert data["heavy"] == ["ssot_scan.checks.import_cycle"]
+
+
+def test_drawing_the_cycles_imports_networkx(tmp_path: Path) -> None:
+    _cycle(tmp_path)
+    data = probe("graph", "--what", "cycles", "--no-cache", "-q", ".", cwd=tmp_path)
+    assert data["exit"] == 0
+    assert "networkx" in data["heavy"]  # type: ignore[operator]
 
 
 PROGRAM = """

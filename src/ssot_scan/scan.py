@@ -410,8 +410,8 @@ def _file_rows(
 
 
 class _Preload:
-    """Imports the analysis (networkx above all: a tenth of a second or more) in a
-    thread while the parsing workers run, instead of after them. Started only once
+    """Imports the analysis (the index, the checks, the tally: tens of milliseconds)
+    in a thread while the parsing workers run, instead of after them. Started only once
     the workers are forked; a scan that parses in this process gains nothing by it."""
 
     def __init__(self) -> None:
@@ -443,7 +443,7 @@ def _analyse(
     config: Config,
     notices: list[str],
 ) -> ScanResult:
-    """Index, analyse and check: the part that needs networkx and the checks.
+    """Index, analyse and check: the part that needs the index and the checks.
 
     Only the enabled checks run. No check reads another's findings: what makes one
     finding redundant (an SSOT002 import that SSOT001 reports) is declared in the

@@ -88,7 +88,7 @@ def cycles_view(analysis: Analysis) -> Any:
         for module in cycle.modules:
             view.add_node(module, label=module, kind="module", component=number)
         for module in cycle.modules:
-            for target in runtime.successors(module):
+            for target in runtime[module]:
                 if target in members:
                     view.add_edge(
                         module,

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
-import networkx as nx
-
 from ssot_scan.facts import ImportSite, ModuleFacts
 from ssot_scan.index.symbols import SymbolTable
 
@@ -61,7 +59,10 @@ class ImportGraph:
 
     @cached_property
     def graph(self) -> Any:
-        """Every module (``first_party`` on each node) and import (its ``sites``)."""
+        """Every module (``first_party`` on each node) and import (its ``sites``).
+        networkx is imported here, for the graph exports: a scan never asks."""
+        import networkx as nx
+
         graph: Any = nx.DiGraph()
         graph.add_nodes_from((node, {"first_party": first}) for node, first in self.nodes.items())
         graph.add_edges_from((u, v, {"sites": sites}) for (u, v), sites in self.edges.items())
