@@ -45,6 +45,9 @@ Reader = Callable[[Any, str], Any]
 
 @dataclass(frozen=True)
 class _Key:
+    """One ``[tool.ssot-scan]`` key: the ``Config`` attribute it sets and how its
+    value is read and checked (a wrong type is an error naming the file and key)."""
+
     attr: str
     read: Reader
 
@@ -117,6 +120,11 @@ KEYS = (*TOP_KEYS, *CHECK_TABLES, *RULE_TABLES)
 
 @dataclass
 class Config:
+    """Every setting of a run, from the config file, rule packs and the command line.
+
+    One object, so the whole of what a result depends on can be serialised into the
+    cache key (``scan._result_key``): a setting added here is keyed automatically."""
+
     # The sys.path entry everything is named from; None: decided from the scanned
     # paths by ``discover`` (``load_config`` always sets it).
     project_root: Optional[Path] = None

@@ -74,6 +74,9 @@ def is_backup_path(rel: str) -> bool:
 
 @dataclass
 class SourceFile:
+    """One file to scan: where it is, the path reports show, and the module Python
+    would import it as (if any), as discovery named it."""
+
     # Absolute, as text: a warm run takes hundreds of files from the kept discovery
     # and stats each; a Path built for every one of them (``path``, for the few that
     # are read), and stats through it, had cost Django's warm run 2-3 ms.
@@ -125,6 +128,9 @@ class SourceFile:
 
 @dataclass
 class Discovery:
+    """What discovery found: the files, the project root they are named from, the
+    first-party top-level names, and the scope to report (the named paths)."""
+
     files: list[SourceFile] = field(default_factory=list)
     base: Path = field(default_factory=Path.cwd)  # the project root; ``rel`` is relative to it
     first_party: set[str] = field(default_factory=set)

@@ -179,6 +179,9 @@ class Handover:
 
 @dataclass
 class ParseError:
+    """Why a file has no facts (SSOT000), and where: a syntax error, an encoding
+    that cannot be decoded, a file that could not be read."""
+
     message: str
     line: int
     column: int

@@ -44,6 +44,11 @@ class Replacement:
 
 @dataclass
 class Finding:
+    """One reported problem at one place, with what the reports, baselines and
+    ``fix`` need: the rule, the message, the fingerprint a baseline matches on, and
+    what the check knows beyond the message (the rewrite ``fix`` makes, the
+    replacement to import, the cycle's modules)."""
+
     code: str
     name: str
     severity: Severity

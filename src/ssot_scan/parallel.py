@@ -61,6 +61,9 @@ _MIN_BYTES_FOR_POOL = 2_000_000
 
 @dataclass(frozen=True)
 class Job:
+    """One file to extract, as a worker process needs it: picklable, and no more
+    than the path, the module name and the limits."""
+
     path: str
     module: str
     is_package: bool
@@ -70,6 +73,8 @@ class Job:
 
 @dataclass
 class Extracted:
+    """One file's facts and content hash, as the scan stores them in the cache."""
+
     facts: ModuleFacts
     digest: Optional[str]  # content hash, None when the file could not be read
     # The facts as the cache stores them and their digest, when a worker made them

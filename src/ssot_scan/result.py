@@ -132,6 +132,9 @@ class BaselineStatus:
 
 @dataclass
 class ScanResult:
+    """A scan's whole outcome, as every report renders it and the cache stores it:
+    findings (active, suppressed, baselined), counts, fragments, cycles, budgets."""
+
     findings: list[Finding]  # active: not suppressed
     suppressed: list[Finding]
     files_scanned: int

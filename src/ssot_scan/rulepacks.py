@@ -62,6 +62,8 @@ class WatchRule:
 
 @dataclass
 class Rules:
+    """The rules of every loaded pack and of the config, merged in load order."""
+
     deprecated: list[DeprecatedRule] = field(default_factory=list)
     canonical: list[CanonicalRule] = field(default_factory=list)
     watch: list[WatchRule] = field(default_factory=list)

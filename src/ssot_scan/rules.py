@@ -19,6 +19,9 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Rule:
+    """One code's registry entry: its name, severity and the docs ``ssot-scan rules``
+    prints (why it matters, and how to fix it)."""
+
     code: str
     name: str
     severity: Severity

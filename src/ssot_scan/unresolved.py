@@ -48,6 +48,9 @@ Verdict = Union[Broken, _Undecidable]
 
 @dataclass(frozen=True)
 class UnresolvedImports:
+    """SSOT005's answer: the imports that cannot succeed, and how many could not be
+    decided statically (module ``__getattr__``, star imports of external code)."""
+
     broken: list[Broken]
     undecidable: int
 

@@ -31,6 +31,10 @@ class Move:
 
 @dataclass
 class FileFix:
+    """One file's rewrite: its text before and after, the bytes a rollback puts back,
+    what was moved, and the facts of the new text (proof that it parses, had before
+    anything is written)."""
+
     path: Path
     rel: str
     before: str

@@ -42,6 +42,9 @@ class Usage:
 
 @dataclass
 class Index:
+    """Everything the checks read about the project, built once per scan from the
+    facts: the symbol table, the import graph and the deprecations."""
+
     files: list[tuple[SourceFile, ModuleFacts]]  # every scanned file, named or not
     modules: dict[str, ModuleFacts]  # importable modules only
     source_of: dict[str, SourceFile]  # importable module -> its file

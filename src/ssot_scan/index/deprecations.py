@@ -59,6 +59,9 @@ def names_module(message: str, module: str) -> bool:
 
 @dataclass(frozen=True)
 class Deprecation:
+    """One deprecated module or symbol, with who declares it and its replacement:
+    what SSOT001's message and advice quote."""
+
     target: str  # module, or definition qualname, or external dotted symbol
     replacement: Optional[str]
     reason: str  # the rule pack's reason or the warning's message

@@ -42,6 +42,9 @@ IMPLICIT_MODULE_ATTRIBUTES = frozenset(
 
 @dataclass(frozen=True)
 class Resolution:
+    """What a name resolves to: its kind (a definition, a module, something
+    external, unresolved or undecidable, a loop) and its target."""
+
     kind: ResolutionKind
     target: str  # for a loop, its least pair, "module.name": the same from any of them
     detail: str = ""
@@ -63,6 +66,8 @@ class Resolution:
 # ``object.__setattr__``, and a 10,000-module scan makes a quarter of a million.
 @dataclass(slots=True, eq=False)
 class _FromBinding:
+    """A name bound by ``from module import name``: followed on to what it names."""
+
     module: Optional[str]
     name: str
     publishes: bool  # a re-export (see ``is_reexport``), not an import for own use
@@ -70,6 +75,8 @@ class _FromBinding:
 
 @dataclass(slots=True, eq=False)
 class _ModuleBinding:
+    """A name bound by ``import module``: names the module itself."""
+
     module: str
 
 
