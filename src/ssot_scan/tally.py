@@ -8,11 +8,11 @@ never dropped.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from typing import TYPE_CHECKING, Optional
 
 from ssot_scan.findings import Finding
+from ssot_scan.hashing import sha256_hex
 from ssot_scan.result import Cycle, FragmentSummary, ScanResult
 from ssot_scan.rules import ALL_CODES
 
@@ -27,7 +27,7 @@ def fingerprint(finding: Finding, occurrence: int) -> str:
     key = "\x1f".join(
         [finding.code, finding.path, finding.symbol or "", finding.statement, str(occurrence)]
     )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    return sha256_hex(key.encode("utf-8"))[:20]
 
 
 def tally(
