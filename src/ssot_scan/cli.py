@@ -1,8 +1,9 @@
 """The command line: ``ssot-scan [PATHS]``.
 
 Exit codes: 0 within budget, 1 over budget (any finding when no budget is set),
-2 usage or configuration error. Heavy modules (networkx, libcst, the checks) are
-imported only once a scan really runs, so ``--help`` and ``--version`` stay instant.
+2 usage or configuration error. Heavy modules (the checks; libcst for what the
+interpreter cannot parse; networkx, to draw graphs) are imported only when a command
+needs them, so ``--help`` and ``--version`` stay instant.
 """
 
 from __future__ import annotations
