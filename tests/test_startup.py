@@ -18,7 +18,8 @@ import json, sys
 from click.testing import CliRunner
 from ssot_scan.cli import main
 result = CliRunner().invoke(main, sys.argv[1:], catch_exceptions=False)
-heavy = sorted(m for m in ("libcst", "networkx", "ssot_scan.checks.import_cycle", "_hashlib")
+heavy = sorted(m for m in ("libcst", "networkx", "ssot_scan.checks.import_cycle", "_hashlib",
+                            "ssot_scan.extract.newer_syntax")
                if m in sys.modules)
 print(json.dumps({"exit": result.exit_code, "heavy": heavy}))
 """
@@ -50,6 +51,21 @@ def test_a_scan_of_ordinary_files_never_imports_libcst(tmp_path: Path) -> None:
     data = probe("--no-cache", "-q", ".", cwd=tmp_path)
     assert data["exit"] == 0
     assert "libcst" not in data["heavy"]  # type: ignore[operator]
+    # Nor the patterns that tell newer syntax from a broken file: only a file the
+    # interpreter cannot parse needs them.
+    assert "ssot_scan.extract.newer_syntax" not in data["heavy"]  # type: ignore[operator]
+
+
+def test_a_file_the_interpreter_cannot_parse_is_checked_for_newer_syntax(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("def broken(:\n")
+    data = probe("--no-cache", "-q", "--exit-zero", ".", cwd=tmp_path)
+    assert data["exit"] == 0
+    assert "ssot_scan.extract.newer_syntax" in data["heavy"]  # type: ignore[operator]
 
 
 def test_a_warm_run_skips_the_analysis_imports(tmp_path: Path) -> None:

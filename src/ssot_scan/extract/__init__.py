@@ -18,7 +18,6 @@ from ssot_scan.extract.decode import DecodeError, decode_source
 from ssot_scan.extract.deep import run_deep
 from ssot_scan.extract.guard import libcst_hazard
 from ssot_scan.extract.mentions import unused_imports
-from ssot_scan.extract.newer_syntax import newer_syntax_possible
 from ssot_scan.facts import ModuleFacts, ParseError
 
 
@@ -137,6 +136,10 @@ def extract(data: bytes, module: str, is_package: bool, engine: str = "auto") ->
         try:
             facts = run_deep(parse_and_walk)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            # Imported here: its patterns cost 1.5 ms to compile, in every process that
+            # parses, for the rare file the interpreter cannot.
+            from ssot_scan.extract.newer_syntax import newer_syntax_possible
+
             if engine == "ast" or not newer_syntax_possible(exc, text):
                 facts = ModuleFacts(parse_error=_ast_error(exc, text))
             else:
