@@ -841,6 +841,27 @@ def test_cached_facts_are_keyed_by_the_interpreter_version() -> None:
     assert "-py{}.{}-".format(*sys.version_info[:2]) in extraction_identity()
 
 
+def test_cached_facts_are_keyed_by_the_libcst_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file this interpreter cannot parse is parsed by libcst; an upgrade that reads
+    # it (a newer grammar) must not leave its cached facts, a parse error, in place.
+    from ssot_scan.cache import extraction_identity
+
+    site = tmp_path / "site"
+    package = site / "libcst"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "_version.py").write_text("version = '1.0.0'\n")
+    native = package / "native.cpython-311-x86_64-linux-gnu.so"
+    native.write_bytes(b"old parser")
+    monkeypatch.syspath_prepend(str(site))
+    before = extraction_identity()
+    assert extraction_identity() == before  # nothing changed: the same key
+    native.write_bytes(b"the new parser, larger")
+    assert extraction_identity() != before
+
+
 def test_a_warm_run_repeats_what_the_analysis_noticed(tmp_path: Path) -> None:
     # A canonical rule that resolves to nothing is said by the analysis; a result
     # reused from the cache used to drop that notice.

@@ -646,12 +646,30 @@ _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
 
 def extraction_identity() -> str:
-    """What cached facts depend on: the extractor's version and code."""
+    """What cached facts depend on: the extractor's version and code, the
+    interpreter's grammar, and the libcst build that parses what it cannot."""
     code = [*_python_files(os.path.join(_PACKAGE, "extract")), os.path.join(_PACKAGE, "facts.py")]
     # What ``ast`` can parse depends on the interpreter: a cache written by 3.11
     # holds a parse error for a 3.12 f-string that 3.12 reads fine.
     python = "{}.{}".format(*sys.version_info[:2])
-    return f"{EXTRACTOR_VERSION}-py{python}-{_code_signature(code)}"
+    return f"{EXTRACTOR_VERSION}-py{python}-{_code_signature(code)}-{_libcst_build()}"
+
+
+def _libcst_build() -> str:
+    """Which libcst the scan would parse with, without importing it (a warm run never
+    does): the size and time of its version file and its native parser. A file this
+    interpreter cannot parse goes to libcst; after an upgrade that reads it (a newer
+    grammar), its cached facts, a parse error, must not outlive the old build."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec("libcst")
+    if spec is None or not spec.submodule_search_locations:
+        return "no-libcst"
+    folder = next(iter(spec.submodule_search_locations))
+    files = [os.path.join(folder, "_version.py")]
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        files.extend(entry.path for entry in entries if entry.name.startswith("native."))
+    return _code_signature(files)
 
 
 @functools.cache
