@@ -440,6 +440,23 @@ def test_a_named_path_that_goes_is_seen(outer: Path, tmp_path: Path, walks: list
     assert _seen(after) != _seen(before)
 
 
+def test_an_edit_to_a_named_file_keeps_the_discovery(
+    outer: Path, tmp_path: Path, walks: list[int]
+) -> None:
+    # An editor runs the scan on the file just saved. Where a named file is and what
+    # it is are discovery's; its content and times are not (every run after an edit
+    # had walked the whole project again).
+    root = outer / "proj"
+    named = [root / "pkg" / "m.py"]
+    cache, before = _kept(outer, tmp_path, walks, _PLAIN, named)
+    (root / "pkg" / "m.py").write_text("import os\n")
+    old = time.time() - 5  # past the racy window: the edit, not its timing, is tested
+    os.utime(root / "pkg" / "m.py", (old, old))
+    after = _scan(named, cache)
+    assert walks == [1]
+    assert _seen(after) == _seen(before) == _seen(_fresh(named))
+
+
 def test_a_declared_version_file_in_the_walk_keeps_the_discovery_through_changes_above(
     outer: Path, tmp_path: Path, walks: list[int]
 ) -> None:

@@ -91,10 +91,14 @@ class Reads:
                 break
 
     def resolve(self, path: Path) -> Path:
-        """``path.resolve()``, remembered, with the state of where it leads."""
+        """``path.resolve()``, remembered, with the state of where it leads: a
+        folder's entries; a file's presence only (a named file's content and times
+        are the scan's, not discovery's: an editor names the file just saved, and
+        each such run had walked the whole project again)."""
         real = path.resolve()
         self.reals[str(path)] = str(real)
-        self.paths.add(str(real))
+        if not self.there(str(real))[1]:  # a folder, or nothing there
+            self.paths.add(str(real))
         return real
 
 
