@@ -200,6 +200,23 @@ def test_a_folder_changed_just_before_its_listing_is_listed_again(
     assert listed == []
 
 
+def test_naming_another_path_of_the_project_lists_no_folder_again(
+    project: Path, tmp_path: Path, listed: list[str]
+) -> None:
+    # The walk covers the project whatever paths are named (they choose what is
+    # reported): an editor running the scan on one file, then another, lists nothing
+    # the first run listed, and finds what a fresh discovery finds.
+    cache = tmp_path / "cache"
+    _scan(project, cache)
+    for named in (project / "pkg" / "a.py", project / "pkg" / "sub", project / "pkg" / "b.py"):
+        listed.clear()
+        config = load_config([named])
+        load_rule_packs(config, [])
+        found, _ = scan_project([named], config, cache_dir=cache, use_cache=True)
+        assert listed == [], named
+        assert _names(found) == _names(discover([named], config))
+
+
 def test_other_settings_list_everything_again(
     project: Path, tmp_path: Path, listed: list[str]
 ) -> None:

@@ -349,7 +349,11 @@ def _collect(
         walk = _walk(named, choice, config, result.base, None, there)
     else:
         settings = _walk_settings(choice, config, result.base)
-        key = listing.walk_key(named, settings, keeper.tool)
+        # Keyed by what is walked, not by what is named: every run naming paths of one
+        # project walks it whole (the named paths choose what is reported), and a
+        # folder's listing holds by its own signature. An editor running the scan on
+        # one file, then another, had listed every folder again for each new one.
+        key = listing.walk_key(analysed_paths(named, choice), settings, keeper.tool)
         found = find_repository(str(result.base), there) if config.respect_gitignore else None
         record = listing.load(keeper.store, key, found)
         walk = _walk(named, choice, config, result.base, record, there)
