@@ -856,10 +856,17 @@ def test_cached_facts_are_keyed_by_the_libcst_build(
     native = package / "native.cpython-311-x86_64-linux-gnu.so"
     native.write_bytes(b"old parser")
     monkeypatch.syspath_prepend(str(site))
-    before = extraction_identity()
-    assert extraction_identity() == before  # nothing changed: the same key
-    native.write_bytes(b"the new parser, larger")
-    assert extraction_identity() != before
+    # Worked out once a process: each call here stands for a run of its own.
+    extraction_identity.cache_clear()
+    try:
+        before = extraction_identity()
+        extraction_identity.cache_clear()
+        assert extraction_identity() == before  # nothing changed: the same key
+        native.write_bytes(b"the new parser, larger")
+        extraction_identity.cache_clear()
+        assert extraction_identity() != before
+    finally:
+        extraction_identity.cache_clear()  # the real libcst for the tests after
 
 
 def test_a_warm_run_repeats_what_the_analysis_noticed(tmp_path: Path) -> None:

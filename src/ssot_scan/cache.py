@@ -645,9 +645,12 @@ def _python_files(folder: str) -> list[str]:
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
 
+@functools.cache
 def extraction_identity() -> str:
     """What cached facts depend on: the extractor's version and code, the
-    interpreter's grammar, and the libcst build that parses what it cannot."""
+    interpreter's grammar, and the libcst build that parses what it cannot. Worked
+    out once a process (a scan asks for it, and ``tool_identity`` again): none of it
+    changes while one runs."""
     code = [*_python_files(os.path.join(_PACKAGE, "extract")), os.path.join(_PACKAGE, "facts.py")]
     # What ``ast`` can parse depends on the interpreter: a cache written by 3.11
     # holds a parse error for a 3.12 f-string that 3.12 reads fine.
