@@ -345,18 +345,19 @@ def _collect(
     previous run's listings of the folders that have not changed are reused
     (``listing``), and the record of the walk comes back with them."""
     record: Optional[listing.WalkRecord] = None
+    tops = analysed_paths(named, choice)
     if keeper is None:
-        walk = _walk(named, choice, config, result.base, None, there)
+        walk = _walk(named, tops, config, result.base, None, there)
     else:
         settings = _walk_settings(choice, config, result.base)
         # Keyed by what is walked, not by what is named: every run naming paths of one
         # project walks it whole (the named paths choose what is reported), and a
         # folder's listing holds by its own signature. An editor running the scan on
         # one file, then another, had listed every folder again for each new one.
-        key = listing.walk_key(analysed_paths(named, choice), settings, keeper.tool)
+        key = listing.walk_key(tops, settings, keeper.tool)
         found = find_repository(str(result.base), there) if config.respect_gitignore else None
         record = listing.load(keeper.store, key, found)
-        walk = _walk(named, choice, config, result.base, record, there)
+        walk = _walk(named, tops, config, result.base, record, there)
         listing.save(keeper.store, key, record)
     result.notices.extend(walk.notices)
     reals.update(walk.reals)
@@ -388,7 +389,7 @@ def _walk_settings(choice: RootChoice, config: Config, base: Path) -> dict[str, 
 
 def _walk(
     named: list[Path],
-    choice: RootChoice,
+    tops: list[Path],
     config: Config,
     base: Path,
     record: Optional[listing.WalkRecord],
@@ -401,7 +402,7 @@ def _walk(
     opaque: list[Path] = []
     walked: set[str] = set()
     reals: dict[str, str] = {}
-    for top in analysed_paths(named, choice):
+    for top in tops:  # ``analysed_paths``: the project, whatever is named in it
         walk = walk_files(
             top, ignores, config.include, notices, opaque.append, walked, reals, record
         )
