@@ -649,6 +649,24 @@ def test_suppression_comment_forms() -> None:
     assert facts.suppression_columns == {1: 13, 2: 27, 3: 13, 4: 13}  # at "ssot:"
 
 
+def test_markers_are_read_from_tokens_up_to_the_last_marker_line() -> None:
+    # The file cannot be tokenized to its end (an unterminated string, after the
+    # markers): the markers above it are still told from strings exactly, not by a
+    # line scan that takes the ``#`` inside line 1's string for a comment.
+    source = (
+        's = "# noqa  # ssot: ignore"\n'
+        "import os  # noqa\n"
+        "import sys  # ssot: ignore[SSOT001]\n"
+        "x = '''\nunterminated\n"
+    )
+    facts = extract(source.encode(), "m", False)
+    assert facts.reexport_lines == [2]
+    assert facts.suppressions == {3: ["SSOT001"]}
+    # Markers after a multi-line string are where the tokens put them.
+    facts = _facts("t = '''\n# noqa\n'''\nimport os  # noqa\n")
+    assert facts.reexport_lines == [4]
+
+
 def test_suppressed_codes_over_a_statement_span() -> None:
     facts = _facts(
         "from x import (  # ssot: ignore[SSOT001]\n    a,  # ssot: ignore[SSOT002]\n)\n"
