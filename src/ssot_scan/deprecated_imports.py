@@ -52,23 +52,34 @@ class DeprecatedUse:
 Exporters = dict[str, tuple[str, dict[str, list[str]]]]
 
 
-def find_deprecated_imports(index: Index, exporters: Exporters) -> list[DeprecatedUse]:
-    """Every deprecated import, each with the replacement advice can stand on."""
+def find_deprecated_imports(
+    index: Index, exporters: Exporters, found: Optional[list[DeprecatedUse]] = None
+) -> list[DeprecatedUse]:
+    """Every deprecated import, each with the replacement advice can stand on.
+    ``found``: the imports ``deprecated_in`` found in every file, if known."""
+    if found is None:
+        found = [
+            use for source, facts in index.files for use in deprecated_in(index, source, facts)
+        ]
+    return [replace(use, replacement=_advice(index, use, exporters)) for use in found]
+
+
+def deprecated_in(index: Index, source: SourceFile, facts: ModuleFacts) -> list[DeprecatedUse]:
+    """One file's deprecated imports, in order, without advice (which rests on the
+    whole project's fragmentation table)."""
     deprecations = index.deprecations
     if not (deprecations.modules or deprecations.definitions or deprecations.external_symbols):
         return []
+    if source.shadowed_by is not None or source.module in deprecations.modules:
+        return []  # never imported, or a deprecated module (its imports go with it)
+    own = deprecations.inside_deprecated(source.module) if source.module else None
+    if source.module is not None and _named_deprecated(source.module):
+        return []  # ``pkg.deprecated.json``: kept for deprecated API, goes with it
     found: list[DeprecatedUse] = []
-    for source, facts in index.files:
-        if source.shadowed_by is not None or source.module in deprecations.modules:
-            continue  # never imported, or a deprecated module (its imports go with it)
-        own = deprecations.inside_deprecated(source.module) if source.module else None
-        if source.module is not None and _named_deprecated(source.module):
-            continue  # ``pkg.deprecated.json``: kept for deprecated API, goes with it
-        for site in facts.imports:
-            if site.target is None or not source.judges(site) or site.in_deprecated:
-                continue  # in a ``@deprecated`` function or class: goes when it goes
-            for use in _site(index, source, facts, own, site):
-                found.append(replace(use, replacement=_advice(index, use, exporters)))
+    for site in facts.imports:
+        if site.target is None or not source.judges(site) or site.in_deprecated:
+            continue  # in a ``@deprecated`` function or class: goes when it goes
+        found.extend(_site(index, source, facts, own, site))
     return found
 
 

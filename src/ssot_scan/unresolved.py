@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Final, Literal, Optional, Protocol, Union
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile, is_test_path
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
+from ssot_scan.index.reads import FILE_SYSTEM
 from ssot_scan.index.symbols import LOOP, MODULE, UNDECIDABLE, UNRESOLVED
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class _Undecidable:
     package, a compiled module...): counted, never reported."""
 
 
-_UNDECIDABLE = _Undecidable()
+UNDECIDABLE_IMPORT: Final = _Undecidable()
 Verdict = Union[Broken, _Undecidable]
 
 
@@ -73,24 +74,40 @@ def find_unresolved(
     project: Project, files: Iterable[tuple[SourceFile, ModuleFacts]], include_guarded: bool
 ) -> UnresolvedImports:
     """The imports of ``files`` that cannot succeed, and how many no tool can decide."""
+    return tally_verdicts(
+        verdicts_in(project, source, facts, include_guarded) for source, facts in files
+    )
+
+
+def tally_verdicts(verdicts: Iterable[Iterable[Verdict]]) -> UnresolvedImports:
+    """Each file's verdicts, in order, as one answer."""
     broken: list[Broken] = []
     undecidable = 0
-    for source, facts in files:
-        if source.shadowed_by is not None:
-            continue
-        for site in facts.imports:
-            if not include_guarded and site.guarded:  # in a function too
-                continue
-            if site.expects_error:  # under ``with pytest.raises(ImportError):``
-                continue
-            if not source.judges(site):
-                continue
-            for verdict in _site(project, source, site):
-                if isinstance(verdict, Broken):
-                    broken.append(verdict)
-                else:
-                    undecidable += 1
+    for found in verdicts:
+        for verdict in found:
+            if isinstance(verdict, Broken):
+                broken.append(verdict)
+            else:
+                undecidable += 1
     return UnresolvedImports(broken, undecidable)
+
+
+def verdicts_in(
+    project: Project, source: SourceFile, facts: ModuleFacts, include_guarded: bool
+) -> list[Verdict]:
+    """What fails (or cannot be decided) among one file's imports, in their order."""
+    if source.shadowed_by is not None:
+        return []
+    found: list[Verdict] = []
+    for site in facts.imports:
+        if not include_guarded and site.guarded:  # in a function too
+            continue
+        if site.expects_error:  # under ``with pytest.raises(ImportError):``
+            continue
+        if not source.judges(site):
+            continue
+        found.extend(_site(project, source, site))
+    return found
 
 
 def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verdict]:
@@ -113,7 +130,7 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
             or symbols.namespace_may_provide(site.target)
             or _overlaid(index, source, site.target)
         ):
-            yield _UNDECIDABLE  # a package that rewires imports, another portion, an overlay
+            yield UNDECIDABLE_IMPORT  # a package that rewires imports, another portion, an overlay
         else:
             yield Broken(source, site, None, missing, site.target, "module")
         return
@@ -130,14 +147,14 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
             if unparsed is not None:
                 yield Broken(source, site, imported, unparsed, resolution.target, "module")
         elif resolution.kind == UNDECIDABLE:
-            yield _UNDECIDABLE
+            yield UNDECIDABLE_IMPORT
         elif resolution.kind == UNRESOLVED:
             if _meant_to_fail(index, source, site.target, imported.name):
                 continue
             if _overlaid(index, source, f"{site.target}.{imported.name}") or _overlaid(
                 index, source, site.target
             ):
-                yield _UNDECIDABLE
+                yield UNDECIDABLE_IMPORT
                 continue
             if resolution.detail == "module":
                 text = f"`{imported.name}` from `{site.target}` leads to a missing module "
@@ -182,6 +199,9 @@ def _overlaid(index: Project, source: SourceFile, module: str) -> bool:
     a package's path at run time (Ansible's test targets overlay
     ``ansible.module_utils``); whether this one is, no static tool can tell. A
     package's own folder is no stand-in for itself."""
+    reads = index.symbols.reads
+    if reads is not None:
+        reads.read(FILE_SYSTEM)
     parts = module.split(".")
     folders = source.rel.split("/")[:-1]
     if ".." in folders or len(folders) >= len(source.path.parents):
@@ -222,6 +242,9 @@ def _package_folders(index: Project, parts: list[str]) -> dict[int, Path]:
 
 def _unparsed(index: Project, module: str) -> Optional[str]:
     """Why ``module`` cannot be imported when its file does not parse, else None."""
+    reads = index.symbols.reads
+    if reads is not None:
+        reads.read(module)
     facts = index.modules.get(module)
     if facts is None or facts.parse_error is None:
         return None

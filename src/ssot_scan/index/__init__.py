@@ -57,23 +57,46 @@ class Index:
         """Every ``from M import N`` that uses a definition (``Analysis.usages``
         keeps the answer for the checks that need it: SSOT002, SSOT003)."""
         found: list[Usage] = []
-        resolve = self.symbols.resolve
         for source, facts in self.files:
-            # A package's imports all publish (``is_reexport``): it uses nothing.
-            if source.shadowed_by is not None or source.is_package:
-                continue
-            for site in facts.imports:
-                if site.kind != "from" or site.is_star or site.target is None:
-                    continue
-                if not source.judges(site):
-                    continue
-                for imported in site.names:
-                    if is_reexport(facts, False, site, imported):
-                        continue
-                    resolution = resolve(site.target, imported.name)
-                    if resolution.kind == DEFINITION:
-                        found.append(Usage(source, site, imported, resolution.target))
+            found.extend(usages_of(source, facts, usages_in(self.symbols, source, facts)))
         return found
+
+
+# A file's usages as ``usages_in`` finds them and the cache keeps them: the import
+# statement's place among the file's imports, the name's among the statement's, and
+# the definition it resolves to.
+UsageRow = tuple[int, int, str]
+
+
+def usages_in(symbols: SymbolTable, source: SourceFile, facts: ModuleFacts) -> list[UsageRow]:
+    """The usages of one file (``Index.find_usages``), as rows."""
+    # A package's imports all publish (``is_reexport``): it uses nothing.
+    if source.shadowed_by is not None or source.is_package:
+        return []
+    found: list[UsageRow] = []
+    resolve = symbols.resolve
+    for at, site in enumerate(facts.imports):
+        if site.kind != "from" or site.is_star or site.target is None:
+            continue
+        if not source.judges(site):
+            continue
+        for number, imported in enumerate(site.names):
+            if is_reexport(facts, False, site, imported):
+                continue
+            resolution = resolve(site.target, imported.name)
+            if resolution.kind == DEFINITION:
+                found.append((at, number, resolution.target))
+    return found
+
+
+def usages_of(source: SourceFile, facts: ModuleFacts, rows: list[UsageRow]) -> list[Usage]:
+    """``Usage`` objects of rows ``usages_in`` made (raises IndexError on a row that
+    does not fit the facts)."""
+    found = []
+    for at, number, definition in rows:
+        site = facts.imports[at]
+        found.append(Usage(source, site, site.names[number], definition))
+    return found
 
 
 def build_index(

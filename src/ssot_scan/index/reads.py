@@ -11,7 +11,8 @@ What an answer depends on besides facts is the same for every answer and is not
 recorded here: which modules, packages and compiled modules exist (the file set)
 and the first-party packages. A scan that reuses answers must hold those equal.
 Facts every module contributes to at once (the import finders the project
-installs) are recorded under a name no module can have, ``FINDERS``.
+installs) are recorded under a name no module can have, ``FINDERS``; an answer
+that looked at the file system itself, under ``FILE_SYSTEM``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from typing import Final
 # Read by an answer that looked at every module's import finders: changed when any
 # module's ``finder_serves`` changes.
 FINDERS: Final = "<finders>"
+# Read by an answer that looked at the file system beyond the scanned files' facts
+# (a folder beside the importer that may stand in for a package): no record of the
+# files' facts can say it still holds, so such an answer is never kept.
+FILE_SYSTEM: Final = "<file system>"
 
 
 class Reads:
