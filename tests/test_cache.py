@@ -388,7 +388,7 @@ def test_the_cache_stores_json_only(project: Path) -> None:
         tables = {
             row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-        assert tables == {"meta", "files", "facts", "results"}
+        assert tables == {"meta", "files", "facts", "results", "answers"}
         assert db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (SCHEMA,)
         facts = [row[0] for row in db.execute("SELECT data FROM facts")]
         assert len(facts) == scan(project, use_cache=False).files_scanned
@@ -400,6 +400,9 @@ def test_the_cache_stores_json_only(project: Path) -> None:
         assert len(results) == 2  # one keyed by the files' stats, one by their facts
         assert len(rows) == 3  # and the folder listings (listing.py)
         assert all(isinstance(json.loads(data), dict) for _, data in rows)
+        answers = [row[0] for row in db.execute("SELECT data FROM answers")]
+        assert len(answers) == len(facts)  # every file's answers (incremental.py)
+        assert all(isinstance(json.loads(data), dict) for data in answers)
         for table in tables:
             columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
             for column in columns:
@@ -499,7 +502,7 @@ def test_a_corrupt_cache_is_rebuilt_with_one_notice(
     else:
         assert "rebuild" in notice
     if corrupt is _older_version:  # said as what it is, not as a foreign file
-        assert "cache schema 'ssot-scan-cache/2', expected 'ssot-scan-cache/3'" in notice
+        assert f"cache schema 'ssot-scan-cache/2', expected {SCHEMA!r}" in notice
 
     after = scan(project)
     assert after.notices == []

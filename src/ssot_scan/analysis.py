@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from ssot_scan.competition import (
     CompetingName,
@@ -21,8 +21,9 @@ from ssot_scan.competition import (
 from ssot_scan.cycles import find_cycles, runtime_graph
 from ssot_scan.deprecated_imports import DeprecatedUse, find_deprecated_imports
 from ssot_scan.fragmentation import Fragment, declared_canonical, fragmentation
+from ssot_scan.incremental import Answers
 from ssot_scan.rules import BY_CODE
-from ssot_scan.unresolved import UnresolvedImports, find_unresolved
+from ssot_scan.unresolved import UnresolvedImports
 
 if TYPE_CHECKING:
     from ssot_scan.config import Config
@@ -35,6 +36,14 @@ if TYPE_CHECKING:
 class Analysis:
     index: Index
     config: Config
+    # The per-file steps with what an earlier run kept of them (``incremental``);
+    # None: nothing kept, every step worked out.
+    kept: Optional[Answers] = None
+
+    @cached_property
+    def answers(self) -> Answers:
+        """The per-file steps every property below folds."""
+        return self.kept if self.kept is not None else Answers(self.index)
 
     @property
     def deprecations(self) -> Deprecations:
@@ -44,7 +53,7 @@ class Analysis:
     def deprecated_imports(self) -> list[DeprecatedUse]:
         """Every import that reaches a deprecated module or symbol (SSOT001)."""
         exporters = {f.symbol: (f.canonical, f.names) for f in self.fragments}
-        return find_deprecated_imports(self.index, exporters)
+        return find_deprecated_imports(self.index, exporters, self.answers.deprecated())
 
     @cached_property
     def _deprecated_sites(self) -> set[tuple[str, int, str]]:
@@ -70,7 +79,7 @@ class Analysis:
     @cached_property
     def usages(self) -> list[Usage]:
         """Every ``from M import N`` that uses a definition (not a re-export)."""
-        return self.index.find_usages()
+        return self.answers.usages()
 
     @cached_property
     def declared_canonical(self) -> dict[str, str]:
@@ -80,7 +89,9 @@ class Analysis:
     @cached_property
     def fragments(self) -> list[Fragment]:
         """Definitions imported through several paths, each with its canonical path."""
-        return fragmentation(self.index, self.config, self.usages, self.declared_canonical)
+        return fragmentation(
+            self.index, self.config, self.usages, self.declared_canonical, self.answers.exports
+        )
 
     @cached_property
     def competing_names(self) -> list[CompetingName]:
@@ -104,7 +115,7 @@ class Analysis:
     @cached_property
     def unresolved(self) -> UnresolvedImports:
         """First-party imports that cannot succeed, and the undecidable count."""
-        return find_unresolved(self.index, self.index.files, self.config.include_guarded)
+        return self.answers.unresolved(self.config.include_guarded)
 
     @property
     def undecidable(self) -> int:

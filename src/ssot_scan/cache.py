@@ -29,7 +29,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Optional, TypeVar
 
@@ -46,7 +46,7 @@ Value = TypeVar("Value")  # what a stored facts row is read into
 # carry it. Kept here, not in ``facts`` or ``extract``: a warm run, which reads no
 # facts, checks it without importing them (their dataclasses) or the parsers.
 EXTRACTOR_VERSION: Final = "27"
-SCHEMA = "ssot-scan-cache/3"
+SCHEMA = "ssot-scan-cache/4"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"
 # The mtime kept for a file whose stat proves nothing about its content (``is_racy``):
@@ -77,6 +77,10 @@ CREATE INDEX IF NOT EXISTS facts_digests
     ON facts (version, engine, hash, module, is_package, digest);
 CREATE TABLE IF NOT EXISTS results (
     key TEXT PRIMARY KEY, used INTEGER NOT NULL, data TEXT NOT NULL, digest TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    base TEXT NOT NULL, rel TEXT NOT NULL, context TEXT NOT NULL, data TEXT NOT NULL,
+    digest TEXT NOT NULL, PRIMARY KEY (base, rel)
 );
 """
 
@@ -507,6 +511,46 @@ class FactsCache:
                 "(SELECT key FROM results WHERE substr(key, 1, instr(key, '-')) = ? "
                 "ORDER BY used DESC, rowid DESC LIMIT ?)",
                 (kind, kind, _KEEP_RESULTS),
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            self._failed(exc)
+
+    # -- each file's answers (``incremental``) ------------------------------------------
+    def answers(self, base: str, context: str) -> dict[str, str]:
+        """rel -> the answers kept for that file of the project at ``base``, as
+        stored, for the analysis ``context`` names; a row that does not match its
+        digest (damaged, edited) is left out, and the file's answers worked out again."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute(
+                "SELECT rel, data, digest FROM answers WHERE base = ? AND context = ?",
+                (base, context),
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._failed(exc)
+            return {}
+        kept = {rel: data for rel, data, stored in rows if _intact(data, stored)}
+        if len(kept) < len(rows):
+            self._say(f"{self.path}: damaged or edited answers; working them out again")
+        return kept
+
+    def store_answers(self, base: str, context: str, rows: Mapping[str, str], whole: bool) -> None:
+        """Keep ``rows`` (rel -> answers) for the project at ``base``; ``whole``: they
+        are every file's, and what was kept for the project before (another context,
+        files since gone) goes."""
+        if self._db is None or self.read_only or not rows:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            if whole:
+                self._db.execute("DELETE FROM answers WHERE base = ?", (base,))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
+                ((base, rel, context, data, facts_digest(data)) for rel, data in rows.items()),
             )
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:

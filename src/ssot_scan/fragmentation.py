@@ -8,6 +8,7 @@ sites build the paths (see ``is_reexport``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional
@@ -65,15 +66,20 @@ def _shortness(module: str) -> tuple[int, int, str]:
 
 
 def fragmentation(
-    index: Index, config: Config, uses: list[Usage], declared: dict[str, str]
+    index: Index,
+    config: Config,
+    uses: list[Usage],
+    declared: dict[str, str],
+    exports_of: Optional[Callable[[Collection[str]], dict[str, dict[str, list[str]]]]] = None,
 ) -> list[Fragment]:
     """Every definition imported through more than one path, with its canonical path
-    and usage sites (``Analysis.fragments`` computes it once per scan)."""
+    and usage sites (``Analysis.fragments`` computes it once per scan). ``exports_of``:
+    what ``SymbolTable.exports(names=...)`` says, asked of the kept answers."""
     usages: dict[str, list[Usage]] = {}
     for usage in uses:
         usages.setdefault(usage.definition, []).append(usage)
     in_use = {u.name for u in uses} | {dotted.last(d) for d in usages}
-    exports = index.symbols.exports(names=in_use)
+    exports = exports_of(in_use) if exports_of else index.symbols.exports(names=in_use)
     coiners = _Coiners(index)
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):

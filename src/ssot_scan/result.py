@@ -20,6 +20,15 @@ def _now() -> str:
     return datetime.now().replace(microsecond=0).isoformat()
 
 
+def _probed(data: Any) -> dict[str, bool]:
+    """A stored result's ``probed``; raises TypeError on any other shape."""
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, bool) for k, v in data.items()
+    ):
+        raise TypeError("probed: not paths and what stood there")
+    return dict(data)
+
+
 EXIT_OK = 0
 EXIT_OVER_BUDGET = 1
 EXIT_USAGE = 2
@@ -160,6 +169,9 @@ class ScanResult:
     # When this run produced the result (local time, to the second, no zone: what
     # JUnit's ``timestamp`` wants); a stored result reused gets its own run's.
     timestamp: str = field(default_factory=lambda: _now())
+    # Paths the analysis looked at beyond the scanned files, and whether a folder or
+    # module stood there (``stand_ins``): a stored result holds while they still do.
+    probed: dict[str, bool] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The analysis, for the cache's whole-result reuse (before any baseline)."""
@@ -178,6 +190,7 @@ class ScanResult:
             fragments=[FragmentSummary(**f) for f in data["fragments"]],
             notices=[*notices, *data.get("analysis_notices", [])],
             analysis_notices=list(data.get("analysis_notices", [])),
+            probed=_probed(data.get("probed", {})),
             enabled_codes=data["enabled_codes"],
             max_warnings=data["max_warnings"],
             by_code=data["by_code"],

@@ -22,7 +22,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from ssot_scan import hashing, listing, process
+from ssot_scan import hashing, listing, process, stand_ins
 from ssot_scan.cache import (
     UNTRUSTED_MTIME,
     FactsCache,
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ssot_scan.analysis import Analysis
     from ssot_scan.facts import ModuleFacts
     from ssot_scan.findings import Finding
+    from ssot_scan.incremental import Keeper
     from ssot_scan.index import Index
     from ssot_scan.parallel import Extracted
 
@@ -142,7 +143,9 @@ def _scan(
         stored = cache.result(key)
         if stored is not None:
             try:
-                return ScanResult.from_json(stored, [*found.notices, *notices])
+                result = ScanResult.from_json(stored, [*found.notices, *notices])
+                if stand_ins.still_as_seen(result.probed):
+                    return result
             except (KeyError, TypeError, ValueError):
                 notices.append(f"{cache.path}: unreadable stored result; recomputing")
     reused: list[ScanResult] = []
@@ -156,9 +159,12 @@ def _scan(
         if stored is None:
             return False
         try:
-            reused.append(ScanResult.from_json(stored, [*found.notices, *notices]))
+            result = ScanResult.from_json(stored, [*found.notices, *notices])
         except (KeyError, TypeError, ValueError):
             return False
+        if not stand_ins.still_as_seen(result.probed):
+            return False
+        reused.append(result)
         if not racy:
             cache.copy_result(facts_key, key)
         return True
@@ -183,9 +189,16 @@ def _scan(
     files = gathered
     complete = cache is not None and len(digests) == len(files)
     facts_key = _result_key(found, digests, config) if complete else None
-    result = _analyse(found, files, config, [*found.notices, *notices])
+    keeper = None
+    if cache is not None and complete:
+        from ssot_scan.incremental import Keeper
+
+        # Answers hold for the same files, settings and tool, whatever the facts.
+        context = _result_key(found, dict.fromkeys(digests), config)
+        keeper = Keeper(cache, project_key(found.base), context, digests)
+    before = len(notices)  # what the cache says from here on (its answers, storing)
+    result = _analyse(found, files, config, [*found.notices, *notices], keeper)
     if cache is not None:
-        before = len(notices)
         # A file that could not be read may be readable next time without its
         # size or mtime changing (chmod): such a result is not worth keeping.
         if not any(_transient(facts) for _, facts in files):
@@ -442,8 +455,10 @@ def _analyse(
     files: list[tuple[SourceFile, ModuleFacts]],
     config: Config,
     notices: list[str],
+    keeper: Optional[Keeper] = None,
 ) -> ScanResult:
     """Index, analyse and check: the part that needs the index and the checks.
+    ``keeper``: where each file's answers are kept between runs (``incremental``).
 
     Only the enabled checks run. No check reads another's findings: what makes one
     finding redundant (an SSOT002 import that SSOT001 reports) is declared in the
@@ -454,8 +469,10 @@ def _analyse(
     from ssot_scan.index import build_index
     from ssot_scan.tally import tally
 
-    index = build_index(files, found.first_party, config.rules, found.opaque_modules)
-    analysis = Analysis(index, config)
+    index = build_index(
+        files, found.first_party, config.rules, found.opaque_modules, keeper is not None
+    )
+    analysis = Analysis(index, config, keeper.answers(index) if keeper else None)
     enabled = set(config.enabled_codes)
     findings: list[Finding] = []
     for check in all_checks():
@@ -463,7 +480,9 @@ def _analyse(
             findings.extend(check.run(analysis))
     findings = _suppress(findings, index, analysis, config)
     process.keep(index, analysis)  # freed, if at all, when the process ends
-    return tally(
+    if keeper is not None:
+        keeper.keep(analysis.answers)
+    result = tally(
         findings,
         index,
         analysis.fragments if "SSOT002" in enabled else [],
@@ -472,6 +491,8 @@ def _analyse(
         analysis.cycles if "SSOT004" in enabled else [],
         analysis.undecidable if "SSOT005" in enabled else 0,
     )
+    result.probed = dict(index.symbols.probed)
+    return result
 
 
 def _suppress(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal, Optional, Protocol, Union
 
-from ssot_scan import dotted
+from ssot_scan import dotted, stand_ins
 from ssot_scan.discover import SourceFile, is_test_path
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
 from ssot_scan.index.reads import FILE_SYSTEM
@@ -216,8 +216,10 @@ def _overlaid(index: Project, source: SourceFile, module: str) -> bool:
             stand_in = folder / parts[split - 1]
             if stand_in == own.get(split):
                 continue
-            candidate = stand_in.joinpath(*parts[split:])
-            if candidate.is_dir() or candidate.with_name(candidate.name + ".py").is_file():
+            candidate = str(stand_in.joinpath(*parts[split:]))
+            found = stand_ins.present(candidate)
+            index.symbols.probed[candidate] = found
+            if found:
                 return True
     return False
 

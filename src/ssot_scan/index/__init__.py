@@ -104,7 +104,10 @@ def build_index(
     first_party: set[str],
     rules: Rules,
     opaque_modules: Optional[set[str]] = None,
+    track_reads: bool = False,
 ) -> Index:
+    """The index of ``files``; ``track_reads``: its symbol table records what each
+    answer read (``SymbolTable.reads``), as answers kept between runs need."""
     modules = {f.module: facts for f, facts in files if f.module is not None}
     source_of = {f.module: f for f, _ in files if f.module is not None}
     symbols = SymbolTable(
@@ -112,6 +115,7 @@ def build_index(
         first_party,
         {f.module for f, _ in files if f.module and f.is_package},
         opaque_modules,
+        track_reads,
     )
     return Index(
         files=files,

@@ -179,6 +179,9 @@ class SymbolTable:
         self._handing: set[str] = set()  # modules whose handovers are being looked at
         self._finders: Optional[dict[str, str]] = None  # built when first asked
         self.reads: Optional[Reads] = Reads() if track_reads else None
+        # What answers saw of the file system beyond the facts: path -> whether a folder
+        # or module stands there (``stand_ins``; SSOT005's overlays).
+        self.probed: dict[str, bool] = {}
         # What each memoised answer read, when reads are tracked.
         self._memo_reads: dict[tuple[str, str], AbstractSet[str]] = {}
         self._public_reads: dict[str, AbstractSet[str]] = {}

@@ -1,0 +1,435 @@
+"""Each file's answers, kept between runs with the modules they were made from.
+
+The analysis's per-file steps — which definitions a file's imports use (SSOT002,
+SSOT003), which of its imports cannot succeed (SSOT005) or reach something
+deprecated (SSOT001), what each module exports — are most of its cost on a large
+project, and an edit to one file changes few other files' answers. Each file's
+answers are kept with what they read (``SymbolTable.reads``: the modules whose facts
+they rest on); a later run reuses them where the file's own facts and those of
+every module they read are unchanged, and works out the others again. What every
+answer rests on besides facts (the files and their module names, the settings and
+rules, the tool) is the *context* (``context_key``): rows of another context are
+never read. Whether a module is deprecated is not recorded per answer: the
+deprecated-import answers are kept with a digest of every deprecation the project
+declares, and all worked out again when it changes. The folds over every file (the
+fragmentation table, competing definitions, cycles) run whole each time, over these
+answers; they cost a fraction of the steps.
+
+A run without a cache records and keeps nothing (``Answers(index)``): the steps run
+as they always have. Reports are the same either way; tests compare them after
+random edits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import astuple, dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
+
+from ssot_scan.deprecated_imports import DeprecatedUse, deprecated_in
+from ssot_scan.hashing import hex_digest
+from ssot_scan.index import Usage, usages_in, usages_of
+from ssot_scan.index.deprecations import Deprecation
+from ssot_scan.index.reads import FILE_SYSTEM, FINDERS
+from ssot_scan.index.symbols import DEFINITION
+from ssot_scan.unresolved import (
+    UNDECIDABLE_IMPORT,
+    Broken,
+    UnresolvedImports,
+    Verdict,
+    tally_verdicts,
+    verdicts_in,
+)
+
+if TYPE_CHECKING:
+    from ssot_scan.cache import FactsCache
+    from ssot_scan.discover import SourceFile
+    from ssot_scan.facts import ImportSite, ModuleFacts
+    from ssot_scan.index import Index
+
+Result = TypeVar("Result")
+Exports = dict[str, dict[str, list[str]]]
+
+
+@dataclass
+class _Row:
+    """One file's answers as a run made them: what the cache keeps for the file.
+    A step left None was not asked for in the run that made the row."""
+
+    facts: str  # the digest of the file's facts the answers were made from
+    reads: set[str] = field(default_factory=set)  # modules (and FINDERS...) they read
+    finders: bool = False  # the file's facts name import finders (FINDERS rests on them)
+    usages: Optional[list[tuple[int, int, str]]] = None
+    # Per verdict: 0 for one no tool can decide, else [site, name or -1, text, symbol,
+    # what is missing].
+    verdicts: Optional[list[Any]] = None
+    # [site, name or -1, target, kind, the deprecation's fields], and the digest of the
+    # project's deprecations they were made under.
+    deprecated: Optional[list[Any]] = None
+    deprecations: str = ""
+    listed: Optional[list[str]] = None  # the names the module exports (all of them)
+    resolved: dict[str, str] = field(default_factory=dict)  # name -> definition, or ""
+
+    def dumps(self) -> str:
+        data: dict[str, Any] = {"f": self.facts, "r": sorted(self.reads), "x": self.finders}
+        for key, value in (
+            ("u", self.usages),
+            ("v", self.verdicts),
+            ("d", self.deprecated),
+            ("l", self.listed),
+        ):
+            if value is not None:
+                data[key] = value
+        if self.deprecated is not None:
+            data["p"] = self.deprecations
+        if self.listed is not None:
+            data["e"] = self.resolved
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str) -> _Row:
+        """The row ``dumps`` wrote; raises ValueError (or TypeError, KeyError) on one
+        that does not have its shape."""
+        data = json.loads(text)
+        row = cls(
+            facts=_text(data["f"]),
+            reads={_text(module) for module in data["r"]},
+            finders=data["x"] is True,
+        )
+        if "u" in data:
+            row.usages = [(_index(a), _index(b), _text(c)) for a, b, c in data["u"]]
+        if "v" in data:
+            row.verdicts = [_verdict_row(v) for v in data["v"]]
+        if "d" in data:
+            row.deprecated = [_deprecated_row(d) for d in data["d"]]
+            row.deprecations = _text(data["p"])
+        if "l" in data:
+            row.listed = [_text(name) for name in data["l"]]
+            row.resolved = {_text(k): _text(v) for k, v in data["e"].items()}
+        return row
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _index(value: Any, lowest: int = 0) -> int:
+    """A position in a list of the file's facts: an int from ``lowest`` (-1 where it
+    stands for "none"; below, it would count from the end of the list)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
+        raise TypeError("not a position")
+    return value
+
+
+def _verdict_row(value: Any) -> Any:
+    if value == 0:
+        return 0
+    site, name, text, symbol, missing = value
+    if missing not in ("module", "name"):
+        raise ValueError("not what can be missing")
+    return [_index(site), _index(name, -1), _text(text), _text(symbol), missing]
+
+
+def _deprecated_row(value: Any) -> Any:
+    site, name, target, kind, deprecation = value
+    if kind not in ("module", "symbol"):
+        raise ValueError("not a kind of deprecated use")
+    _deprecation(deprecation)  # kept as the list it is stored as
+    return [_index(site), _index(name, -1), _text(target), kind, list(deprecation)]
+
+
+def _deprecation(value: Any) -> Deprecation:
+    target, replacement, reason, origin, submodules, declared_by, conditional = value
+    if declared_by not in ("rule-pack", "code"):
+        raise ValueError("not who declares a deprecation")
+    return Deprecation(
+        _text(target),
+        None if replacement is None else _text(replacement),
+        _text(reason),
+        _text(origin),
+        submodules is True,
+        declared_by,
+        conditional is True,
+    )
+
+
+class Answers:
+    """The per-file steps of one run's analysis, each file's answers reused where the
+    rows kept for it still hold (see the module's docs), and what this run worked
+    out afresh, to keep for the next (``made``)."""
+
+    def __init__(
+        self,
+        index: Index,
+        kept: Optional[Mapping[str, str]] = None,
+        digests: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """``kept``: rel -> the row a cache kept (``_Row.dumps``); ``digests``: rel ->
+        the digest of each file's facts in this run. Rows are kept and used only while
+        the index records what its answers read (``SymbolTable.reads``)."""
+        self.index = index
+        self._reads = index.symbols.reads
+        self._digests: Mapping[str, str] = (digests or {}) if self._reads is not None else {}
+        self._rows: dict[str, _Row] = {}  # rel -> a kept row that still holds
+        self._made: dict[str, _Row] = {}  # rel -> a row this run made or completed
+        self._deprecations: Optional[str] = None
+        self.had_rows = bool(kept) and bool(self._digests)
+        if self.had_rows and kept is not None:
+            self._rows = _holding(index.files, _decoded(kept), self._digests)
+
+    @property
+    def kept(self) -> int:
+        """How many files' rows held (for tests and timing)."""
+        return len(self._rows)
+
+    def made(self) -> dict[str, str]:
+        """rel -> the row to keep for each file whose answers this run worked out."""
+        return {rel: row.dumps() for rel, row in self._made.items()}
+
+    # -- the steps --------------------------------------------------------------------
+    def usages(self) -> list[Usage]:
+        """``Index.find_usages``, file by file."""
+        symbols = self.index.symbols
+        found: list[Usage] = []
+        for source, facts in self.index.files:
+            row = self._rows.get(source.rel)
+            if row is not None and row.usages is not None:
+                kept = row.usages
+                decoded = self._decode(source, partial(usages_of, source, facts, kept))
+                if decoded is not None:
+                    found.extend(decoded)
+                    continue
+            rows = self._work(source, facts, partial(usages_in, symbols, source, facts))
+            made = self._row_for(source, facts)
+            if made is not None:
+                made.usages = rows
+            found.extend(usages_of(source, facts, rows))
+        return found
+
+    def unresolved(self, include_guarded: bool) -> UnresolvedImports:
+        """``unresolved.find_unresolved`` of every file, file by file."""
+        verdicts: list[list[Verdict]] = []
+        for source, facts in self.index.files:
+            row = self._rows.get(source.rel)
+            if row is not None and row.verdicts is not None:
+                kept = row.verdicts
+                decoded = self._decode(source, partial(_verdicts, source, facts, kept))
+                if decoded is not None:
+                    verdicts.append(decoded)
+                    continue
+            found = self._work(
+                source, facts, partial(verdicts_in, self.index, source, facts, include_guarded)
+            )
+            made = self._row_for(source, facts)
+            if made is not None:
+                made.verdicts = [_verdict_to_row(facts, v) for v in found]
+            verdicts.append(found)
+        return tally_verdicts(verdicts)
+
+    def deprecated(self) -> list[DeprecatedUse]:
+        """``deprecated_imports.deprecated_in`` of every file, file by file."""
+        current = self._deprecations_digest()
+        found: list[DeprecatedUse] = []
+        for source, facts in self.index.files:
+            row = self._rows.get(source.rel)
+            if row is not None and row.deprecated is not None and row.deprecations == current:
+                kept = row.deprecated
+                decoded = self._decode(source, partial(_deprecated, source, facts, kept))
+                if decoded is not None:
+                    found.extend(decoded)
+                    continue
+            uses = self._work(source, facts, partial(deprecated_in, self.index, source, facts))
+            made = self._row_for(source, facts)
+            if made is not None:
+                made.deprecated = [_deprecated_to_row(facts, use) for use in uses]
+                made.deprecations = current
+            found.extend(uses)
+        return found
+
+    def exports(self, names: Collection[str]) -> Exports:
+        """``SymbolTable.exports(names=names)``: module by module, from each module's
+        list of exported names (kept whole, so the names in use may change) and the
+        definitions of those in use."""
+        symbols = self.index.symbols
+        if self._reads is None:
+            return symbols.exports(names=names)
+        result: Exports = {}
+        for module in sorted(symbols.modules):
+            source, facts = self.index.source_of[module], symbols.modules[module]
+            row = self._rows.get(source.rel)
+            if row is None or row.listed is None:
+                listed = self._work(source, facts, partial(symbols.exported_names, module))
+                row = self._row_for(source, facts)
+                if row is not None:
+                    row.listed, row.resolved = listed, {}
+            else:
+                listed = row.listed
+            for name in listed:
+                if name not in names:
+                    continue
+                target = row.resolved.get(name) if row is not None else None
+                if target is None:
+                    resolution = self._work(source, facts, partial(symbols.resolve, module, name))
+                    target = resolution.target if resolution.kind == DEFINITION else ""
+                    row = self._row_for(source, facts)
+                    if row is not None:
+                        row.resolved[name] = target
+                if target:
+                    result.setdefault(target, {}).setdefault(module, []).append(name)
+        return result
+
+    # -- bookkeeping ------------------------------------------------------------------
+    def _work(self, source: SourceFile, facts: ModuleFacts, work: Callable[[], Result]) -> Result:
+        """``work()``, what it read added to the file's row."""
+        if self._reads is None or source.rel not in self._digests:
+            return work()
+        with self._reads.recording() as read:
+            value = work()
+        row = self._row_for(source, facts)
+        if row is not None:
+            row.reads.update(read)
+        return value
+
+    def _row_for(self, source: SourceFile, facts: ModuleFacts) -> Optional[_Row]:
+        """The row this run keeps for ``source``: the kept one, completed, or a new one
+        (None where nothing is kept: no cache, or no digest of the file's facts)."""
+        made = self._made.get(source.rel)
+        if made is not None:
+            return made
+        digest = self._digests.get(source.rel)
+        if digest is None:
+            return None
+        row = self._rows.get(source.rel) or _Row(digest, finders=bool(facts.finder_serves))
+        self._made[source.rel] = row
+        return row
+
+    def _decode(self, source: SourceFile, decode: Callable[[], Result]) -> Optional[Result]:
+        """A kept row's answers as objects; None (and the row forgotten: the file's
+        answers are worked out again) where the row does not fit the file's facts."""
+        try:
+            return decode()
+        except (IndexError, TypeError, ValueError):
+            self._rows.pop(source.rel, None)
+            self._made.pop(source.rel, None)
+            return None
+
+    def _deprecations_digest(self) -> str:
+        """Every deprecation the project declares, as one digest."""
+        if self._deprecations is None:
+            found = self.index.deprecations
+            text = json.dumps(
+                [
+                    sorted((name, astuple(d)) for name, d in table.items())
+                    for table in (found.modules, found.definitions, found.external_symbols)
+                ],
+                separators=(",", ":"),
+            )
+            self._deprecations = hex_digest(text, 16)
+        return self._deprecations
+
+
+def _decoded(kept: Mapping[str, str]) -> dict[str, _Row]:
+    """The kept rows that read as rows; a damaged one is left out (worked out again)."""
+    rows: dict[str, _Row] = {}
+    for rel, text in kept.items():
+        try:
+            rows[rel] = _Row.loads(text)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            continue
+    return rows
+
+
+def _holding(
+    files: Iterable[tuple[SourceFile, ModuleFacts]],
+    rows: Mapping[str, _Row],
+    digests: Mapping[str, str],
+) -> dict[str, _Row]:
+    """The rows that still hold: made from the file's present facts, and having read
+    no module whose facts changed. A file without a row counts as changed (its facts
+    then are unknown), and so do the import finders when a changed file names one,
+    before or now; an answer that looked at the file system never holds."""
+    changed: set[str] = {FILE_SYSTEM}
+    finders = False
+    for source, facts in files:
+        row = rows.get(source.rel)
+        if row is None or row.facts != digests.get(source.rel):
+            if source.module is not None:
+                changed.add(source.module)
+            finders = finders or row is None or row.finders or bool(facts.finder_serves)
+    if finders:
+        changed.add(FINDERS)
+    return {
+        rel: row
+        for rel, row in rows.items()
+        if row.facts == digests.get(rel) and row.reads.isdisjoint(changed)
+    }
+
+
+def _positions(facts: ModuleFacts, site: ImportSite, imported: object) -> tuple[int, int]:
+    """Where ``site`` is among the file's imports and ``imported`` among its names
+    (-1: no name, the statement itself)."""
+    at = next(i for i, s in enumerate(facts.imports) if s is site)
+    number = -1 if imported is None else next(i for i, n in enumerate(site.names) if n is imported)
+    return at, number
+
+
+def _at(facts: ModuleFacts, at: int, number: int) -> tuple[ImportSite, Any]:
+    site = facts.imports[at]
+    return site, None if number == -1 else site.names[number]
+
+
+def _verdict_to_row(facts: ModuleFacts, verdict: Verdict) -> Any:
+    if not isinstance(verdict, Broken):
+        return 0
+    at, number = _positions(facts, verdict.site, verdict.imported)
+    return [at, number, verdict.text, verdict.symbol, verdict.missing]
+
+
+def _verdicts(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list[Verdict]:
+    found: list[Verdict] = []
+    for row in rows:
+        if row == 0:
+            found.append(UNDECIDABLE_IMPORT)
+            continue
+        at, number, text, symbol, missing = row
+        site, imported = _at(facts, at, number)
+        found.append(Broken(source, site, imported, text, symbol, missing))
+    return found
+
+
+def _deprecated_to_row(facts: ModuleFacts, use: DeprecatedUse) -> Any:
+    at, number = _positions(facts, use.site, use.imported)
+    return [at, number, use.target, use.kind, list(astuple(use.deprecation))]
+
+
+def _deprecated(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list[DeprecatedUse]:
+    found: list[DeprecatedUse] = []
+    for at, number, target, kind, deprecation in rows:
+        site, imported = _at(facts, at, number)
+        found.append(
+            DeprecatedUse(source, site, imported, target, _deprecation(deprecation), kind)
+        )
+    return found
+
+
+@dataclass
+class Keeper:
+    """Where one run's answers are kept: the cache, the project (``base``) and the
+    analysis context; ``digests``: rel -> the digest of each file's facts."""
+
+    cache: FactsCache
+    base: str
+    context: str
+    digests: Mapping[str, str]
+
+    def answers(self, index: Index) -> Answers:
+        return Answers(index, self.cache.answers(self.base, self.context), self.digests)
+
+    def keep(self, answers: Answers) -> None:
+        """Keep what ``answers`` worked out afresh; where no row was kept before for
+        this context, the project's rows are replaced whole."""
+        self.cache.store_answers(self.base, self.context, answers.made(), not answers.had_rows)
