@@ -70,7 +70,9 @@ class _Row:
     deprecated: Optional[list[Any]] = None
     deprecations: str = ""
     listed: Optional[list[str]] = None  # the names the module exports (all of them)
-    resolved: dict[str, str] = field(default_factory=dict)  # name -> definition, or ""
+    # name -> the definition it resolves to ("=": the module's own ``module.name``; "":
+    # none), for the listed names in use when asked.
+    resolved: dict[str, str] = field(default_factory=dict)
 
     def dumps(self) -> str:
         data: dict[str, Any] = {"f": self.facts, "r": sorted(self.reads), "x": self.finders}
@@ -93,13 +95,13 @@ class _Row:
         """The row ``dumps`` wrote; raises ValueError (or TypeError, KeyError) on one
         that does not have its shape."""
         data = json.loads(text)
-        row = cls(
-            facts=_text(data["f"]),
-            reads={_text(module) for module in data["r"]},
-            finders=data["x"] is True,
-        )
+        # Usages and reads, by far the most entries, are checked where they are used
+        # (``_usages``; a read that is no module name matches no changed module).
+        if not isinstance(data["r"], list):
+            raise TypeError("reads: not a list")
+        row = cls(facts=_text(data["f"]), reads=set(data["r"]), finders=data["x"] is True)
         if "u" in data:
-            row.usages = [(_index(a), _index(b), _text(c)) for a, b, c in data["u"]]
+            row.usages = list(data["u"])
         if "v" in data:
             row.verdicts = [_verdict_row(v) for v in data["v"]]
         if "d" in data:
@@ -107,7 +109,9 @@ class _Row:
             row.deprecations = _text(data["p"])
         if "l" in data:
             row.listed = [_text(name) for name in data["l"]]
-            row.resolved = {_text(k): _text(v) for k, v in data["e"].items()}
+            row.resolved = dict(data["e"])
+            if not all(type(v) is str for v in row.resolved.values()):
+                raise TypeError("not definitions")
         return row
 
 
@@ -199,7 +203,7 @@ class Answers:
             row = self._rows.get(source.rel)
             if row is not None and row.usages is not None:
                 kept = row.usages
-                decoded = self._decode(source, partial(usages_of, source, facts, kept))
+                decoded = self._decode(source, partial(_usages, source, facts, kept))
                 if decoded is not None:
                     found.extend(decoded)
                     continue
@@ -277,7 +281,10 @@ class Answers:
                     target = resolution.target if resolution.kind == DEFINITION else ""
                     row = self._row_for(source, facts)
                     if row is not None:
-                        row.resolved[name] = target
+                        own = target == f"{module}.{name}"
+                        row.resolved[name] = "=" if own else target
+                elif target == "=":
+                    target = f"{module}.{name}"
                 if target:
                     result.setdefault(target, {}).setdefault(module, []).append(name)
         return result
@@ -367,6 +374,14 @@ def _holding(
         for rel, row in rows.items()
         if row.facts == digests.get(rel) and row.reads.isdisjoint(changed)
     }
+
+
+def _usages(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list[Usage]:
+    """``index.usages_of`` of kept rows, each checked as it is read."""
+    for at, number, definition in rows:
+        if at < 0 or number < 0 or type(definition) is not str:
+            raise ValueError("not a usage")
+    return usages_of(source, facts, rows)
 
 
 def _positions(facts: ModuleFacts, site: ImportSite, imported: object) -> tuple[int, int]:
