@@ -23,7 +23,7 @@ random edits.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import astuple, dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
@@ -198,61 +198,66 @@ class Answers:
     def usages(self) -> list[Usage]:
         """``Index.find_usages``, file by file."""
         symbols = self.index.symbols
-        found: list[Usage] = []
-        for source, facts in self.index.files:
-            row = self._rows.get(source.rel)
-            if row is not None and row.usages is not None:
-                kept = row.usages
-                decoded = self._decode(source, partial(_usages, source, facts, kept))
-                if decoded is not None:
-                    found.extend(decoded)
-                    continue
-            rows = self._work(source, facts, partial(usages_in, symbols, source, facts))
-            made = self._row_for(source, facts)
-            if made is not None:
-                made.usages = rows
-            found.extend(usages_of(source, facts, rows))
-        return found
+
+        def work(source: SourceFile, facts: ModuleFacts) -> list[Any]:
+            return list(usages_in(symbols, source, facts))
+
+        return [use for found in self._each_file("usages", work, _usages) for use in found]
 
     def unresolved(self, include_guarded: bool) -> UnresolvedImports:
         """``unresolved.find_unresolved`` of every file, file by file."""
-        verdicts: list[list[Verdict]] = []
-        for source, facts in self.index.files:
-            row = self._rows.get(source.rel)
-            if row is not None and row.verdicts is not None:
-                kept = row.verdicts
-                decoded = self._decode(source, partial(_verdicts, source, facts, kept))
-                if decoded is not None:
-                    verdicts.append(decoded)
-                    continue
-            found = self._work(
-                source, facts, partial(verdicts_in, self.index, source, facts, include_guarded)
-            )
-            made = self._row_for(source, facts)
-            if made is not None:
-                made.verdicts = [_verdict_to_row(facts, v) for v in found]
-            verdicts.append(found)
-        return tally_verdicts(verdicts)
+
+        def work(source: SourceFile, facts: ModuleFacts) -> list[Any]:
+            found = verdicts_in(self.index, source, facts, include_guarded)
+            return [_verdict_to_row(facts, verdict) for verdict in found]
+
+        return tally_verdicts(self._each_file("verdicts", work, _verdicts))
 
     def deprecated(self) -> list[DeprecatedUse]:
-        """``deprecated_imports.deprecated_in`` of every file, file by file."""
+        """``deprecated_imports.deprecated_in`` of every file, file by file, under the
+        project's present deprecations."""
         current = self._deprecations_digest()
-        found: list[DeprecatedUse] = []
+
+        def work(source: SourceFile, facts: ModuleFacts) -> list[Any]:
+            uses = deprecated_in(self.index, source, facts)
+            return [_deprecated_to_row(facts, use) for use in uses]
+
+        return [
+            use
+            for found in self._each_file("deprecated", work, _deprecated, deprecations=current)
+            for use in found
+        ]
+
+    def _each_file(
+        self,
+        step: str,
+        work: Callable[[SourceFile, ModuleFacts], list[Any]],
+        objects: Callable[[SourceFile, ModuleFacts, list[Any]], list[Result]],
+        deprecations: Optional[str] = None,
+    ) -> Iterator[list[Result]]:
+        """One step's answers for each file, in order, as objects: from the file's
+        kept row (``step`` names its attribute) where that holds, else worked out and
+        put in the row this run keeps. ``deprecations``: the rows' answers hold only
+        if made under these deprecations."""
         for source, facts in self.index.files:
             row = self._rows.get(source.rel)
-            if row is not None and row.deprecated is not None and row.deprecations == current:
-                kept = row.deprecated
-                decoded = self._decode(source, partial(_deprecated, source, facts, kept))
+            kept = None if row is None else getattr(row, step)
+            if (
+                row is not None
+                and kept is not None
+                and (deprecations is None or row.deprecations == deprecations)
+            ):
+                decoded = self._decode(source, partial(objects, source, facts, kept))
                 if decoded is not None:
-                    found.extend(decoded)
+                    yield decoded
                     continue
-            uses = self._work(source, facts, partial(deprecated_in, self.index, source, facts))
+            rows = self._work(source, facts, partial(work, source, facts))
             made = self._row_for(source, facts)
             if made is not None:
-                made.deprecated = [_deprecated_to_row(facts, use) for use in uses]
-                made.deprecations = current
-            found.extend(uses)
-        return found
+                setattr(made, step, rows)
+                if deprecations is not None:
+                    made.deprecations = deprecations
+            yield objects(source, facts, rows)
 
     def exports(self, names: Collection[str]) -> Exports:
         """``SymbolTable.exports(names=names)``: module by module, from each module's
