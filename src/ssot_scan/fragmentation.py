@@ -86,14 +86,14 @@ def fragmentation(
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):
         exported = exports.get(symbol, {})
+        if len(exported) < 2 and not _several_paths(exported, sites):
+            continue  # most definitions: one path, nothing more to ask
         exporters = {m: list(n) for m, n in exported.items()}
         for usage in sites:  # a path in use is a path, published on purpose or not
             names = exporters.setdefault(usage.site.target or "", [])
             name = usage.imported.name
             if name not in names:
                 names.append(name)
-        if len(exporters) < 2:  # most definitions: asked nothing more
-            continue
         published = set(exported)
         published.update(coiners.sole_coiners(symbol, sites))
         canonical = declared.get(symbol)
@@ -119,6 +119,16 @@ def fragmentation(
     return fragments
 
 
+def _several_paths(exported: dict[str, list[str]], sites: list[Usage]) -> bool:
+    """Is the definition exported or imported through two paths or more?"""
+    paths = set(exported)
+    for usage in sites:
+        paths.add(usage.site.target or "")
+        if len(paths) > 1:
+            return True
+    return False
+
+
 class _Coiners:
     """Which modules coin a name for an object by importing it under a new one
     (``from m import Sentinel as NoTokenSentinel``).
@@ -142,11 +152,11 @@ class _Coiners:
         renames: dict[str, list[tuple[str, str, str]]] = {}
         for module, facts in self.index.symbols.modules.items():
             for site in facts.imports:
-                if site.kind != "from" or not site.target or not site.module_level:
-                    continue
-                for imported in site.names:
+                for imported in site.names:  # a rename first: most imports have none
                     asname = imported.asname
-                    if asname is not None and asname != imported.name:
+                    if asname is None or asname == imported.name:
+                        continue
+                    if site.kind == "from" and site.target and site.module_level:
                         renames.setdefault(asname, []).append((module, site.target, imported.name))
         return renames
 

@@ -262,7 +262,8 @@ class Answers:
     def exports(self, names: Collection[str]) -> Exports:
         """``SymbolTable.exports(names=names)``: module by module, from each module's
         list of exported names (kept whole, so the names in use may change) and the
-        definitions of those in use."""
+        definitions of those in use; a module whose row lacks one of them works its
+        exports out again."""
         symbols = self.index.symbols
         if self._reads is None:
             return symbols.exports(names=names)
@@ -271,36 +272,50 @@ class Answers:
             source, facts = self.index.source_of[module], symbols.modules[module]
             row = self._rows.get(source.rel)
             if row is None or row.listed is None:
-                listed = self._work(source, facts, partial(symbols.exported_names, module))
-                row = self._row_for(source, facts)
-                if row is not None:
-                    row.listed, row.resolved = listed, {}
+                listed, resolved = None, {}
             else:
-                listed = row.listed
-            for name in listed:
-                if name not in names:
-                    continue
-                target = row.resolved.get(name) if row is not None else None
-                if target is None:
-                    resolution = self._work(source, facts, partial(symbols.resolve, module, name))
-                    target = resolution.target if resolution.kind == DEFINITION else ""
-                    row = self._row_for(source, facts)
-                    if row is not None:
-                        own = target == f"{module}.{name}"
-                        row.resolved[name] = "=" if own else target
-                elif target == "=":
+                listed, resolved = row.listed, row.resolved
+            in_use = None if listed is None else [n for n in listed if n in names]
+            if in_use is None or not resolved.keys() >= set(in_use):
+                listed, resolved = self._work(
+                    source, facts, partial(self._exports_of, module, names)
+                )
+                in_use = [n for n in listed if n in names]
+                made = self._row_for(source, facts)
+                if made is not None:
+                    made.listed, made.resolved = listed, resolved
+            for name in in_use:
+                target = resolved[name]
+                if target == "=":
                     target = f"{module}.{name}"
                 if target:
                     result.setdefault(target, {}).setdefault(module, []).append(name)
         return result
 
+    def _exports_of(self, module: str, names: Collection[str]) -> tuple[list[str], dict[str, str]]:
+        """Every name ``module`` exports, and what those in ``names`` resolve to (the
+        form a row keeps: "=" for the module's own definition, "" for none)."""
+        symbols = self.index.symbols
+        listed = symbols.exported_names(module)
+        resolved: dict[str, str] = {}
+        for name in listed:
+            if name in names:
+                found = symbols.resolve(module, name)
+                target = found.target if found.kind == DEFINITION else ""
+                resolved[name] = "=" if target == f"{module}.{name}" else target
+        return listed, resolved
+
     # -- bookkeeping ------------------------------------------------------------------
     def _work(self, source: SourceFile, facts: ModuleFacts, work: Callable[[], Result]) -> Result:
         """``work()``, what it read added to the file's row."""
-        if self._reads is None or source.rel not in self._digests:
+        reads = self._reads
+        if reads is None or source.rel not in self._digests:
             return work()
-        with self._reads.recording() as read:
+        reads.open()  # not ``recording()``: a generator's setup, per file and step
+        try:
             value = work()
+        finally:
+            read = reads.close()
         row = self._row_for(source, facts)
         if row is not None:
             row.reads.update(read)
