@@ -401,3 +401,41 @@ def test_a_re_export_chain_thousands_of_modules_long_resolves(tmp_path: Path) ->
     files[f"pkg/m{size:05d}.py"] = "from pkg.m00000 import Name as Name\n"
     index = build(tmp_path, files)
     assert index.symbols.resolve("pkg.m00000", "Name").kind == "loop"
+
+
+def test_a_definition_is_looked_up_in_its_own_module_only() -> None:
+    """Asking for one definition reads that module's facts, not every module's (``fix``
+    reads facts on demand, and a check asking about a few definitions paid for a table
+    of all of them)."""
+    from collections.abc import Iterator, Mapping
+
+    from ssot_scan.facts import Definition, ModuleFacts
+    from ssot_scan.index.symbols import SymbolTable
+
+    class Recording(Mapping[str, ModuleFacts]):
+        def __init__(self, modules: dict[str, ModuleFacts]) -> None:
+            self.modules = modules
+            self.read: list[str] = []
+
+        def __getitem__(self, module: str) -> ModuleFacts:
+            self.read.append(module)
+            return self.modules[module]
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(self.modules)
+
+        def __len__(self) -> int:
+            return len(self.modules)
+
+    def defining(*names: str) -> ModuleFacts:
+        return ModuleFacts(
+            definitions=[Definition(n, "class", i + 1, 1) for i, n in enumerate(names)]
+        )
+
+    modules = Recording({"p.a": defining("X", "X"), "p.b": defining("Y"), "p.c": defining("Z")})
+    table = SymbolTable(modules, {"p"})
+    found = table.definition("p.a.X")
+    assert found is modules.modules["p.a"].definitions[0]  # the first of two
+    assert table.definition("p.a.Missing") is None and table.definition("p.z.X") is None
+    assert table.definition("p.b.Y") is modules.modules["p.b"].definitions[0]
+    assert "p.c" not in modules.read
