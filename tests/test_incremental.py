@@ -221,12 +221,17 @@ def test_other_settings_keep_other_answers(tmp_path: Path, kept: Kept) -> None:
     same_as_cold(root)
     same_as_cold(root, ["SSOT002", "SSOT005"])
     assert kept.last[0] == 0  # another context: nothing the first run kept is used
-    (root / "pyproject.toml").write_text(
-        (root / "pyproject.toml").read_text() + "\n[tool.ssot-scan]\ninclude-guarded = true\n"
-        if "[tool.ssot-scan]" not in (root / "pyproject.toml").read_text()
-        else (root / "pyproject.toml").read_text()
+    config = root / "pyproject.toml"
+    assert config.read_text().rstrip().endswith("[tool.ssot-scan]")
+    config.write_text(
+        config.read_text() + "\n[tool.ssot-scan.unresolved]\ninclude-guarded = false\n"
     )
     same_as_cold(root)
+    assert kept.last[0] == 0  # the settings changed: answers worked out again
+    path = next(p for p, _ in module_files(root) if p.name != "__init__.py")
+    path.write_text(path.read_text() + "\nimport os as _edited\n")
+    same_as_cold(root)
+    assert kept.last[0] > 0  # and kept under the new settings
 
 
 def _rows(root: Path) -> sqlite3.Connection:
