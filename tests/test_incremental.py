@@ -54,7 +54,7 @@ class Kept:
         real = Keeper.keep
 
         def keep(keeper: Keeper, answers: Answers) -> None:
-            self.runs.append((answers.kept, len(answers.made())))
+            self.runs.append((answers.reused, len(answers.made())))
             real(keeper, answers)
 
         monkeypatch.setattr(Keeper, "keep", keep)

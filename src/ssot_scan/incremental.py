@@ -186,7 +186,7 @@ class Answers:
             self._rows = _holding(index.files, _decoded(kept), self._digests)
 
     @property
-    def kept(self) -> int:
+    def reused(self) -> int:
         """How many files' rows held (for tests and timing)."""
         return len(self._rows)
 
