@@ -8,8 +8,10 @@ answers are kept with what they read (``SymbolTable.reads``: the modules whose f
 they rest on); a later run reuses them where the file's own facts and those of
 every module they read are unchanged, and works out the others again. What every
 answer rests on besides facts (the files and their module names, the settings and
-rules, the tool) is the *context* (``context_key``): rows of another context are
-never read. Whether a module is deprecated is not recorded per answer: the
+rules, the tool) is the *context* (``scan._scan``: its result key with every file's
+stat left out): rows of another context are never read, so a file added, removed or
+renamed has every answer worked out again (which modules exist is not recorded per
+answer). Whether a module is deprecated is not recorded per answer either: the
 deprecated-import answers are kept with a digest of every deprecation the project
 declares, and all worked out again when it changes. The folds over every file (the
 fragmentation table, competing definitions, cycles) run whole each time, over these
