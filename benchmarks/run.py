@@ -22,6 +22,9 @@ What it does, and why:
   floor every Python tool pays), ``ruff check --no-cache --select TID251,I`` with a
   banned-api config (the closest per-file peer), and ``lint-imports --no-cache`` with
   one forbidden contract (the closest cross-file peer: it builds the import graph).
+- Checks, untimed, that the cached runs report byte for byte what a cold
+  ``--no-cache --jobs 1`` run of the same tree does: the warm run, and the run after
+  the import edit (issue 13); the summary says "identical" or which differ.
 - Measures ssot-scan's peak memory in a dedicated cold run: the sum of the
   proportional set size of its process tree (main process and workers), sampled, and
   the largest single process as the kernel reports it (``wait4`` ``ru_maxrss``).
@@ -439,6 +442,36 @@ def ssot_report(corpus: Corpus, ssot: list[str], cache: Path, scratch: Path) -> 
     return summary
 
 
+def json_report(command: list[str], cwd: Path) -> str:
+    """The JSON report ``command`` (an ssot-scan run) prints; a failure is an error."""
+    done = subprocess.run([*command, "-f", "json"], cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchmarkError(f"`{shlex.join(command)}` exited {done.returncode}")
+    return done.stdout
+
+
+def check_reports(corpus: Corpus, scan: list[str], cache: Path) -> dict[str, bool]:
+    """Do the cached runs report byte for byte what a cold ``--no-cache -j1`` run does
+    (issue 13)? The warm run on the tree as it is, and the incremental run after the
+    import edit, each against a cold run of the same tree; the file is restored after
+    (content and times) and the cache refilled, as ``touched_run`` leaves it."""
+    cold = [*scan, "--no-cache", "--jobs", "1"]
+    cached = [*scan, "--cache-dir", str(cache)]
+    same = {"warm": json_report(cached, corpus.cwd) == json_report(cold, corpus.cwd)}
+    path = corpus.touch
+    original, times = path.read_bytes(), path.stat()
+    try:
+        with open(path, "ab") as handle:
+            handle.write(import_edit(corpus.edit_import).encode())
+        edited = json_report(cached, corpus.cwd)
+        same["import_edit"] = edited == json_report(cold, corpus.cwd)
+    finally:
+        path.write_bytes(original)
+        os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    json_report(cached, corpus.cwd)
+    return same
+
+
 def check_import_linter(tool: Tool) -> str:
     """Empty when lint-imports can analyse the corpus, else why not (it exits 1 for a
     broken contract, which is fine: it did all its work)."""
@@ -521,6 +554,8 @@ def benchmark(
                 seconds = steps[key]()
             corpus.samples.setdefault(key, []).append(seconds)
             log(f"{corpus.name} {rep + 1}/{repeat} {key}: {seconds:.3f} s")
+    corpus.extra["reports_identical"] = check_reports(corpus, scan, cache)
+    log(f"{corpus.name} reports identical to a cold -j1 run: {corpus.extra['reports_identical']}")
     total, largest = peak_memory(Tool([*scan, "--no-cache"], corpus.cwd))
     corpus.extra["peak_mb"] = round(total, 1)
     corpus.extra["largest_process_mb"] = round(largest, 1)
@@ -932,6 +967,14 @@ def main() -> None:
             + (f"; ruff checked {ruff_files} files" if ruff_files is not None else "")
             + (f"; import-linter n/a: {corpus.importlinter_na}" if corpus.importlinter_na else "")
         )
+        identical = corpus.extra.get("reports_identical")
+        if identical is not None:
+            differing = [run for run, same in identical.items() if not same]
+            print(
+                f"{corpus.name}: reports of the cached runs (warm, import edit) against a cold "
+                "--no-cache -j1 run: "
+                + ("identical" if not differing else f"DIFFERENT ({', '.join(differing)})")
+            )
     print()
     print("targets (issue 13: ratios within this run):")
     print(ratio_table(ratios))
