@@ -122,6 +122,12 @@ def test_the_benchmark_edit_works_out_few_answers_and_reports_what_a_cold_scan_d
     assert len(kept.runs) == runs
 
 
+EDITS = (
+    *("import", "from", "alias", "define", "drop", "deprecate", "drop-definition", "star"),
+    *("add-file", "remove-file", "rename-file", "add-package"),
+)
+
+
 def _edit(rng: random.Random, root: Path, round_: int) -> str:
     """One random edit of a module of the generated tree; what it did, for messages."""
     files = list(module_files(root))
@@ -130,9 +136,22 @@ def _edit(rng: random.Random, root: Path, round_: int) -> str:
     other, module = rng.choice(files)
     names = re.findall(r"^(?:class|def) (\w+)", other.read_text(encoding="utf-8"), re.M)
     name = rng.choice(names or ["missing_name"])
-    kind = rng.choice(
-        ["import", "from", "alias", "define", "drop", "deprecate", "drop-definition", "star"]
-    )
+    kind = rng.choice(EDITS)
+    if kind == "add-file":  # a module beside this one: a new name in its package
+        new = path.with_name(f"added{round_}.py")
+        new.write_text(f"from {module} import {name}\n\n\nclass {name}:\n    pass\n")
+        return f"{kind}: {new.relative_to(root)}"
+    if kind == "add-package":  # a folder: a namespace package, or one above a module
+        new = path.parent / f"pkg{round_}" / f"{name.lower()}.py"
+        new.parent.mkdir()
+        new.write_text(f"import {module}\n")
+        return f"{kind}: {new.relative_to(root)}"
+    if kind in ("remove-file", "rename-file") and path.name != "__init__.py":
+        if kind == "remove-file":
+            path.unlink()
+        else:
+            path.rename(path.with_name(f"renamed{round_}.py"))
+        return f"{kind}: {path.relative_to(root)}"
     lines = text.splitlines(keepends=True)
     if kind == "import":
         lines.append(f"import {module} as _edit{round_}\n")
@@ -150,22 +169,40 @@ def _edit(rng: random.Random, root: Path, round_: int) -> str:
         lines.append("\nimport warnings\nwarnings.warn('gone', DeprecationWarning)\n")
     elif kind == "drop-definition":
         lines = [re.sub(r"^(class|def) (\w+)", r"\1 \2_gone", line) for line in lines]
-    else:
+    elif kind == "star":
         lines.append(f"from {module} import *\n")
     path.write_text("".join(lines), encoding="utf-8")
     return f"{kind} in {path.relative_to(root)} ({module}.{name})"
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_edits_report_what_a_cold_scan_does(tmp_path: Path, kept: Kept, seed: int) -> None:
     root = generated(tmp_path / "tree", 120, 10 + seed)
     same_as_cold(root)
     rng = random.Random(seed)
-    for round_ in range(10):
+    for round_ in range(12):
         done = _edit(rng, root, round_)
         cached = result_json(scan(root))
         assert cached == result_json(scan(root, use_cache=False)), done
     assert any(reused for reused, _ in kept.runs[1:])  # answers were reused, not remade
+
+
+def test_a_file_added_or_removed_keeps_the_answers_it_cannot_change(
+    tmp_path: Path, kept: Kept
+) -> None:
+    root = generated(tmp_path / "tree", 160, 8)
+    same_as_cold(root)
+    files = kept.last[1]
+    plain = [(p, m) for p, m in module_files(root) if p.name != "__init__.py"]
+    path, module = plain[len(plain) // 2]
+    added = path.with_name("brand_new.py")
+    added.write_text(f"import {module}\n\n\nclass BrandNew:\n    pass\n")
+    same_as_cold(root)
+    reused, made = kept.last
+    assert reused > files / 2 and made < files / 2, kept.runs
+    added.unlink()
+    same_as_cold(root)
+    assert kept.last[0] > files / 2, kept.runs
 
 
 def test_an_import_finder_removed_or_installed_changes_what_its_readers_decide(

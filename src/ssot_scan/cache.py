@@ -538,16 +538,27 @@ class FactsCache:
             self._say(f"{self.path}: damaged or edited answers; working them out again")
         return kept
 
-    def store_answers(self, base: str, context: str, rows: Mapping[str, str], whole: bool) -> None:
+    def store_answers(
+        self,
+        base: str,
+        context: str,
+        rows: Mapping[str, str],
+        whole: bool,
+        gone: Iterable[str] = (),
+    ) -> None:
         """Keep ``rows`` (rel -> answers) for the project at ``base``; ``whole``: they
-        are every file's, and what was kept for the project before (another context,
-        files since gone) goes."""
-        if self._db is None or self.read_only or not rows:
+        are every file's, and what was kept for the project before (another context)
+        goes; ``gone``: files whose rows go."""
+        gone = list(gone)
+        if self._db is None or self.read_only or not (rows or gone):
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
             if whole:
                 self._db.execute("DELETE FROM answers WHERE base = ?", (base,))
+            self._db.executemany(
+                "DELETE FROM answers WHERE base = ? AND rel = ?", ((base, rel) for rel in gone)
+            )
             self._db.executemany(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
                 ((base, rel, context, data, facts_digest(data)) for rel, data in rows.items()),

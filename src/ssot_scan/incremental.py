@@ -7,11 +7,14 @@ project, and an edit to one file changes few other files' answers. Each file's
 answers are kept with what they read (``SymbolTable.reads``: the modules whose facts
 they rest on); a later run reuses them where the file's own facts and those of
 every module they read are unchanged, and works out the others again. What every
-answer rests on besides facts (the files and their module names, the settings and
-rules, the tool) is the *context* (``scan._scan``: its result key with every file's
-stat left out): rows of another context are never read, so a file added, removed or
-renamed has every answer worked out again (which modules exist is not recorded per
-answer). Whether a module is deprecated is not recorded per answer either: the
+answer rests on besides facts is either recorded too or part of the *context*.
+Which modules and package folders exist is recorded (``module_exists``,
+``is_namespace``, ``own_file`` read the name asked about), and each row keeps how
+discovery named its file, so a file added, removed or renamed changes only the
+answers that asked about its module or a package folder that came or went with it.
+The settings, rules, tool, first-party packages and compiled modules are the context
+(``scan._scan``: its result key without the files): rows of another context are
+never read. Whether a module is deprecated is not recorded per answer: the
 deprecated-import answers are kept with a digest of every deprecation the project
 declares, and all worked out again when it changes. The folds over every file (the
 fragmentation table, competing definitions, cycles) run whole each time, over these
@@ -26,10 +29,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import astuple, dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
+from ssot_scan import dotted
 from ssot_scan.deprecated_imports import DeprecatedUse, deprecated_in
 from ssot_scan.hashing import hex_digest
 from ssot_scan.index import Usage, usages_in, usages_of
@@ -63,6 +68,8 @@ class _Row:
     facts: str  # the digest of the file's facts the answers were made from
     reads: set[str] = field(default_factory=set)  # modules (and FINDERS...) they read
     finders: bool = False  # the file's facts name import finders (FINDERS rests on them)
+    # How discovery named the file: module, name, package, shadowed by, hidden by.
+    naming: list[Any] = field(default_factory=list)
     usages: Optional[list[tuple[int, int, str]]] = None
     # Per verdict: 0 for one no tool can decide, else [site, name or -1, text, symbol,
     # what is missing].
@@ -77,7 +84,12 @@ class _Row:
     resolved: dict[str, str] = field(default_factory=dict)
 
     def dumps(self) -> str:
-        data: dict[str, Any] = {"f": self.facts, "r": sorted(self.reads), "x": self.finders}
+        data: dict[str, Any] = {
+            "f": self.facts,
+            "r": sorted(self.reads),
+            "x": self.finders,
+            "n": self.naming,
+        }
         for key, value in (
             ("u", self.usages),
             ("v", self.verdicts),
@@ -101,7 +113,10 @@ class _Row:
         # (``_usages``; a read that is no module name matches no changed module).
         if not isinstance(data["r"], list):
             raise TypeError("reads: not a list")
-        row = cls(facts=_text(data["f"]), reads=set(data["r"]), finders=data["x"] is True)
+        naming = data["n"]
+        if not isinstance(naming, list) or len(naming) != 5:
+            raise TypeError("naming: not the five things discovery names a file by")
+        row = cls(_text(data["f"]), set(data["r"]), data["x"] is True, naming)
         if "u" in data:
             row.usages = list(data["u"])
         if "v" in data:
@@ -184,8 +199,12 @@ class Answers:
         self._made: dict[str, _Row] = {}  # rel -> a row this run made or completed
         self._deprecations: Optional[str] = None
         self.had_rows = bool(kept) and bool(self._digests)
+        # Files a row was kept for that the project no longer has: their rows go.
+        self.gone: list[str] = []
         if self.had_rows and kept is not None:
-            self._rows = _holding(index.files, _decoded(kept), self._digests)
+            self._rows = _holding(index.files, _decoded(kept), self._digests, set(kept))
+            present = {source.rel for source, _ in index.files}
+            self.gone = sorted(set(kept) - present)
 
     @property
     def reused(self) -> int:
@@ -332,7 +351,9 @@ class Answers:
         digest = self._digests.get(source.rel)
         if digest is None:
             return None
-        row = self._rows.get(source.rel) or _Row(digest, finders=bool(facts.finder_serves))
+        row = self._rows.get(source.rel) or _Row(
+            digest, finders=bool(facts.finder_serves), naming=_naming(source)
+        )
         self._made[source.rel] = row
         return row
 
@@ -376,26 +397,70 @@ def _holding(
     files: Iterable[tuple[SourceFile, ModuleFacts]],
     rows: Mapping[str, _Row],
     digests: Mapping[str, str],
+    stored: AbstractSet[str],
 ) -> dict[str, _Row]:
-    """The rows that still hold: made from the file's present facts, and having read
-    no module whose facts changed. A file without a row counts as changed (its facts
-    then are unknown), and so do the import finders when a changed file names one,
-    before or now; an answer that looked at the file system never holds."""
+    """The rows that still hold: made from the file's present facts under its present
+    name, and having read nothing that changed. Changed: the module of each file whose
+    facts or naming changed, or whose row is unreadable; the modules of files added or
+    gone, and the package folders that appeared or went with them (what
+    ``SymbolTable.module_exists`` and ``is_namespace`` answer); the import finders when
+    a file that names one changed, before or now, or a package a finder names
+    appeared or went; and the file system, always (an answer that looked at it is
+    never kept). ``stored``: every file a row was kept for: where one of them did not
+    read, no row holds."""
+    if len(rows) < len(stored):
+        # A row that did not read: what its file was named and read is unknown.
+        return {}
     changed: set[str] = {FILE_SYSTEM}
     finders = False
+    present: set[str] = set()
+    modules_now: set[str] = set()
+    served: set[str] = set()
     for source, facts in files:
+        present.add(source.rel)
+        served.update(facts.finder_serves)
+        if source.module is not None:
+            modules_now.add(source.module)
         row = rows.get(source.rel)
-        if row is None or row.facts != digests.get(source.rel):
-            if source.module is not None:
-                changed.add(source.module)
-            finders = finders or row is None or row.finders or bool(facts.finder_serves)
+        naming = _naming(source)
+        if row is None or row.facts != digests.get(source.rel) or row.naming != naming:
+            changed.update(m for m in (source.module, source.name) if m is not None)
+            if row is not None:
+                changed.update(m for m in row.naming[:2] if isinstance(m, str))
+            finders = finders or bool(facts.finder_serves) or (row is not None and row.finders)
+    modules_then: set[str] = set()
+    for rel, row in rows.items():
+        if isinstance(row.naming[0], str):
+            modules_then.add(row.naming[0])
+        if rel not in present:  # a file gone
+            changed.update(m for m in row.naming[:2] if isinstance(m, str))
+            finders = finders or row.finders
+    if modules_now != modules_then:
+        appeared_or_gone = (modules_now ^ modules_then) | (
+            _packages(modules_now) ^ _packages(modules_then)
+        )
+        changed.update(appeared_or_gone)
+        finders = finders or not served.isdisjoint(appeared_or_gone)
     if finders:
         changed.add(FINDERS)
     return {
         rel: row
         for rel, row in rows.items()
-        if row.facts == digests.get(rel) and row.reads.isdisjoint(changed)
+        if rel in present and row.facts == digests.get(rel) and row.reads.isdisjoint(changed)
     }
+
+
+def _naming(source: SourceFile) -> list[Any]:
+    """How discovery named ``source`` (what a row keeps of it)."""
+    return [source.module, source.name, source.is_package, source.shadowed_by, source.hidden_by]
+
+
+def _packages(modules: Iterable[str]) -> set[str]:
+    """The packages above ``modules`` (namespace folders among them)."""
+    found: set[str] = set()
+    for module in modules:
+        found.update(dotted.ancestors(module))
+    return found
 
 
 def _usages(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list[Usage]:
@@ -469,4 +534,6 @@ class Keeper:
     def keep(self, answers: Answers) -> None:
         """Keep what ``answers`` worked out afresh; where no row was kept before for
         this context, the project's rows are replaced whole."""
-        self.cache.store_answers(self.base, self.context, answers.made(), not answers.had_rows)
+        self.cache.store_answers(
+            self.base, self.context, answers.made(), not answers.had_rows, answers.gone
+        )

@@ -193,8 +193,8 @@ def _scan(
     if cache is not None and complete:
         from ssot_scan.incremental import Keeper
 
-        # Answers hold for the same files, settings and tool, whatever the facts.
-        context = _result_key(found, dict.fromkeys(digests), config)
+        # Answers hold for the same settings and tool, whatever the files and facts.
+        context = _result_key(found, None, config)
         keeper = Keeper(cache, project_key(found.base), context, digests)
     before = len(notices)  # what the cache says from here on (its answers, storing)
     result = _analyse(found, files, config, [*found.notices, *notices], keeper)
@@ -245,14 +245,17 @@ def _transient(facts: ModuleFacts) -> bool:
     return facts.parse_error is not None and facts.parse_error.transient
 
 
-def _result_key(found: Discovery, stats: Mapping[str, object], config: Config) -> str:
+def _result_key(found: Discovery, stats: Optional[Mapping[str, object]], config: Config) -> str:
     """Everything a whole result depends on: files (by stat, or by the digest of
-    their facts), settings, rules, tool version."""
+    their facts), settings, rules, tool version. ``stats`` None: all but the files
+    (the context of each file's answers, ``incremental``)."""
     settings = asdict(config)
     payload = {
         "tool": tool_identity(),
         "config": json.dumps(settings, default=str, sort_keys=True),
-        "files": [
+        "files": None
+        if stats is None
+        else [
             (f.rel, f.module, f.name, f.is_package, f.shadowed_by, f.hidden_by, stats[f.rel])
             for f in found.files
         ],

@@ -26,7 +26,7 @@ def edge_targets(site: ImportSite, symbols: SymbolTable) -> Iterator[str]:
     plain = False
     for imported in site.names:
         submodule = f"{site.target}.{imported.name}"
-        if symbols.module_exists(submodule):
+        if symbols.has_module(submodule):
             yield submodule  # as grimp does: the submodule, not the package, is imported
         else:
             plain = True

@@ -193,7 +193,15 @@ class SymbolTable:
         return dotted.top(module) in self.first_party
 
     def module_exists(self, module: str) -> bool:
-        """A scanned module, or a package folder (namespace packages included)."""
+        """A scanned module, or a package folder (namespace packages included). Reads:
+        whether ``module`` exists, which a file added or removed may change."""
+        if self.reads is not None:
+            self.reads.read(module)
+        return self.has_module(module)
+
+    def has_module(self, module: str) -> bool:
+        """``module_exists``, not recorded as read: for what no kept answer rests on
+        (the import graph, built again by every run, asks it once per import)."""
         if module in self._existing:
             return True
         return module.endswith(".__init__") and self.own_file(module) in self._existing
@@ -202,8 +210,12 @@ class SymbolTable:
         """``pkg`` for ``pkg.__init__``, which Python imports (as a second module run
         from the same file: statsmodels' ``from .__init__ import test``) when ``pkg``
         is a regular package; any other name as it is."""
-        if module.endswith(".__init__") and module[: -len(".__init__")] in self.package_modules:
-            return module[: -len(".__init__")]
+        if module.endswith(".__init__"):
+            package = module[: -len(".__init__")]
+            if self.reads is not None:
+                self.reads.read(package)  # whether it is a regular package
+            if package in self.package_modules:
+                return package
         return module
 
     def provides_dynamically(self, module: str) -> bool:
@@ -297,6 +309,8 @@ class SymbolTable:
 
     def is_namespace(self, module: str) -> bool:
         """A package folder without ``__init__.py`` (PEP 420)."""
+        if self.reads is not None:
+            self.reads.read(module)
         return module in self.packages and module not in self.modules and module not in self.opaque
 
     def namespace_may_provide(self, module: str) -> bool:
