@@ -53,14 +53,11 @@ Exporters = dict[str, tuple[str, dict[str, list[str]]]]
 
 
 def find_deprecated_imports(
-    index: Index, exporters: Exporters, found: Optional[list[DeprecatedUse]] = None
+    index: Index, exporters: Exporters, found: list[DeprecatedUse]
 ) -> list[DeprecatedUse]:
     """Every deprecated import, each with the replacement advice can stand on.
-    ``found``: the imports ``deprecated_in`` found in every file, if known."""
-    if found is None:
-        found = [
-            use for source, facts in index.files for use in deprecated_in(index, source, facts)
-        ]
+    ``found``: what ``deprecated_in`` found in every file (``Analysis`` asks it of
+    the kept answers)."""
     return [replace(use, replacement=_advice(index, use, exporters)) for use in found]
 
 

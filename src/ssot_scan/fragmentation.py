@@ -70,18 +70,19 @@ def fragmentation(
     config: Config,
     uses: list[Usage],
     declared: dict[str, str],
-    exports_of: Optional[Callable[[Collection[str]], dict[str, dict[str, list[str]]]]] = None,
+    exports_of: Callable[[Collection[str]], dict[str, dict[str, list[str]]]],
 ) -> list[Fragment]:
     """Every definition imported through more than one path, with its canonical path
     and usage sites (``Analysis.fragments`` computes it once per scan). ``exports_of``:
-    what ``SymbolTable.exports(names=...)`` says, asked of the kept answers."""
+    what ``SymbolTable.exports(names=...)`` says (``Analysis`` asks the kept answers,
+    ``incremental.Answers.exports``)."""
     usages: dict[str, list[Usage]] = {}
     for usage in uses:
         usages.setdefault(usage.definition, []).append(usage)
     # ``usage.imported.name`` and ``.site.target``, not the properties: asked once per
     # import of a name (100,000 on a 10,000-module tree), a call each costs.
     in_use = {u.imported.name for u in uses} | {dotted.last(d) for d in usages}
-    exports = exports_of(in_use) if exports_of else index.symbols.exports(names=in_use)
+    exports = exports_of(in_use)
     coiners = _Coiners(index)
     fragments: list[Fragment] = []
     for symbol, sites in sorted(usages.items()):

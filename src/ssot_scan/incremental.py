@@ -202,8 +202,8 @@ class Answers:
         # Files a row was kept for that the project no longer has: their rows go.
         self.gone: list[str] = []
         if self.had_rows and kept is not None:
-            self._rows = _holding(index.files, _decoded(kept), self._digests, set(kept))
             present = {source.rel for source, _ in index.files}
+            self._rows = _holding(index.files, present, _decoded(kept), self._digests, set(kept))
             self.gone = sorted(set(kept) - present)
 
     @property
@@ -217,11 +217,11 @@ class Answers:
 
     # -- the steps --------------------------------------------------------------------
     def usages(self) -> list[Usage]:
-        """``Index.find_usages``, file by file."""
+        """``index.usages_in`` of every file, file by file."""
         symbols = self.index.symbols
 
         def work(source: SourceFile, facts: ModuleFacts) -> list[Any]:
-            return list(usages_in(symbols, source, facts))
+            return usages_in(symbols, source, facts)
 
         return [use for found in self._each_file("usages", work, _usages) for use in found]
 
@@ -395,6 +395,7 @@ def _decoded(kept: Mapping[str, str]) -> dict[str, _Row]:
 
 def _holding(
     files: Iterable[tuple[SourceFile, ModuleFacts]],
+    present: AbstractSet[str],
     rows: Mapping[str, _Row],
     digests: Mapping[str, str],
     stored: AbstractSet[str],
@@ -406,18 +407,16 @@ def _holding(
     ``SymbolTable.module_exists`` and ``is_namespace`` answer); the import finders when
     a file that names one changed, before or now, or a package a finder names
     appeared or went; and the file system, always (an answer that looked at it is
-    never kept). ``stored``: every file a row was kept for: where one of them did not
-    read, no row holds."""
+    never kept). ``present``: the files' rels; ``stored``: every file a row was kept
+    for: where one of them did not read, no row holds."""
     if len(rows) < len(stored):
         # A row that did not read: what its file was named and read is unknown.
         return {}
     changed: set[str] = {FILE_SYSTEM}
     finders = False
-    present: set[str] = set()
     modules_now: set[str] = set()
     served: set[str] = set()
     for source, facts in files:
-        present.add(source.rel)
         served.update(facts.finder_serves)
         if source.module is not None:
             modules_now.add(source.module)

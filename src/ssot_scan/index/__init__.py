@@ -53,14 +53,6 @@ class Index:
     deprecations: Deprecations
     notices: list[str] = field(default_factory=list)  # one-line warnings for stderr
 
-    def find_usages(self) -> list[Usage]:
-        """Every ``from M import N`` that uses a definition (``Analysis.usages``
-        keeps the answer for the checks that need it: SSOT002, SSOT003)."""
-        found: list[Usage] = []
-        for source, facts in self.files:
-            found.extend(usages_of(source, facts, usages_in(self.symbols, source, facts)))
-        return found
-
 
 # A file's usages as ``usages_in`` finds them and the cache keeps them: the import
 # statement's place among the file's imports, the name's among the statement's, and
@@ -69,7 +61,8 @@ UsageRow = tuple[int, int, str]
 
 
 def usages_in(symbols: SymbolTable, source: SourceFile, facts: ModuleFacts) -> list[UsageRow]:
-    """The usages of one file (``Index.find_usages``), as rows."""
+    """Every ``from M import N`` of one file that uses a definition, as rows
+    (``Analysis.usages`` folds them for the checks that need them: SSOT002, SSOT003)."""
     # A package's imports all publish (``is_reexport``): it uses nothing.
     if source.shadowed_by is not None or source.is_package:
         return []

@@ -7,12 +7,13 @@ stands on (issue 13). The import graph cannot stand in for it: in a 10,000-modul
 tree every module reaches nearly every other through some import (function-level
 and ``TYPE_CHECKING`` ones included), while a resolution reads a handful.
 
-What an answer depends on besides facts is the same for every answer and is not
-recorded here: which modules, packages and compiled modules exist (the file set)
-and the first-party packages. A scan that reuses answers must hold those equal.
-Facts every module contributes to at once (the import finders the project
-installs) are recorded under a name no module can have, ``FINDERS``; an answer
-that looked at the file system itself, under ``FILE_SYSTEM``.
+Which modules and package folders exist is recorded too, under the name asked
+about (``SymbolTable.module_exists``, ``is_namespace``, ``own_file``): a file added
+or removed changes the answers that asked. What every answer depends on alike is
+not recorded: the compiled modules and the first-party packages; a scan that reuses
+answers must hold those equal. Facts every module contributes to at once (the import
+finders the project installs) are recorded under a name no module can have,
+``FINDERS``; an answer that looked at the file system itself, under ``FILE_SYSTEM``.
 """
 
 from __future__ import annotations
