@@ -51,7 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -353,22 +353,30 @@ def first_run(tool: Tool) -> float:
     return tool.run()
 
 
-def touched_run(tool: Tool, path: Path, text: str = "\n# touched by benchmarks/run.py\n") -> float:
-    """Time ``tool`` right after appending ``text`` (a comment; or an import, which
-    changes the import graph) to ``path``; then restore the file, its content and its
-    times, and refill the cache (untimed), so the next warm run is warm again: the
-    tree is as the earlier runs left it. Restored with a new mtime, the file would be
-    one changed an instant before a run, whose stat the cache does not trust (see
-    ``scan._racy``), and the next warm run would read it again."""
+@contextlib.contextmanager
+def appended(path: Path, text: str) -> Iterator[None]:
+    """``text`` appended to ``path`` for the block; then the file restored, its content
+    and its times. Restored with a new mtime, the file would be one changed an instant
+    before a run, whose stat the cache does not trust (see ``scan._racy``), and the
+    next warm run would read it again."""
     original = path.read_bytes()
     times = path.stat()
     try:
         with open(path, "ab") as handle:
             handle.write(text.encode())
-        elapsed = tool.run()
+        yield
     finally:
         path.write_bytes(original)
         os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+
+def touched_run(tool: Tool, path: Path, text: str = "\n# touched by benchmarks/run.py\n") -> float:
+    """Time ``tool`` right after appending ``text`` (a comment; or an import, which
+    changes the import graph) to ``path``; then restore the file (``appended``) and
+    refill the cache (untimed), so the next warm run is warm again: the tree is as the
+    earlier runs left it."""
+    with appended(path, text):
+        elapsed = tool.run()
     tool.run()
     return elapsed
 
@@ -458,16 +466,9 @@ def check_reports(corpus: Corpus, scan: list[str], cache: Path) -> dict[str, boo
     cold = [*scan, "--no-cache", "--jobs", "1"]
     cached = [*scan, "--cache-dir", str(cache)]
     same = {"warm": json_report(cached, corpus.cwd) == json_report(cold, corpus.cwd)}
-    path = corpus.touch
-    original, times = path.read_bytes(), path.stat()
-    try:
-        with open(path, "ab") as handle:
-            handle.write(import_edit(corpus.edit_import).encode())
+    with appended(corpus.touch, import_edit(corpus.edit_import)):
         edited = json_report(cached, corpus.cwd)
         same["import_edit"] = edited == json_report(cold, corpus.cwd)
-    finally:
-        path.write_bytes(original)
-        os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
     json_report(cached, corpus.cwd)
     return same
 
