@@ -34,20 +34,22 @@ _PRUNE_LIMIT = 300
 
 def runtime_graph(graph: ImportGraph, include_lazy: bool) -> dict[str, list[str]]:
     """First-party modules, each with the modules it imports at import time, in the
-    order of ``graph.edges`` (what the graph exports list them in).
+    order of ``graph.imports`` (what the graph exports list them in).
 
     Imports under ``if TYPE_CHECKING:`` never run; imports inside functions run
     late (counted only with ``include_lazy``); imports inside ``try:`` do run.
     """
     runtime: dict[str, list[str]] = {n: [] for n, first in graph.nodes.items() if first}
-    for (source, target), sites in graph.edges.items():
+    for source, imported in graph.imports.items():
         targets = runtime.get(source)
-        if (
-            targets is not None
-            and target in runtime
-            and any(site.runs_on_import(include_lazy) for site in sites)
-        ):
-            targets.append(target)  # one edge per pair: ``edges`` is keyed by it
+        if targets is None:
+            continue
+        for target, sites in imported.items():
+            if target in runtime:
+                for site in sites:
+                    if site.runs_on_import(include_lazy):
+                        targets.append(target)  # one edge per pair: ``imported`` is keyed by it
+                        break
     return runtime
 
 

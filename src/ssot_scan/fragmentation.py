@@ -121,11 +121,15 @@ def fragmentation(
 
 
 def _several_paths(exported: dict[str, list[str]], sites: list[Usage]) -> bool:
-    """Is the definition exported or imported through two paths or more?"""
-    paths = set(exported)
+    """Is the definition, exported through one path at most, exported or imported
+    through two paths or more? Asked of every definition in use (200,000 on a
+    50,000-module tree): each path is compared with the first, no set is made."""
+    first = next(iter(exported), None)
     for usage in sites:
-        paths.add(usage.site.target or "")
-        if len(paths) > 1:
+        path = usage.site.target or ""
+        if first is None:
+            first = path
+        elif path != first:
             return True
     return False
 

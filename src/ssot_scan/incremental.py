@@ -289,24 +289,21 @@ class Answers:
         if self._reads is None:
             return symbols.exports(names=names)
         result: Exports = {}
+        source_of, rows = self.index.source_of, self._rows
         for module in sorted(symbols.modules):
-            source, facts = self.index.source_of[module], symbols.modules[module]
-            row = self._rows.get(source.rel)
-            if row is None or row.listed is None:
-                listed, resolved = None, {}
-            else:
-                listed, resolved = row.listed, row.resolved
-            in_use = None if listed is None else [n for n in listed if n in names]
-            if in_use is None or not resolved.keys() >= set(in_use):
+            source = source_of[module]
+            row = rows.get(source.rel)
+            found = None if row is None or row.listed is None else _kept_exports(row, names)
+            if found is None:
+                facts = symbols.modules[module]
                 listed, resolved = self._work(
                     source, facts, partial(self._exports_of, module, names)
                 )
-                in_use = [n for n in listed if n in names]
+                found = [(name, resolved[name]) for name in listed if name in names]
                 made = self._row_for(source, facts)
                 if made is not None:
                     made.listed, made.resolved = listed, resolved
-            for name in in_use:
-                target = resolved[name]
+            for name, target in found:
                 if target == "=":
                     target = f"{module}.{name}"
                 if target:
@@ -380,6 +377,22 @@ class Answers:
             )
             self._deprecations = hex_digest(text, 16)
         return self._deprecations
+
+
+def _kept_exports(row: _Row, names: Collection[str]) -> Optional[list[tuple[str, str]]]:
+    """(name, what it resolves to) for each name of ``names`` the row's module
+    exports, from the row; None where the row never resolved one of them (it was
+    not in use when the row was made)."""
+    assert row.listed is not None
+    resolved = row.resolved
+    found = []
+    for name in row.listed:
+        if name in names:
+            target = resolved.get(name)
+            if target is None:
+                return None
+            found.append((name, target))
+    return found
 
 
 def _decoded(kept: Mapping[str, str]) -> dict[str, _Row]:

@@ -36,26 +36,44 @@ def edge_targets(site: ImportSite, symbols: SymbolTable) -> Iterator[str]:
 
 class ImportGraph:
     """The graph as plain dicts, which every scan reads (``nodes``: module ->
-    first-party; ``edges``: (importer, imported) -> the sites that make the edge, in
-    the order networkx would list them), and as a networkx ``DiGraph`` for the
-    graph exports, built when first asked: the bulk load of a quarter of a million
-    edges cost a tenth of a second that a scan does not need."""
+    first-party; ``imports``: module -> each module it imports -> the sites that
+    import it, in the order networkx would list the edges), and as a networkx
+    ``DiGraph`` for the graph exports, built when first asked: the bulk load of a
+    quarter of a million edges cost a tenth of a second that a scan does not need.
+
+    Edges are kept per importing module, not keyed by (importer, imported) pairs:
+    a pair made and hashed per import site cost a third of building the graph
+    (10,000 generated modules, 174,000 sites: 0.25 -> 0.18 s)."""
 
     def __init__(self, modules: dict[str, ModuleFacts], symbols: SymbolTable) -> None:
         nodes: dict[str, bool] = dict.fromkeys(modules, True)
-        edges: dict[tuple[str, str], list[ImportSite]] = {}
+        imports: dict[str, dict[str, list[ImportSite]]] = {}
         for module, facts in modules.items():
+            targets: dict[str, list[ImportSite]] = {}
             for site in facts.imports:
                 for target in edge_targets(site, symbols):
-                    if target not in nodes:
-                        nodes[target] = symbols.is_first_party(target)
-                    sites = edges.get((module, target))
+                    sites = targets.get(target)
                     if sites is None:
-                        edges[(module, target)] = [site]
+                        targets[target] = [site]
                     else:
                         sites.append(site)
+            imports[module] = targets
+        for targets in imports.values():
+            for target in targets:
+                if target not in nodes:
+                    nodes[target] = symbols.is_first_party(target)
         self.nodes = nodes
-        self.edges = edges
+        self.imports = imports
+
+    @cached_property
+    def edges(self) -> dict[tuple[str, str], list[ImportSite]]:
+        """(importer, imported) -> the sites that make the edge, in ``imports``'
+        order: for the graph exports."""
+        return {
+            (source, target): sites
+            for source, targets in self.imports.items()
+            for target, sites in targets.items()
+        }
 
     @cached_property
     def graph(self) -> Any:
@@ -73,4 +91,4 @@ class ImportGraph:
         return sorted(n for n, first in self.nodes.items() if first)
 
     def sites(self, source: str, target: str) -> list[ImportSite]:
-        return self.edges.get((source, target), [])
+        return self.imports.get(source, {}).get(target, [])
