@@ -11,7 +11,7 @@ between modules inside one deprecated package.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, Optional
 
@@ -76,7 +76,7 @@ def deprecated_in(index: Index, source: SourceFile, facts: ModuleFacts) -> list[
     for site in facts.imports:
         if site.target is None or not source.judges(site) or site.in_deprecated:
             continue  # in a ``@deprecated`` function or class: goes when it goes
-        found.extend(_site(index, source, facts, own, site))
+        _site(index, source, facts, own, site, found)
     return found
 
 
@@ -176,10 +176,12 @@ def _site(
     facts: ModuleFacts,
     own: Optional[str],
     site: ImportSite,
-) -> Iterator[DeprecatedUse]:
-    """What one import statement reaches that is deprecated. ``own`` is the
-    deprecated module the importing file belongs to: its imports, and those between
-    modules of one deprecated package, are exempt."""
+    found: list[DeprecatedUse],
+) -> None:
+    """What one import statement reaches that is deprecated, added to ``found`` (a
+    list passed in, not a generator: asked of every import site, most of which add
+    nothing). ``own`` is the deprecated module the importing file belongs to: its
+    imports, and those between modules of one deprecated package, are exempt."""
     deprecations = index.deprecations
     assert site.target is not None
 
@@ -189,18 +191,18 @@ def _site(
     module_dep = deprecations.module(site.target)
     if site.kind == "import" or site.is_star:
         if module_dep is not None and not exempt(site.target):
-            yield DeprecatedUse(source, site, None, site.target, module_dep, "module")
+            found.append(DeprecatedUse(source, site, None, site.target, module_dep, "module"))
         return
     for imported in site.names:
         if module_dep is not None and not exempt(site.target):
-            yield DeprecatedUse(source, site, imported, site.target, module_dep, "module")
+            found.append(DeprecatedUse(source, site, imported, site.target, module_dep, "module"))
             continue
         use = _imported_name(index, source, site, imported, exempt)
         # Re-exporting a deprecated symbol runs nothing; each use is reported.
         if use is not None and not (
             use.kind == "symbol" and is_reexport(facts, source.is_package, site, imported)
         ):
-            yield use
+            found.append(use)
 
 
 def _imported_name(

@@ -8,7 +8,7 @@ the order the checks ran in.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal, Optional, Protocol, Union
@@ -106,18 +106,21 @@ def verdicts_in(
             continue
         if not source.judges(site):
             continue
-        found.extend(_site(project, source, site))
+        _site(project, source, site, found)
     return found
 
 
-def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verdict]:
+def _site(index: Project, source: SourceFile, site: ImportSite, found: list[Verdict]) -> None:
+    """What fails among one import statement's imports, added to ``found`` (a list
+    passed in, not a generator: asked of every import site, most of which add
+    nothing)."""
     symbols = index.symbols
     if site.target is None:
         text = (
             f"relative import `{'.' * site.level}{site.raw_module}` climbs above the "
             "top-level package"
         )
-        yield Broken(source, site, None, text, site.raw_module, "module")
+        found.append(Broken(source, site, None, text, site.raw_module, "module"))
         return
     if not symbols.is_first_party(site.target):
         return
@@ -130,13 +133,14 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
             or symbols.namespace_may_provide(site.target)
             or _overlaid(index, source, site.target)
         ):
-            yield UNDECIDABLE_IMPORT  # a package that rewires imports, another portion, an overlay
+            # a package that rewires imports, another portion, an overlay
+            found.append(UNDECIDABLE_IMPORT)
         else:
-            yield Broken(source, site, None, missing, site.target, "module")
+            found.append(Broken(source, site, None, missing, site.target, "module"))
         return
     unparsed = _unparsed(index, site.target)
     if unparsed is not None:
-        yield Broken(source, site, None, unparsed, site.target, "module")
+        found.append(Broken(source, site, None, unparsed, site.target, "module"))
         return
     if site.kind == "import" or site.is_star:
         return
@@ -145,16 +149,16 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
         if resolution.kind == MODULE:
             unparsed = _unparsed(index, resolution.target)
             if unparsed is not None:
-                yield Broken(source, site, imported, unparsed, resolution.target, "module")
+                found.append(Broken(source, site, imported, unparsed, resolution.target, "module"))
         elif resolution.kind == UNDECIDABLE:
-            yield UNDECIDABLE_IMPORT
+            found.append(UNDECIDABLE_IMPORT)
         elif resolution.kind == UNRESOLVED:
             if _meant_to_fail(index, source, site.target, imported.name):
                 continue
             if _overlaid(index, source, f"{site.target}.{imported.name}") or _overlaid(
                 index, source, site.target
             ):
-                yield UNDECIDABLE_IMPORT
+                found.append(UNDECIDABLE_IMPORT)
                 continue
             if resolution.detail == "module":
                 text = f"`{imported.name}` from `{site.target}` leads to a missing module "
@@ -163,11 +167,11 @@ def _site(index: Project, source: SourceFile, site: ImportSite) -> Iterator[Verd
                 text = f"cannot import `{imported.name}` from `{site.target}`: no such name"
                 if resolution.target != f"{site.target}.{imported.name}":
                     text += f" (its re-export chain ends at `{resolution.target}`)"
-            yield Broken(source, site, imported, text, resolution.target, "name")
+            found.append(Broken(source, site, imported, text, resolution.target, "name"))
         elif resolution.kind == LOOP:
             text = f"cannot import `{imported.name}` from `{site.target}`: its re-exports "
             text += f"loop back on themselves at `{resolution.target}`"
-            yield Broken(source, site, imported, text, resolution.target, "name")
+            found.append(Broken(source, site, imported, text, resolution.target, "name"))
 
 
 # Placeholders a test gives what it means not to exist: ``missing_module4``,

@@ -237,8 +237,10 @@ class Deprecations:
     # -- queries --------------------------------------------------------------------
     def module(self, name: str) -> Optional[Deprecation]:
         """The deprecation covering importing ``name`` itself (not its submodules)."""
-        if name in self._module_memo:
+        try:  # asked of every import site: one look-up when known
             return self._module_memo[name]
+        except KeyError:
+            pass
         found = self.modules.get(name)
         if found is None:
             for package in dotted.ancestors(name):

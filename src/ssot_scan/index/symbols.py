@@ -100,7 +100,7 @@ def is_reexport(
         asname == imported.name or (imported.name.startswith("_") and not asname.startswith("_"))
     ):
         return True
-    bound = imported.bound
+    bound = asname or imported.name  # ``imported.bound``, without the call
     if facts.all_names is not None and bound in facts.all_name_set:
         return True
     marked = facts.reexport_line_set
@@ -109,27 +109,20 @@ def is_reexport(
     return bound in facts.alias_heads
 
 
-_WEIGHT_TYPE_CHECKING = 2
 _first = itemgetter(0)
 
 
-def _binding_order(site_or_def: Union[ImportSite, Definition]) -> int:
-    """0 = runs unconditionally, 1 = conditional/guarded, 2 = TYPE_CHECKING only."""
-    if isinstance(site_or_def, ImportSite):
-        if site_or_def.type_checking:
-            return _WEIGHT_TYPE_CHECKING
-        return 1 if (site_or_def.conditional or site_or_def.guarded) else 0
-    return 1 if site_or_def.conditional else 0
-
-
-def _sort_key(site_or_def: Union[ImportSite, Definition]) -> tuple[int, int, int]:
-    """Where a binding sorts among a module's bindings of one name, the one that
-    should win last: by weight descending (TYPE_CHECKING first), then unconditional
-    ones in source order; among conditional ones, the *first* (a try-body beats its
-    fallback)."""
-    weight = _binding_order(site_or_def)
-    line = site_or_def.line
-    return (-weight, line if weight == 0 else -line, site_or_def.column)
+def _sort_key(site: ImportSite) -> tuple[int, int, int]:
+    """Where an import's binding sorts among a module's bindings of one name, the one
+    that should win last: by weight descending (TYPE_CHECKING only 2, conditional or
+    guarded 1, unconditional 0), then unconditional ones in source order; among
+    conditional ones, the *first* (a try-body beats its fallback). A definition's key
+    is spelled out where ``bindings`` makes it: weight 1 when conditional, else 0."""
+    if site.type_checking:
+        return (-2, -site.line, site.column)
+    if site.conditional or site.guarded:
+        return (-1, -site.line, site.column)
+    return (0, site.line, site.column)
 
 
 class SymbolTable:
@@ -379,9 +372,9 @@ class SymbolTable:
                     for imported in site.names:
                         publishes = is_reexport(facts, is_package, site, imported)
                         from_binding = _FromBinding(site.target, imported.name, publishes)
-                        events.append((key, imported.bound, from_binding))
+                        events.append((key, imported.asname or imported.name, from_binding))
             for definition in facts.definitions:
-                # ``_sort_key`` of a definition, spelled out: a module has dozens.
+                # A definition's ``_sort_key``, spelled out: a module has dozens.
                 line, column = definition.line, definition.column
                 key = (-1, -line, column) if definition.conditional else (0, line, column)
                 events.append((key, definition.name, definition))
