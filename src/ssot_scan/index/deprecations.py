@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal, Optional
 
 from ssot_scan import dotted
@@ -242,14 +243,21 @@ class Deprecations:
         except KeyError:
             pass
         found = self.modules.get(name)
-        if found is None:
+        covering = self._covering
+        if found is None and covering:
             for package in dotted.ancestors(name):
-                parent = self.modules.get(package)
-                if parent is not None and parent.submodules:
-                    found = parent
+                if package in covering:
+                    found = self.modules[package]
                     break
         self._module_memo[name] = found
         return found
+
+    @cached_property
+    def _covering(self) -> frozenset[str]:
+        """The deprecated packages whose submodules are deprecated with them: most
+        projects have none, and then a name that is not itself a deprecated module
+        needs no walk up its packages (asked of every name imported)."""
+        return frozenset(module for module, found in self.modules.items() if found.submodules)
 
     def inside_deprecated(self, name: str) -> Optional[str]:
         """The deprecated module ``name`` is, or lies inside (a package), if any."""
