@@ -985,6 +985,101 @@ def test_a_consistent_row_with_a_kind_no_front_end_makes_is_a_miss(project: Path
     assert any("damaged or edited entries ignored" in notice for notice in result.notices)
 
 
+# Whole scan results, not the kept walk and discovery the results table also holds.
+_SCAN_RESULTS = (
+    "SELECT COUNT(*) FROM results WHERE key NOT LIKE 'walk-%' AND key NOT LIKE 'discovery-%'"
+)
+
+
+def _forge_definitions(project: Path) -> int:
+    """Rewrite every stored row holding a class so that its definitions (JSON text
+    inside the stored form, decoded only when asked for) name a kind no front end
+    makes, with the row's digest made to match; drop the stored results and answers
+    so that the next scan analyses those facts again. Returns the rows rewritten."""
+    conn = sqlite3.connect(db_path(project))
+    rows = conn.execute("SELECT rowid, data FROM facts").fetchall()
+    forged = 0
+    for rowid, data in rows:
+        bad = data.replace('\\"class\\"', '\\"klass\\"')
+        if bad == data:
+            continue
+        forged += 1
+        conn.execute(
+            "UPDATE facts SET data = ?, digest = ? WHERE rowid = ?",
+            (bad, cache_module.facts_digest(bad), rowid),
+        )
+    conn.execute("DELETE FROM results")
+    conn.execute("DELETE FROM answers")
+    conn.commit()
+    conn.close()
+    return forged
+
+
+def test_definitions_found_damaged_only_when_decoded_are_parsed_again(project: Path) -> None:
+    # Definitions are read back as text and decoded when first asked for, after the
+    # row's other facts were checked: a row rewritten with its digest to match and a
+    # definition kind no front end makes is found out only in the middle of the
+    # analysis. That analysis starts again with those files parsed anew, nothing of
+    # it is kept, their rows go, and the next run stores a whole result again.
+    expected = scan(project, use_cache=False)
+    scan(project)
+    assert _forge_definitions(project) > 10
+    result = scan(project)
+    assert result_json(result) == result_json(expected)
+    assert any("damaged or edited entries ignored" in notice for notice in result.notices)
+    conn = sqlite3.connect(db_path(project))
+    assert conn.execute(_SCAN_RESULTS).fetchone() == (0,)
+    assert conn.execute("SELECT COUNT(*) FROM facts WHERE data LIKE '%klass%'").fetchone() == (0,)
+    conn.close()
+    again = scan(project)
+    assert result_json(again) == result_json(expected)
+    assert not any("damaged" in notice for notice in again.notices)
+    conn = sqlite3.connect(db_path(project))
+    assert conn.execute(_SCAN_RESULTS).fetchone()[0] > 0
+    conn.close()
+
+
+def test_the_analysis_plan_reads_damaged_definitions_as_a_miss(project: Path) -> None:
+    # ``analyse_project`` hands out an analysis read later, outside any recovery:
+    # its definitions are all checked before, and damaged ones parsed again.
+    config = load_config([project])
+    load_rule_packs(config, [])
+    _, cold = scan_module.analyse_project([project], config, jobs=1, use_cache=False)
+    scan(project)
+    assert _forge_definitions(project) > 10
+    _, warm = scan_module.analyse_project([project], config, jobs=1, use_cache=True)
+    assert sorted(f.symbol for f in warm.fragments) == sorted(f.symbol for f in cold.fragments)
+    kinds = {d.kind for _, facts in warm.index.files for d in facts.definitions}
+    assert "klass" not in kinds and "class" in kinds
+
+
+def test_facts_read_back_decode_only_the_definitions_asked_for(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Definitions are two fifths of the stored facts; after an edit that changes one
+    # module's imports, the kept answers resolve names in a few modules only, and
+    # the other modules' definitions are never decoded. The report is the same.
+    from ssot_scan import facts as facts_module
+
+    scan(project)
+    decoded: list[int] = []
+    definitions = facts_module._definitions
+
+    def counting(rows: Any) -> Any:
+        decoded.append(len(rows))
+        return definitions(rows)
+
+    monkeypatch.setattr(facts_module, "_definitions", counting)
+    target = project / "pkg" / "m03.py"
+    target.write_text(target.read_text() + "import pkg.util\n", encoding="utf-8")
+    settle(project)
+    result = scan(project)
+    monkeypatch.undo()
+    assert result_json(result) == result_json(scan(project, use_cache=False))
+    files = result.files_scanned
+    assert 0 < len(decoded) < files // 2, (len(decoded), files)
+
+
 @pytest.mark.parametrize("which", ["folder", "database", "gitignore"])
 def test_a_symlink_planted_in_the_cache_is_not_followed(
     project: Path, tmp_path: Path, which: str

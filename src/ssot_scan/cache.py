@@ -29,7 +29,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Optional, TypeVar
 
@@ -45,7 +45,7 @@ Value = TypeVar("Value")  # what a stored facts row is read into
 # Bump whenever ModuleFacts or what extraction fills it with changes: cached facts
 # carry it. Kept here, not in ``facts`` or ``extract``: a warm run, which reads no
 # facts, checks it without importing them (their dataclasses) or the parsers.
-EXTRACTOR_VERSION: Final = "27"
+EXTRACTOR_VERSION: Final = "28"
 SCHEMA = "ssot-scan-cache/4"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"
@@ -429,6 +429,21 @@ class FactsCache:
                 self._db.execute("ROLLBACK")
             self._failed(exc)
 
+    def drop_damaged(self, digests: Collection[str]) -> None:
+        """Drop the facts rows stored under these facts digests, found damaged only
+        once they were decoded (``facts.DamagedFacts``), and say how many there were."""
+        self._ignored(len(digests))
+        if self._db is None or self.read_only or not digests:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("DELETE FROM facts WHERE digest = ?", [(d,) for d in digests])
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            self._failed(exc)
+
     # -- whole results ----------------------------------------------------------------
     def result(self, key: str) -> Optional[dict[str, Any]]:
         if self._db is None:
@@ -587,7 +602,7 @@ def _unpacked(data: Any, stored: Any) -> Optional[ModuleFacts]:
             return None
         from ssot_scan.facts import shared_strings, unpacked
 
-        return shared_strings(unpacked(data))
+        return shared_strings(unpacked(data, lazy=True))
     except (ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import Any, Final, Literal, Optional
 
@@ -264,6 +264,11 @@ class ModuleFacts:
             engine=data["engine"],
         )
 
+    def declares_deprecated(self) -> bool:
+        """Is a class or function defined here ``@deprecated``? (``Deprecations``
+        asks every module; ``StoredFacts`` answers without decoding its definitions.)"""
+        return any(d.deprecated is not None and d.kind != "assign" for d in self.definitions)
+
     @cached_property
     def alias_heads(self) -> frozenset[str]:
         """First names of every ``X = a.b`` alias's right-hand side (``a``)."""
@@ -323,20 +328,7 @@ def pack(facts: ModuleFacts) -> list[Any]:
             ]
             for s in facts.imports
         ],
-        [
-            [
-                d.name,
-                d.kind,
-                d.line,
-                d.column,
-                d.alias_of,
-                d.bases,
-                d.deprecated,
-                d.conditional,
-                d.members,
-            ]
-            for d in facts.definitions
-        ],
+        _definitions_text(facts),
         facts.all_names,
         facts.all_dynamic,
         facts.has_getattr,
@@ -355,7 +347,33 @@ def pack(facts: ModuleFacts) -> list[Any]:
         facts.finder_serves,
         [[line, column] for line, column in sorted(facts.suppression_columns.items())],
         facts.unused_imports,
+        facts.declares_deprecated(),
     ]
+
+
+def _definitions_text(facts: ModuleFacts) -> str:
+    """The definitions as JSON text of their own, inside the stored form: read back,
+    they stay text until asked for (``StoredFacts``)."""
+    pending = facts.__dict__.get("_pending")
+    if pending is not None:  # read back and never asked for: the text it came as
+        return str(pending)
+    return json.dumps(
+        [
+            [
+                d.name,
+                d.kind,
+                d.line,
+                d.column,
+                d.alias_of,
+                d.bases,
+                d.deprecated,
+                d.conditional,
+                d.members,
+            ]
+            for d in facts.definitions
+        ],
+        separators=(",", ":"),
+    )
 
 
 def packed(facts: ModuleFacts) -> str:
@@ -371,10 +389,12 @@ def stored_form(facts: ModuleFacts) -> tuple[str, str]:
     return text, facts_digest(text)
 
 
-def unpacked(text: str) -> ModuleFacts:
+def unpacked(text: str, lazy: bool = False) -> ModuleFacts:
     """The inverse of ``packed``; raises (ValueError, KeyError, TypeError,
-    IndexError, RecursionError) on bad input."""
-    return unpack(json.loads(text))
+    IndexError, RecursionError) on bad input. ``lazy``: the definitions are decoded
+    when first asked for (``StoredFacts``), and a fault in them raises
+    ``DamagedFacts`` then."""
+    return unpack(json.loads(text), lazy)
 
 
 # One string object per kind, as ``shared_strings`` gives every fact its kind.
@@ -404,26 +424,37 @@ def shared_strings(facts: ModuleFacts) -> ModuleFacts:
             imported.name = intern(imported.name)
             if imported.asname is not None:
                 imported.asname = intern(imported.asname)
-    for definition in facts.definitions:
-        definition.name = intern(definition.name)
-        definition.kind = _DEFINITION_KINDS[definition.kind]
+    if "_pending" not in facts.__dict__:  # read back lazily: shared when decoded
+        _share_definitions(facts.definitions)
     facts.unused_imports = [intern(name) for name in facts.unused_imports]
     return facts
 
 
-def unpack(data: list[Any]) -> ModuleFacts:
-    """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input."""
+def _share_definitions(definitions: list[Definition]) -> None:
+    """``shared_strings`` for definitions: names interned, one string per kind."""
+    intern = sys.intern
+    for definition in definitions:
+        definition.name = intern(definition.name)
+        definition.kind = _DEFINITION_KINDS[definition.kind]
+
+
+def unpack(data: list[Any], lazy: bool = False) -> ModuleFacts:
+    """The inverse of ``pack``; raises (KeyError, TypeError, ValueError) on bad input.
+    ``lazy``: see ``unpacked``."""
     imports, definitions, all_names, all_dynamic, has_getattr = data[:5]
     warnings, suppressions, dynamic, reexports, error, engine, calls, effects = data[5:13]
-    rewriting, handovers, finder_serves, suppression_columns, unused = data[13:]
-    return ModuleFacts(
+    rewriting, handovers, finder_serves, suppression_columns, unused, deprecated = data[13:]
+    if not isinstance(definitions, str) or not isinstance(deprecated, bool):
+        raise TypeError("not the stored form of facts")
+    made = StoredFacts if lazy else ModuleFacts
+    facts = made(
         imports=[
             ImportSite(
                 row[0], row[1], row[2], row[3], [ImportedName(*n) for n in row[4]], *row[5:]
             )
             for row in imports
         ],
-        definitions=[Definition(*row) for row in definitions],
+        definitions=[] if lazy else _definitions(json.loads(definitions)),
         all_names=all_names,
         all_dynamic=all_dynamic,
         has_getattr=has_getattr,
@@ -441,3 +472,60 @@ def unpack(data: list[Any]) -> ModuleFacts:
         parse_error=ParseError(*error) if error is not None else None,
         engine=engine,
     )
+    if lazy:
+        facts.__dict__["_pending"] = definitions
+        facts.__dict__["_deprecated"] = deprecated
+    return facts
+
+
+def _definitions(rows: Any) -> list[Definition]:
+    if not isinstance(rows, list):
+        raise TypeError("definitions: not a list")
+    return [Definition(*row) for row in rows]
+
+
+class DamagedFacts(Exception):
+    """Stored facts whose definitions, decoded only when asked for, turned out not to
+    be definitions: a row edited with its digest made to match (``scan`` parses the
+    file again and analyses anew)."""
+
+
+class StoredFacts(ModuleFacts):
+    """Facts read back from their stored form, whose definitions (two fifths of that
+    form) stay JSON text until first asked for. A run over cached facts after an edit
+    resolves names in a few hundred modules and builds no definition of the other
+    thousands (10,000 generated modules: reading every file's facts 0.61 -> 0.44 s).
+    Equal to the ``ModuleFacts`` it was packed from, and used as one."""
+
+    @property
+    def definitions(self) -> list[Definition]:
+        state = self.__dict__
+        pending = state.pop("_pending", None)
+        if pending is not None:
+            try:
+                decoded = _definitions(json.loads(pending))
+                _share_definitions(decoded)
+            except (ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
+                state["_pending"] = pending
+                raise DamagedFacts(str(exc)) from exc
+            state["_definitions"] = decoded
+        found: list[Definition] = state["_definitions"]
+        return found
+
+    @definitions.setter
+    def definitions(self, value: list[Definition]) -> None:
+        self.__dict__.pop("_pending", None)
+        self.__dict__["_definitions"] = value
+
+    def declares_deprecated(self) -> bool:
+        """Whether a definition is deprecated, known without decoding them."""
+        if "_pending" in self.__dict__:
+            return bool(self.__dict__["_deprecated"])
+        return super().declares_deprecated()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ModuleFacts):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(ModuleFacts))
+
+    __hash__ = None  # type: ignore[assignment]

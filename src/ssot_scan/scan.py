@@ -204,19 +204,55 @@ def _scan(
         context = _result_key(found, None, config)
         keeper = Keeper(cache, project_key(found.base), context, digests)
     before = len(notices)  # what the cache says from here on (its answers, storing)
-    result = _analyse(found, files, config, [*found.notices, *notices], keeper)
+    from ssot_scan.facts import DamagedFacts  # already imported: the facts are here
+
+    repaired = False
+    try:
+        result = _analyse(found, files, config, [*found.notices, *notices], keeper)
+    except DamagedFacts:
+        assert cache is not None  # only facts read back from a cache decode late
+        files = _repaired(files, stats, config, cache, digests)
+        repaired = True  # nothing of this run is kept: the next one parses those files
+        result = _analyse(found, files, config, [*found.notices, *notices], None)
+    # A file that could not be read may be readable next time without its size or
+    # mtime changing (chmod): such a result is not worth keeping.
+    if cache is not None and not repaired and not any(_transient(f) for _, f in files):
+        if not racy:
+            cache.store_result(key, result.to_json())
+            if facts_key is not None:
+                cache.copy_result(key, facts_key)
+        elif facts_key is not None:  # the files' content names it; their stats do not
+            cache.store_result(facts_key, result.to_json())
     if cache is not None:
-        # A file that could not be read may be readable next time without its
-        # size or mtime changing (chmod): such a result is not worth keeping.
-        if not any(_transient(facts) for _, facts in files):
-            if not racy:
-                cache.store_result(key, result.to_json())
-                if facts_key is not None:
-                    cache.copy_result(key, facts_key)
-            elif facts_key is not None:  # the files' content names it; their stats do not
-                cache.store_result(facts_key, result.to_json())
         result.notices.extend(notices[before:])  # what storing had to say
     return result
+
+
+def _repaired(
+    files: list[tuple[SourceFile, ModuleFacts]],
+    stats: dict[str, Optional[Stat]],
+    config: Config,
+    cache: FactsCache,
+    digests: Mapping[str, str],
+) -> list[tuple[SourceFile, ModuleFacts]]:
+    """``files`` with each file whose cached definitions do not decode (``DamagedFacts``:
+    a row edited with its digest made to match, seen only when the definitions are
+    first asked for) parsed again, here, and its row dropped from the cache."""
+    from ssot_scan import facts as facts_module
+
+    damaged: list[SourceFile] = []
+    for source, facts in files:
+        try:
+            facts.definitions  # noqa: B018 - decoded here, or found damaged
+        except facts_module.DamagedFacts:
+            damaged.append(source)
+    cache.drop_damaged([digests[s.rel] for s in damaged if s.rel in digests])
+    extracted = _extracted(damaged, stats, config.engine, 1, config.max_file_size, None)
+    fresh = {
+        s.rel: facts_module.shared_strings(e.facts)
+        for s, e in zip(damaged, extracted, strict=True)
+    }
+    return [(source, fresh.get(source.rel, facts)) for source, facts in files]
 
 
 def _stats(files: list[SourceFile]) -> tuple[dict[str, Optional[Stat]], set[str]]:
@@ -571,7 +607,7 @@ def analyse_project(
     cache = open_cache(config, cache_dir, use_cache, [])
     try:
         stats, racy = _stats(found.files)
-        gathered, _ = _facts_for(
+        gathered, digests = _facts_for(
             found.files,
             stats,
             config.engine,
@@ -583,6 +619,8 @@ def analyse_project(
             racy=racy,
         )
         files = gathered if gathered is not None else []  # None only when reuse says so
+        if cache is not None:  # the analysis is read later, outside any recovery
+            files = _repaired(files, stats, config, cache, digests)
     finally:
         if cache is not None:
             cache.close()

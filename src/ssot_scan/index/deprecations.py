@@ -131,6 +131,8 @@ class Deprecations:
                     )
             if module not in self.modules:
                 self._from_calls(module, facts, rel)
+            if not facts.declares_deprecated():  # known without reading the definitions
+                continue
             for definition in facts.definitions:
                 if definition.deprecated is None or definition.kind == "assign":
                     continue
@@ -150,6 +152,9 @@ class Deprecations:
         deprecation category deprecates the module (one level of calls): the package
         that ends its ``__init__`` with ``_warn_on_import()``. A branch in that body
         (a look at the caller's frame) makes it conditional, and the finding says so."""
+        warn = {warning.function for warning in facts.warnings if warning.function}
+        if not warn or not any(call.name in warn for call in facts.module_calls):
+            return  # the definitions are read only for a call of a function that warns
         own = {d.name for d in facts.definitions if d.kind == "function" and not d.conditional}
         for call in facts.module_calls:
             if call.name not in own:
