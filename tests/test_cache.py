@@ -1053,6 +1053,33 @@ def test_the_analysis_plan_reads_damaged_definitions_as_a_miss(project: Path) ->
     assert "klass" not in kinds and "class" in kinds
 
 
+def test_read_eagerly_a_row_with_damaged_definitions_is_a_miss(project: Path) -> None:
+    # ``fix`` reads facts outside the scan's recovery: asked not to be lazy, the
+    # cache decodes the definitions at once and a damaged row is a miss; read
+    # lazily, the same row is a hit whose definitions raise DamagedFacts.
+    from ssot_scan.facts import DamagedFacts
+
+    scan(project)
+    conn = sqlite3.connect(db_path(project))
+    keys = [
+        (h, m, bool(p)) for h, m, p in conn.execute("SELECT hash, module, is_package FROM facts")
+    ]
+    conn.close()
+    assert _forge_definitions(project) > 10
+    cache = FactsCache(db_path(project).parent, [])
+    version = cache_module.extraction_identity()
+    eager = cache.facts(keys, "auto", version, lazy=False)
+    lazy = cache.facts(keys, "auto", version)
+    cache.close()
+    damaged = set(lazy) - set(eager)
+    assert len(damaged) > 10
+    for key in damaged:
+        with pytest.raises(DamagedFacts):
+            lazy[key][0].definitions  # noqa: B018
+    for key in eager:
+        assert lazy[key][0] == eager[key][0]
+
+
 def test_facts_read_back_decode_only_the_definitions_asked_for(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1203,10 +1230,10 @@ def test_a_comment_edit_reads_only_the_edited_file(
     asked: list[str] = []
     real_facts = FactsCache.facts
 
-    def facts(self: FactsCache, keys: Any, engine: str, version: str) -> Any:
+    def facts(self: FactsCache, keys: Any, engine: str, version: str, lazy: bool = True) -> Any:
         keys = list(keys)
         asked.extend(module for _, module, _ in keys)
-        return real_facts(self, keys, engine, version)
+        return real_facts(self, keys, engine, version, lazy)
 
     monkeypatch.setattr(FactsCache, "facts", facts)
     edited = scan(project)
@@ -1363,9 +1390,9 @@ def test_rows_are_read_one_at_a_time_and_a_failure_midway_loses_nothing(
             self._db = Fetching(self._db)  # type: ignore[assignment]
         return rows(self, *args, **kwargs)
 
-    def made(data: Any, stored: Any) -> Any:
+    def made(data: Any, stored: Any, lazy: bool = True) -> Any:
         events.append("made")
-        return unpacked(data, stored)
+        return unpacked(data, stored, lazy)
 
     monkeypatch.setattr(FactsCache, "_rows", fetching)
     monkeypatch.setattr(cache_module, "_unpacked", made)

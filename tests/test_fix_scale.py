@@ -191,10 +191,10 @@ def test_a_wide_import_graph_is_followed_reading_the_cache_a_level_at_a_time(
     calls: list[int] = []
     real = FactsCache.facts
 
-    def facts(self: FactsCache, keys: object, *args: object) -> object:
+    def facts(self: FactsCache, keys: object, *args: object, **options: object) -> object:
         keys = list(keys)  # type: ignore[call-overload]
         calls.append(len(keys))
-        return real(self, keys, *args)  # type: ignore[arg-type]
+        return real(self, keys, *args, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(FactsCache, "facts", facts)
     code, _, err = run_cli(["fix"], root)

@@ -264,12 +264,18 @@ class FactsCache:
             return False
 
     def facts(
-        self, keys: Iterable[tuple[str, str, bool]], engine: str, version: str
+        self,
+        keys: Iterable[tuple[str, str, bool]],
+        engine: str,
+        version: str,
+        lazy: bool = True,
     ) -> dict[tuple[str, str, bool], tuple[ModuleFacts, str]]:
-        """Cached (facts, facts digest) for (hash, module, is_package) keys."""
+        """Cached (facts, facts digest) for (hash, module, is_package) keys. ``lazy``:
+        definitions decoded when first asked for (``facts.StoredFacts``), a damaged
+        one found out then; else now, and such a row is a miss here."""
 
         def read(data: Any, stored: Any) -> Optional[tuple[ModuleFacts, str]]:
-            facts = _unpacked(data, stored)
+            facts = _unpacked(data, stored, lazy)
             return None if facts is None else (facts, stored)
 
         return self._checked(keys, engine, version, read)
@@ -595,14 +601,15 @@ def _intact(data: Any, stored: Any) -> bool:
     return isinstance(data, str) and facts_digest(data) == stored
 
 
-def _unpacked(data: Any, stored: Any) -> Optional[ModuleFacts]:
-    """The facts of a row, or None when the row is damaged or was edited."""
+def _unpacked(data: Any, stored: Any, lazy: bool = True) -> Optional[ModuleFacts]:
+    """The facts of a row, or None when the row is damaged or was edited (its
+    definitions checked too, unless ``lazy``: see ``FactsCache.facts``)."""
     try:
         if not _intact(data, stored):
             return None
         from ssot_scan.facts import shared_strings, unpacked
 
-        return shared_strings(unpacked(data, lazy=True))
+        return shared_strings(unpacked(data, lazy=lazy))
     except (ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 

@@ -125,7 +125,9 @@ class ProjectView:
                 keys[key] = source.rel
         if len(keys) < 2:
             return
-        for key, (facts, _) in self._cache.facts(keys, self._engine, self._version).items():
+        # Not lazily: ``fix`` reads these facts outside any recovery from a damaged row.
+        found = self._cache.facts(keys, self._engine, self._version, lazy=False)
+        for key, (facts, _) in found.items():
             self._facts[keys[key]] = facts
 
     def _cache_key(self, source: SourceFile) -> Optional[tuple[str, str, bool]]:
@@ -142,7 +144,7 @@ class ProjectView:
         key = self._cache_key(source) if self._cache is not None else None
         if self._cache is None or key is None:
             return None
-        hit = self._cache.facts([key], self._engine, self._version).get(key)
+        hit = self._cache.facts([key], self._engine, self._version, lazy=False).get(key)
         return hit[0] if hit is not None else None
 
     def runs(self, start: str, target: str) -> bool:
