@@ -30,6 +30,15 @@ def test_each_import_edit_is_one_no_earlier_run_made() -> None:
     assert all(edit.startswith("\nimport pkg.core as _benchmark_edit_") for edit in edits)
 
 
+def test_import_edits_differ_between_invocations() -> None:
+    # Seen: ab.py run twice on the same code timed 0.33 s for an import edit that
+    # costs 3 s: the second invocation counted its edits from 1 again, and the cache,
+    # which outlives the process, held the results of the first one's.
+    first = _script("run").import_edit("pkg.core")
+    second = _script("run").import_edit("pkg.core")  # a fresh load: a new invocation
+    assert first != second
+
+
 def test_a_first_run_starts_from_an_empty_cache_folder(tmp_path: Path) -> None:
     run = _script("run")
     folder = tmp_path / "cache"
