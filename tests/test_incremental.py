@@ -124,7 +124,7 @@ def test_the_benchmark_edit_works_out_few_answers_and_reports_what_a_cold_scan_d
 
 EDITS = (
     *("import", "from", "alias", "define", "drop", "deprecate", "drop-definition", "star"),
-    *("add-file", "remove-file", "rename-file", "add-package"),
+    *("add-file", "remove-file", "rename-file", "add-package", "deprecate-definition"),
 )
 
 
@@ -167,6 +167,12 @@ def _edit(rng: random.Random, root: Path, round_: int) -> str:
             del lines[rng.choice(imports)]
     elif kind == "deprecate":
         lines.append("\nimport warnings\nwarnings.warn('gone', DeprecationWarning)\n")
+    elif kind == "deprecate-definition":
+        # Cached facts say whether a module declares a deprecated definition without
+        # decoding its definitions: the flag must follow the edit.
+        lines = [re.sub(r"^(class|def) ", r"@deprecated('gone')\n\1 ", line) for line in lines]
+        future = [i for i, line in enumerate(lines) if line.startswith("from __future__")]
+        lines.insert(future[-1] + 1 if future else 0, "from typing_extensions import deprecated\n")
     elif kind == "drop-definition":
         lines = [re.sub(r"^(class|def) (\w+)", r"\1 \2_gone", line) for line in lines]
     elif kind == "star":
