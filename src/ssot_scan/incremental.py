@@ -125,7 +125,10 @@ class _Row:
             row.deprecated = [_deprecated_row(d) for d in data["d"]]
             row.deprecations = _text(data["p"])
         if "l" in data:
-            row.listed = [_text(name) for name in data["l"]]
+            listed = data["l"]  # a list of names: every module's, in every run
+            if not isinstance(listed, list) or not all(type(n) is str for n in listed):
+                raise TypeError("listed: not names")
+            row.listed = listed
             row.resolved = dict(data["e"])
             if not all(type(v) is str for v in row.resolved.values()):
                 raise TypeError("not definitions")
