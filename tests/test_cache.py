@@ -1039,6 +1039,28 @@ def test_definitions_found_damaged_only_when_decoded_are_parsed_again(project: P
     conn.close()
 
 
+def test_damaged_definitions_in_a_read_only_cache_are_parsed_again_and_left(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cache the run may not write: the damaged files are parsed again all the
+    # same, the report is the cold one, and the cache is not touched.
+    expected = scan(project, use_cache=False)
+    scan(project)
+    assert _forge_definitions(project) > 10
+    db = db_path(project)
+    data = db.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(
+        cache_module.os,
+        "access",
+        lambda path, mode: False if mode == os.W_OK else real_access(path, mode),
+    )
+    result = scan(project)
+    assert result_json(result) == result_json(expected)
+    assert any("damaged or edited entries ignored" in notice for notice in result.notices)
+    assert db.read_bytes() == data
+
+
 def test_the_analysis_plan_reads_damaged_definitions_as_a_miss(project: Path) -> None:
     # ``analyse_project`` hands out an analysis read later, outside any recovery:
     # its definitions are all checked before, and damaged ones parsed again.
