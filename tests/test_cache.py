@@ -985,6 +985,17 @@ def test_a_consistent_row_with_a_kind_no_front_end_makes_is_a_miss(project: Path
     assert any("damaged or edited entries ignored" in notice for notice in result.notices)
 
 
+def _deny_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the cache see its folder and database as not writable (the tests run as
+    a user whom permissions do not stop)."""
+    real_access = os.access
+    monkeypatch.setattr(
+        cache_module.os,
+        "access",
+        lambda path, mode: False if mode == os.W_OK else real_access(path, mode),
+    )
+
+
 # Whole scan results, not the kept walk and discovery the results table also holds.
 _SCAN_RESULTS = (
     "SELECT COUNT(*) FROM results WHERE key NOT LIKE 'walk-%' AND key NOT LIKE 'discovery-%'"
@@ -1049,12 +1060,7 @@ def test_damaged_definitions_in_a_read_only_cache_are_parsed_again_and_left(
     assert _forge_definitions(project) > 10
     db = db_path(project)
     data = db.read_bytes()
-    real_access = os.access
-    monkeypatch.setattr(
-        cache_module.os,
-        "access",
-        lambda path, mode: False if mode == os.W_OK else real_access(path, mode),
-    )
+    _deny_writes(monkeypatch)
     result = scan(project)
     assert result_json(result) == result_json(expected)
     assert any("damaged or edited entries ignored" in notice for notice in result.notices)
@@ -1165,13 +1171,7 @@ def test_a_read_only_cache_is_used_read_only(
     scan(project)
     db = db_path(project)
     data = db.read_bytes()
-
-    real_access = os.access
-    monkeypatch.setattr(
-        cache_module.os,
-        "access",
-        lambda path, mode: False if mode == os.W_OK else real_access(path, mode),
-    )
+    _deny_writes(monkeypatch)
     (project / "pkg" / "m04.py").write_text("import sys\n")
     result = scan(project)
     assert not any("rebuild" in n or "corrupt" in n for n in result.notices), result.notices

@@ -406,29 +406,38 @@ class FactsCache:
         made them, their ``facts_digest``)."""
         if self._db is None or self.read_only:
             return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
+        with self._writing() as db:
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
             # Facts of an older extractor, or of content no file has any more, are
             # dead weight every later read would have to skip. Each sweep finds its
             # rows through an index (the rowid subquery): deleting straight from the
             # table, SQLite scanned every row (10,000 files: 26 ms of a run that
             # changed one file, against 8).
-            self._db.execute(
+            db.execute(
                 "DELETE FROM facts WHERE rowid IN (SELECT rowid FROM facts WHERE version != ?)",
                 (version,),
             )
-            self._db.executemany(
+            db.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     (digest, module, int(is_package), engine, version, data, stored)
                     for digest, module, is_package, data, stored in facts
                 ),
             )
-            self._db.execute(
+            db.execute(
                 "DELETE FROM facts WHERE rowid IN "
                 "(SELECT rowid FROM facts WHERE hash NOT IN (SELECT hash FROM files))"
             )
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction. A database error rolls it back and disables the
+        cache for the run (``_failed``), and is not raised: the scan goes on without
+        what it would have kept."""
+        assert self._db is not None
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            yield self._db
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -441,14 +450,8 @@ class FactsCache:
         self._ignored(len(digests))
         if self._db is None or self.read_only or not digests:
             return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("DELETE FROM facts WHERE digest = ?", [(d,) for d in digests])
-            self._db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")
-            self._failed(exc)
+        with self._writing() as db:
+            db.executemany("DELETE FROM facts WHERE digest = ?", [(d,) for d in digests])
 
     # -- whole results ----------------------------------------------------------------
     def result(self, key: str) -> Optional[dict[str, Any]]:
@@ -515,11 +518,9 @@ class FactsCache:
     def _keep_result(self, key: str, writes: list[tuple[str, tuple[object, ...]]]) -> None:
         """Run ``writes`` (statements and their parameters) in one transaction, and
         evict the least recently used rows of ``key``'s kind."""
-        assert self._db is not None
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self._writing() as db:
             for statement, parameters in writes:
-                self._db.execute(statement, parameters)
+                db.execute(statement, parameters)
             # The most recently used few of each kind are kept: whole results, walks
             # ("walk-…") and discoveries ("discovery-…") do not push each other out
             # (a run that edits a file stores two results, and would soon evict the
@@ -527,17 +528,12 @@ class FactsCache:
             # A key's kind: what precedes its first "-", that "-" included ("" for a
             # whole result), in Python and in SQL (instr is 0 when there is none).
             kind = key[: key.find("-") + 1]
-            self._db.execute(
+            db.execute(
                 "DELETE FROM results WHERE substr(key, 1, instr(key, '-')) = ? AND key NOT IN "
                 "(SELECT key FROM results WHERE substr(key, 1, instr(key, '-')) = ? "
                 "ORDER BY used DESC, rowid DESC LIMIT ?)",
                 (kind, kind, _KEEP_RESULTS),
             )
-            self._db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")
-            self._failed(exc)
 
     # -- each file's answers (``incremental``) ------------------------------------------
     def answers(self, base: str, context: str) -> dict[str, str]:
@@ -573,22 +569,16 @@ class FactsCache:
         gone = list(gone)
         if self._db is None or self.read_only or not (rows or gone):
             return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self._writing() as db:
             if whole:
-                self._db.execute("DELETE FROM answers WHERE base = ?", (base,))
-            self._db.executemany(
+                db.execute("DELETE FROM answers WHERE base = ?", (base,))
+            db.executemany(
                 "DELETE FROM answers WHERE base = ? AND rel = ?", ((base, rel) for rel in gone)
             )
-            self._db.executemany(
+            db.executemany(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
                 ((base, rel, context, data, facts_digest(data)) for rel, data in rows.items()),
             )
-            self._db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")
-            self._failed(exc)
 
 
 def _digest_only(_: Any, stored: Any) -> Optional[str]:

@@ -296,13 +296,16 @@ class Answers:
         for module in sorted(symbols.modules):
             source = source_of[module]
             row = rows.get(source.rel)
-            found = None if row is None or row.listed is None else _kept_exports(row, names)
+            found = None
+            if row is not None and row.listed is not None:
+                found = _in_use(row.listed, row.resolved, names)
             if found is None:
                 facts = symbols.modules[module]
                 listed, resolved = self._work(
                     source, facts, partial(self._exports_of, module, names)
                 )
-                found = [(name, resolved[name]) for name in listed if name in names]
+                found = _in_use(listed, resolved, names)
+                assert found is not None  # ``_exports_of`` resolved every name in use
                 made = self._row_for(source, facts)
                 if made is not None:
                     made.listed, made.resolved = listed, resolved
@@ -382,14 +385,14 @@ class Answers:
         return self._deprecations
 
 
-def _kept_exports(row: _Row, names: Collection[str]) -> Optional[list[tuple[str, str]]]:
-    """(name, what it resolves to) for each name of ``names`` the row's module
-    exports, from the row; None where the row never resolved one of them (it was
-    not in use when the row was made)."""
-    assert row.listed is not None
-    resolved = row.resolved
+def _in_use(
+    listed: list[str], resolved: Mapping[str, str], names: Collection[str]
+) -> Optional[list[tuple[str, str]]]:
+    """(name, what it resolves to) for each of the module's ``listed`` exports that is
+    in ``names``; None where ``resolved`` lacks one of them (a kept row made when that
+    name was not in use)."""
     found = []
-    for name in row.listed:
+    for name in listed:
         if name in names:
             target = resolved.get(name)
             if target is None:
