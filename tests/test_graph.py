@@ -215,3 +215,38 @@ def test_graph_command_writes_a_file_and_refuses_bad_options(
     assert code == 2 and "--what 'everything'" in err
     code, _, err = run_cli(["graph", "--format", "png"], root)
     assert code == 2 and "png" in err
+
+
+def test_import_edges_reach_submodules_only_where_a_module_can_hold_them(tmp_path: Path) -> None:
+    # ``from p import n`` reaches ``p.n`` when that is a module, else ``p``; only a
+    # folder of modules (or ``pkg.__init__`` of a package) can hold one, and a plain
+    # module's names are not looked up.
+    files = {
+        "pyproject.toml": "",
+        "pkg/__init__.py": "",
+        "pkg/sub.py": "",
+        "lone/__init__.py": "",
+        "plain.py": "thing = 1\n",
+        "user.py": (
+            "from pkg import sub, name\n"
+            "from lone import __init__\n"
+            "from plain import thing\n"
+            "from os import path\n"
+            "from ns import mod\n"
+        ),
+        "ns/mod.py": "",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    config = load_config([tmp_path])
+    load_rule_packs(config, [])
+    index = analyse_project([tmp_path], config)[1].index
+    assert list(index.graph.imports["user"]) == [
+        "pkg.sub",
+        "pkg",
+        "lone.__init__",
+        "plain",
+        "os",
+        "ns.mod",
+    ]

@@ -199,6 +199,11 @@ class SymbolTable:
             return True
         return module.endswith(".__init__") and self.own_file(module) in self._existing
 
+    def holds_modules(self, module: str) -> bool:
+        """Could ``module.name`` be a module (``has_module``) for some name? Only
+        below a folder that holds modules, or for ``pkg.__init__`` of a package."""
+        return module in self.packages or module in self.package_modules
+
     def own_file(self, module: str) -> str:
         """``pkg`` for ``pkg.__init__``, which Python imports (as a second module run
         from the same file: statsmodels' ``from .__init__ import test``) when ``pkg``
