@@ -420,26 +420,15 @@ def unpacked(text: str, lazy: bool = False) -> ModuleFacts:
     return facts
 
 
-# One string object per kind, as ``shared_strings`` gives every fact its kind.
-_SITE_KINDS: dict[str, Literal["import", "from"]] = {"import": "import", "from": "from"}
-_DEFINITION_KINDS: dict[str, DefinitionKind] = {
-    "class": "class",
-    "function": "function",
-    "assign": "assign",
-}
-
-
 def shared_strings(facts: ModuleFacts) -> ModuleFacts:
-    """``facts`` with its module paths, names and kinds interned: every file that
-    imports ``pkg.core.Thing`` holds the same two strings, not a copy each, and every
-    definition the same ``"class"`` (facts arrive from worker processes and from the
-    cache one file at a time, as JSON, whose reader makes a string per occurrence:
-    10,000 files, 40 MB more without the kinds). Returns ``facts``; raises KeyError
-    on a kind no front end makes."""
+    """``facts`` with its module paths and names interned: every file that imports
+    ``pkg.core.Thing`` holds the same two strings, not a copy each (facts arrive from
+    worker processes and from the cache one file at a time, as JSON, whose reader
+    makes a string per occurrence). Kinds need nothing: msgspec gives every
+    ``Literal`` field the one string object its type spells. Returns ``facts``."""
     intern = sys.intern
     facts.engine = intern(facts.engine)
     for site in facts.imports:
-        site.kind = _SITE_KINDS[site.kind]
         target = site.target
         if target is not None:
             target = site.target = intern(target)
@@ -457,11 +446,10 @@ def shared_strings(facts: ModuleFacts) -> ModuleFacts:
 
 
 def _share_definitions(definitions: list[Definition]) -> None:
-    """``shared_strings`` for definitions: names interned, one string per kind."""
+    """``shared_strings`` for definitions: their names interned."""
     intern = sys.intern
     for definition in definitions:
         definition.name = intern(definition.name)
-        definition.kind = _DEFINITION_KINDS[definition.kind]
 
 
 def _definitions(raw: msgspec.Raw) -> list[Definition]:
@@ -492,7 +480,7 @@ class StoredFacts(ModuleFacts):
             try:
                 decoded = _definitions(pending)
                 _share_definitions(decoded)
-            except (ValueError, KeyError) as exc:
+            except ValueError as exc:  # msgspec.DecodeError
                 state["_pending"] = pending
                 raise DamagedFacts(str(exc)) from exc
             state["_definitions"] = decoded
