@@ -909,6 +909,17 @@ def test_fragment_roles_and_unused_exports(websocket: ScanResult) -> None:
     assert again.fragments == websocket.fragments
 
 
+def test_a_stored_result_is_every_field_but_the_run_s_own(websocket: ScanResult) -> None:
+    # ``to_json`` spells out the records it holds (to skip ``asdict``'s deep copies):
+    # a field added to one of them must reach the cache as ``asdict`` would write it.
+    expected = dataclasses.asdict(websocket)
+    for transient in ("notices", "reused", "baselined", "baseline", "scope", "timestamp"):
+        expected.pop(transient)
+    assert any(f["rewrite"] for f in expected["findings"])
+    assert any(f["replacement"] for f in expected["findings"])
+    assert json.dumps(websocket.to_json(), sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_cli_sarif_and_annotations_resolve_from_the_git_root_in_a_monorepo(
     tmp_path: Path, run_cli: RunCli

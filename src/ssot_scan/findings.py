@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from ssot_scan.rules import Severity
@@ -78,9 +78,19 @@ class Finding:
     modules: list[str] = field(default_factory=list)  # SSOT004: the component
     breakers: list[tuple[str, str]] = field(default_factory=list)  # SSOT004: edges to cut
 
+    def to_dict(self) -> dict[str, Any]:
+        """``dataclasses.asdict(self)``, sharing its lists (a stored result in the
+        cache, dumped at once)."""
+        data = {name: getattr(self, name) for name in _FINDING}
+        if self.rewrite is not None:
+            data["rewrite"] = {name: getattr(self.rewrite, name) for name in _REWRITE}
+        if self.replacement is not None:
+            data["replacement"] = {name: getattr(self.replacement, name) for name in _REPLACEMENT}
+        return data
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
-        """The inverse of ``dataclasses.asdict`` (a stored result in the cache)."""
+        """The inverse of ``to_dict`` (a stored result in the cache)."""
         values = dict(data)
         rewrite = values.pop("rewrite", None)
         replacement = values.pop("replacement", None)
@@ -94,6 +104,11 @@ class Finding:
 
     def sort_key(self) -> tuple[str, str, str, int, int, str]:
         return (self.code, self.group, self.path, self.line, self.column, self.message)
+
+
+_FINDING = tuple(f.name for f in fields(Finding))
+_REWRITE = tuple(f.name for f in fields(Rewrite))
+_REPLACEMENT = tuple(f.name for f in fields(Replacement))
 
 
 def import_statement(site: ImportSite, names: Optional[list[ImportedName]] = None) -> str:
