@@ -963,6 +963,31 @@ def test_a_row_of_deeply_nested_json_is_a_miss(project: Path) -> None:
     assert result_json(result) == result_json(expected)
 
 
+def test_a_consistent_row_nested_too_deep_where_definitions_go_is_a_miss(project: Path) -> None:
+    # The definitions are kept as raw JSON, which the reader still walks to find
+    # their end: nested too deep there (the digest made to match), the row is a miss.
+    expected = scan(project, use_cache=False)
+    scan(project)
+    deep = "[" * 100_000 + "]" * 100_000
+    conn = sqlite3.connect(db_path(project))
+    rows = conn.execute("SELECT rowid, data FROM facts").fetchall()
+    for rowid, data in rows:
+        listed = json.loads(data)
+        bad = json.dumps([listed[0]], separators=(",", ":"))[:-1] + "," + deep
+        bad += json.dumps(listed[2:], separators=(",", ":")).replace("[", ",", 1)
+        conn.execute(
+            "UPDATE facts SET data = ?, digest = ? WHERE rowid = ?",
+            (bad, cache_module.facts_digest(bad), rowid),
+        )
+    conn.execute("DELETE FROM results")
+    conn.execute("DELETE FROM answers")
+    conn.commit()
+    conn.close()
+    result = scan(project)
+    assert result_json(result) == result_json(expected)
+    assert any("damaged or edited entries ignored" in notice for notice in result.notices)
+
+
 def test_a_consistent_row_with_a_kind_no_front_end_makes_is_a_miss(project: Path) -> None:
     # Rows are checked against their digest; one rewritten with its digest to match
     # but an import kind no front end makes must be parsed again, not trusted.

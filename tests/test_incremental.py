@@ -291,9 +291,11 @@ def test_a_damaged_row_is_worked_out_again(tmp_path: Path, kept: Kept) -> None:
         db.execute("UPDATE answers SET data = 'x' || data WHERE rel = ?", (rels[0],))
         from ssot_scan.hashing import facts_digest
 
+        deep = "[" * 100_000 + "]" * 100_000  # deeper than any reader recurses
         for rel, data in [
             (rels[1], '{"f":1}'),
             (rels[2], '{"f":"x","r":[],"x":false,"u":[[-1,0,"a.b"]]}'),
+            (rels[3], '{"f":"x","n":' + deep + "}"),
         ]:
             db.execute(
                 "UPDATE answers SET data = ?, digest = ? WHERE rel = ?",
@@ -316,4 +318,4 @@ def test_a_damaged_row_is_worked_out_again(tmp_path: Path, kept: Kept) -> None:
     result = scan(root)
     assert result_json(result) == result_json(scan(root, use_cache=False))
     assert any("damaged or edited answers" in notice for notice in result.notices)
-    assert kept.last[1] >= 4  # the damaged rows' files, and the edited one, made again
+    assert kept.last[1] >= 5  # the damaged rows' files, and the edited one, made again

@@ -388,7 +388,8 @@ def stored_form(facts: ModuleFacts) -> tuple[str, str]:
 
 def unpacked(text: str, lazy: bool = False) -> ModuleFacts:
     """The inverse of ``packed``; raises ValueError (``msgspec.DecodeError``: not
-    JSON, or a value of the wrong type) on bad input. ``lazy``: the definitions are
+    JSON, or a value of the wrong type) on bad input, RecursionError on input nested
+    deeper than msgspec reads. ``lazy``: the definitions are
     decoded when first asked for (``StoredFacts``), and a fault in them raises
     ``DamagedFacts`` then."""
     stored = _STORED.decode(text)
@@ -480,7 +481,7 @@ class StoredFacts(ModuleFacts):
             try:
                 decoded = _definitions(pending)
                 _share_definitions(decoded)
-            except ValueError as exc:  # msgspec.DecodeError
+            except (ValueError, RecursionError) as exc:  # msgspec.DecodeError, or too deep
                 state["_pending"] = pending
                 raise DamagedFacts(str(exc)) from exc
             state["_definitions"] = decoded

@@ -109,7 +109,7 @@ class _Row(
     @classmethod
     def loads(cls, text: str) -> _Row:
         """The row ``dumps`` wrote; raises ValueError on one that does not have its
-        shape."""
+        shape (RecursionError on one nested deeper than msgspec reads)."""
         row = _ROW.decode(text)
         if len(row.naming) != 5:
             raise ValueError("naming: not the five things discovery names a file by")
@@ -360,7 +360,7 @@ def _decoded(kept: Mapping[str, str]) -> dict[str, _Row]:
     for rel, text in kept.items():
         try:
             rows[rel] = _Row.loads(text)
-        except ValueError:  # msgspec.DecodeError among them
+        except (ValueError, RecursionError):  # msgspec.DecodeError; nested too deep
             continue
     return rows
 
