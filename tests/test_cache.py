@@ -969,20 +969,15 @@ def test_a_consistent_row_nested_too_deep_where_definitions_go_is_a_miss(project
     expected = scan(project, use_cache=False)
     scan(project)
     deep = "[" * 100_000 + "]" * 100_000
-    conn = sqlite3.connect(db_path(project))
-    rows = conn.execute("SELECT rowid, data FROM facts").fetchall()
-    for rowid, data in rows:
+
+    def nested(data: str) -> str:
         listed = json.loads(data)
-        bad = json.dumps([listed[0]], separators=(",", ":"))[:-1] + "," + deep
-        bad += json.dumps(listed[2:], separators=(",", ":")).replace("[", ",", 1)
-        conn.execute(
-            "UPDATE facts SET data = ?, digest = ? WHERE rowid = ?",
-            (bad, cache_module.facts_digest(bad), rowid),
+        head = json.dumps([listed[0]], separators=(",", ":"))[:-1]
+        return (
+            head + "," + deep + json.dumps(listed[2:], separators=(",", ":")).replace("[", ",", 1)
         )
-    conn.execute("DELETE FROM results")
-    conn.execute("DELETE FROM answers")
-    conn.commit()
-    conn.close()
+
+    assert _forge_rows(project, nested) > 10
     result = scan(project)
     assert result_json(result) == result_json(expected)
     assert any("damaged or edited entries ignored" in notice for notice in result.notices)
@@ -1027,16 +1022,15 @@ _SCAN_RESULTS = (
 )
 
 
-def _forge_definitions(project: Path) -> int:
-    """Rewrite every stored row holding a class so that its definitions (decoded
-    only when asked for) name a kind no front end makes, with the row's digest made
-    to match; drop the stored results and answers
-    so that the next scan analyses those facts again. Returns the rows rewritten."""
+def _forge_rows(project: Path, rewrite: Callable[[str], str]) -> int:
+    """Rewrite every stored facts row that ``rewrite`` changes, with the row's
+    digest made to match; drop the stored results and answers so that the next scan
+    analyses those facts again. Returns the rows rewritten."""
     conn = sqlite3.connect(db_path(project))
     rows = conn.execute("SELECT rowid, data FROM facts").fetchall()
     forged = 0
     for rowid, data in rows:
-        bad = data.replace('"class"', '"klass"')  # only a definition has a kind
+        bad = rewrite(data)
         if bad == data:
             continue
         forged += 1
@@ -1049,6 +1043,12 @@ def _forge_definitions(project: Path) -> int:
     conn.commit()
     conn.close()
     return forged
+
+
+def _forge_definitions(project: Path) -> int:
+    """Every stored row holding a class rewritten so that its definitions (decoded
+    only when asked for) name a kind no front end makes (``_forge_rows``)."""
+    return _forge_rows(project, lambda data: data.replace('"class"', '"klass"'))
 
 
 def test_definitions_found_damaged_only_when_decoded_are_parsed_again(project: Path) -> None:

@@ -217,7 +217,9 @@ def test_graph_command_writes_a_file_and_refuses_bad_options(
     assert code == 2 and "png" in err
 
 
-def test_import_edges_reach_submodules_only_where_a_module_can_hold_them(tmp_path: Path) -> None:
+def test_import_edges_reach_submodules_only_where_a_module_can_hold_them(
+    tmp_path: Path, make_project: Callable[..., Path]
+) -> None:
     # ``from p import n`` reaches ``p.n`` when that is a module, else ``p``; only a
     # folder of modules (or ``pkg.__init__`` of a package) can hold one, and a plain
     # module's names are not looked up.
@@ -236,12 +238,10 @@ def test_import_edges_reach_submodules_only_where_a_module_can_hold_them(tmp_pat
         ),
         "ns/mod.py": "",
     }
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text, encoding="utf-8")
-    config = load_config([tmp_path])
+    root = make_project(tmp_path, files)
+    config = load_config([root])
     load_rule_packs(config, [])
-    index = analyse_project([tmp_path], config)[1].index
+    index = analyse_project([root], config)[1].index
     assert list(index.graph.imports["user"]) == [
         "pkg.sub",
         "pkg",

@@ -394,6 +394,7 @@ def unpacked(text: str, lazy: bool = False) -> ModuleFacts:
     ``DamagedFacts`` then."""
     stored = _STORED.decode(text)
     made = StoredFacts if lazy else ModuleFacts
+    # Field by field, spelled out: a row at a time, 10,000 times a run.
     facts = made(
         imports=stored.imports,
         definitions=[] if lazy else _definitions(stored.definitions),
