@@ -1573,3 +1573,46 @@ def test_a_racy_file_is_read_again_next_run_but_never_parsed_again(
     assert hashed == [1]  # the racy file, and no other
     assert spy.take() == []
     assert result_json(again) == result_json(edited)
+
+
+def test_facts_and_answers_holding_lone_surrogates_are_kept_and_read_back(
+    tmp_path: Path,
+) -> None:
+    # A string literal may spell a lone surrogate ("\ud800"), which is no UTF-8 and
+    # which msgspec neither writes nor reads: such facts and answer rows (a
+    # deprecation's message, kept with the imports it reaches) are written by json,
+    # which escapes it. Seen: the first cached run stopped with an internal error
+    # (UnicodeEncodeError) where a cold one reported.
+    files = {
+        "pyproject.toml": "",
+        "legacy.py": (
+            "import warnings\n"
+            'warnings.warn("\\ud800 gone", DeprecationWarning)\n'
+            '__all__ = ["thing", "\\udcff"]\n'
+            "thing = 1\n"
+        ),
+        "core.py": (
+            "from typing_extensions import deprecated\n"
+            '@deprecated("\\udfff old")\n'
+            "def old():\n"
+            "    pass\n"
+        ),
+        "app/__init__.py": "",
+        "app/user.py": "import legacy\nfrom core import old\n",
+        "app/other.py": "from legacy import thing\n",
+    }
+    root = settle(write(tmp_path / "proj", files))
+    expected = result_json(scan(root, use_cache=False))
+    assert result_json(scan(root)) == expected  # stores the facts and the answers
+    conn = sqlite3.connect(db_path(root))
+    escaped = "SELECT COUNT(*) FROM {} WHERE data LIKE '%\\ud800%'"
+    assert conn.execute(escaped.format("facts")).fetchone() == (1,)
+    assert conn.execute(escaped.format("answers")).fetchone() == (2,)  # legacy's importers
+    conn.close()
+    # An import edit elsewhere: those facts and answers are read back.
+    other = root / "app" / "other.py"
+    other.write_text(other.read_text() + "import core\n", encoding="utf-8")
+    settle(root)
+    result = scan(root)
+    assert result_json(result) == result_json(scan(root, use_cache=False))
+    assert not any("damaged" in notice for notice in result.notices)

@@ -8,10 +8,11 @@ differential test compares and what a cache can store without pickling.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any, Final, Literal, Optional
+from typing import Any, Final, Generic, Literal, Optional, TypeVar
 
 import msgspec
 
@@ -336,12 +337,16 @@ def pack(facts: ModuleFacts) -> list[Any]:
     ]
 
 
-class _Stored(msgspec.Struct, array_like=True, gc=False):
+_Definitions = TypeVar("_Definitions")
+
+
+class _Stored(msgspec.Struct, Generic[_Definitions], array_like=True, gc=False):
     """The stored form as msgspec reads it: ``pack``'s values, each type checked,
-    the definitions left as their JSON (``StoredFacts`` decodes them when asked)."""
+    the definitions left as their JSON (``_Stored[msgspec.Raw]``: ``StoredFacts``
+    decodes them when asked) or read with the rest (``_escaped``)."""
 
     imports: list[ImportSite]
-    definitions: msgspec.Raw
+    definitions: _Definitions
     all_names: Optional[list[str]]
     all_dynamic: bool
     has_getattr: bool
@@ -362,7 +367,7 @@ class _Stored(msgspec.Struct, array_like=True, gc=False):
 
 
 _ENCODER = msgspec.json.Encoder()
-_STORED = msgspec.json.Decoder(_Stored)
+_STORED = msgspec.json.Decoder(_Stored[msgspec.Raw])
 _DEFINITIONS = msgspec.json.Decoder(list[Definition])
 
 
@@ -376,8 +381,18 @@ def _definitions_raw(facts: ModuleFacts) -> Any:
 def packed(facts: ModuleFacts) -> str:
     """Facts as the cache stores them: ``pack``'s values as compact JSON. A parsing
     worker makes it where the facts are, so the scan's own process, which every
-    worker's results pass through, does not pack them a second time."""
-    return _ENCODER.encode(pack(facts)).decode()
+    worker's results pass through, does not pack them a second time.
+
+    A string with a lone surrogate (``"\\ud800"`` spelled in a source file's string
+    literal: a warning's message, an ``__all__`` entry) is no UTF-8, which msgspec
+    writes and reads; such facts are written by ``json``, which escapes it, and read
+    back by ``_escaped``."""
+    values = pack(facts)
+    try:
+        return _ENCODER.encode(values).decode()
+    except UnicodeEncodeError:
+        values[1] = facts.definitions
+        return json.dumps(msgspec.to_builtins(values), separators=(",", ":"))
 
 
 def stored_form(facts: ModuleFacts) -> tuple[str, str]:
@@ -392,7 +407,10 @@ def unpacked(text: str, lazy: bool = False) -> ModuleFacts:
     deeper than msgspec reads. ``lazy``: the definitions are
     decoded when first asked for (``StoredFacts``), and a fault in them raises
     ``DamagedFacts`` then."""
-    stored = _STORED.decode(text)
+    try:
+        stored: _Stored[Any] = _STORED.decode(text)
+    except msgspec.DecodeError:
+        stored, lazy = _escaped(text), False
     made = StoredFacts if lazy else ModuleFacts
     # Field by field, spelled out: a row at a time, 10,000 times a run.
     facts = made(
@@ -454,10 +472,22 @@ def _share_definitions(definitions: list[Definition]) -> None:
         definition.name = intern(definition.name)
 
 
-def _definitions(raw: msgspec.Raw) -> list[Definition]:
+def _definitions(raw: Any) -> list[Definition]:
     """Definitions of their stored JSON (raises ``msgspec.DecodeError``, a
-    ValueError, on anything else)."""
-    return _DEFINITIONS.decode(raw)
+    ValueError, on anything else); already read (``_escaped``), as they are."""
+    if isinstance(raw, list):
+        return raw
+    try:
+        return _DEFINITIONS.decode(raw)
+    except msgspec.DecodeError:
+        return msgspec.convert(json.loads(bytes(raw)), list[Definition])
+
+
+def _escaped(text: str) -> _Stored[list[Definition]]:
+    """The stored form ``packed`` wrote with ``json`` (facts holding a lone
+    surrogate), every value checked as msgspec checks it; raises ValueError on any
+    other text (RecursionError on one nested too deep)."""
+    return msgspec.convert(json.loads(text), _Stored[list[Definition]])
 
 
 class DamagedFacts(Exception):

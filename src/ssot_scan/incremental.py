@@ -104,13 +104,23 @@ class _Row(
     resolved: dict[str, str] = msgspec.field(default_factory=dict)
 
     def dumps(self) -> str:
-        return _ENCODER.encode(self).decode()
+        """The row as JSON; one holding a lone surrogate (an ``__all__`` entry
+        spelled ``"\\udcff"``), which msgspec cannot write, written by ``json``."""
+        try:
+            return _ENCODER.encode(self).decode()
+        except UnicodeEncodeError:
+            return json.dumps(
+                msgspec.to_builtins(self, order="deterministic"), separators=(",", ":")
+            )
 
     @classmethod
     def loads(cls, text: str) -> _Row:
         """The row ``dumps`` wrote; raises ValueError on one that does not have its
         shape (RecursionError on one nested deeper than msgspec reads)."""
-        row = _ROW.decode(text)
+        try:
+            row = _ROW.decode(text)
+        except msgspec.DecodeError:  # written by ``json`` (see ``dumps``), or damaged
+            row = msgspec.convert(json.loads(text), _Row)
         if len(row.naming) != 5:
             raise ValueError("naming: not the five things discovery names a file by")
         return row
