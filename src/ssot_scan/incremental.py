@@ -82,8 +82,8 @@ class _Row(
     """One file's answers as a run made them: what the cache keeps for the file,
     under one-letter keys. A step left None was not asked for in the run that made
     the row. msgspec checks every field's type as it reads a row (10,000 rows read
-    in a third of the time ``json`` and checks in Python took); what the types do
-    not say is checked where it is used (positions, in ``_decode``)."""
+    in two thirds of the time ``json`` and checks in Python took); what the types do
+    not say (a position in the file's facts) is checked where it is used."""
 
     facts: str  # the digest of the file's facts the answers were made from
     reads: set[str] = msgspec.field(default_factory=set)  # modules (and FINDERS...) read
