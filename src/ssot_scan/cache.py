@@ -600,7 +600,7 @@ def _unpacked(data: Any, stored: Any, lazy: bool = True) -> Optional[ModuleFacts
         from ssot_scan.facts import shared_strings, unpacked
 
         return shared_strings(unpacked(data, lazy=lazy))
-    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+    except (ValueError, RecursionError):  # what ``unpacked`` raises on a bad row
         return None
 
 

@@ -313,38 +313,13 @@ def _plain(value: Any) -> Any:
 # what msgspec reads straight into the records.
 
 
-def pack(facts: ModuleFacts) -> list[Any]:
-    """The stored form's values, in ``_Stored``'s order (the records are arrays)."""
-    return [
-        facts.imports,
-        _definitions_raw(facts),
-        facts.all_names,
-        facts.all_dynamic,
-        facts.has_getattr,
-        facts.warnings,
-        sorted(facts.suppressions.items()),
-        facts.dynamic_imports,
-        facts.reexport_lines,
-        facts.parse_error,
-        facts.engine,
-        facts.module_calls,
-        facts.side_effects,
-        facts.rewriting_functions,
-        facts.handovers,
-        facts.finder_serves,
-        sorted(facts.suppression_columns.items()),
-        facts.unused_imports,
-        facts.declares_deprecated(),
-    ]
-
-
 _Definitions = TypeVar("_Definitions")
 
 
 class _Stored(msgspec.Struct, Generic[_Definitions], array_like=True, gc=False):
-    """The stored form as msgspec reads it: ``pack``'s values, each type checked,
-    the definitions left as their JSON (``_Stored[msgspec.Raw]``: ``StoredFacts``
-    decodes them when asked) or read with the rest (``_escaped``)."""
+    """The stored form as ``pack`` makes it and msgspec reads it, each value type
+    checked, the definitions left as their JSON (``_Stored[msgspec.Raw]``:
+    ``StoredFacts`` decodes them when asked) or read with the rest (``_escaped``)."""
 
     imports: list[ImportSite]
     definitions: _Definitions
@@ -365,6 +340,31 @@ class _Stored(msgspec.Struct, Generic[_Definitions], array_like=True, gc=False):
     suppression_columns: list[tuple[int, int]]
     unused_imports: list[str]
     declares_deprecated: bool
+
+
+def pack(facts: ModuleFacts) -> _Stored[Any]:
+    """The stored form of ``facts``, each value named (written as an array)."""
+    return _Stored(
+        imports=facts.imports,
+        definitions=_definitions_raw(facts),
+        all_names=facts.all_names,
+        all_dynamic=facts.all_dynamic,
+        has_getattr=facts.has_getattr,
+        warnings=facts.warnings,
+        suppressions=sorted(facts.suppressions.items()),
+        dynamic_imports=facts.dynamic_imports,
+        reexport_lines=facts.reexport_lines,
+        parse_error=facts.parse_error,
+        engine=facts.engine,
+        module_calls=facts.module_calls,
+        side_effects=facts.side_effects,
+        rewriting_functions=facts.rewriting_functions,
+        handovers=facts.handovers,
+        finder_serves=facts.finder_serves,
+        suppression_columns=sorted(facts.suppression_columns.items()),
+        unused_imports=facts.unused_imports,
+        declares_deprecated=facts.declares_deprecated(),
+    )
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -388,12 +388,12 @@ def packed(facts: ModuleFacts) -> str:
     literal: a warning's message, an ``__all__`` entry) is no UTF-8, which msgspec
     writes and reads; such facts are written by ``json``, which escapes it, and read
     back by ``_escaped``."""
-    values = pack(facts)
+    stored = pack(facts)
     try:
-        return _ENCODER.encode(values).decode()
+        return _ENCODER.encode(stored).decode()
     except UnicodeEncodeError:
-        values[1] = facts.definitions
-        return json.dumps(msgspec.to_builtins(values), separators=(",", ":"))
+        stored.definitions = facts.definitions  # records, not the raw JSON kept
+        return json.dumps(msgspec.to_builtins(stored), separators=(",", ":"))
 
 
 def stored_form(facts: ModuleFacts) -> tuple[str, str]:

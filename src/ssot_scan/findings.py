@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from ssot_scan.rules import Severity
@@ -81,11 +81,11 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         """``dataclasses.asdict(self)``, sharing its lists (a stored result in the
         cache, dumped at once)."""
-        data = {name: getattr(self, name) for name in _FINDING}
+        data = shallow_asdict(self)
         if self.rewrite is not None:
-            data["rewrite"] = {name: getattr(self.rewrite, name) for name in _REWRITE}
+            data["rewrite"] = shallow_asdict(self.rewrite)
         if self.replacement is not None:
-            data["replacement"] = {name: getattr(self.replacement, name) for name in _REPLACEMENT}
+            data["replacement"] = shallow_asdict(self.replacement)
         return data
 
     @classmethod
@@ -106,9 +106,11 @@ class Finding:
         return (self.code, self.group, self.path, self.line, self.column, self.message)
 
 
-_FINDING = tuple(f.name for f in fields(Finding))
-_REWRITE = tuple(f.name for f in fields(Rewrite))
-_REPLACEMENT = tuple(f.name for f in fields(Replacement))
+def shallow_asdict(record: Any) -> dict[str, Any]:
+    """A dataclass instance's fields as a dict, the values shared, not copied:
+    ``dataclasses.asdict`` one level deep, for what is dumped at once (a stored
+    result; a test holds it to ``asdict``)."""
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 def import_statement(site: ImportSite, names: Optional[list[ImportedName]] = None) -> str:

@@ -140,10 +140,6 @@ def _checked(at: int, number: int) -> None:
         raise ValueError("not a position")
 
 
-def _deprecation(value: _DeprecationRow) -> Deprecation:
-    return Deprecation(*value)
-
-
 class Answers:
     """The per-file steps of one run's analysis, each file's answers reused where the
     rows kept for it still hold (see the module's docs), and what this run worked
@@ -445,9 +441,10 @@ def _packages(modules: Iterable[str]) -> set[str]:
 
 
 def _usages(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list[Usage]:
-    """``index.usages_of`` of kept rows, each checked as it is read."""
-    for at, number, definition in rows:
-        if at < 0 or number < 0 or type(definition) is not str:
+    """``index.usages_of`` of kept rows, each position checked as it is read (the
+    types are, as the row is: ``_Row``)."""
+    for at, number, _ in rows:
+        if at < 0 or number < 0:
             raise ValueError("not a usage")
     return usages_of(source, facts, rows)
 
@@ -478,7 +475,7 @@ def _verdicts(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list[V
         if row == 0:
             found.append(UNDECIDABLE_IMPORT)
             continue
-        if row != 0 and isinstance(row, int):
+        if isinstance(row, int):
             raise ValueError("not a verdict")
         at, number, text, symbol, missing = row
         _checked(at, number)
@@ -498,7 +495,7 @@ def _deprecated(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list
         _checked(at, number)
         site, imported = _at(facts, at, number)
         found.append(
-            DeprecatedUse(source, site, imported, target, _deprecation(deprecation), kind)
+            DeprecatedUse(source, site, imported, target, Deprecation(*deprecation), kind)
         )
     return found
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Optional
 
-from ssot_scan.findings import Finding
+from ssot_scan.findings import Finding, shallow_asdict
 from ssot_scan.project import in_scope
 
 
@@ -178,11 +178,13 @@ class ScanResult:
         ``dataclasses.asdict`` without its deep copies of every list (made to be
         dumped at once, it shares them): 10,000 modules' result in a fifth of the
         time."""
-        data = _fields_of(self, _STORED)
+        data = shallow_asdict(self)
+        for transient in ("notices", "reused", "baselined", "baseline", "scope", "timestamp"):
+            data.pop(transient)
         data["findings"] = [f.to_dict() for f in self.findings]
         data["suppressed"] = [f.to_dict() for f in self.suppressed]
-        data["fragments"] = [_fields_of(f, _FRAGMENT) for f in self.fragments]
-        data["cycles"] = [_fields_of(c, _CYCLE) for c in self.cycles]
+        data["fragments"] = [shallow_asdict(f) for f in self.fragments]
+        data["cycles"] = [shallow_asdict(c) for c in self.cycles]
         return data
 
     @classmethod
@@ -291,13 +293,3 @@ class ScanResult:
         if self.over_budget or (fail_on_stale and self.stale_baseline):
             return EXIT_OVER_BUDGET
         return EXIT_OK
-
-
-def _fields_of(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in names}
-
-
-_TRANSIENT = ("notices", "reused", "baselined", "baseline", "scope", "timestamp")
-_STORED = tuple(f.name for f in fields(ScanResult) if f.name not in _TRANSIENT)
-_FRAGMENT = tuple(f.name for f in fields(FragmentSummary))
-_CYCLE = tuple(f.name for f in fields(Cycle))
