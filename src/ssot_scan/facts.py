@@ -402,7 +402,7 @@ def stored_form(facts: ModuleFacts) -> tuple[str, str]:
     return text, facts_digest(text)
 
 
-def unpacked(text: str, lazy: bool = False) -> ModuleFacts:
+def unpacked(text: str | bytes, lazy: bool = False) -> ModuleFacts:
     """The inverse of ``packed``; raises ValueError (``msgspec.DecodeError``: not
     JSON, or a value of the wrong type) on bad input, RecursionError on input nested
     deeper than msgspec reads. ``lazy``: the definitions are
@@ -484,7 +484,7 @@ def _definitions(raw: Any) -> list[Definition]:
         return msgspec.convert(json.loads(bytes(raw)), list[Definition])
 
 
-def _escaped(text: str) -> _Stored[list[Definition]]:
+def _escaped(text: str | bytes) -> _Stored[list[Definition]]:
     """The stored form ``packed`` wrote with ``json`` (facts holding a lone
     surrogate), every value checked as msgspec checks it; raises ValueError on any
     other text (RecursionError on one nested too deep)."""

@@ -29,10 +29,12 @@ def hex_digest(text: str, size: int = 32) -> str:
     return blake2b(text.encode("utf-8"), digest_size=size).hexdigest()
 
 
-def facts_digest(text: str) -> str:
+def facts_digest(text: str | bytes) -> str:
     """Identifies a file's facts in their stored form (``facts.packed``), or a stored
-    result's text: equal facts, equal analysis (given equal settings)."""
-    return hex_digest(text, 16)
+    result's text: equal facts, equal analysis (given equal settings). Of the text
+    or of its UTF-8 bytes, the same digest: the cache reads its rows as bytes."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def content_hash(data: bytes) -> str:

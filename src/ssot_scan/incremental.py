@@ -114,7 +114,7 @@ class _Row(
             )
 
     @classmethod
-    def loads(cls, text: str) -> _Row:
+    def loads(cls, text: str | bytes) -> _Row:
         """The row ``dumps`` wrote; raises ValueError on one that does not have its
         shape (RecursionError on one nested deeper than msgspec reads)."""
         try:
@@ -148,10 +148,10 @@ class Answers:
     def __init__(
         self,
         index: Index,
-        kept: Optional[Mapping[str, str]] = None,
+        kept: Optional[Mapping[str, bytes]] = None,
         digests: Optional[Mapping[str, str]] = None,
     ) -> None:
-        """``kept``: rel -> the row a cache kept (``_Row.dumps``); ``digests``: rel ->
+        """``kept``: rel -> the row a cache kept (``_Row.dumps``, its UTF-8); ``digests``: rel ->
         the digest of each file's facts in this run. Rows are kept and used only while
         the index records what its answers read (``SymbolTable.reads``)."""
         self.index = index
@@ -360,7 +360,7 @@ def _in_use(
     return found
 
 
-def _decoded(kept: Mapping[str, str]) -> dict[str, _Row]:
+def _decoded(kept: Mapping[str, bytes]) -> dict[str, _Row]:
     """The kept rows that read as rows; a damaged one is left out (worked out again)."""
     rows: dict[str, _Row] = {}
     for rel, text in kept.items():
