@@ -28,6 +28,9 @@ What it does, and why:
 - Measures ssot-scan's peak memory in a dedicated cold run: the sum of the
   proportional set size of its process tree (main process and workers), sampled, and
   the largest single process as the kernel reports it (``wait4`` ``ru_maxrss``).
+- Measures, once per corpus, what a cold scan's worker does per file against what the
+  floor's does, CPU in one process (``work_ratio.py``): the parsing part of a cold scan
+  costs at least that much against the floor's, whatever the rest of the scan costs.
 - Prints a table of medians and ratios, the issue's targets with pass/fail (a ratio
   target also with the median and range of the ratio within each repetition), and,
   with ``--json FILE``, writes every figure (samples included).
@@ -105,6 +108,7 @@ RATIO_TARGETS = (
     ("synthetic", "ssot_import_edit", "ssot_cold", 0.10),
 )
 FLOOR = HERE / "floor.py"
+WORK_RATIO = HERE / "work_ratio.py"
 
 RUFF_TOML = """\
 # Written by benchmarks/run.py: the ruff peer's configuration (one banned api).
@@ -569,6 +573,29 @@ def benchmark(
     # process started after them reports as its largest size.
     corpus.extra["reports_identical"] = check_reports(corpus, scan, cache)
     log(f"{corpus.name} reports identical to a cold -j1 run: {corpus.extra['reports_identical']}")
+    corpus.extra["work_ratio"] = work_ratio(corpus)
+    log(f"{corpus.name} per-file work against the floor's: {corpus.extra['work_ratio']}")
+
+
+def work_ratio(corpus: Corpus) -> dict[str, float]:
+    """What a cold scan's worker does per file against what the floor's does, CPU in
+    one process (``work_ratio.py``): what the parsing part of a cold scan costs at
+    least against the floor's."""
+    shown = subprocess.run(
+        [sys.executable, str(WORK_RATIO), str(corpus.scan)],
+        cwd=corpus.cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # "<files> files: parse <s> s, extraction <s> s, <ratio>x"
+    words = shown.replace(",", "").split()
+    return {
+        "files": float(words[0]),
+        "parse": float(words[3]),
+        "extraction": float(words[6]),
+        "ratio": float(words[8].rstrip("x")),
+    }
 
 
 # -- reporting ----------------------------------------------------------------------------
@@ -983,6 +1010,14 @@ def main() -> None:
                 f"{corpus.name}: reports of the cached runs (warm, import edit) against a cold "
                 "--no-cache -j1 run: "
                 + ("identical" if not differing else f"DIFFERENT ({', '.join(differing)})")
+            )
+        work = corpus.extra.get("work_ratio")
+        if work is not None:
+            print(
+                f"{corpus.name}: per file, a worker's work (read, parse, facts, packed) costs "
+                f"{work['ratio']:.2f}x the floor's (read, parse): CPU in one process, "
+                f"{work['files']:.0f} files; the parsing part of a cold scan can cost no "
+                "less than that against the floor"
             )
     print()
     print("targets (issue 13: ratios within this run):")
