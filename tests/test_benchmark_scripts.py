@@ -145,3 +145,23 @@ def test_ratio_targets_show_the_spread_of_ratios_within_each_repetition(tmp_path
     assert results["ssot_cold"]["paired"] == pytest.approx([2.0, 2.0, 2.0])
     line = next(x for x in run.ratio_table(list(results.values())).splitlines() if "warm" in x)
     assert line.endswith("(per repetition: median 1.29x, 1.00x-1.50x)")
+
+
+def test_work_ratio_times_a_workers_extraction_against_the_floors_parse(tmp_path: Path) -> None:
+    # What run.py prints as the bound of the cold ratio: both sides timed on the same
+    # files, the floor's side with floor.py's own function, read back by run.py.
+    run = _script("run")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from pkg.core import Thing\n")
+    (package / "core.py").write_text(
+        "import os\n\n\nclass Thing:\n    def f(self):\n        pass\n"
+    )
+    (package / "broken.py").write_text("def (:\n")  # costs its parse on both sides
+    corpus = run.Corpus(
+        "tiny", tmp_path, package, tmp_path, package / "core.py", "pkg.core", 3, 0.0
+    )
+    work = run.work_ratio(corpus)
+    assert work["files"] == 3
+    assert work["parse"] > 0 and work["extraction"] > 0
+    assert work["ratio"] == pytest.approx(work["extraction"] / work["parse"], rel=0.02)
