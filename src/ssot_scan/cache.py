@@ -355,9 +355,10 @@ class FactsCache:
         while iterating, for the callers to handle."""
         if self._db is None:
             return
-        # The data as the UTF-8 bytes SQLite holds: a string made of them would be
-        # encoded again to check its digest (10,000 files: 50 MB, 30 ms each way),
-        # and msgspec reads bytes as well as text.
+        # The data as the UTF-8 bytes SQLite holds, which msgspec reads as well as
+        # text: a row of bytes that are not UTF-8 is then one damaged row, where as
+        # text it failed the whole read; and a row's digest is checked without
+        # encoding it back (10,000 rows read: 171 -> 164 ms).
         column = "CAST(data AS BLOB)" if with_data else "NULL"
         digests = {digest for digest, _, _ in wanted}
         # For a whole tree, one pass over this engine and version's rows beats a

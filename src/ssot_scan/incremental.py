@@ -151,9 +151,10 @@ class Answers:
         kept: Optional[Mapping[str, bytes]] = None,
         digests: Optional[Mapping[str, str]] = None,
     ) -> None:
-        """``kept``: rel -> the row a cache kept (``_Row.dumps``, its UTF-8); ``digests``: rel ->
-        the digest of each file's facts in this run. Rows are kept and used only while
-        the index records what its answers read (``SymbolTable.reads``)."""
+        """``kept``: rel -> the row a cache kept (``_Row.dumps``, as UTF-8 bytes);
+        ``digests``: rel -> the digest of each file's facts in this run. Rows are kept
+        and used only while the index records what its answers read
+        (``SymbolTable.reads``)."""
         self.index = index
         self._reads = index.symbols.reads
         self._digests: Mapping[str, str] = (digests or {}) if self._reads is not None else {}
