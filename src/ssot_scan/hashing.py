@@ -24,24 +24,25 @@ except ImportError:
 __all__ = ["blake2b", "content_hash", "facts_digest", "hex_digest", "sha256_hex"]
 
 
-def hex_digest(text: str, size: int = 32) -> str:
-    """A key for ``text``: ``size`` bytes of BLAKE2b of its UTF-8, in hex."""
-    return blake2b(text.encode("utf-8"), digest_size=size).hexdigest()
+def hex_digest(text: str | bytes, size: int = 32) -> str:
+    """A key for ``text``: ``size`` bytes of BLAKE2b of its UTF-8 (of the bytes as
+    they are, given bytes: text and its UTF-8 have one digest), in hex."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    return blake2b(data, digest_size=size).hexdigest()
 
 
 def facts_digest(text: str | bytes) -> str:
     """Identifies a file's facts in their stored form (``facts.packed``), or a stored
-    result's text: equal facts, equal analysis (given equal settings). Of the text
-    or of its UTF-8 bytes, the same digest: the cache reads its rows as bytes."""
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
-    return blake2b(data, digest_size=16).hexdigest()
+    result's text: equal facts, equal analysis (given equal settings). Text or its
+    UTF-8 bytes alike: the cache reads its rows as bytes."""
+    return hex_digest(text, 16)
 
 
 def content_hash(data: bytes) -> str:
     """What the cache knows a file's content by: 16 bytes of BLAKE2b, in hex. Here,
     not with the parsing pool: a run that hashes a file it need not parse (its
     stat changed, its content did not) imports neither the pool nor the facts."""
-    return blake2b(data, digest_size=16).hexdigest()
+    return hex_digest(data, 16)
 
 
 def sha256_hex(data: bytes) -> str:
