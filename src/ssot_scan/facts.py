@@ -8,7 +8,6 @@ differential test compares and what a cache can store without pickling.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field, fields
 from functools import cached_property
@@ -16,6 +15,7 @@ from typing import Any, Final, Generic, Literal, Optional, TypeVar
 
 import msgspec
 
+from ssot_scan import structjson
 from ssot_scan.hashing import facts_digest
 
 # The records a project holds hundreds of thousands of (a 50,000-module scan keeps
@@ -319,7 +319,8 @@ _Definitions = TypeVar("_Definitions")
 class _Stored(msgspec.Struct, Generic[_Definitions], array_like=True, gc=False):
     """The stored form as ``pack`` makes it and msgspec reads it, each value type
     checked, the definitions left as their JSON (``_Stored[msgspec.Raw]``:
-    ``StoredFacts`` decodes them when asked) or read with the rest (``_escaped``)."""
+    ``StoredFacts`` decodes them when asked) or read with the rest (a row written by
+    ``json``: see ``structjson``)."""
 
     imports: list[ImportSite]
     definitions: _Definitions
@@ -384,16 +385,14 @@ def packed(facts: ModuleFacts) -> str:
     worker makes it where the facts are, so the scan's own process, which every
     worker's results pass through, does not pack them a second time.
 
-    A string with a lone surrogate (``"\\ud800"`` spelled in a source file's string
-    literal: a warning's message, an ``__all__`` entry) is no UTF-8, which msgspec
-    writes and reads; such facts are written by ``json``, which escapes it, and read
-    back by ``_escaped``."""
+    Facts holding a lone surrogate are written by ``json`` (``structjson``)."""
     stored = pack(facts)
-    try:
-        return _ENCODER.encode(stored).decode()
-    except UnicodeEncodeError:
+
+    def with_records() -> _Stored[Any]:
         stored.definitions = facts.definitions  # records, not the raw JSON kept
-        return json.dumps(msgspec.to_builtins(stored), separators=(",", ":"))
+        return stored
+
+    return structjson.dumps(stored, _ENCODER, with_records)
 
 
 def stored_form(facts: ModuleFacts) -> tuple[str, str]:
@@ -408,10 +407,9 @@ def unpacked(text: str | bytes, lazy: bool = False) -> ModuleFacts:
     deeper than msgspec reads. ``lazy``: the definitions are
     decoded when first asked for (``StoredFacts``), and a fault in them raises
     ``DamagedFacts`` then."""
-    try:
-        stored: _Stored[Any] = _STORED.decode(text)
-    except msgspec.DecodeError:
-        stored, lazy = _escaped(text), False
+    stored: _Stored[Any] = structjson.loads(text, _STORED, _Stored[list[Definition]])
+    # Written by ``json`` (a lone surrogate), they are read whole: nothing is left raw.
+    lazy = lazy and isinstance(stored.definitions, msgspec.Raw)
     made = StoredFacts if lazy else ModuleFacts
     # Field by field, spelled out: a row at a time, 10,000 times a run.
     facts = made(
@@ -474,21 +472,11 @@ def _share_definitions(definitions: list[Definition]) -> None:
 
 
 def _definitions(raw: Any) -> list[Definition]:
-    """Definitions of their stored JSON (raises ``msgspec.DecodeError``, a
-    ValueError, on anything else); already read (``_escaped``), as they are."""
+    """Definitions of their stored JSON (raises ValueError on anything else); already
+    read (a row written by ``json``), as they are."""
     if isinstance(raw, list):
         return raw
-    try:
-        return _DEFINITIONS.decode(raw)
-    except msgspec.DecodeError:
-        return msgspec.convert(json.loads(bytes(raw)), list[Definition])
-
-
-def _escaped(text: str | bytes) -> _Stored[list[Definition]]:
-    """The stored form ``packed`` wrote with ``json`` (facts holding a lone
-    surrogate), every value checked as msgspec checks it; raises ValueError on any
-    other text (RecursionError on one nested too deep)."""
-    return msgspec.convert(json.loads(text), _Stored[list[Definition]])
+    return structjson.loads(raw, _DEFINITIONS, list[Definition])
 
 
 class DamagedFacts(Exception):

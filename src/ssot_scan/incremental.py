@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, TypeVar, Union
 
 import msgspec
 
-from ssot_scan import dotted
+from ssot_scan import dotted, structjson
 from ssot_scan.deprecated_imports import DeprecatedUse, deprecated_in
 from ssot_scan.hashing import hex_digest
 from ssot_scan.index import Usage, usages_in, usages_of
@@ -104,23 +104,15 @@ class _Row(
     resolved: dict[str, str] = msgspec.field(default_factory=dict)
 
     def dumps(self) -> str:
-        """The row as JSON; one holding a lone surrogate (an ``__all__`` entry
-        spelled ``"\\udcff"``), which msgspec cannot write, written by ``json``."""
-        try:
-            return _ENCODER.encode(self).decode()
-        except UnicodeEncodeError:
-            return json.dumps(
-                msgspec.to_builtins(self, order="deterministic"), separators=(",", ":")
-            )
+        """The row as JSON (by ``json`` where it holds a lone surrogate, an
+        ``__all__`` entry spelled ``"\\udcff"``: see ``structjson``)."""
+        return structjson.dumps(self, _ENCODER)
 
     @classmethod
     def loads(cls, text: str | bytes) -> _Row:
         """The row ``dumps`` wrote; raises ValueError on one that does not have its
         shape (RecursionError on one nested deeper than msgspec reads)."""
-        try:
-            row = _ROW.decode(text)
-        except msgspec.DecodeError:  # written by ``json`` (see ``dumps``), or damaged
-            row = msgspec.convert(json.loads(text), _Row)
+        row = structjson.loads(text, _ROW, _Row)
         if len(row.naming) != 5:
             raise ValueError("naming: not the five things discovery names a file by")
         return row
