@@ -935,6 +935,28 @@ def test_a_trigger_planted_in_the_cache_makes_it_foreign(project: Path) -> None:
     assert result_json(scan(project)) == result_json(expected)
 
 
+def test_a_stored_result_whose_text_is_not_utf8_is_recomputed_not_a_corrupt_cache(
+    project: Path,
+) -> None:
+    # As a facts row whose bytes are not UTF-8: read as text, it stopped the read of
+    # the result ("Could not decode to UTF-8"), and the cache was turned off for the run.
+    expected = scan(project, use_cache=False)
+    scan(project)
+    conn = sqlite3.connect(db_path(project))
+    assert (
+        conn.execute(
+            "UPDATE results SET data = CAST(X'FF' || CAST(data AS BLOB) AS TEXT)"
+        ).rowcount
+        > 0
+    )
+    conn.commit()
+    conn.close()
+    result = scan(project)
+    assert result_json(result) == result_json(expected)
+    assert any("damaged or edited stored result" in n for n in result.notices)
+    assert not any("corrupt cache" in n for n in result.notices)
+
+
 def test_an_edited_stored_result_is_recomputed(project: Path) -> None:
     expected = scan(project, use_cache=False)
     scan(project)
