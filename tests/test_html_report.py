@@ -3,7 +3,6 @@ is installed, as a person sees it (headless, after its script ran)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Optional
 
+import msgspec
 import pytest
 
 from ssot_scan.config import load_config, load_rule_packs
@@ -157,7 +157,7 @@ def test_a_latin1_source_is_framed_as_python_reads_it(result: ScanResult) -> Non
 def test_a_missing_or_unreadable_source_only_loses_its_frame(
     result: ScanResult, tmp_path: Path
 ) -> None:
-    moved = dataclasses.replace(result, project_root=str(tmp_path / "gone"))
+    moved = msgspec.structs.replace(result, project_root=str(tmp_path / "gone"))
     page = render_html(moved)
     assert "<pre class='frame'>" not in page
     assert len(re.findall(r"<tr data-code=", page)) == result.total
@@ -192,7 +192,7 @@ def test_markup_in_names_and_messages_is_escaped(result: ScanResult) -> None:
         message="cannot import `</td><script>alert(1)</script>`",
         symbol="a.<b>",
     )
-    page = render_html(dataclasses.replace(result, findings=[*result.findings, hostile]))
+    page = render_html(msgspec.structs.replace(result, findings=[*result.findings, hostile]))
     assert "<script>alert(1)</script>" not in page
     assert "&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert _parse(page).errors == []

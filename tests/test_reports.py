@@ -9,7 +9,6 @@ module; renderers are pure, so the tests share them.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import re
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import msgspec
 import pytest
 from jsonschema.validators import validator_for
 
@@ -501,7 +501,7 @@ def test_github_one_annotation_per_finding_then_a_notice(small: ScanResult) -> N
 
 
 def test_github_escapes_a_multiline_message(small: ScanResult) -> None:
-    finding = dataclasses.replace(small.findings[0], message="50% done\r\nnext, a: b")
+    finding = msgspec.structs.replace(small.findings[0], message="50% done\r\nnext, a: b")
     assert annotation(finding) == (
         "::warning file=pkg/we%3Aird%2Cname.py,line=1,col=1,endLine=1,endColumn=22,"
         "title=SSOT001 deprecated-import::50%25 done%0D%0Anext, a: b"
@@ -773,7 +773,7 @@ def test_markdown_only_enabled_codes_and_top_ten(websocket: ScanResult) -> None:
     result.by_code = {"SSOT001": 17, "SSOT002": 12}
     fragment = result.fragments[0]
     result.fragments = [
-        dataclasses.replace(fragment, symbol=f"pkg.mod{n:02}.Thing", site_count=n)
+        msgspec.structs.replace(fragment, symbol=f"pkg.mod{n:02}.Thing", site_count=n)
         for n in range(1, 13)
     ]
     lines = render_markdown(result).splitlines()
@@ -910,9 +910,9 @@ def test_fragment_roles_and_unused_exports(websocket: ScanResult) -> None:
 
 
 def test_a_stored_result_is_every_field_but_the_run_s_own(websocket: ScanResult) -> None:
-    # ``to_json`` spells out the records it holds (to skip ``asdict``'s deep copies):
-    # a field added to one of them must reach the cache as ``asdict`` would write it.
-    expected = dataclasses.asdict(websocket)
+    # ``to_json`` spells out the records it holds (to skip deep copies): a field
+    # added to one of them must reach the cache as a deep conversion would write it.
+    expected = msgspec.to_builtins(websocket)
     for transient in ("notices", "reused", "baselined", "baseline", "scope", "timestamp"):
         expected.pop(transient)
     assert any(f["rewrite"] for f in expected["findings"])

@@ -8,9 +8,10 @@ on which checks asked for it first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional
+
+import msgspec
 
 from ssot_scan.competition import (
     CompetingName,
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
     from ssot_scan.result import Cycle
 
 
-@dataclass
-class Analysis:
+# dict: the steps are cached properties; weakref: as ``Index``'s.
+class Analysis(msgspec.Struct, dict=True, weakref=True):
     index: Index
     config: Config
     # The per-file steps with what an earlier run kept of them (``incremental``);

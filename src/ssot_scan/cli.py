@@ -14,11 +14,11 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Optional, TypeVar
 
 import click
+import msgspec
 
 from ssot_scan import __version__, process
 from ssot_scan.errors import UsageError
@@ -213,8 +213,7 @@ def main() -> None:
     """
 
 
-@dataclass
-class _ScanOptions:
+class _ScanOptions(msgspec.Struct):
     """The options every scanning command shares."""
 
     paths: list[Path]

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from itertools import islice
 from typing import TYPE_CHECKING, Optional
+
+import msgspec
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile, is_backup_path, is_test_path
@@ -27,8 +28,7 @@ if TYPE_CHECKING:
     from ssot_scan.index import Index
 
 
-@dataclass(frozen=True)
-class CompetingName:
+class CompetingName(msgspec.Struct, frozen=True):
     """An imported name that reaches several definitions, depending on the path."""
 
     name: str
@@ -37,8 +37,7 @@ class CompetingName:
     others: list[Usage]  # imports that reach another one, by file and position
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(msgspec.Struct, frozen=True):
     """A module-level class, function or ``X = Y`` alias bound to a matching name."""
 
     source: SourceFile
@@ -46,8 +45,7 @@ class Binding:
     target: str  # the object it binds: its own qualname, or what the alias resolves to
 
 
-@dataclass(frozen=True)
-class ExtraDefinition:
+class ExtraDefinition(msgspec.Struct, frozen=True):
     """A binding beyond what a watch rule (or all-classes) allows for its name."""
 
     binding: Binding

@@ -10,9 +10,10 @@ runs it from.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+
+import msgspec
 
 from ssot_scan.errors import UsageError
 from ssot_scan.options import CANONICAL_POLICIES, ENGINES
@@ -43,8 +44,7 @@ from ssot_scan.validate import (
 Reader = Callable[[Any, str], Any]
 
 
-@dataclass(frozen=True)
-class _Key:
+class _Key(msgspec.Struct, frozen=True):
     """One ``[tool.ssot-scan]`` key: the ``Config`` attribute it sets and how its
     value is read and checked (a wrong type is an error naming the file and key)."""
 
@@ -118,8 +118,7 @@ CHECK_TABLES: dict[str, dict[str, _Key]] = {
 KEYS = (*TOP_KEYS, *CHECK_TABLES, *RULE_TABLES)
 
 
-@dataclass
-class Config:
+class Config(msgspec.Struct):
     """Every setting of a run, from the config file, rule packs and the command line.
 
     One object, so the whole of what a result depends on can be serialised into the
@@ -132,12 +131,12 @@ class Config:
     root_how: str = ""  # project.FROM_CONFIG / FROM_MARKER / FROM_PACKAGES
     root_marker: Optional[str] = None  # the marker that made the root, if one did
     roots: Optional[list[str]] = None
-    include: list[str] = field(default_factory=lambda: ["*.py"])
-    exclude: list[str] = field(default_factory=list)
+    include: list[str] = msgspec.field(default_factory=lambda: ["*.py"])
+    exclude: list[str] = msgspec.field(default_factory=list)
     respect_gitignore: bool = True
-    rule_packs: list[str] = field(default_factory=list)
-    select: list[str] = field(default_factory=lambda: list(ALL_CODES))
-    ignore: list[str] = field(default_factory=list)
+    rule_packs: list[str] = msgspec.field(default_factory=list)
+    select: list[str] = msgspec.field(default_factory=lambda: list(ALL_CODES))
+    ignore: list[str] = msgspec.field(default_factory=list)
     max_warnings: Optional[int] = None
     canonical_policy: str = "most-used"
     engine: str = "auto"
@@ -152,14 +151,14 @@ class Config:
     # SSOT003 without a watch list: report every class name defined in several
     # (non-test) modules, except these fnmatch patterns.
     all_classes: bool = False
-    ignore_names: list[str] = field(default_factory=list)
+    ignore_names: list[str] = msgspec.field(default_factory=list)
     include_lazy: bool = False  # SSOT004: count imports inside functions too
     include_guarded: bool = True  # SSOT005: report imports guarded by except ImportError
-    budget: dict[str, int] = field(default_factory=dict)  # code -> most findings allowed
+    budget: dict[str, int] = msgspec.field(default_factory=dict)  # code -> most findings allowed
     # glob (gitignore-style, from the project root) -> codes dropped in matching files
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = msgspec.field(default_factory=dict)
     baseline: Optional[str] = None  # a baseline file, relative to the project root
-    rules: Rules = field(default_factory=Rules)
+    rules: Rules = msgspec.field(default_factory=Rules)
 
     @property
     def root_choice(self) -> Optional[RootChoice]:
@@ -178,6 +177,11 @@ class Config:
     def enabled_codes(self) -> list[str]:
         ignored = set(self.ignore)
         return [code for code in ALL_CODES if code in self.select and code not in ignored]
+
+    def settings_text(self) -> str:
+        """Every setting as one JSON text, keys sorted: equal settings, equal text, in
+        any process (the cache keys discovery's and the whole result's answers by it)."""
+        return msgspec.json.encode(self, enc_hook=str, order="sorted").decode()
 
 
 def _table(path: Path, label: str) -> dict[str, Any]:

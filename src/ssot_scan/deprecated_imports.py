@@ -12,8 +12,9 @@ between modules inside one deprecated package.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, Optional
+
+import msgspec
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
@@ -26,8 +27,7 @@ if TYPE_CHECKING:
     from ssot_scan.index import Index
 
 
-@dataclass(frozen=True)
-class DeprecatedUse:
+class DeprecatedUse(msgspec.Struct, frozen=True):
     """One import that reaches a deprecated module or symbol."""
 
     source: SourceFile
@@ -58,7 +58,9 @@ def find_deprecated_imports(
     """Every deprecated import, each with the replacement advice can stand on.
     ``found``: what ``deprecated_in`` found in every file (``Analysis`` asks it of
     the kept answers)."""
-    return [replace(use, replacement=_advice(index, use, exporters)) for use in found]
+    return [
+        msgspec.structs.replace(use, replacement=_advice(index, use, exporters)) for use in found
+    ]
 
 
 def deprecated_in(index: Index, source: SourceFile, facts: ModuleFacts) -> list[DeprecatedUse]:

@@ -13,14 +13,14 @@ same-named package is dead (SSOT006), any other loser is hidden.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
+
+import msgspec
 
 from ssot_scan import dotted, listing, snapshot
 from ssot_scan.config import Config
@@ -72,8 +72,7 @@ def is_backup_path(rel: str) -> bool:
     )
 
 
-@dataclass
-class SourceFile:
+class SourceFile(msgspec.Struct, dict=True):
     """One file to scan: where it is, the path reports show, and the module Python
     would import it as (if any), as discovery named it."""
 
@@ -126,18 +125,18 @@ class SourceFile:
         return "(not importable: no import can spell its path)"
 
 
-@dataclass
-class Discovery:
+class Discovery(msgspec.Struct):
     """What discovery found: the files, the project root they are named from, the
     first-party top-level names, and the scope to report (the named paths)."""
 
-    files: list[SourceFile] = field(default_factory=list)
-    base: Path = field(default_factory=Path.cwd)  # the project root; ``rel`` is relative to it
-    first_party: set[str] = field(default_factory=set)
-    notices: list[str] = field(default_factory=list)  # one line each, for stderr
+    files: list[SourceFile] = msgspec.field(default_factory=list)
+    # The project root; ``rel`` is relative to it.
+    base: Path = msgspec.field(default_factory=Path.cwd)
+    first_party: set[str] = msgspec.field(default_factory=set)
+    notices: list[str] = msgspec.field(default_factory=list)  # one line each, for stderr
     # Modules with no source to scan (C extensions, stubs): importable, contents unknown.
-    opaque_modules: set[str] = field(default_factory=set)
-    entries: list[Path] = field(default_factory=list)  # the sys.path entries, in order
+    opaque_modules: set[str] = msgspec.field(default_factory=set)
+    entries: list[Path] = msgspec.field(default_factory=list)  # the sys.path entries, in order
     root: Optional[RootChoice] = None
     # What to report: rel paths of the named files and folders; None = everything.
     scope: Optional[list[str]] = None
@@ -195,7 +194,7 @@ def discover(
     named = [p.absolute() for p in (paths or [Path(".")])]
     if keeper is None:
         return _discover(named, config, None, snapshot.Reads())[0]
-    settings = json.dumps(asdict(config), default=str, sort_keys=True)
+    settings = config.settings_text()
     key = snapshot.key([str(p) for p in named], settings, keeper.tool)
     kept = snapshot.load(keeper.store, key)
     restored = _restored(kept.answer, kept.walked) if kept is not None else None
@@ -364,8 +363,7 @@ def _collect(
     return dict.fromkeys(walk.found), walk.opaque, record
 
 
-@dataclass
-class _Walked:
+class _Walked(msgspec.Struct):
     """What the walk found: the files in walk order, the compiled modules met, what
     it had to say, and the real path of every folder walked."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Optional
+
+import msgspec
 
 from ssot_scan.rules import Severity
 
@@ -15,8 +16,7 @@ ImportContext = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(msgspec.Struct, frozen=True):
     """How ``ssot-scan fix`` moves one imported name to its canonical path (SSOT002):
     ``from <module> import <name> [as <bound>]`` replaces the import of ``imported``."""
 
@@ -30,8 +30,7 @@ class Rewrite:
     definition: str = ""
 
 
-@dataclass(frozen=True)
-class Replacement:
+class Replacement(msgspec.Struct, frozen=True):
     """What to import instead (SSOT001): ``from <module> import <name>``, and whether
     the scan proved it is the very object the deprecated path gave (``same_object``)
     or only the successor the code names. ``name`` is None for ``import <module>``."""
@@ -42,8 +41,7 @@ class Replacement:
     definition: Optional[str] = None  # what it binds, when the scan knows
 
 
-@dataclass
-class Finding:
+class Finding(msgspec.Struct):
     """One reported problem at one place, with what the reports, baselines and
     ``fix`` need: the rule, the message, the fingerprint a baseline matches on, and
     what the check knows beyond the message (the rewrite ``fix`` makes, the
@@ -66,21 +64,21 @@ class Finding:
     fingerprint: str = ""
     suppressed: bool = False
     # Other places the same finding is about ({"path", "line", "column"}).
-    related: list[dict[str, Any]] = field(default_factory=list)
+    related: list[dict[str, Any]] = msgspec.field(default_factory=list)
     # Every file a whole-program finding concerns (SSOT004: the cycle's modules): a
     # run that reports only some paths keeps the finding when any of them is named.
-    files: list[str] = field(default_factory=list)
+    files: list[str] = msgspec.field(default_factory=list)
     # What a check knows beyond the message, typed per kind of finding:
     rewrite: Optional[Rewrite] = None  # SSOT002: the move ``fix`` makes
     replacement: Optional[Replacement] = None  # SSOT001: what to import instead
     context: Optional[ImportContext] = None  # SSOT005: where the import sits
     missing: Optional[Literal["module", "name"]] = None  # SSOT005: what does not exist
-    modules: list[str] = field(default_factory=list)  # SSOT004: the component
-    breakers: list[tuple[str, str]] = field(default_factory=list)  # SSOT004: edges to cut
+    modules: list[str] = msgspec.field(default_factory=list)  # SSOT004: the component
+    breakers: list[tuple[str, str]] = msgspec.field(default_factory=list)  # SSOT004: edges to cut
 
     def to_dict(self) -> dict[str, Any]:
-        """``dataclasses.asdict(self)``, sharing its lists (a stored result in the
-        cache, dumped at once)."""
+        """The finding as a dict, nested records too, sharing its lists (a stored
+        result in the cache, dumped at once)."""
         data = shallow_asdict(self)
         if self.rewrite is not None:
             data["rewrite"] = shallow_asdict(self.rewrite)
@@ -107,10 +105,9 @@ class Finding:
 
 
 def shallow_asdict(record: Any) -> dict[str, Any]:
-    """A dataclass instance's fields as a dict, the values shared, not copied:
-    ``dataclasses.asdict`` one level deep, for what is dumped at once (a stored
-    result; a test holds it to ``asdict``)."""
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
+    """A record's fields as a dict, the values shared, not copied (one level deep,
+    for what is dumped at once: a stored result)."""
+    return msgspec.structs.asdict(record)
 
 
 def import_statement(site: ImportSite, names: Optional[list[ImportedName]] = None) -> str:

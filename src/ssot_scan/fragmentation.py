@@ -9,9 +9,10 @@ sites build the paths (see ``is_reexport``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional
+
+import msgspec
 
 from ssot_scan import dotted
 from ssot_scan.index import Usage
@@ -22,8 +23,7 @@ if TYPE_CHECKING:
     from ssot_scan.index import Index
 
 
-@dataclass
-class Fragment:
+class Fragment(msgspec.Struct, dict=True):
     """A fragmented symbol. Complete once ``fragmentation`` returns it; the derived
     properties below are then asked for once per import site, so they are cached."""
 
@@ -34,7 +34,7 @@ class Fragment:
     declared: bool
     policy: str
     published: set[str]  # modules that publish it on purpose (definition, re-exports)
-    sites: list[Usage] = field(default_factory=list)
+    sites: list[Usage] = msgspec.field(default_factory=list)
     strict: bool = False  # [tool.ssot-scan.non-canonical] strict: only the canonical path
     deprecated_paths: frozenset[str] = frozenset()  # paths inside a deprecated module
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import astuple, dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Optional, TypeVar, Union
 
@@ -328,7 +327,7 @@ class Answers:
             found = self.index.deprecations
             text = json.dumps(
                 [
-                    sorted((name, astuple(d)) for name, d in table.items())
+                    sorted((name, msgspec.structs.astuple(d)) for name, d in table.items())
                     for table in (found.modules, found.definitions, found.external_symbols)
                 ],
                 separators=(",", ":"),
@@ -479,7 +478,7 @@ def _verdicts(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list[V
 
 def _deprecated_to_row(facts: ModuleFacts, use: DeprecatedUse) -> Any:
     at, number = _positions(facts, use.site, use.imported)
-    return [at, number, use.target, use.kind, astuple(use.deprecation)]
+    return [at, number, use.target, use.kind, msgspec.structs.astuple(use.deprecation)]
 
 
 def _deprecated(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list[DeprecatedUse]:
@@ -493,8 +492,7 @@ def _deprecated(source: SourceFile, facts: ModuleFacts, rows: list[Any]) -> list
     return found
 
 
-@dataclass
-class Keeper:
+class Keeper(msgspec.Struct):
     """Where one run's answers are kept: the cache, the project (``base``) and the
     analysis context; ``digests``: rel -> the digest of each file's facts."""
 

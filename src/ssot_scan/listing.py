@@ -35,9 +35,10 @@ import os
 import stat
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Protocol
+
+import msgspec
 
 from ssot_scan.hashing import hex_digest
 
@@ -99,16 +100,15 @@ def watched_unchanged(watched: Sequence[Sequence[Any]]) -> bool:
     )
 
 
-@dataclass
-class Listing:
+class Listing(msgspec.Struct):
     """One folder's listing and what it depends on besides the folder."""
 
     signature: Signature  # None: not to be trusted (racy, unreadable)
     has_gitignore: bool = False
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] = msgspec.field(default_factory=list)
     # ["link", path, state] for a link among the entries, ["file", path, signature]
     # for the ``__init__.py`` of a folder skipped for lacking one.
-    watched: list[list[Any]] = field(default_factory=list)
+    watched: list[list[Any]] = msgspec.field(default_factory=list)
 
     def still_holds(self, now: Signature) -> bool:
         if self.signature is None or now != self.signature:
@@ -119,16 +119,17 @@ class Listing:
             return False
 
 
-@dataclass
-class WalkRecord:
+class WalkRecord(msgspec.Struct):
     """What one walk listed and read, filled in by ``walk.walk_files`` and
     ``walk.Ignores`` as they go; ``previous`` is what the last walk left."""
 
-    started: int = field(default_factory=time.time_ns)
-    folders: dict[str, Listing] = field(default_factory=dict)
-    files: dict[str, Signature] = field(default_factory=dict)  # ignore files, present or not
+    started: int = msgspec.field(default_factory=time.time_ns)
+    folders: dict[str, Listing] = msgspec.field(default_factory=dict)
+    files: dict[str, Signature] = msgspec.field(
+        default_factory=dict
+    )  # ignore files, present or not
     repository: Optional[str] = None  # the ``.git`` found above the project root
-    previous: dict[str, Listing] = field(default_factory=dict)
+    previous: dict[str, Listing] = msgspec.field(default_factory=dict)
     listed: int = 0  # folders listed afresh (not reused)
 
     def file(self, path: str) -> None:
@@ -161,8 +162,7 @@ class Store(Protocol):
     def store_result(self, key: str, data: dict[str, Any]) -> None: ...
 
 
-@dataclass
-class Keeper:
+class Keeper(msgspec.Struct):
     """Where to keep listings, and the identity of the code that walks: listings
     stored by other code are not reused."""
 

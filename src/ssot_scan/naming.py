@@ -27,9 +27,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
 from typing import Final, Literal, Optional
+
+import msgspec
 
 # Modules every CPython has loaded before user code runs: a file of the same name
 # can never be imported under it.
@@ -74,8 +75,7 @@ NAMESPACE: Final = "namespace"
 OUTSIDE: Final = "outside"  # a standard-library module that no project file can hide
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(msgspec.Struct, frozen=True):
     """What the import system finds for one name: a regular package (its
     ``__init__`` file), a module file, or a namespace package (its portions)."""
 
@@ -84,8 +84,7 @@ class Found:
     path: tuple[str, ...]  # the package's __path__; () for a module
 
 
-@dataclass
-class Candidate:
+class Candidate(msgspec.Struct):
     """One file with the name it would have: entry, dotted parts, kind of file."""
 
     file: str  # the file's path, folders resolved

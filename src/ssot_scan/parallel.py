@@ -14,8 +14,9 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
+
+import msgspec
 
 from ssot_scan import hashing
 from ssot_scan.facts import ModuleFacts, ParseError, stored_form, unpacked
@@ -59,8 +60,7 @@ _MIN_FILES_FOR_POOL = 48
 _MIN_BYTES_FOR_POOL = 2_000_000
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(msgspec.Struct, frozen=True):
     """One file to extract, as a worker process needs it: picklable, and no more
     than the path, the module name and the limits."""
 
@@ -71,8 +71,7 @@ class Job:
     max_bytes: int = DEFAULT_MAX_BYTES  # a larger file is not read
 
 
-@dataclass
-class Extracted:
+class Extracted(msgspec.Struct):
     """One file's facts and content hash, as the scan stores them in the cache."""
 
     facts: ModuleFacts

@@ -24,9 +24,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
+
+import msgspec
 
 from ssot_scan.errors import UsageError
 from ssot_scan.listing import There, presence
@@ -43,8 +44,7 @@ FROM_MARKER = "marker"
 FROM_PACKAGES = "packages"
 
 
-@dataclass(frozen=True)
-class RootChoice:
+class RootChoice(msgspec.Struct, frozen=True):
     """The project root and why: a config file, a project marker, or neither."""
 
     root: Path

@@ -8,9 +8,10 @@ A pack is named by path, or by the stem of a pack shipped with ssot-scan
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+
+import msgspec
 
 from ssot_scan.errors import UsageError
 from ssot_scan.tomlcompat import load_toml
@@ -24,8 +25,7 @@ from ssot_scan.validate import (
 )
 
 
-@dataclass(frozen=True)
-class DeprecatedRule:
+class DeprecatedRule(msgspec.Struct, frozen=True):
     """``module`` or ``symbol`` (exactly one) is deprecated; use ``replacement``."""
 
     module: Optional[str]
@@ -40,8 +40,7 @@ class DeprecatedRule:
         return self.module or self.symbol or ""
 
 
-@dataclass(frozen=True)
-class CanonicalRule:
+class CanonicalRule(msgspec.Struct, frozen=True):
     """Import ``symbol`` (a dotted path that resolves to a definition) from ``path``."""
 
     symbol: str
@@ -49,8 +48,7 @@ class CanonicalRule:
     source: str
 
 
-@dataclass(frozen=True)
-class WatchRule:
+class WatchRule(msgspec.Struct, frozen=True):
     """At most ``max_definitions`` distinct classes/functions under names matching
     ``name`` (an fnmatch pattern, e.g. ``*WebSocketManager``)."""
 
@@ -60,14 +58,13 @@ class WatchRule:
     source: str
 
 
-@dataclass
-class Rules:
+class Rules(msgspec.Struct):
     """The rules of every loaded pack and of the config, merged in load order."""
 
-    deprecated: list[DeprecatedRule] = field(default_factory=list)
-    canonical: list[CanonicalRule] = field(default_factory=list)
-    watch: list[WatchRule] = field(default_factory=list)
-    packs: list[str] = field(default_factory=list)  # names/paths loaded, in order
+    deprecated: list[DeprecatedRule] = msgspec.field(default_factory=list)
+    canonical: list[CanonicalRule] = msgspec.field(default_factory=list)
+    watch: list[WatchRule] = msgspec.field(default_factory=list)
+    packs: list[str] = msgspec.field(default_factory=list)  # names/paths loaded, in order
 
     def extend(self, other: Rules) -> None:
         self.deprecated.extend(other.deprecated)

@@ -9,16 +9,16 @@ live with its check (``VALID``/``INVALID``), where a test runs them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from ssot_scan.errors import UsageError
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(msgspec.Struct, frozen=True):
     """One code's registry entry: its name, severity and the docs ``ssot-scan rules``
     prints (why it matters, and how to fix it)."""
 

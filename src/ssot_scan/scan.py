@@ -18,9 +18,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
+
+import msgspec
 
 from ssot_scan import hashing, listing, process, stand_ins
 from ssot_scan.cache import (
@@ -292,10 +293,9 @@ def _result_key(found: Discovery, stats: Optional[Mapping[str, object]], config:
     """Everything a whole result depends on: files (by stat, or by the digest of
     their facts), settings, rules, tool version. ``stats`` None: all but the files
     (the context of each file's answers, ``incremental``)."""
-    settings = asdict(config)
     payload = {
         "tool": tool_identity(),
-        "config": json.dumps(settings, default=str, sort_keys=True),
+        "config": config.settings_text(),
         "files": None
         if stats is None
         else [
@@ -357,7 +357,7 @@ def _facts_for(
         files the cache knew count as done)."""
         new_facts: list[tuple[str, str, bool, str, str]] = []
         done = len(sources) - len(todo)
-        if todo:  # the facts' dataclasses: imported only when something is parsed
+        if todo:  # the facts' records: imported only when something is parsed
             from ssot_scan import facts as facts_module
         extracting = _extracted(todo, stats, engine, jobs, max_bytes, started)
         for source, extracted in zip(todo, extracting, strict=True):
@@ -400,10 +400,10 @@ def _extracted(
     max_bytes: int,
     started: Optional[Callable[[], None]],
 ) -> Iterator[Extracted]:
-    """The facts of ``todo``, parsed (``parallel.extract_all``), in order. The pool and
-    the facts' dataclasses are imported only here, when something is parsed: a run
-    whose files all come from the cache by their content (a touch, a second look at
-    a file changed just before the last run) needs neither (``-X importtime``: 4-5 ms)."""
+    """The facts of ``todo``, parsed (``parallel.extract_all``), in order. The pool,
+    the parser and the facts' records are imported only here, when something is
+    parsed: a run whose files all come from the cache by their content (a touch, a
+    second look at a file changed just before the last run) needs none of them."""
     if not todo:
         return
     from ssot_scan.parallel import Job, extract_all, usable_cores
@@ -561,7 +561,7 @@ def _suppress(
         analysed = [c for c in all_checks() if not isinstance(c, CommentCheck)]
         if judges and not all(c.code in enabled for c in analysed):
             # Judge every comment against every rule, whatever this run reports.
-            everything = replace(config, select=list(ALL_CODES), ignore=[])
+            everything = msgspec.structs.replace(config, select=list(ALL_CODES), ignore=[])
             full = Analysis(index, everything)
             judged = [f for check in analysed for f in check.run(full)]
             suppressions.apply(judged, comments, spread, mark=False)

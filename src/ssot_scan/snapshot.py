@@ -34,9 +34,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+
+import msgspec
 
 from ssot_scan.hashing import hex_digest
 from ssot_scan.listing import (
@@ -55,15 +56,14 @@ from ssot_scan.listing import (
 FORMAT = 3
 
 
-@dataclass
-class Reads:
+class Reads(msgspec.Struct):
     """What a discovery read outside its walk: the paths whose state its answer rests
     on, and the real paths it took."""
 
-    paths: set[str] = field(default_factory=set)
-    reals: dict[str, str] = field(default_factory=dict)
+    paths: set[str] = msgspec.field(default_factory=set)
+    reals: dict[str, str] = msgspec.field(default_factory=dict)
     # What the lookups for markers, ``.git`` and ``__init__.py`` found, as they found it.
-    present: dict[str, Presence] = field(default_factory=dict)
+    present: dict[str, Presence] = msgspec.field(default_factory=dict)
     unstable: bool = False  # a path asked twice was found two ways: keep nothing
 
     def look(self, *paths: str) -> None:
@@ -205,8 +205,7 @@ def _folder_state(top: str, names: list[str]) -> str:
     return _state([signature_of(st) for st in stats])
 
 
-@dataclass
-class Kept:
+class Kept(msgspec.Struct):
     """A kept answer whose sources all hold, and the folders its walk went through."""
 
     answer: dict[str, Any]

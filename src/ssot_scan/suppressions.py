@@ -20,8 +20,9 @@ or a prefix: a comment cannot vouch for itself by accident.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ssot_scan.findings import Finding
 from ssot_scan.rules import BY_CODE, codes_for
@@ -34,15 +35,14 @@ SUPPRESSION_CODES = ("SSOT007", "SSOT008")
 BARE = "*"  # what a bare comment records as used
 
 
-@dataclass
-class Comment:
+class Comment(msgspec.Struct):
     """One suppression comment, and which of its selectors silenced a finding."""
 
     path: str
     line: int
     column: int
     selectors: list[str]  # as written; [] for a bare ``# ssot: ignore``
-    used: set[str] = field(default_factory=set)  # selectors that silenced something
+    used: set[str] = msgspec.field(default_factory=set)  # selectors that silenced something
 
     @property
     def text(self) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal, Optional, Protocol, Union
+
+import msgspec
 
 from ssot_scan import dotted, stand_ins
 from ssot_scan.discover import SourceFile, is_test_path
@@ -25,8 +26,7 @@ if TYPE_CHECKING:
 Missing = Literal["module", "name"]
 
 
-@dataclass(frozen=True)
-class Broken:
+class Broken(msgspec.Struct, frozen=True):
     """One import that fails: what is missing, in words, and where the import is."""
 
     source: SourceFile
@@ -37,8 +37,7 @@ class Broken:
     missing: Missing
 
 
-@dataclass(frozen=True)
-class _Undecidable:
+class _Undecidable(msgspec.Struct, frozen=True):
     """A name a static tool cannot decide (module ``__getattr__``, a namespace
     package, a compiled module...): counted, never reported."""
 
@@ -47,8 +46,7 @@ UNDECIDABLE_IMPORT: Final = _Undecidable()
 Verdict = Union[Broken, _Undecidable]
 
 
-@dataclass(frozen=True)
-class UnresolvedImports:
+class UnresolvedImports(msgspec.Struct, frozen=True):
     """SSOT005's answer: the imports that cannot succeed, and how many could not be
     decided statically (module ``__getattr__``, star imports of external code)."""
 

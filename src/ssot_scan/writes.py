@@ -21,17 +21,17 @@ import os
 import stat
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, TextIO
+
+import msgspec
 
 from ssot_scan.errors import UsageError
 
 STDOUT = "-"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(msgspec.Struct, frozen=True):
     """New content for one file; ``before`` is what to put back on a rollback
     (None: the file did not exist)."""
 

@@ -10,8 +10,9 @@ parametrised test runs them all, and ``--explain`` shows them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, Union
+
+import msgspec
 
 from ssot_scan.facts import ImportContext, ImportSite
 from ssot_scan.findings import Finding, Replacement, Rewrite
@@ -33,8 +34,7 @@ def shortened(
     return text
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(msgspec.Struct, frozen=True):
     """A project (rel path -> source) and where the rule reports in it.
 
     ``expect`` lists ``"path:line"`` for every finding of this rule; empty for a

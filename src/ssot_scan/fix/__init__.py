@@ -24,9 +24,10 @@ rewrite in a worker), ``regions`` (how little of it libcst reads), ``rewriter``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
+
+import msgspec
 
 from ssot_scan.findings import Finding
 from ssot_scan.fix.comments import remove_unused, unused_by_file
@@ -120,8 +121,7 @@ def plan(
     return map_in_order(fix_job, jobs, workers), refused
 
 
-@dataclass
-class Outcome:
+class Outcome(msgspec.Struct):
     """What ``fix`` did: the files it changed (or would), the warnings for each move
     it left alone, and, when the check after writing failed, why (every file was
     then restored)."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from ssot_scan.extract.comments import suppression_comments
 from ssot_scan.findings import Finding
@@ -22,8 +23,7 @@ from ssot_scan.suppressions import BARE, suppression_text
 _MARKER = re.compile(r"(?:#\s*)?ssot:\s*ignore\b\s*(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Unused:
+class Unused(msgspec.Struct, frozen=True):
     """One SSOT008 finding: the comment's line, its normalised text, what is unused."""
 
     line: int

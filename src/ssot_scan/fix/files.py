@@ -9,9 +9,10 @@ import os
 import stat
 import tokenize
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
+
+import msgspec
 
 from ssot_scan import dotted
 from ssot_scan.extract.decode import DecodeError, decode_source
@@ -20,8 +21,7 @@ from ssot_scan.fix.placement import DEFAULT_LINE_LENGTH
 from ssot_scan.fix.regions import rewrite_text
 
 
-@dataclass(frozen=True)
-class FileJob:
+class FileJob(msgspec.Struct, frozen=True):
     """One file to rewrite: what a worker process needs (it pickles)."""
 
     path: Path

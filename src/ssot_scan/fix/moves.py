@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
+
+import msgspec
 
 from ssot_scan.findings import Finding
 
@@ -15,8 +16,7 @@ if TYPE_CHECKING:
     from ssot_scan.facts import ModuleFacts
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(msgspec.Struct, frozen=True):
     """Import ``imported`` (bound as ``bound``) from ``module`` as ``name`` instead."""
 
     line: int
@@ -29,8 +29,7 @@ class Move:
     origin: str = ""  # the module the statement imported from before
 
 
-@dataclass
-class FileFix:
+class FileFix(msgspec.Struct):
     """One file's rewrite: its text before and after, the bytes a rollback puts back,
     what was moved, and the facts of the new text (proof that it parses, had before
     anything is written)."""
@@ -42,8 +41,8 @@ class FileFix:
     moved: int = 0
     cleaned: int = 0  # unused suppressions taken out (SSOT008)
     original: bytes = b""  # the file's bytes as read: what a rollback puts back
-    moves: list[Move] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    moves: list[Move] = msgspec.field(default_factory=list)
+    problems: list[str] = msgspec.field(default_factory=list)
     # The facts of ``after``, extracted before writing: proof that it parses, and
     # what the check after writing reads instead of parsing the file again.
     facts: Optional[ModuleFacts] = None

@@ -9,10 +9,10 @@ import contextlib
 import itertools
 import re
 import warnings
-from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
+import msgspec
 from libcst.metadata import MetadataWrapper
 
 from ssot_scan.fix.joining import merge_into_existing
@@ -69,8 +69,7 @@ def rewrite_text(
         result.moved = moved
 
 
-@dataclass
-class _Unit:
+class _Unit(msgspec.Struct):
     """A piece of source with moves made: its new text, how many names moved, and
     the positions of the moves it could not make."""
 

@@ -13,10 +13,10 @@ arcs below the boxes, so it never hides behind one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+import msgspec
 import networkx as nx
 
 from ssot_scan.graphs.style import BREAKER_COLOUR, fill
@@ -30,8 +30,7 @@ LABEL_CHARS = 36  # what fits in a box at the font size below
 _SWEEPS = 4
 
 
-@dataclass(frozen=True)
-class Drawing:
+class Drawing(msgspec.Struct, frozen=True):
     """An SVG element (``svg``) and its size, for the page to place."""
 
     svg: str

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
+
+import msgspec
 
 from ssot_scan.discover import SourceFile
 from ssot_scan.facts import ImportedName, ImportSite, ModuleFacts
@@ -13,8 +14,7 @@ from ssot_scan.index.symbols import DEFINITION, SymbolTable, is_reexport
 from ssot_scan.rulepacks import Rules
 
 
-@dataclass
-class Usage:
+class Usage(msgspec.Struct):
     """An import that uses a first-party definition (a re-export only publishes it)."""
 
     source: SourceFile
@@ -40,8 +40,8 @@ class Usage:
         return self.imported.name
 
 
-@dataclass
-class Index:
+# weakref: ``process`` holds the last scan's index, and a test watches it let go.
+class Index(msgspec.Struct, weakref=True):
     """Everything the checks read about the project, built once per scan from the
     facts: the symbol table, the import graph and the deprecations."""
 
@@ -51,7 +51,7 @@ class Index:
     symbols: SymbolTable
     graph: ImportGraph
     deprecations: Deprecations
-    notices: list[str] = field(default_factory=list)  # one-line warnings for stderr
+    notices: list[str] = msgspec.field(default_factory=list)  # one-line warnings for stderr
 
 
 # A file's usages as ``usages_in`` finds them and the cache keeps them: the import

@@ -12,9 +12,10 @@ of that function, not of the module, and is left alone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal, Optional
+
+import msgspec
 
 from ssot_scan import dotted
 from ssot_scan.discover import SourceFile
@@ -58,8 +59,7 @@ def names_module(message: str, module: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Deprecation:
+class Deprecation(msgspec.Struct, frozen=True):
     """One deprecated module or symbol, with who declares it and its replacement:
     what SSOT001's message and advice quote."""
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
 from typing import Final, Literal, Optional, TypeVar, Union
+
+import msgspec
 
 from ssot_scan import dotted
 from ssot_scan.extract.deep import run_deep
@@ -40,8 +41,7 @@ IMPLICIT_MODULE_ATTRIBUTES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(msgspec.Struct, frozen=True):
     """What a name resolves to: its kind (a definition, a module, something
     external, unresolved or undecidable, a loop) and its target."""
 
@@ -49,8 +49,19 @@ class Resolution:
     target: str  # for a loop, its least pair, "module.name": the same from any of them
     detail: str = ""
     # For a loop, its pairs ("module.name"): the same set from any of them. Not part
-    # of what makes two answers equal (the target already names the loop).
-    loop: frozenset[str] = field(default=frozenset(), compare=False)
+    # of what makes two answers equal (the target already names the loop): see
+    # ``__eq__`` and ``__hash__``.
+    loop: frozenset[str] = frozenset()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Resolution:
+            return NotImplemented
+        return (
+            self.kind == other.kind and self.target == other.target and self.detail == other.detail
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.target, self.detail))
 
     @property
     def module(self) -> str:
@@ -62,10 +73,8 @@ class Resolution:
         return dotted.last(self.target)
 
 
-# Read-only by convention, not ``frozen``: a frozen dataclass sets each field through
-# ``object.__setattr__``, and a 10,000-module scan makes a quarter of a million.
-@dataclass(slots=True, eq=False)
-class _FromBinding:
+# Compared by identity: a 10,000-module scan makes a quarter of a million.
+class _FromBinding(msgspec.Struct, frozen=True, eq=False):
     """A name bound by ``from module import name``: followed on to what it names."""
 
     module: Optional[str]
@@ -73,8 +82,7 @@ class _FromBinding:
     publishes: bool  # a re-export (see ``is_reexport``), not an import for own use
 
 
-@dataclass(slots=True, eq=False)
-class _ModuleBinding:
+class _ModuleBinding(msgspec.Struct, frozen=True, eq=False):
     """A name bound by ``import module``: names the module itself."""
 
     module: str

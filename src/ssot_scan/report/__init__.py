@@ -6,8 +6,9 @@ Modules are imported on demand: a run pays only for the format it prints.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Optional
+
+import msgspec
 
 from ssot_scan.result import ScanResult
 
@@ -27,8 +28,7 @@ FORMATS = (
 )
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(msgspec.Struct, frozen=True):
     """What some formats need beyond the result, from the command line."""
 
     # html: the entries of ``--history FILE`` (this run included), for the trend chart.

@@ -9,10 +9,11 @@ every count, but the detail stops at fixed limits, and the page says what it lef
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 from typing import Any, Optional
+
+import msgspec
 
 from ssot_scan import __version__
 from ssot_scan.findings import Finding, suggested_import
@@ -29,11 +30,10 @@ MAPS = 10  # fragmented symbols drawn
 DRAWN_CYCLES = 10
 
 
-@dataclass
-class _Page:
+class _Page(msgspec.Struct):
     """What the page left out, said at its foot."""
 
-    left_out: list[str] = field(default_factory=list)
+    left_out: list[str] = msgspec.field(default_factory=list)
 
 
 def render_html(
