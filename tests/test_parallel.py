@@ -545,3 +545,32 @@ def test_a_transient_failure_stays_transient_across_the_process_boundary() -> No
     received = parallel._received(parallel._shipped(parallel.Extracted(facts, None)))
     assert received.facts.parse_error is not None and received.facts.parse_error.transient
     assert (received.facts, received.digest) == (facts, None)
+
+
+def test_facts_read_lazily_are_equal_and_copies_stay_lazy() -> None:
+    # Read back from the cache, a module's definitions wait as JSON in their own slot
+    # until asked for. A copy (``fix`` compares facts copied with fewer imports) must
+    # carry that JSON, not an empty list, and still say what is deprecated.
+    import msgspec
+
+    from ssot_scan.extract import extract
+    from ssot_scan.facts import StoredFacts, packed, unpacked
+
+    source = (
+        b"from typing_extensions import deprecated\n"
+        b"import os\n\n\n"
+        b"@deprecated('use New')\nclass Old:\n    pass\n\n\n"
+        b"class New:\n    size = 1\n"
+    )
+    facts = extract(source, "pkg.mod", False, "ast")
+    assert [d.name for d in facts.definitions] == ["Old", "New"]
+    text = packed(facts)
+    lazy = unpacked(text, lazy=True)
+    assert isinstance(lazy, StoredFacts)
+    copied = msgspec.structs.replace(lazy, imports=[])
+    assert packed(msgspec.structs.replace(lazy)) == text  # still the JSON: nothing decoded
+    assert copied.declares_deprecated() and lazy.declares_deprecated()
+    assert copied.definitions == facts.definitions and copied.imports == []
+    assert lazy == facts and facts == lazy
+    lazy.definitions = []
+    assert lazy.definitions == [] and lazy != facts

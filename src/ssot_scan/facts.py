@@ -9,7 +9,6 @@ differential test compares and what a cache can store without pickling.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Final, Generic, Literal, Optional, TypeVar
 
@@ -191,50 +190,52 @@ class ParseError(msgspec.Struct, array_like=True, gc=False):
     transient: bool = False
 
 
-@dataclass
-class ModuleFacts:
-    """Everything the checks need to know about one file, and nothing they don't."""
+class ModuleFacts(msgspec.Struct, dict=True):
+    """Everything the checks need to know about one file, and nothing they don't.
+    (``dict``: for the cached properties below.)"""
 
-    imports: list[ImportSite] = field(default_factory=list)
-    definitions: list[Definition] = field(default_factory=list)
+    imports: list[ImportSite] = msgspec.field(default_factory=list)
+    definitions: list[Definition] = msgspec.field(default_factory=list)
     all_names: Optional[list[str]] = None  # ``__all__``, when statically known
     all_dynamic: bool = False  # ``__all__`` exists but is not a literal
     has_getattr: bool = False  # a module-level ``def __getattr__``
-    warnings: list[Warning_] = field(default_factory=list)
-    module_calls: list[ModuleCall] = field(default_factory=list)
+    warnings: list[Warning_] = msgspec.field(default_factory=list)
+    module_calls: list[ModuleCall] = msgspec.field(default_factory=list)
     # Lines where the module's top level does more than bind its own names (a call,
     # a registering decorator, an assignment into another object): importing the
     # module runs it, so ``fix`` must not silently stop importing it.
-    side_effects: list[int] = field(default_factory=list)
+    side_effects: list[int] = msgspec.field(default_factory=list)
     # line -> what ``# ssot: ignore[...]`` names there, as written (codes, prefixes,
     # rule names); an empty list means every code (a bare ``# ssot: ignore``)
-    suppressions: dict[int, list[str]] = field(default_factory=dict)
-    suppression_columns: dict[int, int] = field(default_factory=dict)  # where ``ssot:`` is
+    suppressions: dict[int, list[str]] = msgspec.field(default_factory=dict)
+    suppression_columns: dict[int, int] = msgspec.field(default_factory=dict)  # where ``ssot:`` is
     # The module rewires imports at run time (``sys.meta_path``, ``sys.modules[...]``):
     # what it or its submodules provide cannot be decided statically.
     dynamic_imports: bool = False
     # Top-level functions that rewrite a module they are handed (``setattr(module,
     # name, ...)``, ``sys.modules[name] = ...``), directly or through another such
     # function of this module; and the module's own calls that hand it over.
-    rewriting_functions: list[str] = field(default_factory=list)
-    handovers: list[Handover] = field(default_factory=list)
+    rewriting_functions: list[str] = msgspec.field(default_factory=list)
+    handovers: list[Handover] = msgspec.field(default_factory=list)
     # In a module that installs an import finder (``sys.meta_path.insert(...)``), the
     # strings its finder classes spell: those naming a first-party package are
     # packages the finder may serve (Ansible's collection loader redirects any
     # ``ansible.*`` import through a routing table), so what no file there provides
     # may still import.
-    finder_serves: list[str] = field(default_factory=list)
-    reexport_lines: list[int] = field(default_factory=list)  # lines with a noqa-F401 marker
+    finder_serves: list[str] = msgspec.field(default_factory=list)
+    reexport_lines: list[int] = msgspec.field(
+        default_factory=list
+    )  # lines with a noqa-F401 marker
     # Public names a plain module imports at its top level and never mentions again:
     # kept there for other modules to import (a compatibility surface), not for use.
-    unused_imports: list[str] = field(default_factory=list)
+    unused_imports: list[str] = msgspec.field(default_factory=list)
     parse_error: Optional[ParseError] = None
     engine: str = "ast"  # which front end produced these facts
 
     def to_json(self) -> dict[str, Any]:
         """The facts as named JSON values, every record a dict of its fields: what
         the front ends' differential tests compare and ``from_json`` reads back."""
-        data = {f.name: _plain(getattr(self, f.name)) for f in fields(ModuleFacts)}
+        data = {name: _plain(getattr(self, name)) for name in ModuleFacts.__struct_fields__}
         data["suppressions"] = {str(k): v for k, v in sorted(self.suppressions.items())}
         data["suppression_columns"] = {
             str(k): v for k, v in sorted(self.suppression_columns.items())
@@ -297,6 +298,11 @@ class ModuleFacts:
                 return []
             found = (found or []) + codes
         return found
+
+
+# Where a ``ModuleFacts`` keeps its definitions: ``StoredFacts`` reads and writes it
+# from behind its property.
+_DEFINITIONS_SLOT: Any = ModuleFacts.__dict__["definitions"]
 
 
 def _plain(value: Any) -> Any:
@@ -376,8 +382,8 @@ _DEFINITIONS = msgspec.json.Decoder(list[Definition])
 def _definitions_raw(facts: ModuleFacts) -> Any:
     """The definitions as ``pack`` stores them: read back and never asked for, the
     JSON they came as; else the records (which the encoder writes as arrays)."""
-    pending = facts.__dict__.get("_pending")
-    return facts.definitions if pending is None else pending
+    held = _DEFINITIONS_SLOT.__get__(facts, type(facts))
+    return held if isinstance(held, msgspec.Raw) else facts.definitions
 
 
 def packed(facts: ModuleFacts) -> str:
@@ -411,10 +417,13 @@ def unpacked(text: str | bytes, lazy: bool = False) -> ModuleFacts:
     # Written by ``json`` (a lone surrogate), they are read whole: nothing is left raw.
     lazy = lazy and isinstance(stored.definitions, msgspec.Raw)
     made = StoredFacts if lazy else ModuleFacts
+    # Read lazily, the slot holds the definitions' JSON (a copy: the slice alone, not
+    # the whole row's text it would keep alive) until ``StoredFacts`` is asked for them.
+    definitions: Any = stored.definitions.copy() if lazy else _definitions(stored.definitions)
     # Field by field, spelled out: a row at a time, 10,000 times a run.
     facts = made(
         imports=stored.imports,
-        definitions=[] if lazy else _definitions(stored.definitions),
+        definitions=definitions,
         all_names=stored.all_names,
         all_dynamic=stored.all_dynamic,
         has_getattr=stored.has_getattr,
@@ -433,8 +442,6 @@ def unpacked(text: str | bytes, lazy: bool = False) -> ModuleFacts:
         engine=stored.engine,
     )
     if lazy:
-        # A copy: the slice alone, not the whole row's text it would keep alive.
-        facts.__dict__["_pending"] = stored.definitions.copy()
         facts.__dict__["_deprecated"] = stored.declares_deprecated
     return facts
 
@@ -458,8 +465,8 @@ def shared_strings(facts: ModuleFacts) -> ModuleFacts:
             imported.name = intern(imported.name)
             if imported.asname is not None:
                 imported.asname = intern(imported.asname)
-    if "_pending" not in facts.__dict__:  # read back lazily: shared when decoded
-        _share_definitions(facts.definitions)
+    if not isinstance(_DEFINITIONS_SLOT.__get__(facts, type(facts)), msgspec.Raw):
+        _share_definitions(facts.definitions)  # else shared when decoded
     facts.unused_imports = [intern(name) for name in facts.unused_imports]
     return facts
 
@@ -485,43 +492,50 @@ class DamagedFacts(Exception):
     file again and analyses anew)."""
 
 
-class StoredFacts(ModuleFacts):
+class StoredFacts(ModuleFacts, dict=True):
     """Facts read back from their stored form, whose definitions (two fifths of that
     form) stay JSON text until first asked for. A run over cached facts after an edit
     resolves names in a few hundred modules and builds no definition of the other
     thousands (10,000 generated modules: reading every file's facts in the run after
     an import edit, 0.92 -> 0.64 s). Equal to the ``ModuleFacts`` it was packed from,
-    and used as one; a stored flag says whether a definition is deprecated."""
+    and used as one; a stored flag says whether a definition is deprecated.
 
-    @property
+    The JSON waits in the ``definitions`` slot itself (this property stands in front
+    of it), so a copy (``msgspec.structs.replace``) is as lazy as its original."""
+
+    @property  # type: ignore[misc]
     def definitions(self) -> list[Definition]:
-        state = self.__dict__
-        pending = state.pop("_pending", None)
-        if pending is not None:
-            try:
-                decoded = _definitions(pending)
-                _share_definitions(decoded)
-            except (ValueError, RecursionError) as exc:  # msgspec.DecodeError, or too deep
-                state["_pending"] = pending
-                raise DamagedFacts(str(exc)) from exc
-            state["_definitions"] = decoded
-        found: list[Definition] = state["_definitions"]
-        return found
+        held = _DEFINITIONS_SLOT.__get__(self, StoredFacts)
+        if not isinstance(held, msgspec.Raw):
+            found: list[Definition] = held
+            return found
+        try:
+            decoded = _definitions(held)
+            _share_definitions(decoded)
+        except (ValueError, RecursionError) as exc:  # msgspec.DecodeError, or too deep
+            raise DamagedFacts(str(exc)) from exc
+        _DEFINITIONS_SLOT.__set__(self, decoded)
+        return decoded
 
     @definitions.setter
     def definitions(self, value: list[Definition]) -> None:
-        self.__dict__.pop("_pending", None)
-        self.__dict__["_definitions"] = value
+        _DEFINITIONS_SLOT.__set__(self, value)
 
     def declares_deprecated(self) -> bool:
-        """Whether a definition is deprecated, known without decoding them."""
-        if "_pending" in self.__dict__:
-            return bool(self.__dict__["_deprecated"])
+        """Whether a definition is deprecated, known without decoding them (the flag
+        stored with them; a copy, which has no flag, decodes them)."""
+        flag = self.__dict__.get("_deprecated")
+        if flag is not None and isinstance(
+            _DEFINITIONS_SLOT.__get__(self, StoredFacts), msgspec.Raw
+        ):
+            return bool(flag)
         return super().declares_deprecated()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ModuleFacts):
             return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(ModuleFacts))
+        return all(
+            getattr(self, name) == getattr(other, name) for name in ModuleFacts.__struct_fields__
+        )
 
     __hash__ = None  # type: ignore[assignment]

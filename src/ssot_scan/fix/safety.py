@@ -3,9 +3,10 @@ effects are refused, and the written tree is checked again."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Optional
+
+import msgspec
 
 from ssot_scan import dotted
 from ssot_scan.findings import Finding
@@ -122,6 +123,10 @@ def changed_imports(old: ModuleFacts, new: ModuleFacts) -> tuple[ModuleFacts, Mo
     old_keys = {signature(site) for site in old.imports}
     new_keys = {signature(site) for site in new.imports}
     return (
-        dataclasses.replace(old, imports=[s for s in old.imports if signature(s) not in new_keys]),
-        dataclasses.replace(new, imports=[s for s in new.imports if signature(s) not in old_keys]),
+        msgspec.structs.replace(
+            old, imports=[s for s in old.imports if signature(s) not in new_keys]
+        ),
+        msgspec.structs.replace(
+            new, imports=[s for s in new.imports if signature(s) not in old_keys]
+        ),
     )
