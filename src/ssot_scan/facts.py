@@ -8,8 +8,8 @@ differential test compares and what a cache can store without pickling.
 
 from __future__ import annotations
 
+import functools
 import sys
-from functools import cached_property
 from typing import Any, Final, Generic, Literal, Optional, TypeVar
 
 import msgspec
@@ -273,17 +273,17 @@ class ModuleFacts(msgspec.Struct, dict=True):
         asks every module; ``StoredFacts`` answers without decoding its definitions.)"""
         return any(d.deprecated is not None and d.kind != "assign" for d in self.definitions)
 
-    @cached_property
+    @functools.cached_property
     def alias_heads(self) -> frozenset[str]:
         """First names of every ``X = a.b`` alias's right-hand side (``a``)."""
         return frozenset(d.alias_of.split(".")[0] for d in self.definitions if d.alias_of)
 
-    @cached_property
+    @functools.cached_property
     def all_name_set(self) -> frozenset[str]:
         """``__all__`` as a set (asked of every import of a module with a long one)."""
         return frozenset(self.all_names or ())
 
-    @cached_property
+    @functools.cached_property
     def reexport_line_set(self) -> frozenset[int]:
         return frozenset(self.reexport_lines)
 
@@ -375,8 +375,21 @@ def pack(facts: ModuleFacts) -> _Stored[Any]:
 
 
 _ENCODER = msgspec.json.Encoder()
-_STORED = msgspec.json.Decoder(_Stored[msgspec.Raw])
-_DEFINITIONS = msgspec.json.Decoder(list[Definition])
+
+
+# msgspec's readers of the stored form, each made when first needed: making one
+# evaluates the annotations of every record it reads (1 ms), which a run that parses
+# one file and reads no stored facts back (a comment edited) never needs.
+
+
+@functools.cache
+def _stored_reader() -> msgspec.json.Decoder[_Stored[msgspec.Raw]]:
+    return msgspec.json.Decoder(_Stored[msgspec.Raw])
+
+
+@functools.cache
+def _definitions_reader() -> msgspec.json.Decoder[list[Definition]]:
+    return msgspec.json.Decoder(list[Definition])
 
 
 def _definitions_raw(facts: ModuleFacts) -> Any:
@@ -413,7 +426,7 @@ def unpacked(text: str | bytes, lazy: bool = False) -> ModuleFacts:
     deeper than msgspec reads. ``lazy``: the definitions are
     decoded when first asked for (``StoredFacts``), and a fault in them raises
     ``DamagedFacts`` then."""
-    stored: _Stored[Any] = structjson.loads(text, _STORED, _Stored[list[Definition]])
+    stored: _Stored[Any] = structjson.loads(text, _stored_reader(), _Stored[list[Definition]])
     # Written by ``json`` (a lone surrogate), they are read whole: nothing is left raw.
     lazy = lazy and isinstance(stored.definitions, msgspec.Raw)
     made = StoredFacts if lazy else ModuleFacts
@@ -483,7 +496,7 @@ def _definitions(raw: Any) -> list[Definition]:
     read (a row written by ``json``), as they are."""
     if isinstance(raw, list):
         return raw
-    return structjson.loads(raw, _DEFINITIONS, list[Definition])
+    return structjson.loads(raw, _definitions_reader(), list[Definition])
 
 
 class DamagedFacts(Exception):
