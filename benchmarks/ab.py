@@ -20,13 +20,15 @@ at its source, and each has its own cache folder. Measurements, as in ``run.py``
 project's first run as the CLI makes it), ``warm`` (nothing changed), ``changed``
 (a comment appended to one file), ``edit`` (a first-party import added to it, under
 a new name each time). In round ``r`` the sides take turns in alternating order, so a slow patch of
-the machine hits both alike.
+the machine hits both alike. Each measurement is shown in wall seconds and in CPU
+seconds (the process and its pool's workers, user and system): see ``table``.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import math
 import os
 import statistics
 import subprocess
@@ -80,16 +82,23 @@ def side(source: Path, corpus: Path, cache: Path) -> dict[str, Tool]:
     }
 
 
-def measure(tools: dict[str, Tool], what: str, touch: Path, module: str) -> Callable[[], float]:
+def measure(
+    tools: dict[str, Tool], what: str, touch: Path, module: str
+) -> tuple[Callable[[], float], Tool]:
+    """How to take the measurement ``what``, and the tool whose ``cpu`` it leaves."""
     if what == "cold":
-        return tools["cold"].run
+        return tools["cold"].run, tools["cold"]
     if what == "first":
-        return partial(first_run, tools["first"])
+        return partial(first_run, tools["first"]), tools["first"]
     if what == "warm":
-        return tools["warm"].run
+        return tools["warm"].run, tools["warm"]
     if what == "changed":
-        return lambda: touched_run(tools["warm"], touch)
-    return lambda: touched_run(tools["warm"], touch, import_edit(module))
+        return (lambda: touched_run(tools["warm"], touch)), tools["warm"]
+    return (lambda: touched_run(tools["warm"], touch, import_edit(module))), tools["warm"]
+
+
+# Per side, per measurement: (wall seconds, CPU seconds) of each round.
+Samples = dict[str, dict[str, list[tuple[float, float]]]]
 
 
 def compare(
@@ -99,8 +108,9 @@ def compare(
     rounds: int,
     what: list[str],
     module: str | None = None,
-) -> dict[str, dict[str, list[float]]]:
-    """Seconds of each measurement for each side, ``rounds`` times, in turns."""
+) -> Samples:
+    """Wall and CPU seconds of each measurement for each side, ``rounds`` times, in
+    turns."""
     # As run.py chooses them, below the corpus's src/ when it has one.
     touch, default_module = edit_target(corpus / "src" if (corpus / "src").is_dir() else corpus)
     module = module or default_module
@@ -109,26 +119,39 @@ def compare(
         compileall.compile_dir(str(source), quiet=1)
         tools[name] = side(source, corpus, scratch / f"cache-{name}-{corpus.name}")
         tools[name]["warm"].run()  # fills the cache: the first warm run is warm
-    times: dict[str, dict[str, list[float]]] = {n: {w: [] for w in what} for n in sources}
+    times: Samples = {n: {w: [] for w in what} for n in sources}
     names = list(sources)
     for number in range(rounds):
         for name in names if number % 2 == 0 else names[::-1]:
             for key in what:
-                times[name][key].append(measure(tools[name], key, touch, module)())
+                taken, tool = measure(tools[name], key, touch, module)
+                wall = taken()
+                times[name][key].append((wall, tool.cpu))
     return times
 
 
-def table(times: dict[str, dict[str, list[float]]]) -> str:
+def table(times: Samples) -> str:
+    """Each measurement's wall seconds (median, minimum) and CPU seconds (median) on
+    both sides, and head/base of each median. Wall time is what a user waits; CPU
+    time (user and system, of the process and its pool's workers) adds up the work,
+    which for a parallel run (cold, first) shows a change that the scheduling of the
+    workers blurs in wall time. Neighbours that slow every instruction of a shared
+    machine slow both alike (a one-process warm run: CPU within 1 % of wall)."""
     base, head = list(times)
     lines = [
-        f"{'':<8} {'base median':>12} {'min':>8} {'head median':>12} {'min':>8} {'head/base':>10}"
+        f"{'':<8} {'base median':>12} {'min':>8} {'head median':>12} {'min':>8} "
+        f"{'head/base':>10} {'cpu base':>9} {'cpu head':>9} {'head/base':>10}"
     ]
     for key in times[base]:
-        b, h = times[base][key], times[head][key]
+        b = [wall for wall, _ in times[base][key]]
+        h = [wall for wall, _ in times[head][key]]
+        cb = statistics.median(cpu for _, cpu in times[base][key])
+        ch = statistics.median(cpu for _, cpu in times[head][key])
         lines.append(
             f"{key:<8} {statistics.median(b):>12.3f} {min(b):>8.3f} "
             f"{statistics.median(h):>12.3f} {min(h):>8.3f} "
-            f"{statistics.median(h) / statistics.median(b):>9.2f}x"
+            f"{statistics.median(h) / statistics.median(b):>9.2f}x "
+            f"{cb:>9.3f} {ch:>9.3f} {ch / cb if cb else math.nan:>9.2f}x"
         )
     return "\n".join(lines)
 

@@ -45,6 +45,7 @@ import argparse
 import contextlib
 import itertools
 import json
+import math
 import os
 import platform
 import secrets
@@ -311,6 +312,9 @@ class Tool:
     cwd: Path
     env: Optional[dict[str, str]] = None
     ok: tuple[int, ...] = (0,)
+    # CPU seconds of the last run (user and system, of the process and every process
+    # it waited for: a pool's workers too); NaN where ``resource`` does not exist.
+    cpu: float = math.nan
 
     def run(self) -> float:
         """Seconds for one run; a failing tool is an error, not a fast result.
@@ -318,6 +322,7 @@ class Tool:
         stderr goes to a temporary file rather than /dev/null (as cheap for the tool)
         so a failure can say why: a rerun may not fail the same way."""
         with tempfile.TemporaryFile() as errors:
+            before = _children_cpu()
             start = time.perf_counter()
             done = subprocess.run(
                 self.command,
@@ -328,6 +333,7 @@ class Tool:
                 check=False,
             )
             elapsed = time.perf_counter() - start
+            self.cpu = _children_cpu() - before
             if done.returncode not in self.ok:
                 errors.seek(0)
                 tail = errors.read().decode(errors="replace").strip().splitlines()[-8:]
@@ -336,6 +342,16 @@ class Tool:
                     + "\n  ".join(tail or ["(no output on stderr)"])
                 )
         return elapsed
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every child process this one has waited for so far."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return math.nan
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 _EDITS = itertools.count(1)
@@ -387,7 +403,9 @@ def touched_run(tool: Tool, path: Path, text: str = "\n# touched by benchmarks/r
     earlier runs left it."""
     with appended(path, text):
         elapsed = tool.run()
+        cpu = tool.cpu
     tool.run()
+    tool.cpu = cpu  # the timed run's, not the refill's
     return elapsed
 
 

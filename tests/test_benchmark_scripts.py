@@ -75,6 +75,51 @@ def test_ab_times_each_side_in_turns_with_a_cache_of_its_own(tmp_path: Path) -> 
     # A first run has a cache folder of its own, emptied before each one.
     assert (tmp_path / "cache-head-corpus-first").is_dir()
     assert [line.split()[0] for line in ab.table(times).splitlines()[1:]] == what
+    # Each round's CPU time is the timed run's: a process tree's, never nothing, and
+    # for an edit not the refill run after it as well (which would make it the
+    # larger of the two where wall time says otherwise).
+    if sys.platform != "win32":
+        assert all(cpu > 0 for m in times.values() for v in m.values() for _, cpu in v)
+
+
+# 0.3 s of CPU, whatever the machine.
+_BURN = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3:\n    pass\n"
+
+
+def test_a_tool_counts_the_cpu_of_its_run_and_of_the_processes_it_waited_for(
+    tmp_path: Path,
+) -> None:
+    run = _script("run")
+    if sys.platform == "win32":
+        pytest.skip("no resource module")
+    (tmp_path / "burn.py").write_text(_BURN)
+    # CPU burnt in a grandchild the child waits for counts; the child's sleep does not.
+    probe = (
+        "import subprocess, sys, time; "
+        "subprocess.run([sys.executable, 'burn.py'], check=True); time.sleep(0.3)"
+    )
+    tool = run.Tool([sys.executable, "-c", probe], tmp_path)
+    wall = tool.run()
+    assert 0.3 <= tool.cpu < wall
+
+
+def test_an_edit_s_cpu_is_the_timed_run_s_not_the_refill_s(tmp_path: Path) -> None:
+    run = _script("run")
+    if sys.platform == "win32":
+        pytest.skip("no resource module")
+    (tmp_path / "burn.py").write_text(_BURN)
+    touch = tmp_path / "m.py"
+    touch.write_text("X = 1\n")
+    # Quick while the edit is there (the timed run), 0.3 s of CPU once it is undone
+    # (the refill run after it).
+    probe = (
+        "import pathlib, runpy; "
+        "'edited' in pathlib.Path('m.py').read_text() or runpy.run_path('burn.py')"
+    )
+    tool = run.Tool([sys.executable, "-c", probe], tmp_path)
+    run.touched_run(tool, touch, "\n# edited\n")
+    assert tool.cpu < 0.3
+    assert touch.read_text() == "X = 1\n"
 
 
 def test_ab_exports_a_revision_of_the_package(tmp_path: Path) -> None:
