@@ -223,9 +223,8 @@ class ModuleFacts(msgspec.Struct, dict=True):
     # ``ansible.*`` import through a routing table), so what no file there provides
     # may still import.
     finder_serves: list[str] = msgspec.field(default_factory=list)
-    reexport_lines: list[int] = msgspec.field(
-        default_factory=list
-    )  # lines with a noqa-F401 marker
+    # Lines with a noqa-F401 marker.
+    reexport_lines: list[int] = msgspec.field(default_factory=list)
     # Public names a plain module imports at its top level and never mentions again:
     # kept there for other modules to import (a compatibility surface), not for use.
     unused_imports: list[str] = msgspec.field(default_factory=list)

@@ -125,9 +125,8 @@ class WalkRecord(msgspec.Struct):
 
     started: int = msgspec.field(default_factory=time.time_ns)
     folders: dict[str, Listing] = msgspec.field(default_factory=dict)
-    files: dict[str, Signature] = msgspec.field(
-        default_factory=dict
-    )  # ignore files, present or not
+    # Ignore files, present or not.
+    files: dict[str, Signature] = msgspec.field(default_factory=dict)
     repository: Optional[str] = None  # the ``.git`` found above the project root
     previous: dict[str, Listing] = msgspec.field(default_factory=dict)
     listed: int = 0  # folders listed afresh (not reused)
