@@ -1542,6 +1542,23 @@ def test_a_copied_result_is_the_stored_one_under_another_key(tmp_path: Path) -> 
     assert len(kept) == cache_module._KEEP_RESULTS and "a" * 64 not in kept
 
 
+def test_a_stored_result_reads_back_equal_lone_surrogates_and_all(tmp_path: Path) -> None:
+    # Whole results are written by msgspec, which writes only UTF-8: a finding's
+    # message may quote a lone surrogate from a string literal ("\ud800"), which
+    # json writes escaped instead. Either way a result reads back as it was stored.
+    cache = FactsCache(tmp_path, [])
+    plain = {"findings": [{"message": "caf\u00e9", "line": 3}], "files": 2, "none": None}
+    odd = {"findings": [{"message": "\ud800 gone", "line": 1}], "ok": True}
+    cache.store_result("a" * 64, plain)
+    cache.store_result("b" * 64, odd)
+    cache.close()
+    cache = FactsCache(tmp_path, [])
+    assert cache.result("a" * 64) == plain
+    assert cache.result("b" * 64) == odd
+    assert not cache.notices
+    cache.close()
+
+
 def test_a_read_only_cache_copies_nothing(tmp_path: Path) -> None:
     cache = FactsCache(tmp_path, [])
     cache.store_result("a" * 64, {"findings": []})
