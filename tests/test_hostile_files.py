@@ -150,6 +150,25 @@ def test_a_file_name_that_is_not_utf8_is_scanned_with_the_cache_and_shown_escape
         assert '"path": "pkg/bad\\\\xff.py"' in out
 
 
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="needs byte file names")
+def test_a_project_in_a_folder_whose_name_is_not_utf8_scans_with_the_cache(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # The project root is a setting, and the cache keys results by the settings'
+    # JSON: a root whose name is not UTF-8 (a surrogate escape) must still make a key.
+    # Seen: "internal error: UnicodeEncodeError" once msgspec wrote that JSON.
+    import os
+
+    folder = os.path.join(os.fsencode(tmp_path), b"bad\xffdir")
+    os.mkdir(folder)
+    root = _project_with(Path(os.fsdecode(folder)))
+    (root / "pkg" / "uses.py").write_text("from pkg import nothere\n")
+    for _ in range(2):  # cold into the cache, then from it
+        code, out, err = run_cli(["-f", "json", "."], root)
+        assert code == 1, err
+        assert '"path": "pkg/uses.py"' in out
+
+
 @pytest.mark.parametrize("name", ["new\nline.py", "esc\x1b[31mred.py", "tab\there.py"])
 def test_a_control_character_in_a_file_name_cannot_forge_output(
     tmp_path: Path, run_cli: RunCli, name: str

@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 import msgspec
 
+from ssot_scan import structjson
 from ssot_scan.errors import UsageError
 from ssot_scan.options import CANONICAL_POLICIES, ENGINES
 from ssot_scan.project import (
@@ -181,7 +182,7 @@ class Config(msgspec.Struct):
     def settings_text(self) -> str:
         """Every setting as one JSON text, keys sorted: equal settings, equal text, in
         any process (the cache keys discovery's and the whole result's answers by it)."""
-        return msgspec.json.encode(self, enc_hook=str, order="sorted").decode()
+        return structjson.canonical(self)
 
 
 def _table(path: Path, label: str) -> dict[str, Any]:

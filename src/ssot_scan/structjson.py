@@ -27,8 +27,21 @@ def dumps(
     try:
         return encoder.encode(value).decode()
     except UnicodeEncodeError:
-        builtins = msgspec.to_builtins(plain() if plain else value, order=encoder.order)
+        builtins = msgspec.to_builtins(
+            plain() if plain else value, enc_hook=encoder.enc_hook, order=encoder.order
+        )
         return json.dumps(builtins, separators=(",", ":"))
+
+
+# Keys sorted, anything msgspec cannot write (a ``Path``) as its ``str``.
+_CANONICAL = msgspec.json.Encoder(enc_hook=str, order="sorted")
+
+
+def canonical(value: Any) -> str:
+    """One JSON text for ``value``, the same for equal values in any process: what a
+    cache key hashes (the settings, a result's files). A string that is not UTF-8 (a
+    folder or file name's surrogate escape) is written escaped, by ``json``."""
+    return dumps(value, _CANONICAL)
 
 
 def loads(text: Any, decoder: msgspec.json.Decoder[Value], kind: Any) -> Value:
