@@ -304,6 +304,12 @@ class ModuleFacts(msgspec.Struct, dict=True):
 _DEFINITIONS_SLOT: Any = ModuleFacts.__dict__["definitions"]
 
 
+def _waiting(facts: ModuleFacts) -> Optional[msgspec.Raw]:
+    """The definitions' JSON while it waits undecoded (``StoredFacts``), else None."""
+    held = _DEFINITIONS_SLOT.__get__(facts, type(facts))
+    return held if isinstance(held, msgspec.Raw) else None
+
+
 def _plain(value: Any) -> Any:
     """``value`` with every record in it a dict of its fields (``to_json``)."""
     if isinstance(value, msgspec.Struct):
@@ -394,8 +400,8 @@ def _definitions_reader() -> msgspec.json.Decoder[list[Definition]]:
 def _definitions_raw(facts: ModuleFacts) -> Any:
     """The definitions as ``pack`` stores them: read back and never asked for, the
     JSON they came as; else the records (which the encoder writes as arrays)."""
-    held = _DEFINITIONS_SLOT.__get__(facts, type(facts))
-    return held if isinstance(held, msgspec.Raw) else facts.definitions
+    raw = _waiting(facts)
+    return facts.definitions if raw is None else raw
 
 
 def packed(facts: ModuleFacts) -> str:
@@ -477,7 +483,7 @@ def shared_strings(facts: ModuleFacts) -> ModuleFacts:
             imported.name = intern(imported.name)
             if imported.asname is not None:
                 imported.asname = intern(imported.asname)
-    if not isinstance(_DEFINITIONS_SLOT.__get__(facts, type(facts)), msgspec.Raw):
+    if _waiting(facts) is None:
         _share_definitions(facts.definitions)  # else shared when decoded
     facts.unused_imports = [intern(name) for name in facts.unused_imports]
     return facts
@@ -537,9 +543,7 @@ class StoredFacts(ModuleFacts, dict=True):
         """Whether a definition is deprecated, known without decoding them (the flag
         stored with them; a copy, which has no flag, decodes them)."""
         flag = self.__dict__.get("_deprecated")
-        if flag is not None and isinstance(
-            _DEFINITIONS_SLOT.__get__(self, StoredFacts), msgspec.Raw
-        ):
+        if flag is not None and _waiting(self) is not None:
             return bool(flag)
         return super().declares_deprecated()
 
