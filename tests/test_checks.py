@@ -81,6 +81,23 @@ def test_rule_pack_module_inline_in_pyproject_is_flagged(tmp_path: Path) -> None
     assert {f.canonical for f in result.findings} == {"pkg.new"}
 
 
+def test_a_function_with_one_deprecated_overload_is_no_ssot001(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/sysconfig.py": (
+            "from typing import overload\nfrom warnings import deprecated\n\n"
+            "@overload\n@deprecated('SO is deprecated, use EXT_SUFFIX')\n"
+            "def get_config_var(name: Literal['SO']) -> str: ...\n"
+            "@overload\ndef get_config_var(name: str) -> str: ...\n"
+            "def get_config_var(name):\n    return name\n\n"
+            "@deprecated('use get_config_var')\ndef get_var(name):\n    return name\n"
+        ),
+        "pkg/a.py": "from pkg.sysconfig import get_config_var\n",
+        "pkg/b.py": "from pkg.sysconfig import get_var\n",
+    }
+    assert located(scan(tmp_path, files)) == {("pkg/b.py", 1, "SSOT001")}
+
+
 def test_rule_pack_file_named_in_rule_packs_is_applied(tmp_path: Path) -> None:
     result = scan(
         tmp_path,

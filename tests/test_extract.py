@@ -561,6 +561,29 @@ def test_deprecated_decorator_keyword_and_dotted_forms(engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_deprecated_overload_deprecates_that_signature_not_the_function(engine: str) -> None:
+    # setuptools' _distutils/sysconfig.py (PEP 702): only get_config_var("SO") is.
+    source = (
+        "from typing import Literal, overload\n"
+        "import typing\n"
+        "@overload\n@deprecated('SO is deprecated')\n"
+        "def get(name: Literal['SO']) -> str: ...\n"
+        "@overload\ndef get(name: str) -> str: ...\n"
+        "def get(name): return name\n"
+        "@deprecated('use other')\n@typing.overload\ndef old(x: int) -> int: ...\n"
+        "@deprecated('gone')\ndef gone(): pass\n"
+    )
+    facts = _facts(source, engine=engine)
+    assert [(d.name, d.deprecated) for d in facts.definitions if d.kind == "function"] == [
+        ("get", None),
+        ("get", None),
+        ("get", None),
+        ("old", None),
+        ("gone", "gone"),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
 def test_module_level_warnings_record_message_and_category(engine: str) -> None:
     facts = _facts(TRICKY_SOURCE, "pkg.sub.tricky", engine=engine)
     module_level = [w for w in facts.warnings if not w.function]

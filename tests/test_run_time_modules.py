@@ -101,6 +101,80 @@ def test_a_module_level_call_handing_the_module_over_is_recorded(engine: str) ->
     ]
 
 
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_methods_that_rewrite_a_module_are_known_by_class_and_name(engine: str) -> None:
+    # matplotlib's backend_bases: `_Backend.export` fills the module of the class
+    # it decorates.
+    source = textwrap.dedent(
+        """\
+        import sys
+
+        class _Backend:
+            @staticmethod
+            def export(cls):
+                for name in ["FigureCanvas", "show"]:
+                    setattr(sys.modules[cls.__module__], name, getattr(cls, name))
+                return cls
+
+            def install(self, name):
+                sys.modules[name] = self
+
+            def reads(self, name):
+                return sys.modules[name]
+
+            class Inner:
+                def export(self, module, name):
+                    setattr(sys.modules[module], name, 1)
+
+        def outer():
+            class Local:
+                def export(self, module, name):
+                    setattr(sys.modules[module], name, 1)
+        """
+    ).encode()
+    facts = extract(source, "pkg.backend_bases", False, engine)
+    assert facts.rewriting_functions == ["_Backend.export", "_Backend.install"]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_decorator_named_without_a_call_is_handed_what_it_decorates(engine: str) -> None:
+    source = textwrap.dedent(
+        """\
+        @_Backend.export
+        class _BackendAgg(_Backend):
+            pass
+
+        @register
+        @dataclass
+        def f():
+            pass
+
+        @registry.register("name")
+        def g():
+            pass
+
+        @property
+        def h():
+            pass
+
+        class Outer:
+            @export
+            def method(self):
+                pass
+
+        if __name__ == "__main__":
+            @export
+            def main():
+                pass
+        """
+    ).encode()
+    facts = extract(source, "pkg.backend_agg", False, engine)
+    assert [(h.callee, h.line, h.names) for h in facts.handovers] == [
+        ("_Backend.export", 2, None),
+        ("register", 7, None),
+    ]
+
+
 CONSTANTS = {
     "pkg/__init__.py": "",
     "pkg/introspection.py": "import inspect\n\n\ndef find_current_module():\n"
@@ -144,6 +218,35 @@ LAZY = {
     "app.py": "from pkg import Signature\nfrom pkg import VERSION\nfrom pkg import task\n",
 }
 
+BACKENDS = {
+    "pkg/__init__.py": "",
+    "pkg/backend_bases.py": (
+        "import sys\n\n\nclass _Backend:\n"
+        "    FigureCanvas = None\n\n"
+        "    @staticmethod\n"
+        "    def export(cls):\n"
+        "        for name in ['FigureCanvas', 'new_figure_manager']:\n"
+        "            setattr(sys.modules[cls.__module__], name, getattr(cls, name))\n"
+        "        return cls\n\n"
+        "    @staticmethod\n"
+        "    def keep(cls):\n"
+        "        return cls\n"
+    ),
+    "pkg/backend_agg.py": (
+        "from pkg.backend_bases import _Backend\n\n\n"
+        "@_Backend.export\nclass _BackendAgg(_Backend):\n    pass\n"
+    ),
+    "pkg/backend_kept.py": (
+        "from pkg.backend_bases import _Backend\n\n\n"
+        "@_Backend.keep\nclass _BackendKept(_Backend):\n    pass\n"
+    ),
+    "app.py": (
+        "from pkg.backend_agg import FigureCanvas\n"
+        "from pkg.backend_agg import new_figure_manager\n"
+        "from pkg.backend_kept import FigureCanvas as C\n"
+    ),
+}
+
 OVERLAY = {
     "lib/pkg/__init__.py": "",
     "lib/pkg/module_utils/__init__.py": "",
@@ -174,6 +277,9 @@ OVERLAY = {
         (CONSTANTS, ["app.py:2:1"]),
         # The module is replaced by one built from the names the call spells out.
         (LAZY, ["app.py:3:1"]),
+        # A class decorator fills the module its class is defined in (matplotlib's
+        # `@_Backend.export`); one that does not leaves it as it is.
+        (BACKENDS, ["app.py:3:1"]),
         # A test target's `module_utils/` folder overlays the package's; the real
         # package's own file is no overlay of itself.
         (
@@ -185,7 +291,12 @@ OVERLAY = {
             ],
         ),
     ],
-    ids=["handed-to-a-helper", "replaced-by-a-lazy-module", "overlaid-by-a-test-target"],
+    ids=[
+        "handed-to-a-helper",
+        "replaced-by-a-lazy-module",
+        "filled-by-a-class-decorator",
+        "overlaid-by-a-test-target",
+    ],
 )
 def test_what_run_time_code_may_provide_is_no_ssot005(
     tmp_path: Path, run_cli: RunCli, files: dict[str, str], expected: list[str]

@@ -46,7 +46,7 @@ Value = TypeVar("Value")  # what a stored facts row is read into
 # Bump whenever ModuleFacts or what extraction fills it with changes: cached facts
 # carry it. Kept here, not in ``facts`` or ``extract``: a warm run, which reads no
 # facts, checks it without importing them (or msgspec) or the parsers.
-EXTRACTOR_VERSION: Final = "29"
+EXTRACTOR_VERSION: Final = "30"
 SCHEMA = "ssot-scan-cache/4"
 CACHE_DIR_NAME = ".ssot_cache"
 DB_NAME = "cache.sqlite3"

@@ -32,7 +32,7 @@ from ssot_scan.extract.builder import (
     checks_deprecation,
     is_deprecated_decorator,
     is_main_check,
-    is_pure_decorator,
+    is_overload,
     member,
     with_replacement,
 )
@@ -387,9 +387,10 @@ class _Walker:
         handed can, and each spells one of a few words; a body without them (most
         bodies) is not walked. In a module that rewrites modules at all, every
         top-level function's body is: a call passing a name on may reach a
-        rewriting function. Only a top-level function can be one (``Context.function``
-        names no method and no nested function), so methods are spared that rule:
-        Django spells ``setattr`` in most modules, which had every method walked."""
+        rewriting function. Methods are spared that rule (Django spells
+        ``setattr`` in most modules, which had every method walked): a method is
+        known as a rewriter (``Context.function``) when its body spells one of
+        the words, ``sys.modules`` for one (matplotlib's ``_Backend.export``)."""
         if self._rewrites and ctx.top_level:
             return True
         return self._spells(_BODY_FACT_WORDS, node)
@@ -450,10 +451,7 @@ class _Walker:
             members=members,
         )
         self.b.class_source(members, self._lines[node.lineno - 1 : node.end_lineno or node.lineno])
-        self.body(
-            node.body,
-            ctx.entering(in_class=True, in_deprecated=ctx.in_deprecated or deprecated is not None),
-        )
+        self.body(node.body, ctx.entering_class(node.name, deprecated is not None))
 
     def global_(self, node: ast.Global, ctx: Context) -> None:
         column = self.col(node.lineno, node.col_offset)
@@ -639,12 +637,17 @@ class _Walker:
             self.b.module_call(ctx, callee, arguments, value.lineno)
 
     def decorated(self, decorators: list[ast.expr], line: int, ctx: Context) -> None:
-        """A decorator that may register what it decorates is a side effect."""
-        for decorator in decorators:
-            call = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if not is_pure_decorator(dotted(call)):
-                self.b.add_side_effect(ctx, line)
-                return
+        """What the decorators of the ``def`` or ``class`` at ``line`` may do (see
+        ``FactsBuilder.decorators``)."""
+        if decorators:
+            self.b.decorators(
+                ctx,
+                [
+                    (dotted(d.func), True) if isinstance(d, ast.Call) else (dotted(d), False)
+                    for d in decorators
+                ],
+                line,
+            )
 
     def into_other_objects(self, targets: list[ast.expr], line: int, ctx: Context) -> None:
         """``x.y = ...`` or ``d[k] = ...``: the module changes an object it does not own."""
@@ -654,6 +657,9 @@ class _Walker:
             self.b.rewiring_store(ctx, _store(target))
 
     def deprecation(self, decorators: list[ast.expr]) -> Optional[str]:
+        """The message of a deprecation decorator ("" without one); None if none."""
+        if any(is_overload(dotted(d)) for d in decorators):
+            return None
         for decorator in decorators:
             call = decorator if isinstance(decorator, ast.Call) else None
             if not is_deprecated_decorator(dotted(call.func if call else decorator)):

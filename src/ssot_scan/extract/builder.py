@@ -138,8 +138,12 @@ class Context(msgspec.Struct, frozen=True):
     # In a ``@deprecated`` function's or class's body, or in a test that checks a
     # deprecation warns: either goes when the deprecated thing goes.
     in_deprecated: bool = False
-    function: str = ""  # the top-level function whose body this is, if any
+    # The function whose body this is, when a call can name it: a top-level
+    # function (``f``), or a method of a top-level class (``Cls.m``: a decorator
+    # ``@Cls.m`` or a call ``Cls.m(__name__)`` runs it); "" otherwise.
+    function: str = ""
     branch_in_function: bool = False  # under a branch of that function's body
+    class_name: str = ""  # the top-level class whose body this is, if any
 
     @property
     def top_level(self) -> bool:
@@ -153,12 +157,24 @@ class Context(msgspec.Struct, frozen=True):
 
     def entering_function(self, name: str) -> Context:
         """The body of ``def name``: known by name when the def is a module's own
-        (a call of it at module level runs it), anonymous when nested."""
+        (a call of it at module level runs it) or a method of one of its classes
+        (``Cls.name``), anonymous when nested deeper."""
+        if self.top_level:
+            function = name
+        elif self.class_name and not self.in_function:
+            function = f"{self.class_name}.{name}"
+        else:
+            function = ""
+        return self._with({"in_function": True, "function": function, "branch_in_function": False})
+
+    def entering_class(self, name: str, deprecated: bool) -> Context:
+        """The body of ``class name``: its methods are known as ``name.method``
+        when the class is a module's own."""
         return self._with(
             {
-                "in_function": True,
-                "function": name if self.top_level else "",
-                "branch_in_function": False,
+                "in_class": True,
+                "class_name": name if self.top_level else "",
+                "in_deprecated": self.in_deprecated or deprecated,
             }
         )
 
@@ -214,6 +230,13 @@ def member(name: str, lines: list[str]) -> str:
 def is_deprecated_decorator(callee: Optional[str]) -> bool:
     """``@deprecated``, ``@typing_extensions.deprecated``, ``@warnings.deprecated``..."""
     return callee is not None and (callee == "deprecated" or callee.endswith(".deprecated"))
+
+
+def is_overload(callee: Optional[str]) -> bool:
+    """``@overload``, ``@typing.overload``: a deprecation beside it deprecates that
+    signature only (PEP 702), not the function (setuptools deprecates
+    ``get_config_var("SO")``, not ``get_config_var``)."""
+    return callee is not None and (callee == "overload" or callee.endswith(".overload"))
 
 
 # A call that returns a namespace, by what writing into it writes: at module level,
@@ -295,7 +318,8 @@ class FactsBuilder:
         self.is_package = is_package
         self.facts = ModuleFacts(engine=engine)
         self._all_dynamic = False
-        self._rewriting: set[str] = set()  # top-level functions that rewrite a module
+        # Top-level functions and methods (``Cls.m``) that rewrite a module.
+        self._rewriting: set[str] = set()
         self._passes_on: dict[str, set[str]] = {}  # function -> functions it hands names to
         self._finder_strings: set[str] = set()  # what the module's finder classes spell
         self._installs_finder = False  # ``sys.meta_path.insert(...)`` somewhere
@@ -522,7 +546,8 @@ class FactsBuilder:
     def function_call(
         self, ctx: Context, callee: Optional[str], arguments: list[Argument]
     ) -> None:
-        """A call in a top-level function's body: ``setattr(module, name, value)``
+        """A call in a top-level function's (or method's, see ``Context.function``)
+        body: ``setattr(module, name, value)``
         with a computed name, ``module.__dict__.update(...)``, rewrite an object the
         function was handed; a call of another function of the module with a name
         may hand it on."""
@@ -569,6 +594,24 @@ class FactsBuilder:
         if any(m.partition("=")[0] in FINDER_METHODS for m in members):
             text = "\n".join(lines)
             self._finder_strings.update(m.group(2) for m in _QUOTED_DOTTED.finditer(text))
+
+    def decorators(
+        self, ctx: Context, decorators: list[tuple[Optional[str], bool]], line: int
+    ) -> None:
+        """The decorators of a ``def`` or ``class`` at ``line``, each as its dotted
+        name (of the callee, for ``@name(...)``) and whether it is a call. One that
+        may register what it decorates is a side effect. One named without a call
+        is handed what it decorates, whose ``__module__`` is this module: if it
+        rewrites the module of what it is handed, the module holds names no file
+        defines (matplotlib's backends: ``@_Backend.export`` sets ``FigureCanvas``
+        and ``new_figure_manager`` with ``setattr(sys.modules[cls.__module__],
+        ...)``)."""
+        for callee, called in decorators:
+            if is_pure_decorator(callee):
+                continue
+            self.add_side_effect(ctx, line)
+            if callee and not called and ctx.top_level and not ctx.main_block:
+                self.facts.handovers.append(Handover(callee, line))
 
     def add_side_effect(self, ctx: Context, line: int) -> None:
         """A top-level statement that does more than bind the module's own names."""

@@ -33,7 +33,7 @@ from ssot_scan.extract.builder import (
     checks_deprecation,
     is_deprecated_decorator,
     is_main_check,
-    is_pure_decorator,
+    is_overload,
     member,
     with_replacement,
 )
@@ -526,8 +526,7 @@ class _Walker:
         )
         self.b.class_source(members, self._source(line, node))
         self.body(
-            _statements(node.body),
-            ctx.entering(in_class=True, in_deprecated=ctx.in_deprecated or deprecated is not None),
+            _statements(node.body), ctx.entering_class(node.name.value, deprecated is not None)
         )
 
     def global_(self, node: cst.Global, ctx: Context) -> None:
@@ -726,13 +725,18 @@ class _Walker:
             self.b.module_call(ctx, callee, arguments, self.start(value)[0])
 
     def decorated(self, decorators: Sequence[cst.Decorator], line: int, ctx: Context) -> None:
-        """A decorator that may register what it decorates is a side effect."""
-        for decorator in decorators:
-            expr = decorator.decorator
-            call = expr.func if isinstance(expr, cst.Call) else expr
-            if not is_pure_decorator(dotted(call)):
-                self.b.add_side_effect(ctx, line)
-                return
+        """As ``ast_frontend._Walker.decorated``."""
+        if decorators:
+            self.b.decorators(
+                ctx,
+                [
+                    (dotted(d.decorator.func), True)
+                    if isinstance(d.decorator, cst.Call)
+                    else (dotted(d.decorator), False)
+                    for d in decorators
+                ],
+                line,
+            )
 
     def into_other_objects(
         self, targets: Sequence[cst.BaseExpression], node: cst.CSTNode, ctx: Context
@@ -744,6 +748,9 @@ class _Walker:
             self.b.rewiring_store(ctx, _store(target))
 
     def deprecation(self, decorators: Sequence[cst.Decorator]) -> Optional[str]:
+        """As ``ast_frontend._Walker.deprecation``."""
+        if any(is_overload(dotted(d.decorator)) for d in decorators):
+            return None
         for decorator in decorators:
             expr = decorator.decorator
             call = expr if isinstance(expr, cst.Call) else None

@@ -291,27 +291,36 @@ class SymbolTable:
         return ""
 
     def _rewrites(self, module: str, callee: str) -> bool:
-        """Is ``callee``, as ``module`` spells it, a function that rewrites a module?"""
+        """Is ``callee``, as ``module`` spells it, a function that rewrites a module:
+        a function (``utils.set_all``) or a method of a class (``_Backend.export``)?"""
         key = (module, callee)
         reads = self.reads
         if key not in self._rewriters:
             if reads is not None:
                 reads.open()
             try:
-                found = self.resolve_expression(module, callee)
-                # Reads: a definition is found through its module's bindings.
-                owner = None
-                if found and found.kind == DEFINITION:
-                    owner = self.modules.get(found.module)
-                self._rewriters[key] = bool(
-                    found and owner and found.name in owner.rewriting_functions
-                )
+                self._rewriters[key] = self._rewriting_function(module, callee)
             finally:
                 if reads is not None:
                     self._rewriter_reads[key] = reads.close()
         elif reads is not None:
             reads.add(self._rewriter_reads[key])
         return self._rewriters[key]
+
+    def _rewriting_function(self, module: str, callee: str) -> bool:
+        """``_rewrites``, uncached: is the definition ``callee`` names one its module
+        lists among its rewriting functions?"""
+        found = self.resolve_expression(module, callee)
+        name = found.name if found else ""
+        if found is None and "." in callee:  # an attribute of a class: ``Cls.method``
+            owner_class, method = callee.rsplit(".", 1)
+            found = self.resolve_expression(module, owner_class)
+            name = f"{found.name}.{method}" if found else ""
+        # Reads: a definition is found through its module's bindings.
+        if found is None or found.kind != DEFINITION:
+            return False
+        owner = self.modules.get(found.module)
+        return owner is not None and name in owner.rewriting_functions
 
     def is_namespace(self, module: str) -> bool:
         """A package folder without ``__init__.py`` (PEP 420)."""
