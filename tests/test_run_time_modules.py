@@ -304,6 +304,123 @@ def test_what_run_time_code_may_provide_is_no_ssot005(
     assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == expected
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        # A module-level loop (the generated-API pattern).
+        "import sys\nfor _n in ['a', 'b']:\n    setattr(sys.modules[__name__], _n, 1)\n",
+        # Through a name bound to the module.
+        "import sys\n_me = sys.modules[__name__]\nfor _n in ['a']:\n    setattr(_me, _n, 1)\n",
+        # A helper someone else calls, which imports its own module (numpy.dtypes).
+        "def _add(name):\n    from pkg import me\n    setattr(me, name, 1)\n",
+        "def _add(name):\n    from . import me as this\n    setattr(this, name, 1)\n",
+        "def _add(name):\n    import pkg.me\n    setattr(pkg.me, name, 1)\n",
+        "class Registry:\n    def add(self, name):\n        import pkg.me as m\n"
+        "        setattr(m, name, 1)\n",
+    ],
+)
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_setting_attributes_of_the_module_itself_binds_names_at_run_time(
+    source: str, engine: str
+) -> None:
+    assert extract(source.encode(), "pkg.me", False, engine).dynamic_imports is True
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import sys\nsetattr(sys.modules['other'], 'a', 1)\n",
+        "import other\ndef f(name):\n    setattr(other, name, 1)\n",
+        "def f(obj, name):\n    setattr(obj, name, 1)\n",
+        "from pkg import you\nsetattr(you, 'a', 1)\n",
+    ],
+)
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_setting_attributes_of_other_objects_binds_nothing_here(source: str, engine: str) -> None:
+    assert extract(source.encode(), "pkg.me", False, engine).dynamic_imports is False
+
+
+def test_names_a_module_sets_on_itself_are_no_ssot005(tmp_path: Path, run_cli: RunCli) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/gen.py": "import sys\nfor _n in ['a']:\n    setattr(sys.modules[__name__], _n, 1)\n",
+        "pkg/dtypes.py": (
+            "__all__ = []\n\n\ndef _add_dtype_helper(DType, alias):\n"
+            "    from pkg import dtypes\n\n"
+            "    setattr(dtypes, DType.__name__, DType)\n"
+            "    __all__.append(DType.__name__)\n"
+        ),
+        "pkg/plain.py": "import sys\nB = 1\n",
+        "app.py": (
+            "from pkg.gen import a\n"
+            "from pkg.dtypes import StringDType\n"
+            "from pkg.plain import missing\n"
+        ),
+    }
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == ["app.py:3:1"]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_module_level_call_of_a_function_that_changes_all_makes_it_dynamic(
+    engine: str,
+) -> None:
+    # numpy/_core/numeric.py: `extend_all(umath)` appends umath.__all__ to its own.
+    source = textwrap.dedent(
+        """\
+        __all__ = ['ones']
+
+        def extend_all(module):
+            existing = set(__all__)
+            for a in module.__all__:
+                if a not in existing:
+                    __all__.append(a)
+
+        def reset():
+            global __all__
+            __all__ = []
+
+        def grow(names):
+            global __all__
+            __all__ += names
+
+        extend_all(umath)
+        """
+    ).encode()
+    facts = extract(source, "pkg.numeric", False, engine)
+    assert (facts.all_names, facts.all_dynamic) == (None, True)
+    for helper in ("reset", "grow"):
+        called = source.replace(b"extend_all(umath)", f"{helper}()".encode())
+        facts = extract(called, "pkg.numeric", False, engine)
+        assert (facts.all_names, facts.all_dynamic) == (None, True), helper
+    for uncalled in (b"", b"print(__all__)\n", b"def f():\n    return __all__[0]\n"):
+        source_without = source.replace(b"extend_all(umath)\n", uncalled)
+        facts = extract(source_without, "pkg.numeric", False, engine)
+        assert (facts.all_names, facts.all_dynamic) == (["ones"], False)
+    # Reassigned after the call, `__all__` is a literal again.
+    again = source + b"__all__ = ['zeros']\n"
+    facts = extract(again, "pkg.numeric", False, engine)
+    assert (facts.all_names, facts.all_dynamic) == (["zeros"], False)
+
+
+def test_a_star_import_of_a_module_whose_all_a_function_extends_binds_any_name(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    files = {
+        "pkg/__init__.py": "from .numeric import *\n",
+        "pkg/umath.py": "__all__ = ['add']\nadd = 1\n",
+        "pkg/numeric.py": (
+            "from .umath import *\n__all__ = ['ones']\nones = 1\n\n\n"
+            "def extend_all(module):\n    for a in module.__all__:\n"
+            "        __all__.append(a)\n\n\n"
+            "from . import umath\nextend_all(umath)\n"
+        ),
+        "pkg/fixed.py": "from .umath import *\n__all__ = ['twos']\ntwos = 2\n",
+        "pkg/other.py": "from .fixed import *\n",
+        "app.py": "from pkg import add, ones\nfrom pkg.other import add as plus\n",
+    }
+    assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == ["app.py:2:1"]
+
+
 def test_handing_the_module_name_to_a_function_that_only_reads_it_changes_nothing(
     tmp_path: Path, run_cli: RunCli
 ) -> None:

@@ -436,6 +436,21 @@ def test_names_from_a_compiled_extension_are_undecidable(tmp_path: Path) -> None
     assert result_json(result)["summary"]["undecidable"] == 2
 
 
+def test_a_submodule_of_a_compiled_module_is_undecidable(tmp_path: Path) -> None:
+    # Hypothesis: `hypothesis._native` is a PyO3 extension that puts
+    # `hypothesis._native.internal.floats` in sys.modules itself.
+    files = {
+        **_EXTENSIONS,
+        "pkg/b.py": (
+            "from pkg._speedups.internal.floats import next_up\n"
+            "import pkg._speedups2.sub\n"
+            "import pkg._speedups3.sub\n"
+        ),
+    }
+    result = scan(tmp_path, files)
+    assert located(result) == {("pkg/b.py", 3, "SSOT005")}
+
+
 def test_compiled_extension_does_not_make_its_siblings_exist(tmp_path: Path) -> None:
     result = scan(tmp_path, {**_EXTENSIONS, "pkg/b.py": "import pkg._speedups3\n"})
     assert located(result) == {("pkg/b.py", 1, "SSOT005")}

@@ -20,6 +20,7 @@ from ssot_scan.extract.builder import (
     NAME,
     NAMESPACE_CALLS,
     OTHER,
+    OWN_MODULE,
     RAISES_CALLEES,
     REPLACEMENT_KEYWORDS,
     SELF,
@@ -40,10 +41,11 @@ from ssot_scan.facts import ModuleFacts
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # What a function body must spell to hold a fact (see ``_Walker.may_hold_facts``):
-# imports, warnings.warn, global, sys.modules/sys.meta_path/globals() writes, __path__.
+# imports, warnings.warn, global, sys.modules/sys.meta_path/globals() writes, __path__,
+# changes to __all__.
 # Words, not regular expressions: ``str.find`` skips to each one at C speed, an
 # alternation is tried at every character (a third of the walk on generated code).
-_BODY_FACT_WORDS = ("import", "warn", "global", "sys", "__path__", "extend_path")
+_BODY_FACT_WORDS = ("import", "warn", "global", "sys", "__path__", "extend_path", "__all__")
 # What a module must spell for one of its functions to rewrite a module it is handed.
 _REWRITE_WORDS = ("setattr", "__dict__", "sys.modules")
 # ``try`` and ``except*`` share one shape.
@@ -124,6 +126,19 @@ def _namespace(node: ast.expr) -> str:
     return ""
 
 
+def _subject(node: ast.expr) -> Optional[str]:
+    """What an expression names for ``FactsBuilder.setattr_on``: ``OWN_MODULE`` for
+    ``sys.modules[__name__]``, a dotted name, or None."""
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Name)
+        and node.slice.id == "__name__"
+        and dotted(node.value) == "sys.modules"
+    ):
+        return OWN_MODULE
+    return dotted(node)
+
+
 def _store(target: ast.expr) -> str:
     """What an assignment target writes: ``sys.modules[]`` for ``sys.modules[k]``,
     ``globals()[]``, ``locals()[]``, or a plain name."""
@@ -159,12 +174,7 @@ def _argument(value: ast.expr, keyword: Optional[str]) -> Argument:
         and not value.keywords
     ):
         return Argument(SELF, keyword)  # ``find_current_module()``, ``globals()``
-    if (
-        isinstance(value, ast.Subscript)
-        and dotted(value.value) == "sys.modules"
-        and isinstance(value.slice, ast.Name)
-        and value.slice.id == "__name__"
-    ):
+    if _subject(value) == OWN_MODULE:
         return Argument(SELF, keyword)
     strings = _literal_strings(value)
     if strings is None:
@@ -456,10 +466,14 @@ class _Walker:
     def global_(self, node: ast.Global, ctx: Context) -> None:
         column = self.col(node.lineno, node.col_offset)
         for name in node.names:
-            self.b.add_global(name, node.lineno, column)
+            self.b.add_global(ctx, name, node.lineno, column)
 
     def assign_statement(self, node: ast.Assign, ctx: Context) -> None:
         self.into_other_objects(node.targets, node.lineno, ctx)
+        if isinstance(node.value, ast.Subscript) and _subject(node.value) == OWN_MODULE:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.b.own_module_name(target.id)
         if _is_globals(node.value) and ctx.top_level:
             self.b.rewiring_store(ctx, "globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, ast.Call):  # x = sys.modules.setdefault(...)
@@ -499,6 +513,8 @@ class _Walker:
             and node.target.id == "__all__"
         ):
             self.b.extend_all(all_list(node.value))
+        elif isinstance(node.target, ast.Name) and node.target.id == "__all__":
+            self.b.mutates_all(ctx)
 
     def expression(self, node: ast.Expr, ctx: Context) -> None:
         self.expression_statement(node.value, ctx)
@@ -604,6 +620,8 @@ class _Walker:
             return
         self.call(value, ctx)
         callee = dotted(value.func)
+        if callee is not None and callee.startswith("__all__.") and not ctx.top_level:
+            self.b.mutates_all(ctx)
         if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
             arg = value.args[0] if value.args else None
             if callee == "__all__.append":
@@ -631,6 +649,8 @@ class _Walker:
         rewrite a module it is handed, or hand this module over?"""
         callee = _callee(value.func)
         self.b.rewiring_call(ctx, callee, _hands_over_namespace(value))
+        if callee == "setattr" and value.args:
+            self.b.setattr_on(_subject(value.args[0]))
         if ctx.function or ctx.top_level:
             arguments = _arguments(value)
             self.b.function_call(ctx, callee, arguments)

@@ -282,6 +282,10 @@ OTHER: Final = "other"
 ArgumentKind = Literal["self", "literal", "name", "other"]
 
 
+# ``sys.modules[__name__]``, as the front ends spell it for ``FactsBuilder.setattr_on``.
+OWN_MODULE = "sys.modules[__name__]"
+
+
 class Argument(msgspec.Struct, frozen=True):
     """One argument of a call, described alike by both front ends."""
 
@@ -321,6 +325,10 @@ class FactsBuilder:
         # Top-level functions and methods (``Cls.m``) that rewrite a module.
         self._rewriting: set[str] = set()
         self._passes_on: dict[str, set[str]] = {}  # function -> functions it hands names to
+        self._all_mutators: set[str] = set()  # top-level functions that change ``__all__``
+        # Names bound to the module itself (``_me = sys.modules[__name__]``, or an
+        # import of the module in its own code): see ``setattr_on``.
+        self._own_names: set[str] = set()
         self._finder_strings: set[str] = set()  # what the module's finder classes spell
         self._installs_finder = False  # ``sys.meta_path.insert(...)`` somewhere
         self._true_flags: set[str] = set()  # top-level names bound to ``True``
@@ -351,6 +359,8 @@ class FactsBuilder:
     ) -> None:
         """``import a.b [as c], d`` — one site per module."""
         for name, asname in modules:
+            if asname and name == self.module:  # ``import pkg.me as me`` in pkg/me.py
+                self._own_names.add(asname)
             self.facts.imports.append(
                 ImportSite(
                     kind="import",
@@ -380,10 +390,14 @@ class FactsBuilder:
         statement over several lines."""
         star = len(names) == 1 and names[0][0] == "*"
         spread = name_lines if name_lines and span[0] != span[2] and not star else None
+        target = resolve_relative(self.module, self.is_package, level, raw_module)
+        for name, asname in names:
+            if f"{target}.{name}" == self.module:  # ``from pkg import me`` in pkg/me.py
+                self._own_names.add(asname or name)
         self.facts.imports.append(
             ImportSite(
                 kind="from",
-                target=resolve_relative(self.module, self.is_package, level, raw_module),
+                target=target,
                 raw_module=raw_module,
                 level=level,
                 names=[] if star else [ImportedName(n, a) for n, a in names],
@@ -450,10 +464,12 @@ class FactsBuilder:
             )
         )
 
-    def add_global(self, name: str, line: int, column: int) -> None:
+    def add_global(self, ctx: Context, name: str, line: int, column: int) -> None:
         """``global X`` in a function: the function binds the module's ``X`` when it
         runs (matplotlib's ``qt_compat`` sets ``QtCore``, ``QtGui``... this way from a
         function called at import time). A conditional binding: it may never run."""
+        if name == "__all__":
+            self.mutates_all(ctx)
         self.facts.definitions.append(
             Definition(name=name, kind="assign", line=line, column=column, conditional=True)
         )
@@ -469,6 +485,14 @@ class FactsBuilder:
         self._all_dynamic = False
         self.facts.all_dynamic = False
         self.facts.all_names = list(names)
+
+    def mutates_all(self, ctx: Context) -> None:
+        """``__all__.append(...)``, ``__all__ += ...`` or ``global __all__`` in a
+        top-level function's body: a module-level call of the function makes the
+        module's ``__all__`` one no one can list (numpy's ``_core.numeric`` calls
+        ``extend_all(umath)``, which appends every name of ``umath.__all__``)."""
+        if ctx.function and not ctx.in_class:
+            self._all_mutators.add(ctx.function)
 
     def extend_all(self, names: Optional[list[str]]) -> None:
         """``__all__ += [...]``, ``.extend([...])``, ``.append("x")``."""
@@ -570,6 +594,22 @@ class FactsBuilder:
         if any(a.kind == SELF for a in arguments):
             self.facts.handovers.append(Handover(callee, line, spelled_names(arguments)))
 
+    def own_module_name(self, name: str) -> None:
+        """``name = sys.modules[__name__]``: ``name`` is the module itself."""
+        self._own_names.add(name)
+
+    def setattr_on(self, target: Optional[str]) -> None:
+        """``setattr(target, ...)``, ``target`` as the front ends spell it (dotted,
+        ``OWN_MODULE``, or None). Setting attributes of the module itself binds
+        names no file spells out, as ``globals()[name] = ...`` does: in a loop at
+        module level (``setattr(sys.modules[__name__], name, ...)``), or in a
+        function others call (numpy's ``dtypes._add_dtype_helper``, called by the
+        compiled core, does ``from numpy import dtypes; setattr(dtypes, ...)``)."""
+        if target is not None and (
+            target in (OWN_MODULE, self.module) or target in self._own_names
+        ):
+            self.facts.dynamic_imports = True
+
     def rewiring_call(
         self, ctx: Context, callee: Optional[str], hands_over_namespace: bool = False
     ) -> None:
@@ -622,6 +662,8 @@ class FactsBuilder:
         """``name(...)`` as a module-level statement (a helper that may warn)."""
         if not ctx.top_level or ctx.main_block or not callee or "." in callee:
             return
+        if callee in self._all_mutators:
+            self.set_all(None)
         self.facts.module_calls.append(
             ModuleCall(callee, line, conditional=ctx.conditional or ctx.guarded)
         )

@@ -21,6 +21,7 @@ from ssot_scan.extract.builder import (
     NAME,
     NAMESPACE_CALLS,
     OTHER,
+    OWN_MODULE,
     RAISES_CALLEES,
     REPLACEMENT_KEYWORDS,
     SELF,
@@ -126,6 +127,20 @@ def _namespace(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and not node.args:
         return NAMESPACE_CALLS.get(node.func.value, "")
     return ""
+
+
+def _subject(node: cst.BaseExpression) -> Optional[str]:
+    """As ``ast_frontend._subject``."""
+    if (
+        isinstance(node, cst.Subscript)
+        and len(node.slice) == 1
+        and isinstance(node.slice[0].slice, cst.Index)
+        and isinstance(node.slice[0].slice.value, cst.Name)
+        and node.slice[0].slice.value.value == "__name__"
+        and dotted(node.value) == "sys.modules"
+    ):
+        return OWN_MODULE
+    return dotted(node)
 
 
 def _store(target: cst.BaseExpression) -> str:
@@ -277,14 +292,7 @@ def _argument(value: cst.BaseExpression, keyword: Optional[str]) -> Argument:
         and not value.args
     ):
         return Argument(SELF, keyword)  # ``find_current_module()``, ``globals()``
-    if (
-        isinstance(value, cst.Subscript)
-        and dotted(value.value) == "sys.modules"
-        and len(value.slice) == 1
-        and isinstance(value.slice[0].slice, cst.Index)
-        and isinstance(value.slice[0].slice.value, cst.Name)
-        and value.slice[0].slice.value.value == "__name__"
-    ):
+    if _subject(value) == OWN_MODULE:
         return Argument(SELF, keyword)
     strings = _literal_strings(value)
     if strings is None:
@@ -532,10 +540,14 @@ class _Walker:
     def global_(self, node: cst.Global, ctx: Context) -> None:
         line, column = self.start(node)
         for declared in node.names:
-            self.b.add_global(declared.name.value, line, column)
+            self.b.add_global(ctx, declared.name.value, line, column)
 
     def assign_statement(self, node: cst.Assign, ctx: Context) -> None:
         self.into_other_objects([t.target for t in node.targets], node, ctx)
+        if isinstance(node.value, cst.Subscript) and _subject(node.value) == OWN_MODULE:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.b.own_module_name(target.target.value)
         if _is_globals(node.value) and ctx.top_level:
             self.b.rewiring_store(ctx, "globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, cst.Call):  # x = sys.modules.setdefault(...)
@@ -583,6 +595,8 @@ class _Walker:
             and node.target.value == "__all__"
         ):
             self.b.extend_all(all_list(node.value))
+        elif isinstance(node.target, cst.Name) and node.target.value == "__all__":
+            self.b.mutates_all(ctx)
 
     def expression(self, node: cst.Expr, ctx: Context) -> None:
         self.expression_statement(node.value, ctx)
@@ -691,6 +705,8 @@ class _Walker:
             return
         self.call(value, ctx)
         callee = dotted(value.func)
+        if callee is not None and callee.startswith("__all__.") and not ctx.top_level:
+            self.b.mutates_all(ctx)
         positional, keywords = _call_arguments(value)
         if callee in ("__all__.extend", "__all__.append") and ctx.top_level:
             arg = positional[0] if positional else None
@@ -719,6 +735,10 @@ class _Walker:
         rewrite a module it is handed, or hand this module over?"""
         callee = _callee(value.func)
         self.b.rewiring_call(ctx, callee, _hands_over_namespace(value))
+        if callee == "setattr":
+            positional, _ = _call_arguments(value)
+            if positional and positional[0] is not None:
+                self.b.setattr_on(_subject(positional[0]))
         if ctx.function or ctx.top_level:
             arguments = _arguments(value)
             self.b.function_call(ctx, callee, arguments)

@@ -227,14 +227,18 @@ class SymbolTable:
     def provides_dynamically(self, module: str) -> bool:
         """Could a missing ``module`` be provided at run time by the nearest existing
         package above it rewiring imports (``sys.meta_path``, ``sys.modules[...]``),
-        by a plain module above it with a ``__getattr__``, or by an import finder the
-        project installs for a package above it?"""
+        by a plain module above it with a ``__getattr__``, by a compiled module above
+        it (a PyO3 extension puts its submodules in ``sys.modules``: Hypothesis'
+        ``hypothesis._native.internal.floats``), or by an import finder the project
+        installs for a package above it?"""
         child = module
         for parent in dotted.ancestors(module):
             if self.module_exists(parent):
                 if self.reads is not None:
                     self.reads.read(parent)
                 facts = self.modules.get(parent)
+                if facts is None and parent in self.opaque:
+                    return True
                 if facts is not None and facts.dynamic_imports:
                     return True
                 # A plain module's ``__getattr__`` may hand out a ``__path__`` (dask's
