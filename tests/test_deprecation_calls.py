@@ -67,3 +67,23 @@ def test_a_guarded_call_whose_warning_names_something_else_deprecates_nothing(
     body = '    warnings.warn("cx_Oracle is deprecated", DeprecationWarning)'
     call = "try:\n    import cx_Oracle\nexcept ImportError:\n    _warn_on_import()"
     assert _scan(tmp_path, body=body, call=call) == []
+
+
+EARLY_RETURN = (
+    "    import os\n\n"
+    "    found = [k for k in os.environ if k.startswith('PKG_OLD_')]\n"
+    "    if not found:\n"
+    "        return\n"
+    "    warnings.warn({message!r}, DeprecationWarning)"
+)
+
+
+def test_a_helper_that_returns_early_warns_conditionally_about_what_it_names(
+    tmp_path: Path,
+) -> None:
+    # prefect/settings/models/plugins.py: the helper warns only when legacy
+    # environment variables are set, and about them, not about the module.
+    message = "The PKG_OLD_* environment variables are deprecated; rename them"
+    assert _scan(tmp_path, body=EARLY_RETURN.format(message=message)) == []
+    (found,) = _scan(tmp_path, body=EARLY_RETURN.format(message="pkg.legacy is deprecated"))
+    assert "it warns only under a condition" in found

@@ -561,6 +561,29 @@ def test_deprecated_decorator_keyword_and_dotted_forms(engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_deprecated_decorator_versions_and_message_keywords(engine: str) -> None:
+    source = (
+        # dagster
+        '@deprecated(breaking_version="2.0", additional_warn_text="Use AssetSpec instead.")\n'
+        "class SourceAsset: pass\n"
+        # astropy, matplotlib: the first argument is the version it was deprecated in
+        '@deprecated("7.2", alternative="np.concatenate")\ndef concatenate(): pass\n'
+        '@_api.deprecated("3.11")\ndef is_cff(): pass\n'
+        '@deprecated("6.0", message="use the new API")\ndef old(): pass\n'
+        # the `Deprecated` package
+        '@deprecated(version="1.2", reason="use g")\ndef f(): pass\n'
+    )
+    facts = _facts(source, engine=engine)
+    assert [(d.name, d.deprecated) for d in facts.definitions] == [
+        ("SourceAsset", "Use AssetSpec instead."),
+        ("concatenate", "deprecated since 7.2 (use `np.concatenate` instead)"),
+        ("is_cff", "deprecated since 3.11"),
+        ("old", "use the new API (deprecated since 6.0)"),
+        ("f", "use g"),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
 def test_a_deprecated_overload_deprecates_that_signature_not_the_function(engine: str) -> None:
     # setuptools' _distutils/sysconfig.py (PEP 702): only get_config_var("SO") is.
     source = (
@@ -580,6 +603,33 @@ def test_a_deprecated_overload_deprecates_that_signature_not_the_function(engine
         ("get", None),
         ("old", None),
         ("gone", "gone"),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_warning_after_a_way_out_of_the_function_is_conditional(engine: str) -> None:
+    source = (
+        "import warnings\n"
+        "def plain():\n    x = 1\n    warnings.warn('a', DeprecationWarning)\n"
+        "def early():\n    if not found():\n        return\n"
+        "    warnings.warn('b', DeprecationWarning)\n"
+        "def raising():\n    for k in keys:\n        if k:\n            raise ValueError\n"
+        "    warnings.warn('c', DeprecationWarning)\n"
+        "def guarded():\n    try:\n        import x\n    except ImportError:\n"
+        "        return None\n    warnings.warn('d', DeprecationWarning)\n"
+        "def nested():\n    def inner():\n        return 1\n"
+        "    class C:\n        def m(self):\n            return 2\n"
+        "    warnings.warn('e', DeprecationWarning)\n"
+        "def before():\n    warnings.warn('f', DeprecationWarning)\n    if x:\n        return\n"
+    )
+    facts = _facts(source, engine=engine)
+    assert [(w.message, w.function, w.conditional) for w in facts.warnings] == [
+        ("a", "plain", False),
+        ("b", "early", True),
+        ("c", "raising", True),
+        ("d", "guarded", True),
+        ("e", "nested", False),
+        ("f", "before", False),
     ]
 
 

@@ -387,11 +387,12 @@ def test_a_module_level_call_of_a_function_that_changes_all_makes_it_dynamic(
         """
     ).encode()
     facts = extract(source, "pkg.numeric", False, engine)
-    assert (facts.all_names, facts.all_dynamic) == (None, True)
+    # Open: its literal names (published on purpose), and any others.
+    assert (facts.all_names, facts.all_dynamic) == (["ones"], True)
     for helper in ("reset", "grow"):
         called = source.replace(b"extend_all(umath)", f"{helper}()".encode())
         facts = extract(called, "pkg.numeric", False, engine)
-        assert (facts.all_names, facts.all_dynamic) == (None, True), helper
+        assert (facts.all_names, facts.all_dynamic) == (["ones"], True), helper
     for uncalled in (b"", b"print(__all__)\n", b"def f():\n    return __all__[0]\n"):
         source_without = source.replace(b"extend_all(umath)\n", uncalled)
         facts = extract(source_without, "pkg.numeric", False, engine)
@@ -419,6 +420,30 @@ def test_a_star_import_of_a_module_whose_all_a_function_extends_binds_any_name(
         "app.py": "from pkg import add, ones\nfrom pkg.other import add as plus\n",
     }
     assert _ssot005_sites(run_cli, write_project(tmp_path, files)) == ["app.py:2:1"]
+
+
+def test_the_literal_part_of_an_all_a_function_extends_still_publishes(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # astropy/modeling/fitting.py lists the spline fitters it imports in `__all__`,
+    # then appends its entry points' fitters: importing one of the listed through
+    # it is no accident (no SSOT002), as before it appended anything.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/spline.py": "__all__ = ['SplineFitter']\n\n\nclass SplineFitter:\n    pass\n",
+        "pkg/fitting.py": (
+            "from .spline import SplineFitter\n\n__all__ = ['SplineFitter']\n\n\n"
+            "def populate(names):\n    for name in names:\n"
+            "        __all__.append(name)\n\n\npopulate(['X'])\n"
+        ),
+        "a.py": "from pkg.fitting import SplineFitter\n",
+        "b.py": "from pkg.spline import SplineFitter\n",
+        "c.py": "from pkg.spline import SplineFitter\n",
+    }
+    code, out, _ = run_cli(
+        ["--no-cache", "--select", "SSOT002", "."], write_project(tmp_path, files)
+    )
+    assert (code, out.splitlines()[0]) == (0, "Found 0 findings.")
 
 
 def test_handing_the_module_name_to_a_function_that_only_reads_it_changes_nothing(

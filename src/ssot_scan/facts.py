@@ -197,7 +197,9 @@ class ModuleFacts(msgspec.Struct, dict=True):
     imports: list[ImportSite] = msgspec.field(default_factory=list)
     definitions: list[Definition] = msgspec.field(default_factory=list)
     all_names: Optional[list[str]] = None  # ``__all__``, when statically known
-    all_dynamic: bool = False  # ``__all__`` exists but is not a literal
+    # ``__all__`` exists but is not a literal (``all_names`` is None), or is one the
+    # module's own functions extend when it runs (``all_names`` is its literal part).
+    all_dynamic: bool = False
     has_getattr: bool = False  # a module-level ``def __getattr__``
     warnings: list[Warning_] = msgspec.field(default_factory=list)
     module_calls: list[ModuleCall] = msgspec.field(default_factory=list)

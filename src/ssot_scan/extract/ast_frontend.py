@@ -22,7 +22,6 @@ from ssot_scan.extract.builder import (
     OTHER,
     OWN_MODULE,
     RAISES_CALLEES,
-    REPLACEMENT_KEYWORDS,
     SELF,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
@@ -31,11 +30,11 @@ from ssot_scan.extract.builder import (
     Context,
     FactsBuilder,
     checks_deprecation,
+    deprecation_message,
     is_deprecated_decorator,
     is_main_check,
     is_overload,
     member,
-    with_replacement,
 )
 from ssot_scan.facts import ModuleFacts
 
@@ -137,6 +136,36 @@ def _subject(node: ast.expr) -> Optional[str]:
     ):
         return OWN_MODULE
     return dotted(node)
+
+
+# Compound statements, with the fields that hold their statements.
+_BLOCKS: dict[type[ast.AST], tuple[str, ...]] = {
+    ast.If: ("body", "orelse"),
+    ast.For: ("body", "orelse"),
+    ast.AsyncFor: ("body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.With: ("body",),
+    ast.AsyncWith: ("body",),
+    **dict.fromkeys(_TRY_NODES, ("body", "handlers", "orelse", "finalbody")),
+    ast.ExceptHandler: ("body",),
+    ast.Match: ("cases",),
+    ast.match_case: ("body",),
+}
+
+
+def _may_leave(node: ast.AST) -> bool:
+    """Can a compound statement leave the function it is in (a ``return`` or a
+    ``raise`` in its blocks, not in a nested ``def``)? Then the statements after it
+    may never run: prefect's ``_warn_on_deprecated_env_prefix`` returns unless a
+    legacy variable is set, and warns only then."""
+    fields = _BLOCKS.get(type(node))
+    if fields is None:
+        return False
+    for field in fields:
+        for child in getattr(node, field):
+            if isinstance(child, (ast.Return, ast.Raise)) or _may_leave(child):
+                return True
+    return False
 
 
 def _store(target: ast.expr) -> str:
@@ -334,6 +363,9 @@ class _Walker:
     def body(self, stmts: Iterable[ast.stmt], ctx: Context) -> None:
         for stmt in stmts:
             self.stmt(stmt, ctx)
+            if ctx.in_function and not ctx.branch_in_function and _may_leave(stmt):
+                # What follows ``if not found: return`` runs on one branch only.
+                ctx = ctx.entering(conditional=True)
 
     def stmt(self, node: ast.stmt, ctx: Context) -> None:
         """One statement, by its kind; statements that bind or import nothing (and
@@ -686,12 +718,10 @@ class _Walker:
                 continue
             if call is None:
                 return ""
-            keywords = {k.arg: k.value for k in call.keywords if k.arg}
-            arg = call.args[0] if call.args else keywords.get("reason", keywords.get("message"))
-            replacement = next(
-                (string_value(keywords[k]) for k in REPLACEMENT_KEYWORDS if k in keywords), None
+            return deprecation_message(
+                string_value(call.args[0]) if call.args else None,
+                {k.arg: string_value(k.value) for k in call.keywords if k.arg},
             )
-            return with_replacement(string_value(arg) or "", replacement)
         return None
 
 

@@ -206,6 +206,27 @@ def resolve_relative(module: str, is_package: bool, level: int, raw_module: str)
 REPLACEMENT_KEYWORDS = ("replacement", "alternative", "instead", "use_instead")
 
 
+# Keywords of deprecation decorators that carry the message, in order of preference
+# (dagster's ``@deprecated(breaking_version="2.0", additional_warn_text="Use X")``).
+MESSAGE_KEYWORDS = ("reason", "message", "msg", "additional_warn_text")
+# A version as a decorator's first argument: astropy's and matplotlib's ``since``.
+_VERSION = re.compile(r"v?\d+(\.\d+)*(rc\d+)?")
+
+
+def deprecation_message(first: Optional[str], keywords: dict[str, Optional[str]]) -> str:
+    """What a deprecation decorator says: its first argument when that is a string
+    (a version reads "deprecated since X", beside a message keyword if there is
+    one), else a message keyword; then the replacement a keyword names."""
+    message = next((keywords[k] for k in MESSAGE_KEYWORDS if keywords.get(k)), None)
+    if first is not None and _VERSION.fullmatch(first.strip()):
+        since = f"deprecated since {first.strip()}"
+        message = f"{message} ({since})" if message else since
+    elif first is not None:
+        message = first
+    replacement = next((keywords[k] for k in REPLACEMENT_KEYWORDS if keywords.get(k)), None)
+    return with_replacement(message or "", replacement)
+
+
 def with_replacement(message: str, replacement: Optional[str]) -> str:
     """A deprecation message that also names the replacement a decorator keyword
     gave, in the form the advice reads (``use `X` instead``)."""
@@ -489,8 +510,9 @@ class FactsBuilder:
     def mutates_all(self, ctx: Context) -> None:
         """``__all__.append(...)``, ``__all__ += ...`` or ``global __all__`` in a
         top-level function's body: a module-level call of the function makes the
-        module's ``__all__`` one no one can list (numpy's ``_core.numeric`` calls
-        ``extend_all(umath)``, which appends every name of ``umath.__all__``)."""
+        module's ``__all__`` open, its literal names and any others (numpy's
+        ``_core.numeric`` calls ``extend_all(umath)``, which appends every name of
+        ``umath.__all__``; astropy's ``modeling.fitting`` appends its entry points)."""
         if ctx.function and not ctx.in_class:
             self._all_mutators.add(ctx.function)
 
@@ -663,7 +685,9 @@ class FactsBuilder:
         if not ctx.top_level or ctx.main_block or not callee or "." in callee:
             return
         if callee in self._all_mutators:
-            self.set_all(None)
+            # Run now, it may add any name: ``__all__`` lists at least its literal
+            # names (published on purpose), and any others may follow.
+            self.facts.all_dynamic = True
         self.facts.module_calls.append(
             ModuleCall(callee, line, conditional=ctx.conditional or ctx.guarded)
         )

@@ -23,7 +23,6 @@ from ssot_scan.extract.builder import (
     OTHER,
     OWN_MODULE,
     RAISES_CALLEES,
-    REPLACEMENT_KEYWORDS,
     SELF,
     SUPPRESS_CALLEES,
     WARN_CALLEES,
@@ -32,11 +31,11 @@ from ssot_scan.extract.builder import (
     Context,
     FactsBuilder,
     checks_deprecation,
+    deprecation_message,
     is_deprecated_decorator,
     is_main_check,
     is_overload,
     member,
-    with_replacement,
 )
 from ssot_scan.facts import ModuleFacts
 
@@ -366,6 +365,37 @@ def _guard_names(handlers: Sequence[Union[cst.ExceptHandler, cst.ExceptStarHandl
     return {n.rsplit(".", 1)[-1] if n != "*bare*" else n for n in names}
 
 
+# Compound statements (and their parts that hold blocks of statements).
+_COMPOUND = (
+    cst.If,
+    cst.Else,
+    cst.For,
+    cst.While,
+    cst.With,
+    cst.Try,
+    cst.TryStar,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.Match,
+    cst.MatchCase,
+    cst.IndentedBlock,
+    cst.SimpleStatementSuite,
+    cst.SimpleStatementLine,
+)
+
+
+def _may_leave(node: cst.CSTNode) -> bool:
+    """As ``ast_frontend._may_leave``: a ``return`` or ``raise`` in the blocks of a
+    compound statement, not in a nested ``def``."""
+    if not isinstance(node, _COMPOUND):
+        return False
+    for child in node.children:
+        if isinstance(child, (cst.Return, cst.Raise)) or _may_leave(child):
+            return True
+    return False
+
+
 def _statements(block: Optional[Block]) -> Iterable[cst.CSTNode]:
     """Every statement of a block, simple statements of a line flattened out."""
     if block is None:
@@ -448,6 +478,8 @@ class _Walker:
     def body(self, statements: Iterable[cst.CSTNode], ctx: Context) -> None:
         for statement in statements:
             self.stmt(statement, ctx)
+            if ctx.in_function and not ctx.branch_in_function and _may_leave(statement):
+                ctx = ctx.entering(conditional=True)  # as ast_frontend's
 
     def stmt(self, node: cst.CSTNode, ctx: Context) -> None:
         """One statement, by its kind; statements that bind or import nothing (and
@@ -779,11 +811,10 @@ class _Walker:
             if call is None:
                 return ""
             positional, keywords = _call_arguments(call)
-            arg = positional[0] if positional else keywords.get("reason", keywords.get("message"))
-            replacement = next(
-                (string_value(keywords[k]) for k in REPLACEMENT_KEYWORDS if k in keywords), None
+            return deprecation_message(
+                string_value(positional[0]) if positional else None,
+                {k: string_value(v) for k, v in keywords.items()},
             )
-            return with_replacement(string_value(arg) or "", replacement)
         return None
 
 

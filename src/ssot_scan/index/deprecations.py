@@ -151,7 +151,9 @@ class Deprecations:
         """A module-level call of the module's own function whose body warns with a
         deprecation category deprecates the module (one level of calls): the package
         that ends its ``__init__`` with ``_warn_on_import()``. A branch in that body
-        (a look at the caller's frame) makes it conditional, and the finding says so."""
+        (a look at the caller's frame, an early ``return``) makes it conditional, and
+        the finding says so; such a warning must name the module, as a conditional
+        one at module level must."""
         warn = {warning.function for warning in facts.warnings if warning.function}
         if not warn or not any(call.name in warn for call in facts.module_calls):
             return  # the definitions are read only for a call of a function that warns
@@ -162,8 +164,13 @@ class Deprecations:
             for warning in facts.warnings:
                 if warning.function != call.name:
                     continue
-                if call.conditional and not names_module(warning.message, module):
-                    continue  # a fallback's warning under `if`/`except`, as above
+                if (call.conditional or warning.conditional) and not names_module(
+                    warning.message, module
+                ):
+                    # A fallback's warning under `if`/`except`, as above; or one the
+                    # helper gives only on a branch, about something else (prefect's
+                    # legacy environment variables, after `if not found: return`).
+                    continue
                 if self.is_deprecation_category(module, warning.category):
                     self.modules[module] = Deprecation(
                         target=module,

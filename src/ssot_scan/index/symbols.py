@@ -521,9 +521,10 @@ class SymbolTable:
             # A namespace package binds none; a compiled module or one outside the
             # scan binds what no one here can list.
             return [] if self.is_namespace(module) else None
-        if facts.all_names is None and (facts.all_dynamic or facts.dynamic_imports):
-            # ``__all__ += generate_dunder_all(globals())``, or a module whose names
-            # are bound at run time: a star import of it binds what no one can list.
+        if facts.all_dynamic or (facts.all_names is None and facts.dynamic_imports):
+            # ``__all__ += generate_dunder_all(globals())``, an ``__all__`` the module's
+            # own function extends, or a module whose names are bound at run time: a
+            # star import of it binds what no one can list.
             return None
         if facts.all_names is not None:
             return self._expand_all(module, facts.all_names)
