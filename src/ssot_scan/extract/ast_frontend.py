@@ -710,12 +710,12 @@ class _Walker:
 
     def deprecation(self, decorators: list[ast.expr]) -> Optional[str]:
         """The message of a deprecation decorator ("" without one); None if none."""
-        if any(is_overload(dotted(d)) for d in decorators):
-            return None
         for decorator in decorators:
             call = decorator if isinstance(decorator, ast.Call) else None
             if not is_deprecated_decorator(dotted(call.func if call else decorator)):
                 continue
+            if any(is_overload(dotted(d)) for d in decorators):
+                return None
             if call is None:
                 return ""
             return deprecation_message(

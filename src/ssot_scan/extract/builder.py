@@ -350,6 +350,7 @@ class FactsBuilder:
         # Names bound to the module itself (``_me = sys.modules[__name__]``, or an
         # import of the module in its own code): see ``setattr_on``.
         self._own_names: set[str] = set()
+        self._parent, _, self._last = module.rpartition(".")
         self._finder_strings: set[str] = set()  # what the module's finder classes spell
         self._installs_finder = False  # ``sys.meta_path.insert(...)`` somewhere
         self._true_flags: set[str] = set()  # top-level names bound to ``True``
@@ -412,9 +413,8 @@ class FactsBuilder:
         star = len(names) == 1 and names[0][0] == "*"
         spread = name_lines if name_lines and span[0] != span[2] and not star else None
         target = resolve_relative(self.module, self.is_package, level, raw_module)
-        for name, asname in names:
-            if f"{target}.{name}" == self.module:  # ``from pkg import me`` in pkg/me.py
-                self._own_names.add(asname or name)
+        if target == self._parent:  # ``from pkg import me`` in pkg/me.py
+            self._own_names.update(a or n for n, a in names if n == self._last)
         self.facts.imports.append(
             ImportSite(
                 kind="from",

@@ -801,13 +801,13 @@ class _Walker:
 
     def deprecation(self, decorators: Sequence[cst.Decorator]) -> Optional[str]:
         """As ``ast_frontend._Walker.deprecation``."""
-        if any(is_overload(dotted(d.decorator)) for d in decorators):
-            return None
         for decorator in decorators:
             expr = decorator.decorator
             call = expr if isinstance(expr, cst.Call) else None
             if not is_deprecated_decorator(dotted(call.func if call else expr)):
                 continue
+            if any(is_overload(dotted(d.decorator)) for d in decorators):
+                return None
             if call is None:
                 return ""
             positional, keywords = _call_arguments(call)
