@@ -175,6 +175,43 @@ def test_a_decorator_named_without_a_call_is_handed_what_it_decorates(engine: st
     ]
 
 
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_functions_that_write_their_callers_namespace_rewrite_it(engine: str) -> None:
+    # zope.interface._compat._use_c_impl: `globs = globs or sys._getframe(1).f_globals`,
+    # then `globs[name + 'Fallback'] = py_impl`.
+    source = textwrap.dedent(
+        """\
+        import inspect
+        import sys
+
+        def use_c_impl(py_impl, name=None, globs=None):
+            name = name or py_impl.__name__
+            globs = globs or sys._getframe(1).f_globals
+            globs[name + 'Py'] = py_impl
+            return py_impl
+
+        def direct(name, value):
+            sys._getframe(1).f_globals[name] = value
+
+        def updating(values):
+            inspect.currentframe().f_back.f_globals.update(values)
+
+        def through_locals(values):
+            frame_locals = sys._getframe(1).f_locals
+            frame_locals.update(values)
+
+        def reads(name):
+            namespace = sys._getframe(1).f_globals
+            return namespace.get(name)
+
+        def elsewhere(d, name):
+            d[name] = 1
+        """
+    ).encode()
+    facts = extract(source, "pkg._compat", False, engine)
+    assert facts.rewriting_functions == ["direct", "through_locals", "updating", "use_c_impl"]
+
+
 CONSTANTS = {
     "pkg/__init__.py": "",
     "pkg/introspection.py": "import inspect\n\n\ndef find_current_module():\n"
@@ -247,6 +284,25 @@ BACKENDS = {
     ),
 }
 
+C_IMPL = {
+    "pkg/__init__.py": "",
+    "pkg/_compat.py": (
+        "import sys\n\n\ndef _use_c_impl(py_impl, name=None, globs=None):\n"
+        "    name = name or py_impl.__name__\n"
+        "    globs = globs or sys._getframe(1).f_globals\n"
+        "    globs[name + 'Fallback'] = py_impl\n"
+        "    return py_impl\n"
+    ),
+    "pkg/adapter.py": (
+        "from pkg._compat import _use_c_impl\n\n\n@_use_c_impl\nclass LookupBase:\n    pass\n"
+    ),
+    "pkg/plain.py": "class LookupBase:\n    pass\n",
+    "app.py": (
+        "from pkg.adapter import LookupBaseFallback\n"
+        "from pkg.plain import LookupBaseFallback as F\n"
+    ),
+}
+
 OVERLAY = {
     "lib/pkg/__init__.py": "",
     "lib/pkg/module_utils/__init__.py": "",
@@ -280,6 +336,9 @@ OVERLAY = {
         # A class decorator fills the module its class is defined in (matplotlib's
         # `@_Backend.export`); one that does not leaves it as it is.
         (BACKENDS, ["app.py:3:1"]),
+        # A decorator that writes its caller's namespace (zope.interface's
+        # `@_use_c_impl` binds `LookupBaseFallback`).
+        (C_IMPL, ["app.py:2:1"]),
         # A test target's `module_utils/` folder overlays the package's; the real
         # package's own file is no overlay of itself.
         (
@@ -295,6 +354,7 @@ OVERLAY = {
         "handed-to-a-helper",
         "replaced-by-a-lazy-module",
         "filled-by-a-class-decorator",
+        "filled-through-the-callers-frame",
         "overlaid-by-a-test-target",
     ],
 )

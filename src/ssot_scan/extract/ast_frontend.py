@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
 from ssot_scan.extract.builder import (
+    FRAME_ATTRIBUTES,
+    FRAME_NAMESPACE,
     IMPORT_GUARDS,
     LITERAL,
     NAME,
@@ -41,10 +43,19 @@ from ssot_scan.facts import ModuleFacts
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # What a function body must spell to hold a fact (see ``_Walker.may_hold_facts``):
 # imports, warnings.warn, global, sys.modules/sys.meta_path/globals() writes, __path__,
-# changes to __all__.
+# changes to __all__, writes into a frame's f_globals.
 # Words, not regular expressions: ``str.find`` skips to each one at C speed, an
 # alternation is tried at every character (a third of the walk on generated code).
-_BODY_FACT_WORDS = ("import", "warn", "global", "sys", "__path__", "extend_path", "__all__")
+_BODY_FACT_WORDS = (
+    "import",
+    "warn",
+    "global",
+    "sys",
+    "__path__",
+    "extend_path",
+    "__all__",
+    "f_globals",
+)
 # What a module must spell for one of its functions to rewrite a module it is handed.
 _REWRITE_WORDS = ("setattr", "__dict__", "sys.modules")
 # ``try`` and ``except*`` share one shape.
@@ -106,6 +117,8 @@ def _callee(func: ast.expr) -> Optional[str]:
         namespace = _namespace(func.value)
         if namespace:
             return f"{namespace}.{func.attr}"
+        if _frame_namespace(func.value):
+            return f"{FRAME_NAMESPACE}.{func.attr}"
     return dotted(func)
 
 
@@ -168,13 +181,26 @@ def _may_leave(node: ast.AST) -> bool:
     return False
 
 
+def _frame_namespace(node: ast.expr) -> bool:
+    """Is ``node`` a frame's namespace (``sys._getframe(1).f_globals``)?"""
+    return isinstance(node, ast.Attribute) and node.attr in FRAME_ATTRIBUTES
+
+
+def _spells_frame_namespace(node: ast.expr) -> bool:
+    """Does the expression read a frame's namespace anywhere (``globs or
+    sys._getframe(1).f_globals``)?"""
+    return any(_frame_namespace(sub) for sub in ast.walk(node) if isinstance(sub, ast.expr))
+
+
 def _store(target: ast.expr) -> str:
     """What an assignment target writes: ``sys.modules[]`` for ``sys.modules[k]``,
-    ``globals()[]``, ``locals()[]``, or a plain name."""
+    ``globals()[]``, ``locals()[]``, ``f_globals[]`` (a frame's), or a plain name."""
     if isinstance(target, ast.Subscript):
         namespace = _namespace(target.value)
         if namespace:
             return f"{namespace}[]"
+        if _frame_namespace(target.value):
+            return f"{FRAME_NAMESPACE}[]"
         return f"{dotted(target.value)}[]"
     # A plain name (``__path__``); an attribute target (``self.x``, in every method)
     # writes nothing the import machinery reads, and is not spelled out.
@@ -314,6 +340,7 @@ class _Walker:
         self._text = text
         self._split: Optional[list[str]] = None
         self._rewrites = any(word in text for word in _REWRITE_WORDS)
+        self._frames = "f_globals" in text or "f_locals" in text
         self._ascii = text.isascii()
         self._word_lines: dict[tuple[str, ...], list[int]] = {}
 
@@ -506,6 +533,10 @@ class _Walker:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.b.own_module_name(target.id)
+        if ctx.function and self._frames and _spells_frame_namespace(node.value):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.b.frame_namespace_name(ctx, target.id)
         if _is_globals(node.value) and ctx.top_level:
             self.b.rewiring_store(ctx, "globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, ast.Call):  # x = sys.modules.setdefault(...)

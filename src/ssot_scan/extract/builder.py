@@ -305,6 +305,11 @@ ArgumentKind = Literal["self", "literal", "name", "other"]
 
 # ``sys.modules[__name__]``, as the front ends spell it for ``FactsBuilder.setattr_on``.
 OWN_MODULE = "sys.modules[__name__]"
+# A frame's namespace (``sys._getframe(1).f_globals``), as the front ends spell it for
+# ``FactsBuilder.rewiring_store`` and ``function_call``: ``f_globals[]`` for a store
+# into it, ``f_globals.update`` for a call of its method.
+FRAME_NAMESPACE = "f_globals"
+FRAME_ATTRIBUTES = frozenset({"f_globals", "f_locals"})
 
 
 class Argument(msgspec.Struct, frozen=True):
@@ -351,6 +356,8 @@ class FactsBuilder:
         # import of the module in its own code): see ``setattr_on``.
         self._own_names: set[str] = set()
         self._parent, _, self._last = module.rpartition(".")
+        # Per function, the names bound to a frame's namespace in its body.
+        self._frame_names: dict[str, set[str]] = {}
         self._finder_strings: set[str] = set()  # what the module's finder classes spell
         self._installs_finder = False  # ``sys.meta_path.insert(...)`` somewhere
         self._true_flags: set[str] = set()  # top-level names bound to ``True``
@@ -586,7 +593,11 @@ class FactsBuilder:
         ``sys.modules`` or an object's ``__dict__`` rewrites what it is handed."""
         if store in REWIRING_STORES or (store == "locals()[]" and ctx.top_level):
             self.facts.dynamic_imports = True
-        if ctx.function and (store == "sys.modules[]" or store.endswith(".__dict__[]")):
+        if ctx.function and (
+            store in ("sys.modules[]", f"{FRAME_NAMESPACE}[]")
+            or store.endswith(".__dict__[]")
+            or store[:-2] in self._frame_names.get(ctx.function, ())
+        ):
             self._rewriting.add(ctx.function)
 
     def function_call(
@@ -600,8 +611,14 @@ class FactsBuilder:
         if not ctx.function or callee is None:
             return
         computed_setattr = callee == "setattr" and len(arguments) >= 2
-        if (computed_setattr and arguments[1].kind != LITERAL) or callee.endswith(
-            ".__dict__.update"
+        if (
+            (computed_setattr and arguments[1].kind != LITERAL)
+            or callee.endswith(".__dict__.update")
+            or callee == f"{FRAME_NAMESPACE}.update"
+            or (
+                callee.endswith(".update")
+                and callee[:-7] in self._frame_names.get(ctx.function, ())
+            )
         ):
             self._rewriting.add(ctx.function)
         elif "." not in callee and any(a.kind == NAME for a in arguments):
@@ -615,6 +632,15 @@ class FactsBuilder:
             return
         if any(a.kind == SELF for a in arguments):
             self.facts.handovers.append(Handover(callee, line, spelled_names(arguments)))
+
+    def frame_namespace_name(self, ctx: Context, name: str) -> None:
+        """``name = sys._getframe(1).f_globals`` (or anything spelling a frame's
+        ``f_globals``) in a function's body: writing ``name[...]`` there writes the
+        namespace of the module that called it. zope.interface's ``@_use_c_impl``
+        binds ``FooPy`` and ``FooFallback`` in the module of the class it decorates
+        this way."""
+        if ctx.function:
+            self._frame_names.setdefault(ctx.function, set()).add(name)
 
     def own_module_name(self, name: str) -> None:
         """``name = sys.modules[__name__]``: ``name`` is the module itself."""

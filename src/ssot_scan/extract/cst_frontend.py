@@ -16,6 +16,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_scan.extract.builder import (
+    FRAME_ATTRIBUTES,
+    FRAME_NAMESPACE,
     IMPORT_GUARDS,
     LITERAL,
     NAME,
@@ -109,12 +111,31 @@ def _hands_over_namespace(call: cst.Call) -> bool:
 
 def _callee(func: cst.BaseExpression) -> Optional[str]:
     """A call's dotted name; ``globals().update`` for a method of ``globals()``,
-    ``locals().update`` for one of ``locals()`` or ``vars()``."""
+    ``locals().update`` for one of ``locals()`` or ``vars()``, ``f_globals.update``
+    for one of a frame's namespace."""
     if isinstance(func, cst.Attribute):
         namespace = _namespace(func.value)
         if namespace:
             return f"{namespace}.{func.attr.value}"
+        if _frame_namespace(func.value):
+            return f"{FRAME_NAMESPACE}.{func.attr.value}"
     return dotted(func)
+
+
+def _frame_namespace(node: cst.CSTNode) -> bool:
+    """As ``ast_frontend._frame_namespace``."""
+    return isinstance(node, cst.Attribute) and node.attr.value in FRAME_ATTRIBUTES
+
+
+def _spells_frame_namespace(node: cst.CSTNode) -> bool:
+    """As ``ast_frontend._spells_frame_namespace``."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if _frame_namespace(current):
+            return True
+        pending.extend(current.children)
+    return False
 
 
 def _is_globals(node: cst.BaseExpression) -> bool:
@@ -149,6 +170,8 @@ def _store(target: cst.BaseExpression) -> str:
         namespace = _namespace(target.value)
         if namespace:
             return f"{namespace}[]"
+        if _frame_namespace(target.value):
+            return f"{FRAME_NAMESPACE}[]"
         return f"{dotted(target.value)}[]"
     # A plain name (``__path__``); an attribute target (``self.x``, in every method)
     # writes nothing the import machinery reads, and is not spelled out.
@@ -424,6 +447,7 @@ class _Walker:
         self._shifts: dict[int, int] = {}
         self._text = text
         self._split: Optional[list[str]] = None
+        self._frames = "f_globals" in text or "f_locals" in text
 
     @property
     def _lines(self) -> list[str]:
@@ -580,6 +604,10 @@ class _Walker:
             for target in node.targets:
                 if isinstance(target.target, cst.Name):
                     self.b.own_module_name(target.target.value)
+        if ctx.function and self._frames and _spells_frame_namespace(node.value):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.b.frame_namespace_name(ctx, target.target.value)
         if _is_globals(node.value) and ctx.top_level:
             self.b.rewiring_store(ctx, "globals()[]")  # ``_ns = globals()``: written through
         if isinstance(node.value, cst.Call):  # x = sys.modules.setdefault(...)
