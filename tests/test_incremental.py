@@ -239,6 +239,47 @@ def test_an_import_finder_removed_or_installed_changes_what_its_readers_decide(
     assert same_as_cold(root, ["SSOT005"]) == served
 
 
+QT_SHIM = """\
+def _copy_attrs(src, dst):
+    for name in dir(src):
+        setattr(dst, name, getattr(src, name))
+
+
+from . import QtCore
+
+import PyQt5.QtCore
+_copy_attrs(PyQt5.QtCore, QtCore)
+"""
+
+
+def test_a_module_handed_over_or_no_longer_changes_what_its_readers_decide(
+    tmp_path: Path,
+) -> None:
+    # pyqtgraph's Qt/__init__.py fills its Qt/QtCore package from PyQt5's; app.py's
+    # facts do not change when the shim stops doing so, its answers must.
+    root = settle(tmp_path / "proj")
+    write_files(
+        root,
+        {
+            "pyproject.toml": "[tool.ssot-scan]\n",
+            "pkg/__init__.py": "",
+            "pkg/Qt/__init__.py": "",
+            "pkg/Qt/QtCore/__init__.py": "",
+            "app.py": "from pkg.Qt.QtCore import QPointF\n",
+        },
+    )
+    shim = root / "pkg/Qt/__init__.py"
+    unhanded = QT_SHIM.replace("_copy_attrs(PyQt5.QtCore, QtCore)", "pass")
+    shim.write_text(unhanded)
+    missing = same_as_cold(root, ["SSOT005"])
+    assert len(missing["findings"]) == 1
+    shim.write_text(QT_SHIM)  # handed over: no module handed anything before
+    handed = same_as_cold(root, ["SSOT005"])
+    assert handed["findings"] == []
+    shim.write_text(unhanded)  # and no longer
+    assert same_as_cold(root, ["SSOT005"]) == missing
+
+
 def test_a_folder_standing_in_for_a_missing_module_is_seen_by_a_cached_run(
     tmp_path: Path,
 ) -> None:

@@ -212,6 +212,37 @@ def test_functions_that_write_their_callers_namespace_rewrite_it(engine: str) ->
     assert facts.rewriting_functions == ["direct", "through_locals", "updating", "use_c_impl"]
 
 
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_a_module_level_call_passing_an_imported_name_hands_it_over(engine: str) -> None:
+    # pyqtgraph/Qt/__init__.py: `_copy_attrs(PyQt5.QtCore, QtCore)` fills the
+    # package's own `QtCore` module from PyQt5's.
+    source = textwrap.dedent(
+        """\
+        import os
+        from . import QtCore, QtGui as Gui
+
+        if os.environ.get("QT") == "5":
+            import PyQt5.QtCore
+            _copy_attrs(PyQt5.QtCore, QtCore)
+            copy_into(Gui, source=PyQt5)
+        register(Widget)
+
+        def later():
+            from . import QtWidgets
+            _copy_attrs(PyQt5.QtWidgets, QtWidgets)
+
+        if __name__ == "__main__":
+            _copy_attrs(PyQt5.QtCore, QtCore)
+        """
+    ).encode()
+    facts = extract(source, "pkg.Qt", True, engine)
+    assert [(h.callee, h.line, h.names, h.passed) for h in facts.handovers] == [
+        ("_copy_attrs", 6, None, "QtCore"),
+        ("copy_into", 7, None, "Gui"),
+        ("copy_into", 7, None, "PyQt5"),
+    ]
+
+
 CONSTANTS = {
     "pkg/__init__.py": "",
     "pkg/introspection.py": "import inspect\n\n\ndef find_current_module():\n"
@@ -303,6 +334,27 @@ C_IMPL = {
     ),
 }
 
+QT_SHIM = {
+    "pkg/__init__.py": "",
+    "pkg/Qt/__init__.py": (
+        "def _copy_attrs(src, dst):\n    for name in dir(src):\n"
+        "        setattr(dst, name, getattr(src, name))\n\n\n"
+        "from . import QtCore, QtGui, QtWidgets\n\n"
+        "import PyQt5.QtCore\nimport PyQt5.QtWidgets\n\n"
+        "_copy_attrs(PyQt5.QtCore, QtCore)\n"
+        "_copy_attrs(PyQt5.QtWidgets, QtWidgets)\n"
+        "print(QtGui)\n"
+    ),
+    "pkg/Qt/QtCore/__init__.py": "",
+    "pkg/Qt/QtGui/__init__.py": "",
+    "pkg/Qt/QtWidgets/__init__.py": "",
+    "app.py": (
+        "from pkg.Qt.QtCore import QPointF\n"
+        "from pkg.Qt.QtWidgets import QInputDialog\n"
+        "from pkg.Qt.QtGui import QColor\n"
+    ),
+}
+
 OVERLAY = {
     "lib/pkg/__init__.py": "",
     "lib/pkg/module_utils/__init__.py": "",
@@ -339,6 +391,9 @@ OVERLAY = {
         # A decorator that writes its caller's namespace (zope.interface's
         # `@_use_c_impl` binds `LookupBaseFallback`).
         (C_IMPL, ["app.py:2:1"]),
+        # A module another fills by handing it to a function (pyqtgraph's Qt shim);
+        # one it hands to `print` is not filled.
+        (QT_SHIM, ["app.py:3:1"]),
         # A test target's `module_utils/` folder overlays the package's; the real
         # package's own file is no overlay of itself.
         (
@@ -355,6 +410,7 @@ OVERLAY = {
         "replaced-by-a-lazy-module",
         "filled-by-a-class-decorator",
         "filled-through-the-callers-frame",
+        "filled-by-the-module-that-imports-it",
         "overlaid-by-a-test-target",
     ],
 )

@@ -167,8 +167,9 @@ class ModuleCall(msgspec.Struct, array_like=True, gc=False):
 class Handover(msgspec.Struct, array_like=True, gc=False):
     """A module-level call that hands the module itself to other code: its name
     (``__name__``), its namespace (``globals()``), or what a zero-argument call
-    returns (astropy's ``find_current_module()``). If the callee rewrites what it
-    is handed, the module holds names no file defines."""
+    returns (astropy's ``find_current_module()``); or that hands over a module it
+    imports (``passed``). If the callee rewrites what it is handed, the module
+    handed over holds names no file defines."""
 
     callee: str  # as written: ``local.recreate_module``
     line: int
@@ -176,6 +177,10 @@ class Handover(msgspec.Struct, array_like=True, gc=False):
     # (Celery's ``recreate_module(__name__, by_module={...}, VERSION=VERSION)``):
     # the names the rewritten module can hold. None: any name.
     names: Optional[list[str]] = None
+    # The name of an imported module the call passes, handing that module over
+    # instead of this one (pyqtgraph's ``Qt/__init__.py``: ``from . import QtCore``,
+    # then ``_copy_attrs(PyQt5.QtCore, QtCore)`` fills ``pyqtgraph.Qt.QtCore``).
+    passed: Optional[str] = None
 
 
 class ParseError(msgspec.Struct, array_like=True, gc=False):

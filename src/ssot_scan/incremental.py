@@ -40,7 +40,7 @@ from ssot_scan.deprecated_imports import DeprecatedUse, deprecated_in
 from ssot_scan.hashing import hex_digest
 from ssot_scan.index import Usage, usages_in, usages_of
 from ssot_scan.index.deprecations import Deprecation
-from ssot_scan.index.reads import FILE_SYSTEM, FINDERS
+from ssot_scan.index.reads import FILE_SYSTEM, FINDERS, HANDED
 from ssot_scan.index.symbols import DEFINITION
 from ssot_scan.unresolved import (
     UNDECIDABLE_IMPORT,
@@ -69,6 +69,7 @@ class _Row(
         "facts": "f",
         "reads": "r",
         "finders": "x",
+        "handing": "h",
         "naming": "n",
         "usages": "u",
         "verdicts": "v",
@@ -87,6 +88,7 @@ class _Row(
     facts: str  # the digest of the file's facts the answers were made from
     reads: set[str] = msgspec.field(default_factory=set)  # modules (and FINDERS...) read
     finders: bool = False  # the file's facts name import finders (FINDERS rests on them)
+    handing: bool = False  # the file's facts hand a module over (HANDED rests on them)
     # How discovery named the file: module, name, package, shadowed by, hidden by.
     naming: list[Any] = msgspec.field(default_factory=list)
     usages: Optional[list[tuple[int, int, str]]] = None
@@ -306,7 +308,10 @@ class Answers:
         if digest is None:
             return None
         row = self._rows.get(source.rel) or _Row(
-            digest, finders=bool(facts.finder_serves), naming=_naming(source)
+            digest,
+            finders=bool(facts.finder_serves),
+            handing=_hands_modules_over(facts),
+            naming=_naming(source),
         )
         self._made[source.rel] = row
         return row
@@ -376,14 +381,15 @@ def _holding(
     gone, and the package folders that appeared or went with them (what
     ``SymbolTable.module_exists`` and ``is_namespace`` answer); the import finders when
     a file that names one changed, before or now, or a package a finder names
-    appeared or went; and the file system, always (an answer that looked at it is
+    appeared or went; the modules handed over when a file that hands one changed,
+    before or now; and the file system, always (an answer that looked at it is
     never kept). ``present``: the files' rels; ``stored``: every file a row was kept
     for: where one of them did not read, no row holds."""
     if len(rows) < len(stored):
         # A row that did not read: what its file was named and read is unknown.
         return {}
     changed: set[str] = {FILE_SYSTEM}
-    finders = False
+    finders = handing = False
     modules_now: set[str] = set()
     served: set[str] = set()
     for source, facts in files:
@@ -397,6 +403,7 @@ def _holding(
             if row is not None:
                 changed.update(m for m in row.naming[:2] if isinstance(m, str))
             finders = finders or bool(facts.finder_serves) or (row is not None and row.finders)
+            handing = handing or _hands_modules_over(facts) or (row is not None and row.handing)
     modules_then: set[str] = set()
     for rel, row in rows.items():
         if isinstance(row.naming[0], str):
@@ -404,6 +411,7 @@ def _holding(
         if rel not in present:  # a file gone
             changed.update(m for m in row.naming[:2] if isinstance(m, str))
             finders = finders or row.finders
+            handing = handing or row.handing
     if modules_now != modules_then:
         appeared_or_gone = (modules_now ^ modules_then) | (
             _packages(modules_now) ^ _packages(modules_then)
@@ -412,6 +420,8 @@ def _holding(
         finders = finders or not served.isdisjoint(appeared_or_gone)
     if finders:
         changed.add(FINDERS)
+    if handing:
+        changed.add(HANDED)
     return {
         rel: row
         for rel, row in rows.items()
@@ -422,6 +432,11 @@ def _holding(
 def _naming(source: SourceFile) -> list[Any]:
     """How discovery named ``source`` (what a row keeps of it)."""
     return [source.module, source.name, source.is_package, source.shadowed_by, source.hidden_by]
+
+
+def _hands_modules_over(facts: ModuleFacts) -> bool:
+    """Does the module hand a module it imports to a function (``Handover.passed``)?"""
+    return any(h.passed is not None for h in facts.handovers)
 
 
 def _packages(modules: Iterable[str]) -> set[str]:

@@ -358,6 +358,8 @@ class FactsBuilder:
         self._parent, _, self._last = module.rpartition(".")
         # Per function, the names bound to a frame's namespace in its body.
         self._frame_names: dict[str, set[str]] = {}
+        # Names module-level imports bind, so far (``Handover.passed``).
+        self._imported: set[str] = set()
         self._finder_strings: set[str] = set()  # what the module's finder classes spell
         self._installs_finder = False  # ``sys.meta_path.insert(...)`` somewhere
         self._true_flags: set[str] = set()  # top-level names bound to ``True``
@@ -387,6 +389,8 @@ class FactsBuilder:
         span: tuple[int, int, int, int],
     ) -> None:
         """``import a.b [as c], d`` — one site per module."""
+        if ctx.top_level:
+            self._imported.update(a or n.partition(".")[0] for n, a in modules)
         for name, asname in modules:
             if asname and name == self.module:  # ``import pkg.me as me`` in pkg/me.py
                 self._own_names.add(asname)
@@ -420,6 +424,8 @@ class FactsBuilder:
         star = len(names) == 1 and names[0][0] == "*"
         spread = name_lines if name_lines and span[0] != span[2] and not star else None
         target = resolve_relative(self.module, self.is_package, level, raw_module)
+        if ctx.top_level and not star:
+            self._imported.update(a or n for n, a in names)
         if target == self._parent:  # ``from pkg import me`` in pkg/me.py
             self._own_names.update(a or n for n, a in names if n == self._last)
         self.facts.imports.append(
@@ -627,11 +633,15 @@ class FactsBuilder:
     def module_call(
         self, ctx: Context, callee: Optional[str], arguments: list[Argument], line: int
     ) -> None:
-        """A module-level call that hands the module itself over (see ``Handover``)."""
+        """A module-level call that hands the module itself over, or a module it
+        imports (a name a module-level import bound): see ``Handover``."""
         if not ctx.top_level or ctx.main_block or callee is None:
             return
         if any(a.kind == SELF for a in arguments):
             self.facts.handovers.append(Handover(callee, line, spelled_names(arguments)))
+        for argument in arguments:
+            if argument.kind == NAME and argument.name in self._imported:
+                self.facts.handovers.append(Handover(callee, line, passed=argument.name))
 
     def frame_namespace_name(self, ctx: Context, name: str) -> None:
         """``name = sys._getframe(1).f_globals`` (or anything spelling a frame's

@@ -12,8 +12,9 @@ about (``SymbolTable.module_exists``, ``is_namespace``, ``own_file``): a file ad
 or removed changes the answers that asked. What every answer depends on alike is
 not recorded: the compiled modules and the first-party packages; a scan that reuses
 answers must hold those equal. Facts every module contributes to at once (the import
-finders the project installs) are recorded under a name no module can have,
-``FINDERS``; an answer that looked at the file system itself, under ``FILE_SYSTEM``.
+finders the project installs, the modules one hands to a function) are recorded
+under names no module can have, ``FINDERS`` and ``HANDED``; an answer that looked
+at the file system itself, under ``FILE_SYSTEM``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from typing import Final
 # Read by an answer that looked at every module's import finders: changed when any
 # module's ``finder_serves`` changes.
 FINDERS: Final = "<finders>"
+# Read by an answer that looked at which modules other modules hand to a function
+# (``Handover.passed``): changed when any module's handovers of that kind change.
+HANDED: Final = "<handed>"
 # Read by an answer that looked at the file system beyond the scanned files' facts
 # (a folder beside the importer that may stand in for a package): no record of the
 # files' facts can say it still holds, so such an answer is never kept.

@@ -19,8 +19,8 @@ import msgspec
 
 from ssot_scan import dotted
 from ssot_scan.extract.deep import run_deep
-from ssot_scan.facts import Definition, ImportedName, ImportSite, ModuleFacts
-from ssot_scan.index.reads import FINDERS, Reads
+from ssot_scan.facts import Definition, Handover, ImportedName, ImportSite, ModuleFacts
+from ssot_scan.index.reads import FINDERS, HANDED, Reads
 
 Result = TypeVar("Result")
 
@@ -133,6 +133,19 @@ def _sort_key(site: ImportSite) -> tuple[int, int, int]:
     return (0, site.line, site.column)
 
 
+def _modules_bound(site: ImportSite) -> list[tuple[str, str]]:
+    """(name, module) for each name an import binds that may be a module: ``import
+    a.b`` binds ``a`` (module ``a``), ``import a.b as c`` binds ``c`` (``a.b``),
+    ``from a import b`` binds ``b`` (``a.b``, if that is a module)."""
+    target = site.target or ""
+    if site.kind == "import":
+        if site.asname:
+            return [(site.asname, target)]
+        head = target.partition(".")[0]
+        return [(head, head)]
+    return [(n.asname or n.name, f"{target}.{n.name}") for n in site.names]
+
+
 class SymbolTable:
     """Resolves names across the scanned modules; results are memoised."""
 
@@ -180,6 +193,9 @@ class SymbolTable:
         self._path: dict[tuple[str, str], None] = {}
         self._handing: set[str] = set()  # modules whose handovers are being looked at
         self._finders: Optional[dict[str, str]] = None  # built when first asked
+        # Module -> the (module, call) pairs that hand it over (``_handed_modules``).
+        self._handed: Optional[dict[str, list[tuple[str, Handover]]]] = None
+        self._handed_reads: frozenset[str] = frozenset()
         self.reads: Optional[Reads] = Reads() if track_reads else None
         # What answers saw of the file system beyond the facts: path -> whether a folder
         # or module stands there (``stand_ins``; SSOT005's overlays).
@@ -279,20 +295,70 @@ class SymbolTable:
         when no such call can bind it."""
         # Reads: every caller has recorded ``module`` (its bindings, its facts).
         facts = self.modules.get(module)
-        if facts is None or not facts.handovers or module in self._handing:
+        if facts is None or module in self._handing:
+            return ""
+        handed = self._handed_modules().get(module, ())
+        if not facts.handovers and not handed:
             return ""
         self._handing.add(module)
         try:
             for handover in facts.handovers:
+                if handover.passed is not None:
+                    continue  # hands another module over
                 if handover.names is not None and name not in handover.names:
                     continue
                 if self._rewrites(module, handover.callee):
                     return (
                         f"handed to `{handover.callee}` (line {handover.line}), which rewrites it"
                     )
+            for caller, handover in handed:
+                if self._rewrites(caller, handover.callee):
+                    return (
+                        f"handed to `{handover.callee}` by {caller} (line {handover.line}), "
+                        "which rewrites it"
+                    )
         finally:
             self._handing.discard(module)
         return ""
+
+    def _handed_modules(self) -> dict[str, list[tuple[str, Handover]]]:
+        """Module -> the module-level calls of other modules that hand it over
+        (``Handover.passed``: pyqtgraph's ``_copy_attrs(PyQt5.QtCore, QtCore)``
+        after ``from . import QtCore``). A passed name is a module when an import of
+        the caller binds it to one; no resolution is asked (this is asked from
+        inside resolutions). Reads: ``HANDED``, and what the index was made from."""
+        reads = self.reads
+        if self._handed is None:
+            if reads is not None:
+                reads.open()
+            try:
+                self._handed = self._index_handed()
+            finally:
+                if reads is not None:
+                    self._handed_reads = frozenset(reads.close())
+        if reads is not None:
+            reads.read(HANDED)
+            reads.add(self._handed_reads)
+        return self._handed
+
+    def _index_handed(self) -> dict[str, list[tuple[str, Handover]]]:
+        index: dict[str, list[tuple[str, Handover]]] = {}
+        for caller, facts in self.modules.items():
+            passed: dict[str, list[Handover]] = {}
+            for handover in facts.handovers:
+                if handover.passed is not None:
+                    passed.setdefault(handover.passed, []).append(handover)
+            if not passed:
+                continue
+            if self.reads is not None:
+                self.reads.read(caller)
+            for site in facts.imports:
+                if not site.module_level or site.target is None:
+                    continue
+                for bound, module in _modules_bound(site):
+                    if bound in passed and self.module_exists(module):
+                        index.setdefault(module, []).extend((caller, h) for h in passed[bound])
+        return index
 
     def _rewrites(self, module: str, callee: str) -> bool:
         """Is ``callee``, as ``module`` spells it, a function that rewrites a module:
