@@ -137,6 +137,39 @@ def test_methods_that_rewrite_a_module_are_known_by_class_and_name(engine: str) 
 
 
 @pytest.mark.parametrize("engine", ["ast", "libcst"])
+def test_both_front_ends_know_the_same_rewriting_methods(engine: str) -> None:
+    # The ast front end walks only the bodies that spell a fact; libcst walks all.
+    # Found by the fuzz harness on ssot-scan's own incremental.py: a method whose
+    # only sign is `setattr(made, step, rows)`.
+    source = textwrap.dedent(
+        """\
+        import sys
+
+        _me = sys.modules[__name__]
+
+        class Answers:
+            def each(self, step, rows):
+                made = self.row()
+                setattr(made, step, rows)
+
+            def hands_on(self, module):
+                fill(module)
+
+        def fill(module):
+            for name in NAMES:
+                setattr(module, name, 1)
+
+        def outer():
+            def inner(name):
+                setattr(_me, name, 1)
+            return inner
+        """
+    ).encode()
+    facts = extract(source, "pkg.mod", False, engine)
+    assert (facts.rewriting_functions, facts.dynamic_imports) == (["Answers.each", "fill"], False)
+
+
+@pytest.mark.parametrize("engine", ["ast", "libcst"])
 def test_a_decorator_named_without_a_call_is_handed_what_it_decorates(engine: str) -> None:
     source = textwrap.dedent(
         """\

@@ -43,7 +43,7 @@ from ssot_scan.facts import ModuleFacts
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # What a function body must spell to hold a fact (see ``_Walker.may_hold_facts``):
 # imports, warnings.warn, global, sys.modules/sys.meta_path/globals() writes, __path__,
-# changes to __all__, writes into a frame's f_globals.
+# changes to __all__, writes into a frame's namespace.
 # Words, not regular expressions: ``str.find`` skips to each one at C speed, an
 # alternation is tried at every character (a third of the walk on generated code).
 _BODY_FACT_WORDS = (
@@ -55,6 +55,7 @@ _BODY_FACT_WORDS = (
     "extend_path",
     "__all__",
     "f_globals",
+    "f_locals",
 )
 # What a module must spell for one of its functions to rewrite a module it is handed.
 _REWRITE_WORDS = ("setattr", "__dict__", "sys.modules")
@@ -457,11 +458,20 @@ class _Walker:
         bodies) is not walked. In a module that rewrites modules at all, every
         top-level function's body is: a call passing a name on may reach a
         rewriting function. Methods are spared that rule (Django spells
-        ``setattr`` in most modules, which had every method walked): a method is
-        known as a rewriter (``Context.function``) when its body spells one of
-        the words, ``sys.modules`` for one (matplotlib's ``_Backend.export``)."""
+        ``setattr`` in most modules, which had every method walked): a method of a
+        top-level class is walked when it spells ``setattr``, ``__dict__`` or
+        ``sys.modules`` itself, so it is known as a rewriter (``Context.function``)
+        as the libcst front end, which walks every body, knows it (matplotlib's
+        ``_Backend.export``); it hands nothing on (``FactsBuilder.function_call``)."""
         if self._rewrites and ctx.top_level:
             return True
+        if (
+            self._rewrites
+            and ctx.class_name
+            and not ctx.in_function
+            and self._spells(_REWRITE_WORDS, node)
+        ):
+            return True  # a method of a top-level class that may rewrite a module
         return self._spells(_BODY_FACT_WORDS, node)
 
     def _spells(self, words: tuple[str, ...], node: ast.stmt) -> bool:
@@ -713,7 +723,7 @@ class _Walker:
         callee = _callee(value.func)
         self.b.rewiring_call(ctx, callee, _hands_over_namespace(value))
         if callee == "setattr" and value.args:
-            self.b.setattr_on(_subject(value.args[0]))
+            self.b.setattr_on(ctx, _subject(value.args[0]))
         if ctx.function or ctx.top_level:
             arguments = _arguments(value)
             self.b.function_call(ctx, callee, arguments)

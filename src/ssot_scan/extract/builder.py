@@ -627,7 +627,9 @@ class FactsBuilder:
             )
         ):
             self._rewriting.add(ctx.function)
-        elif "." not in callee and any(a.kind == NAME for a in arguments):
+        elif "." not in callee and not ctx.in_class and any(a.kind == NAME for a in arguments):
+            # A top-level function's only: the ast front end walks only the methods
+            # that spell a rewrite themselves.
             self._passes_on.setdefault(ctx.function, set()).add(callee)
 
     def module_call(
@@ -656,13 +658,17 @@ class FactsBuilder:
         """``name = sys.modules[__name__]``: ``name`` is the module itself."""
         self._own_names.add(name)
 
-    def setattr_on(self, target: Optional[str]) -> None:
+    def setattr_on(self, ctx: Context, target: Optional[str]) -> None:
         """``setattr(target, ...)``, ``target`` as the front ends spell it (dotted,
         ``OWN_MODULE``, or None). Setting attributes of the module itself binds
         names no file spells out, as ``globals()[name] = ...`` does: in a loop at
         module level (``setattr(sys.modules[__name__], name, ...)``), or in a
         function others call (numpy's ``dtypes._add_dtype_helper``, called by the
-        compiled core, does ``from numpy import dtypes; setattr(dtypes, ...)``)."""
+        compiled core, does ``from numpy import dtypes; setattr(dtypes, ...)``).
+        Nested functions are not looked at (the ast front end walks their bodies
+        only when they spell an import or the like)."""
+        if not (ctx.top_level or ctx.function):
+            return
         if target is not None and (
             target in (OWN_MODULE, self.module) or target in self._own_names
         ):

@@ -798,7 +798,7 @@ class _Walker:
         if callee == "setattr":
             positional, _ = _call_arguments(value)
             if positional and positional[0] is not None:
-                self.b.setattr_on(_subject(positional[0]))
+                self.b.setattr_on(ctx, _subject(positional[0]))
         if ctx.function or ctx.top_level:
             arguments = _arguments(value)
             self.b.function_call(ctx, callee, arguments)
