@@ -848,6 +848,32 @@ def test_a_private_module_is_never_derived_canonical_while_a_public_path_exports
     assert not {"pkg/u4.py", "pkg/u5.py"} & reported
 
 
+def test_an_object_with_no_public_name_is_not_sent_to_an_unused_public_path(
+    tmp_path: Path,
+) -> None:
+    # omegaconf: `_EscapedMissing` is defined in `_missing`, imported through `_utils`,
+    # and imported by the package `resolvers.oc` for its own use; its users were told
+    # to import it from `resolvers.oc`, which nobody does.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_missing.py": "class _Escaped(str):\n    pass\n",
+        "pkg/_utils.py": (
+            "from pkg._missing import _Escaped\n\n\ndef f(x):\n"
+            "    return isinstance(x, _Escaped)\n"
+        ),
+        "pkg/resolvers/__init__.py": (
+            "from pkg._utils import _Escaped\n\n\ndef g(x):\n    return _Escaped(x)\n"
+        ),
+        "pkg/a.py": "from pkg._missing import _Escaped\n",
+        "pkg/b.py": "from pkg._missing import _Escaped\n",
+        "pkg/c.py": "from pkg._missing import _Escaped\n",
+        "pkg/d.py": "from pkg._utils import _Escaped\n",
+    }
+    result = scan(tmp_path, files)
+    assert fragment(result, "pkg._missing._Escaped").canonical == "pkg._missing"
+    assert located(result) == {("pkg/d.py", 1, "SSOT002")}
+
+
 def test_a_private_name_given_a_public_one_is_published_not_used(tmp_path: Path) -> None:
     # `from ._impl import _thing as thing` publishes `thing`, as `X as X` does: the
     # facade's own import is no usage site, and its users are not told to go private.

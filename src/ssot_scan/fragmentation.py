@@ -100,7 +100,9 @@ def fragmentation(
         canonical = declared.get(symbol)
         policy = "declared" if canonical else config.canonical_policy
         if canonical is None:
-            canonical = _derive(index, symbol, sorted(exporters), sites, config.canonical_policy)
+            canonical = _derive(
+                index, symbol, sorted(exporters), sites, config.canonical_policy, exporters
+            )
         fragment = Fragment(
             symbol=symbol,
             paths=sorted({*exporters, canonical}),
@@ -206,7 +208,10 @@ def _derive(
     paths: list[str],
     sites: list[Usage],
     policy: str,
+    names: Optional[dict[str, list[str]]] = None,
 ) -> str:
+    """The canonical path ``policy`` derives; ``names``: the names each path
+    exports the symbol under."""
     defining = dotted.parent(symbol)
     # A deprecated module is never canonical (its submodules may be: `import pkg.core`
     # is not an import of a deprecated `pkg`, as SSOT001 has it).
@@ -217,8 +222,14 @@ def _derive(
     if policy == "shortest-public":
         return min(public or live, key=_shortness)
     # A private module is never derived canonical while a public path exports the
-    # same object: its importers are told to use the public one, not the reverse.
-    live = public or live
+    # same object: its importers are told to use the public one, not the reverse. An
+    # object no path exports under a public name has no public home: omegaconf's
+    # `_EscapedMissing` (defined in `_missing`, used through `_utils`) was told to move
+    # to `resolvers.oc`, a package that imports it for its own use and that nobody
+    # imports it from.
+    every_name = [n for listed in (names or {}).values() for n in listed] or [dotted.last(symbol)]
+    if not all(name.startswith("_") for name in every_name):
+        live = public or live
     counts: dict[str, int] = dict.fromkeys(live, 0)
     for usage in sites:
         if usage.path in counts:
