@@ -170,6 +170,26 @@ def test_a_bare_name_the_deprecation_points_to_beside_it_is_advice(tmp_path: Pat
     )
 
 
+def test_a_bare_name_the_deprecation_points_to_is_looked_for_in_the_packages_above(
+    tmp_path: Path,
+) -> None:
+    # dagster: `SourceAsset` says "Use AssetSpec instead"; its module does not import
+    # `AssetSpec`, the package `dagster` exports it. The advice said "no replacement".
+    finding = _one(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg._core.spec import AssetSpec\n",
+            "pkg/_core/__init__.py": "",
+            "pkg/_core/spec.py": "class AssetSpec:\n    pass\n",
+            "pkg/_core/source.py": "from typing_extensions import deprecated\n\n\n"
+            '@deprecated(breaking_version="2.0", additional_warn_text="Use AssetSpec instead.")\n'
+            "class SourceAsset:\n    pass\n",
+            "pkg/app.py": "from pkg._core.source import SourceAsset\n",
+        },
+    )
+    assert "; use `AssetSpec` from `pkg` instead (its successor)" in finding.message
+
+
 def test_a_replacement_outside_the_scanned_code_is_quoted_not_denied(tmp_path: Path) -> None:
     # pydantic: "use `pydantic_core.to_jsonable_python` instead" read as "no
     # replacement is known".

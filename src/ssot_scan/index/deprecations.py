@@ -231,7 +231,10 @@ class Deprecations:
     def _sibling_in(self, message: str, deprecated: str) -> Optional[str]:
         """A bare name the message points to (``use is_rotation_or_reflection``,
         astropy's ``@deprecated(alternative=...)``), found beside the deprecated
-        thing: in its module, or a sibling module."""
+        thing: in its module, or else in the nearest package above it that has it
+        (dagster's ``SourceAsset`` says "Use AssetSpec instead", which
+        ``dagster._core.definitions.source_asset`` does not import and ``dagster``
+        exports)."""
         home = dotted.parent(deprecated)
         if not home:
             return None
@@ -242,9 +245,10 @@ class Deprecations:
             before = message[max(0, match.start() - 30) : match.start()].lower()
             if not _POINTER.search(before):
                 continue
-            candidate = f"{home}.{name}"
-            if self.symbols.resolve_dotted(candidate).kind in (MODULE, DEFINITION):
-                return candidate
+            for place in (home, *dotted.ancestors(home)):
+                candidate = f"{place}.{name}"
+                if self.symbols.resolve_dotted(candidate).kind in (MODULE, DEFINITION):
+                    return candidate
         return None
 
     # -- queries --------------------------------------------------------------------
