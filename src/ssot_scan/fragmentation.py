@@ -100,9 +100,7 @@ def fragmentation(
         canonical = declared.get(symbol)
         policy = "declared" if canonical else config.canonical_policy
         if canonical is None:
-            canonical = _derive(
-                index, symbol, sorted(exporters), sites, config.canonical_policy, exporters
-            )
+            canonical = _derive(index, symbol, exporters, sites, config.canonical_policy)
         fragment = Fragment(
             symbol=symbol,
             paths=sorted({*exporters, canonical}),
@@ -205,13 +203,13 @@ def declared_canonical(index: Index, config: Config) -> dict[str, str]:
 def _derive(
     index: Index,
     symbol: str,
-    paths: list[str],
+    exporters: dict[str, list[str]],
     sites: list[Usage],
     policy: str,
-    names: Optional[dict[str, list[str]]] = None,
 ) -> str:
-    """The canonical path ``policy`` derives; ``names``: the names each path
-    exports the symbol under."""
+    """The canonical path ``policy`` derives among ``exporters``: each path, with
+    the names it exports the symbol under."""
+    paths = sorted(exporters)
     defining = dotted.parent(symbol)
     # A deprecated module is never canonical (its submodules may be: `import pkg.core`
     # is not an import of a deprecated `pkg`, as SSOT001 has it).
@@ -227,7 +225,7 @@ def _derive(
     # `_EscapedMissing` (defined in `_missing`, used through `_utils`) was told to move
     # to `resolvers.oc`, a package that imports it for its own use and that nobody
     # imports it from.
-    every_name = [n for listed in (names or {}).values() for n in listed] or [dotted.last(symbol)]
+    every_name = [n for listed in exporters.values() for n in listed] or [dotted.last(symbol)]
     if not all(name.startswith("_") for name in every_name):
         live = public or live
     counts: dict[str, int] = dict.fromkeys(live, 0)

@@ -245,7 +245,7 @@ class Deprecations:
             before = message[max(0, match.start() - 30) : match.start()].lower()
             if not _POINTER.search(before):
                 continue
-            for place in (home, *dotted.ancestors(home)):
+            for place in dotted.self_and_ancestors(home):
                 candidate = f"{place}.{name}"
                 if self.symbols.resolve_dotted(candidate).kind in (MODULE, DEFINITION):
                     return candidate
