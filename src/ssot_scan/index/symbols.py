@@ -195,7 +195,6 @@ class SymbolTable:
         self._finders: Optional[dict[str, str]] = None  # built when first asked
         # Module -> the (module, call) pairs that hand it over (``_handed_modules``).
         self._handed: Optional[dict[str, list[tuple[str, Handover]]]] = None
-        self._handed_reads: frozenset[str] = frozenset()
         self.reads: Optional[Reads] = Reads() if track_reads else None
         # What answers saw of the file system beyond the facts: path -> whether a folder
         # or module stands there (``stand_ins``; SSOT005's overlays).
@@ -312,6 +311,8 @@ class SymbolTable:
                         f"handed to `{handover.callee}` (line {handover.line}), which rewrites it"
                     )
             for caller, handover in handed:
+                if self.reads is not None:
+                    self.reads.read(caller)  # its imports and its call
                 if self._rewrites(caller, handover.callee):
                     return (
                         f"handed to `{handover.callee}` by {caller} (line {handover.line}), "
@@ -326,19 +327,20 @@ class SymbolTable:
         (``Handover.passed``: pyqtgraph's ``_copy_attrs(PyQt5.QtCore, QtCore)``
         after ``from . import QtCore``). A passed name is a module when an import of
         the caller binds it to one; no resolution is asked (this is asked from
-        inside resolutions). Reads: ``HANDED``, and what the index was made from."""
+        inside resolutions). Reads: ``HANDED``, which changes whenever a module that
+        hands one over, before or now, changes; ``handed_over`` reads the callers of
+        the module it is asked about, not every caller the index was made from."""
         reads = self.reads
         if self._handed is None:
             if reads is not None:
-                reads.open()
+                reads.open()  # what building the index reads is no answer's
             try:
                 self._handed = self._index_handed()
             finally:
                 if reads is not None:
-                    self._handed_reads = frozenset(reads.close())
+                    reads.close()
         if reads is not None:
             reads.read(HANDED)
-            reads.add(self._handed_reads)
         return self._handed
 
     def _index_handed(self) -> dict[str, list[tuple[str, Handover]]]:
@@ -350,8 +352,6 @@ class SymbolTable:
                     passed.setdefault(handover.passed, []).append(handover)
             if not passed:
                 continue
-            if self.reads is not None:
-                self.reads.read(caller)
             for site in facts.imports:
                 if not site.module_level or site.target is None:
                     continue
