@@ -235,7 +235,8 @@ def test_functions_that_write_their_callers_namespace_rewrite_it(engine: str) ->
 
         def reads(name):
             namespace = sys._getframe(1).f_globals
-            return namespace.get(name)
+            namespaceXY = namespace.get(name)
+            return namespaceXY
 
         def elsewhere(d, name):
             d[name] = 1

@@ -602,7 +602,7 @@ class FactsBuilder:
         if ctx.function and (
             store in ("sys.modules[]", f"{FRAME_NAMESPACE}[]")
             or store.endswith(".__dict__[]")
-            or store[:-2] in self._frame_names.get(ctx.function, ())
+            or (store.endswith("[]") and store[:-2] in self._frame_names.get(ctx.function, ()))
         ):
             self._rewriting.add(ctx.function)
 
