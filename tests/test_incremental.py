@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-from helpers import settle, write_files
+from helpers import settle, write_files, write_project
 
 from ssot_scan.cache import CACHE_DIR_NAME, DB_NAME
 from ssot_scan.config import load_config, load_rule_packs
@@ -214,11 +214,9 @@ def test_a_file_added_or_removed_keeps_the_answers_it_cannot_change(
 def test_an_import_finder_removed_or_installed_changes_what_its_readers_decide(
     tmp_path: Path,
 ) -> None:
-    root = settle(tmp_path / "proj")
-    write_files(
-        root,
+    root = write_project(
+        settle(tmp_path / "proj"),
         {
-            "pyproject.toml": "[tool.ssot-scan]\n",
             "pkg/__init__.py": "",
             "pkg/loader.py": FINDER_MODULE,
             "pkg/utils/__init__.py": "",
@@ -257,11 +255,9 @@ def test_a_module_handed_over_or_no_longer_changes_what_its_readers_decide(
 ) -> None:
     # pyqtgraph's Qt/__init__.py fills its Qt/QtCore package from PyQt5's; app.py's
     # facts do not change when the shim stops doing so, its answers must.
-    root = settle(tmp_path / "proj")
-    write_files(
-        root,
+    root = write_project(
+        settle(tmp_path / "proj"),
         {
-            "pyproject.toml": "[tool.ssot-scan]\n",
             "pkg/__init__.py": "",
             "pkg/Qt/__init__.py": "",
             "pkg/Qt/QtCore/__init__.py": "",
